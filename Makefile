@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else (venv, pinned install, database migration, shipped models) happens on the way.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test lint types unit bench models postgres clean rasa help
+
+help:
+	@echo "make run   - set up and start the bot (Telegram if TELEGRAM_TOKEN is set, else terminal chat)"
+	@echo "make test  - set up, then lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
+	@echo "make bench - run the benchmarks (prints ratios measured side by side)"
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+models: $(STAMP)
+	$(BIN)/coachloop models prepare
+
+run: $(STAMP)
+	$(BIN)/coachloop db upgrade
+	$(BIN)/coachloop models prepare
+	@if [ -n "$$TELEGRAM_TOKEN" ]; then exec $(BIN)/coachloop bot; else exec $(BIN)/coachloop chat; fi
+
+postgres:
+	@bash .ci/ensure-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot nlu planner models storage tests benchmarks
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP) postgres
+	$(BIN)/python -m pytest -q -ra
+
+test: lint types unit
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""The one settings object, read once at start (env vars and ``.env``) and passed down.
+
+No other module reads environment variables: `nlu`, `planner`, `models` and `storage` receive
+the values they need as arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path(user_data_dir("coachloop", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """coachloop configuration. Every field can be set as an env var of the same name."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str | None = Field(
+        default=None, description="Self-hosted Bot API server base URL (e.g. http://127.0.0.1:8081/bot)"
+    )
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    database_url: str | None = None
+    data_dir: Path = DATA_DIR
+    model_dir: Path | None = None
+    timezone: str = "UTC"
+    log_level: str = "INFO"
+    nlu_backend: str = "ensemble"  # vader | transformer | ensemble | rasa
+    sentiment_hf_model: str | None = None
+    rasa_url: str | None = None
+    encryption_key: SecretStr | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Where the embedded database lives when no DATABASE_URL is given."""
+        return self.data_dir / "coachloop.sqlite3"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """DATABASE_URL, or the embedded SQLite file under the user's data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        """User-trained artefacts; shipped defaults are found in the package when absent here."""
+        return self.model_dir or (self.data_dir / "models")
+
+
+def load_settings() -> Settings:
+    """Read the settings once (environment and ``.env``)."""
+    return Settings()

@@ -1,0 +1,49 @@
+"""Typed results of reading one chat message: what the athlete said, and how sure we are.
+
+`CheckInReport` is the contract between `nlu/` and the rest of coachloop: the dialogue core asks
+only for the fields that are missing (``None``), and the planner reads pain sites as safety flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    """Sentiment of one text.
+
+    ``score`` is in [-1, 1]; ``level`` is the PE-teaching paper's three-way level (-1, 0, 1);
+    ``backends`` keeps each backend's own score (e.g. ``{"vader": 0.4, "transformer": 0.7}``)
+    so that a stored check-in can always be re-explained.
+    """
+
+    score: float
+    level: int
+    backends: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInReport:
+    """Everything extracted from a free-text check-in; ``None`` means "not said".
+
+    Wellness items use the Hooper scale (1 = very good ... 7 = very bad). ``confidence`` maps a
+    field name to a value in [0, 1]; the dialogue asks again for fields below its threshold.
+    """
+
+    text: str
+    rpe: float | None = None
+    minutes: float | None = None
+    distance_km: float | None = None
+    sleep_h: float | None = None
+    sleep_quality: int | None = None
+    fatigue: int | None = None
+    soreness: int | None = None
+    stress: int | None = None
+    mood: int | None = None
+    pain: bool = False
+    pain_sites: tuple[str, ...] = ()
+    exercises: tuple[str, ...] = ()
+    sentiment: Sentiment | None = None
+    intent: str | None = None
+    confidence: dict[str, float] = field(default_factory=dict)

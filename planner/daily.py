@@ -1,0 +1,192 @@
+"""Today's session for one athlete: template -> pain guard -> two-week rule -> FRBI cut.
+
+The daily decision is a pure function of plain history (`DayContext`), so the same stored
+history always yields the same session and the same reasons. Rules guard every proposal and
+always win: pain forbids increases whatever else says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.explanation import Explanation, FiredRule, ShapFactor, render
+from planner.rules import (
+    DayEvidence,
+    active_pain_sites,
+    exercise_level,
+    frbi_cut,
+    replay_intensity,
+)
+from planner.session import Session, guard_pain, scale_session, template_session
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInView:
+    """The parts of a stored check-in the planner reads."""
+
+    day: dt.date
+    rpe: float | None = None
+    minutes: float | None = None
+    sentiment_level: int | None = None
+    pain_sites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseLogView:
+    """One exercise-level history row."""
+
+    day: dt.date
+    exercise_id: str
+    status: str  # done | skipped | too_hard
+    rpe: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorSession:
+    """What was prescribed on an earlier day (for "change from yesterday")."""
+
+    day: dt.date
+    intensity_factor: float
+    volume_factor: float
+    minutes: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayContext:
+    """Everything the daily decision may look at, already read from storage."""
+
+    today: dt.date
+    template: str = "general"
+    start_day: dt.date | None = None
+    checkins: Sequence[CheckInView] = ()
+    exercise_logs: Sequence[ExerciseLogView] = ()
+    prior_sessions: Mapping[dt.date, PriorSession] = field(default_factory=dict)
+    frbi_by_day: Mapping[dt.date, float | None] = field(default_factory=dict)
+    shap_factors: tuple[ShapFactor, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDay:
+    """The decision: the session, why, and the inputs it was made on (stored with it)."""
+
+    session: Session
+    explanation: Explanation
+    inputs: dict[str, Any]
+
+
+def _evidence(ctx: DayContext) -> dict[dt.date, DayEvidence]:
+    """Per-day exercise and sentiment levels from check-ins and exercise logs."""
+    logs: dict[dt.date, list[ExerciseLogView]] = defaultdict(list)
+    for log_row in ctx.exercise_logs:
+        logs[log_row.day].append(log_row)
+    checkins: dict[dt.date, list[CheckInView]] = defaultdict(list)
+    for row in ctx.checkins:
+        checkins[row.day].append(row)
+    evidence: dict[dt.date, DayEvidence] = {}
+    for day in sorted(set(logs) | set(checkins)):
+        day_checkins = checkins.get(day, [])
+        rpes = [c.rpe for c in day_checkins if c.rpe is not None]
+        minutes = [c.minutes for c in day_checkins if c.minutes is not None]
+        moods = [c.sentiment_level for c in day_checkins if c.sentiment_level is not None]
+        day_logs = logs.get(day, [])
+        prior = ctx.prior_sessions.get(day)
+        level = exercise_level(
+            rpe=max(rpes) if rpes else None,
+            done=sum(1 for r in day_logs if r.status == "done"),
+            skipped=sum(1 for r in day_logs if r.status == "skipped"),
+            too_hard=sum(1 for r in day_logs if r.status == "too_hard"),
+            minutes_done=sum(minutes) if minutes else None,
+            minutes_planned=prior.minutes if prior else None,
+        )
+        sentiment = None
+        if moods:
+            mean = sum(moods) / len(moods)
+            sentiment = 1 if mean > 0 else (-1 if mean < 0 else 0)
+        evidence[day] = DayEvidence(day, level, sentiment)
+    return evidence
+
+
+def _change_sentence(ctx: DayContext, session: Session) -> str | None:
+    earlier = [d for d in ctx.prior_sessions if d < ctx.today]
+    if not earlier or session.is_rest:
+        return None
+    prior = ctx.prior_sessions[max(earlier)]
+    before = prior.intensity_factor * prior.volume_factor
+    now = session.intensity_factor * session.volume_factor
+    if before <= 0 or abs(now - before) < 0.005:
+        return None
+    change = now / before - 1
+    direction = "more" if change > 0 else "less"
+    return f"Overall that is {abs(change):.0%} {direction} work than your last planned session."
+
+
+def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
+    """Decide today's session and explain it (see the module docstring for the order)."""
+    catalogue = catalogue or load_catalogue()
+    session = template_session(catalogue, ctx.template, ctx.today)
+    rules: list[FiredRule] = []
+
+    pain_by_day: dict[dt.date, list[str]] = defaultdict(list)
+    for row in ctx.checkins:
+        pain_by_day[row.day].extend(row.pain_sites)
+    sites = active_pain_sites(pain_by_day, ctx.today)
+    session, changes = guard_pain(session, catalogue, sites)
+
+    evidence = _evidence(ctx)
+    start = ctx.start_day or (min(evidence) if evidence else ctx.today)
+    state = replay_intensity(start, ctx.today, evidence)
+    intensity = state.factor
+    if state.last_rule is not None and state.last_rule.sentence:
+        rules.append(state.last_rule)
+    if sites:
+        blocked = intensity > state.previous_factor
+        if blocked:
+            intensity = state.previous_factor
+        swapped = [
+            f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
+            if new else f"{catalogue.exercise(old).name} removed"
+            for old, new in changes
+        ]
+        where = " and ".join(s.replace("_", " ") for s in sites)
+        detail = f" I changed: {'; '.join(swapped)}." if swapped else ""
+        rules.insert(
+            0,
+            FiredRule(
+                code="pain_guard",
+                effect="no increase; exercises loading the site regressed or removed",
+                inputs={"pain_sites": list(sites), "changed": swapped,
+                        "increase_blocked": blocked},
+                threshold="pain reported in the last 3 days",
+                sentence=f"You reported pain in your {where}, so nothing gets harder.{detail}",
+            ),
+        )
+
+    volume, frbi_rule = frbi_cut(ctx.frbi_by_day, ctx.today)
+    if frbi_rule is not None:
+        rules.append(frbi_rule)
+
+    session = scale_session(session, intensity, volume)
+    session = replace(session, reason_codes=tuple(rule.code for rule in rules))
+    change = _change_sentence(ctx, session)
+    factors = ctx.shap_factors
+    explanation = Explanation(
+        rules=tuple(rules),
+        factors=factors,
+        change_from_yesterday=change,
+        sentences=render(tuple(rules), factors, change),
+    )
+    inputs: dict[str, Any] = {
+        "template": ctx.template,
+        "start_day": start.isoformat(),
+        "pain_sites": list(sites),
+        "intensity_factor": intensity,
+        "volume_factor": volume,
+        "frbi_today": ctx.frbi_by_day.get(ctx.today),
+        "evidence_days": len(evidence),
+    }
+    return PlannedDay(session=session, explanation=explanation, inputs=inputs)

@@ -1,0 +1,87 @@
+"""Why a session looks as it does: the rules that fired, model factors, and plain sentences.
+
+Sentences are written for a 15-year-old: one idea each, the number that drove it, no jargon
+beyond what the athlete reported themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ShapFactor:
+    """One model attribution: a feature, its value and its contribution to the decision."""
+
+    feature: str
+    value: float | None
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class FiredRule:
+    """A rule that changed (or deliberately held) the session, with the numbers it used."""
+
+    code: str
+    effect: str
+    inputs: Mapping[str, Any]
+    threshold: str
+    sentence: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (stored with the session)."""
+        return {
+            "code": self.code,
+            "effect": self.effect,
+            "inputs": dict(self.inputs),
+            "threshold": self.threshold,
+            "sentence": self.sentence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Everything a reply to "why?" needs."""
+
+    rules: tuple[FiredRule, ...] = ()
+    factors: tuple[ShapFactor, ...] = ()
+    change_from_yesterday: str | None = None
+    sentences: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (stored with the session)."""
+        return {
+            "rules": [rule.as_dict() for rule in self.rules],
+            "factors": [
+                {"feature": f.feature, "value": f.value, "contribution": f.contribution}
+                for f in self.factors
+            ],
+            "change_from_yesterday": self.change_from_yesterday,
+            "sentences": list(self.sentences),
+        }
+
+
+def render(
+    rules: tuple[FiredRule, ...],
+    factors: tuple[ShapFactor, ...] = (),
+    change: str | None = None,
+    *,
+    limit: int = 5,
+) -> tuple[str, ...]:
+    """Two to five short sentences: the rules first (they decide), then the model, then change."""
+    sentences = [rule.sentence for rule in rules if rule.sentence]
+    if factors:
+        top = max(factors, key=lambda f: abs(f.contribution))
+        sentences.append(
+            f"Your fitness tests point most to {top.feature.replace('_', ' ')}, "
+            "so the plan puts some extra work there."
+        )
+    if change:
+        sentences.append(change)
+    if not sentences:
+        sentences.append("Nothing in your recent reports asks for a change, so the plan holds.")
+    if len(sentences) == 1:
+        sentences.append("Tell me how it went after training and I will adjust tomorrow.")
+    return tuple(sentences[:limit])

@@ -1,0 +1,182 @@
+"""A day's session as prescribed: ordered exercises with doses, and how doses are scaled.
+
+Dose scaling convention (one, used everywhere): the *intensity factor* scales the "motor
+intensity" column of the PE paper's Table 3 (reps, seconds per set, external load); the
+*volume factor* scales how much is done (reps, seconds, distance). Sets, rest and running pace
+are kept: changing the number of sets by 10-15 % would round to nothing for 2-3 sets, and pace
+changes are left to the coach. The load change the athlete feels is intensity x volume.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+
+from planner.catalogue import Catalogue, Exercise
+
+
+@dataclass(frozen=True, slots=True)
+class Prescription:
+    """One line of a session: exercise and dose."""
+
+    exercise_id: str
+    name: str
+    modality: str
+    sets: int
+    reps: int | None = None
+    seconds: float | None = None
+    distance_m: float | None = None
+    pace_s_per_km: float | None = None
+    load_kg: float | None = None
+    rest_s: float | None = None
+    note: str | None = None
+
+    def describe(self) -> str:
+        """A Table-3 style line: 'Push-ups: 3 x 16 reps, rest 35 s'."""
+        if self.distance_m is not None and self.sets == 1:
+            dose = f"{self.distance_m / 1000:.1f} km" if self.distance_m >= 1000 else (
+                f"{self.distance_m:.0f} m"
+            )
+            if self.pace_s_per_km:
+                minutes, seconds = divmod(round(self.pace_s_per_km), 60)
+                dose += f" at {minutes}:{seconds:02d}/km"
+        elif self.distance_m is not None:
+            dose = f"{self.sets} x {self.distance_m:.0f} m"
+        elif self.reps is not None:
+            dose = f"{self.sets} x {self.reps} reps"
+        elif self.seconds is not None and self.sets == 1:
+            long = self.seconds >= 120
+            dose = f"{self.seconds / 60:.0f} min" if long else f"{self.seconds:.0f} s"
+        elif self.seconds is not None:
+            dose = f"{self.sets} x {self.seconds:.0f} s"
+        else:
+            dose = f"{self.sets} sets"
+        rest = f", rest {self.rest_s:.0f} s" if self.rest_s else ""
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.name}: {dose}{rest}{note}"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """What an athlete is asked to do on one day."""
+
+    day: dt.date
+    title: str
+    prescriptions: tuple[Prescription, ...]
+    intensity_factor: float = 1.0
+    volume_factor: float = 1.0
+    reason_codes: tuple[str, ...] = ()
+
+    @property
+    def is_rest(self) -> bool:
+        """A day with nothing prescribed."""
+        return not self.prescriptions
+
+    def estimated_minutes(self) -> float:
+        """Rough duration: work + rest per set, runs at their pace (for sRPE planning)."""
+        total = 0.0
+        for p in self.prescriptions:
+            if p.distance_m is not None and p.pace_s_per_km:
+                work = p.distance_m / 1000 * p.pace_s_per_km * p.sets
+            elif p.distance_m is not None:
+                work = p.distance_m / 1000 * 420 * p.sets  # ~7 min/km walking-jogging
+            elif p.seconds is not None:
+                work = p.seconds * p.sets
+            elif p.reps is not None:
+                work = p.reps * 3.0 * p.sets  # ~3 s a repetition
+            else:
+                work = 30.0 * p.sets
+            total += work + (p.rest_s or 0.0) * max(p.sets - 1, 0)
+        return total / 60.0
+
+
+def prescribe(exercise: Exercise) -> Prescription:
+    """The catalogue's default dose for an exercise."""
+    return Prescription(
+        exercise_id=exercise.id,
+        name=exercise.name,
+        modality=exercise.modality,
+        sets=exercise.sets,
+        reps=exercise.reps,
+        seconds=exercise.seconds,
+        distance_m=exercise.distance_m,
+        pace_s_per_km=exercise.pace_s_per_km,
+        rest_s=exercise.rest_s,
+    )
+
+
+def template_session(catalogue: Catalogue, template_name: str, day: dt.date) -> Session:
+    """The template's session for ``day``'s weekday (an empty rest day when none)."""
+    template = catalogue.template(template_name)
+    plan_day = template.week.get(day.isoweekday())
+    if plan_day is None:
+        return Session(day=day, title="Rest day", prescriptions=())
+    items = tuple(prescribe(catalogue.exercise(ref)) for ref in plan_day.exercises)
+    return Session(day=day, title=plan_day.title, prescriptions=items)
+
+
+def _scale(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def scale_session(session: Session, intensity: float, volume: float) -> Session:
+    """Apply the intensity and volume factors (see the module docstring for the convention)."""
+    if intensity <= 0 or volume <= 0:
+        raise ValueError("intensity and volume factors must be positive")
+    both = intensity * volume
+    scaled = []
+    for p in session.prescriptions:
+        reps = None if p.reps is None else max(1, round(p.reps * both))
+        seconds = _scale(p.seconds, both)
+        scaled.append(
+            replace(
+                p,
+                reps=reps,
+                seconds=None if seconds is None else float(round(seconds)),
+                distance_m=None if p.distance_m is None else float(round(p.distance_m * volume)),
+                load_kg=_scale(p.load_kg, intensity),
+            )
+        )
+    return replace(
+        session,
+        prescriptions=tuple(scaled),
+        intensity_factor=session.intensity_factor * intensity,
+        volume_factor=session.volume_factor * volume,
+    )
+
+
+def guard_pain(
+    session: Session, catalogue: Catalogue, pain_sites: Collection[str]
+) -> tuple[Session, list[tuple[str, str | None]]]:
+    """Regress or remove every exercise that loads a painful site.
+
+    Walks down the ``easier`` chain until a variant does not load any painful site; when no
+    such variant exists the exercise is removed. Returns the new session and a list of
+    ``(removed_or_regressed_id, replacement_id_or_None)`` for the explanation.
+    """
+    sites = set(pain_sites)
+    if not sites:
+        return session, []
+    changes: list[tuple[str, str | None]] = []
+    kept: list[Prescription] = []
+    for p in session.prescriptions:
+        exercise = catalogue.exercise(p.exercise_id)
+        if not sites.intersection(exercise.loads):
+            kept.append(p)
+            continue
+        candidate = exercise
+        seen = {exercise.id}
+        while candidate.easier is not None and candidate.easier not in seen:
+            candidate = catalogue.exercise(candidate.easier)
+            seen.add(candidate.id)
+            if not sites.intersection(candidate.loads):
+                break
+        if candidate.id != exercise.id and not sites.intersection(candidate.loads):
+            kept.append(replace(prescribe(candidate), note=f"instead of {exercise.name}"))
+            changes.append((exercise.id, candidate.id))
+        else:
+            changes.append((exercise.id, None))
+    if not kept and session.prescriptions:
+        kept.append(replace(prescribe(catalogue.exercise("mobility_flow")), note="gentle"))
+    return replace(session, prescriptions=tuple(kept)), changes

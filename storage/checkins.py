@@ -1,0 +1,145 @@
+"""Repository for daily check-ins (the athlete's reports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.schema import CheckIn, Person
+
+
+class ConsentRequired(PermissionError):
+    """Health data was about to be stored for someone who has not consented."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewCheckIn:
+    """What the dialogue collected; validated here again because storage is the last gate."""
+
+    day: dt.date
+    rpe: float | None = None
+    minutes: float | None = None
+    sleep_h: float | None = None
+    sleep_quality: int | None = None
+    fatigue: int | None = None
+    soreness: int | None = None
+    stress: int | None = None
+    mood: int | None = None
+    free_text: str | None = None
+    sentiment_score: float | None = None
+    sentiment_level: int | None = None
+    sentiment_backends: dict[str, float] = field(default_factory=dict)
+    pain_sites: tuple[str, ...] = ()
+    source: str = "telegram"
+    source_update_id: str | None = None
+
+
+_RANGES: dict[str, tuple[float, float]] = {
+    "rpe": (0, 10),
+    "minutes": (0, 1440),
+    "sleep_h": (0, 24),
+    "sleep_quality": (1, 7),
+    "fatigue": (1, 7),
+    "soreness": (1, 7),
+    "stress": (1, 7),
+    "mood": (1, 7),
+    "sentiment_score": (-1, 1),
+}
+
+
+def validate(new: NewCheckIn) -> None:
+    """Refuse out-of-range values with a message a user can act on."""
+    for name, (low, high) in _RANGES.items():
+        value = getattr(new, name)
+        if value is not None and not (low <= value <= high):
+            raise ValueError(f"{name.replace('_', ' ')} must be between {low:g} and {high:g}")
+    if new.free_text is not None and len(new.free_text) > 4000:
+        raise ValueError("the text is too long (at most 4000 characters)")
+
+
+def add_checkin(session: Session, person: Person, new: NewCheckIn) -> tuple[CheckIn, bool]:
+    """Store a check-in once; returns ``(row, created)``.
+
+    A check-in carrying a ``source_update_id`` that is already stored is returned as is
+    (``created`` False): a Telegram update delivered twice is stored once.
+    """
+    if person.consent_at is None:
+        raise ConsentRequired("no consent on record: health data cannot be stored")
+    validate(new)
+    if new.source_update_id is not None:
+        existing = session.scalar(
+            select(CheckIn).where(CheckIn.source_update_id == new.source_update_id)
+        )
+        if existing is not None:
+            return existing, False
+    row = CheckIn(
+        person_id=person.id,
+        day=new.day,
+        rpe=new.rpe,
+        minutes=new.minutes,
+        sleep_h=new.sleep_h,
+        sleep_quality=new.sleep_quality,
+        fatigue=new.fatigue,
+        soreness=new.soreness,
+        stress=new.stress,
+        mood=new.mood,
+        free_text=new.free_text,
+        sentiment_score=new.sentiment_score,
+        sentiment_level=new.sentiment_level,
+        sentiment_backends=dict(new.sentiment_backends),
+        pain_sites=list(new.pain_sites),
+        source=new.source,
+        source_update_id=new.source_update_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalar(
+            select(CheckIn).where(CheckIn.source_update_id == new.source_update_id)
+        )
+        if existing is None:
+            raise
+        return existing, False
+    return row, True
+
+
+def list_checkins(
+    session: Session, person_id: int, since: dt.date | None = None, until: dt.date | None = None
+) -> Sequence[CheckIn]:
+    """A person's check-ins, oldest first, optionally within ``[since, until]``."""
+    query = select(CheckIn).where(CheckIn.person_id == person_id)
+    if since is not None:
+        query = query.where(CheckIn.day >= since)
+    if until is not None:
+        query = query.where(CheckIn.day <= until)
+    return session.scalars(query.order_by(CheckIn.day, CheckIn.id)).all()
+
+
+def as_dict(row: CheckIn) -> dict[str, Any]:
+    """A check-in as plain JSON-ready data (export)."""
+    return {
+        "day": row.day.isoformat(),
+        "rpe": row.rpe,
+        "minutes": row.minutes,
+        "sleep_h": row.sleep_h,
+        "sleep_quality": row.sleep_quality,
+        "fatigue": row.fatigue,
+        "soreness": row.soreness,
+        "stress": row.stress,
+        "mood": row.mood,
+        "free_text": row.free_text,
+        "sentiment_score": row.sentiment_score,
+        "sentiment_level": row.sentiment_level,
+        "sentiment_backends": row.sentiment_backends,
+        "pain_sites": row.pain_sites,
+        "source": row.source,
+        "created_at": row.created_at.isoformat(),
+    }

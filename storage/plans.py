@@ -1,0 +1,122 @@
+"""Repository for prescribed sessions, their exercises and explanations, and exercise logs.
+
+Takes plain dicts, not planner types: storage does not import the planner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.schema import (
+    ExerciseLog,
+    Explanation,
+    PrescribedSession,
+    SessionExercise,
+)
+
+EXERCISE_FIELDS = (
+    "exercise_id",
+    "name",
+    "sets",
+    "reps",
+    "seconds",
+    "distance_m",
+    "pace_s_per_km",
+    "load_kg",
+    "rest_s",
+)
+
+
+def save_prescribed(
+    session: Session,
+    person_id: int,
+    day: dt.date,
+    *,
+    title: str,
+    intensity_factor: float,
+    volume_factor: float,
+    reason_codes: Sequence[str],
+    inputs: Mapping[str, Any],
+    exercises: Sequence[Mapping[str, Any]],
+    explanation: Mapping[str, Any],
+) -> PrescribedSession:
+    """Store (or replace) the session prescribed for ``person_id`` on ``day``."""
+    session.execute(
+        delete(PrescribedSession).where(
+            PrescribedSession.person_id == person_id, PrescribedSession.day == day
+        )
+    )
+    row = PrescribedSession(
+        person_id=person_id,
+        day=day,
+        title=title,
+        intensity_factor=intensity_factor,
+        volume_factor=volume_factor,
+        reason_codes=list(reason_codes),
+        inputs=dict(inputs),
+    )
+    for position, item in enumerate(exercises):
+        row.exercises.append(
+            SessionExercise(position=position, **{k: item.get(k) for k in EXERCISE_FIELDS})
+        )
+    row.explanation = Explanation(
+        factors=list(explanation.get("factors", [])),
+        rules=list(explanation.get("rules", [])),
+        sentences=list(explanation.get("sentences", [])),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_prescribed(session: Session, person_id: int, day: dt.date) -> PrescribedSession | None:
+    """The stored session for that day, with exercises and explanation loaded."""
+    return session.scalar(
+        select(PrescribedSession)
+        .where(PrescribedSession.person_id == person_id, PrescribedSession.day == day)
+        .options(
+            selectinload(PrescribedSession.exercises),
+            selectinload(PrescribedSession.explanation),
+        )
+    )
+
+
+def list_prescribed(
+    session: Session, person_id: int, since: dt.date, until: dt.date
+) -> Sequence[PrescribedSession]:
+    """Prescribed sessions in ``[since, until]``, oldest first."""
+    return session.scalars(
+        select(PrescribedSession)
+        .where(
+            PrescribedSession.person_id == person_id,
+            PrescribedSession.day >= since,
+            PrescribedSession.day <= until,
+        )
+        .order_by(PrescribedSession.day)
+    ).all()
+
+
+def add_exercise_log(session: Session, person_id: int, day: dt.date, **values: Any) -> ExerciseLog:
+    """Record one exercise done, skipped or found too hard."""
+    status = values.get("status", "done")
+    if status not in ("done", "skipped", "too_hard"):
+        raise ValueError("status must be done, skipped or too_hard")
+    row = ExerciseLog(person_id=person_id, day=day, **values)
+    row.completed = status != "skipped"
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_exercise_logs(session: Session, person_id: int, since: dt.date) -> Sequence[ExerciseLog]:
+    """Exercise-level history from ``since`` on, oldest first."""
+    return session.scalars(
+        select(ExerciseLog)
+        .where(ExerciseLog.person_id == person_id, ExerciseLog.day >= since)
+        .order_by(ExerciseLog.day, ExerciseLog.id)
+    ).all()

@@ -1,0 +1,345 @@
+"""The database schema: SQLAlchemy 2 typed ORM classes, one per stored entity.
+
+Every row that belongs to a person hangs off ``person.id`` with ``ON DELETE CASCADE`` so that
+erasure (``/forget``) is one delete and cannot miss a table. Timestamps are timezone-aware UTC.
+Alembic migrations under ``storage/migrations`` are generated from this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware (naive datetimes are banned project-wide)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A DateTime that always comes back timezone-aware, on SQLite as on PostgreSQL.
+
+    SQLite has no time zone type and returns naive values; we store UTC and re-attach it.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass a timezone-aware one")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention (stable migration names)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        dt.datetime: UtcDateTime,
+    }
+
+
+PERSON_FK = "person.id"
+
+
+class Person(Base):
+    """A chat user: athlete, student, coach or teacher. Health data only after ``consent_at``."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    birth_year: Mapped[int | None]
+    height_cm: Mapped[float | None] = mapped_column(Float)
+    mass_kg: Mapped[float | None] = mapped_column(Float)
+    sport: Mapped[str | None] = mapped_column(String(64))
+    level: Mapped[str | None] = mapped_column(String(32))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    hr_rest: Mapped[float | None] = mapped_column(Float)
+    hr_max: Mapped[float | None] = mapped_column(Float)
+    consent_at: Mapped[dt.datetime | None]
+    consent_scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    team_visibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reminder_time: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Group(Base):
+    """A team (coached) or a class (taught); optionally linked to a Telegram group chat."""
+
+    __tablename__ = "chat_group"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "team" | "class"
+    title: Mapped[str] = mapped_column(String(128))
+    invite_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Membership(Base):
+    """A person's role in a group: athlete, coach or teacher."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("person_id", "group_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("chat_group.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(8))  # "athlete" | "coach" | "teacher"
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    group: Mapped[Group] = relationship(back_populates="memberships")
+
+
+class CheckIn(Base):
+    """One daily report: session RPE and minutes, Hooper wellness, free text and its reading."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (UniqueConstraint("source_update_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    minutes: Mapped[float | None] = mapped_column(Float)
+    sleep_h: Mapped[float | None] = mapped_column(Float)
+    sleep_quality: Mapped[int | None]
+    fatigue: Mapped[int | None]
+    soreness: Mapped[int | None]
+    stress: Mapped[int | None]
+    mood: Mapped[int | None]
+    free_text: Mapped[str | None] = mapped_column(Text)
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_level: Mapped[int | None]
+    sentiment_backends: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    pain_sites: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(16), default="telegram")
+    source_update_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Activity(Base):
+    """A wearable session (FIT/GPX/TCX/CSV/RR import), imported once per content hash."""
+
+    __tablename__ = "activity"
+    __table_args__ = (UniqueConstraint("person_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_type: Mapped[str] = mapped_column(String(8))
+    sport: Mapped[str | None] = mapped_column(String(32))
+    start_time: Mapped[dt.datetime | None]
+    day: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    elevation_gain_m: Mapped[float | None] = mapped_column(Float)
+    hr_avg: Mapped[float | None] = mapped_column(Float)
+    hr_max: Mapped[float | None] = mapped_column(Float)
+    trimp_banister: Mapped[float | None] = mapped_column(Float)
+    trimp_edwards: Mapped[float | None] = mapped_column(Float)
+    rmssd_ms: Mapped[float | None] = mapped_column(Float)
+    sdnn_ms: Mapped[float | None] = mapped_column(Float)
+    cadence_avg: Mapped[float | None] = mapped_column(Float)
+    pace_s_per_km: Mapped[float | None] = mapped_column(Float)
+    zones_s: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FitnessTest(Base):
+    """One fitness-test item result (long format: item name, value, unit)."""
+
+    __tablename__ = "fitness_test"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    taken_on: Mapped[dt.date] = mapped_column(Date)
+    item: Mapped[str] = mapped_column(String(48))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Plan(Base):
+    """A multi-week plan: the template it came from and how it was scheduled."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    start_day: Mapped[dt.date] = mapped_column(Date)
+    end_day: Mapped[dt.date] = mapped_column(Date)
+    template: Mapped[str] = mapped_column(String(64))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PrescribedSession(Base):
+    """The session prescribed for one person and day, with the decision's inputs."""
+
+    __tablename__ = "prescribed_session"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(128))
+    intensity_factor: Mapped[float] = mapped_column(Float, default=1.0)
+    volume_factor: Mapped[float] = mapped_column(Float, default=1.0)
+    reason_codes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    exercises: Mapped[list[SessionExercise]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SessionExercise.position"
+    )
+    explanation: Mapped[Explanation | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
+
+
+class SessionExercise(Base):
+    """One line of a prescribed session (the PE paper's Table 3: sets, reps or time, rest)."""
+
+    __tablename__ = "session_exercise"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("prescribed_session.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(128))
+    sets: Mapped[int] = mapped_column(Integer, default=1)
+    reps: Mapped[int | None]
+    seconds: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    pace_s_per_km: Mapped[float | None] = mapped_column(Float)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    rest_s: Mapped[float | None] = mapped_column(Float)
+
+
+class Explanation(Base):
+    """Why a session looks as it does: SHAP factors, fired rules, rendered sentences."""
+
+    __tablename__ = "explanation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("prescribed_session.id", ondelete="CASCADE"), unique=True
+    )
+    factors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    rules: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sentences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class ExerciseLog(Base):
+    """Exercise-level history: what was done (or skipped) and how hard it felt."""
+
+    __tablename__ = "exercise_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    sets: Mapped[int | None]
+    reps: Mapped[int | None]
+    seconds: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    completed: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(12), default="done")  # done|skipped|too_hard
+    rpe: Mapped[float | None] = mapped_column(Float)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ConversationState(Base):
+    """Where a chat is in a dialogue, kept in the database so any worker can continue it."""
+
+    __tablename__ = "conversation_state"
+
+    chat_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """The inbox: each Telegram update id is recorded once, before it is acted on."""
+
+    __tablename__ = "processed_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(12), default="received")
+    payload: Mapped[str | None] = mapped_column(Text)
+    processed_at: Mapped[dt.datetime | None]
+
+
+class AuditLog(Base):
+    """Who did what to whose data (never health values)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="SET NULL"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(48))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

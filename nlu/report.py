@@ -29,6 +29,7 @@ class CheckInReport:
 
     Wellness items use the Hooper scale (1 = very good ... 7 = very bad). ``confidence`` maps a
     field name to a value in [0, 1]; the dialogue asks again for fields below its threshold.
+    Pain sites are canonical names from ``nlu.pain.SITE_PATTERNS`` (``"knee"``, ``"lower_back"``).
     """
 
     text: str
@@ -47,3 +48,6 @@ class CheckInReport:
     sentiment: Sentiment | None = None
     intent: str | None = None
     confidence: dict[str, float] = field(default_factory=dict)
+    #: Values the athlete stated but that fall outside the field's valid range (e.g. "rpe 14"):
+    #: not extracted (the field stays ``None``, confidence 0) so the dialogue can ask again.
+    rejected: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,171 @@
+"""Pain and injury signals with body sites, and the negations that cancel them.
+
+A pain site is a safety flag for the planner (never increase load on it), so this module errs
+towards flagging: a pain word near a site flags it unless a negation or resolution cue governs
+that word ("no pain today", "knee doesn't hurt anymore", "ankle pain is gone"). "Sore" alone
+is muscle soreness (a Hooper wellness item, Hooper & Mackinnon 1995), not injury: it flags only
+joints and tendons ("sore knee"), not muscles ("sore quads" after squats is DOMS).
+
+Method: the text is split into clauses at sentence punctuation and contrastive words ("but",
+"though", "however"); inside a clause every site is attached to its nearest pain cue, and the
+site is flagged only when that cue is not negated. "No knee pain and the ankle hurts" therefore
+flags the ankle only.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+#: Canonical site -> regex of the ways athletes name it (plural and slang included).
+SITE_PATTERNS: dict[str, str] = {
+    "lower_back": r"lower[\s-]?back|low(?:er)?\s+back|lumbar|lower\s+spine|\bsi\s+joint",
+    "upper_back": r"upper[\s-]?back|thoracic|between\s+(?:my\s+)?shoulder\s*blades",
+    "back": r"\bback\b",
+    "hip_flexor": r"hip[\s-]?flexors?|psoas",
+    "it_band": r"\bit[\s-]?band|\bitb\b|\bitbs\b|iliotibial",
+    "achilles": r"achill[ei]s|achilles\s+tendon",
+    "hamstring": r"hamstrings?|hammys?|hammies",
+    "knee": r"knees?|patell(?:a|ar)|kneecap",
+    "shin": r"shins?|tibia",
+    "ankle": r"ankles?",
+    "shoulder": r"shoulders?|rotator\s+cuff",
+    "calf": r"calf|calves|calfs",
+    "groin": r"groin|adductors?",
+    "hip": r"hips?",
+    "wrist": r"wrists?",
+    "elbow": r"elbows?",
+    "neck": r"neck",
+    "foot": r"foot|feet|heels?|plantar|arch(?:es)?|instep|metatarsals?",
+    "toe": r"toes?|big\s+toe",
+    "quad": r"quads?|quadriceps|thighs?",
+    "glute": r"glutes?|buttocks?|bum|butt",
+    "hand": r"hands?|fingers?|thumbs?",
+    "chest": r"chest|ribs?|pec(?:s|toral)?",
+    "head": r"head(?:ache)?",
+}
+
+#: Muscles: "sore" there is ordinary soreness (DOMS), not an injury signal.
+MUSCLE_SITES = frozenset({"hamstring", "calf", "quad", "glute", "groin", "chest", "upper_back"})
+
+#: Words that signal pain or injury wherever they stand.
+_PAIN_CUES = (
+    r"pain(?:s|ful)?|hurt(?:s|ing)?|aches?|aching|achy|injur(?:y|ed|ies)|tweak(?:ed)?|"
+    r"strain(?:ed)?|sprain(?:ed)?|pulled|twinges?|niggles?|niggly|tender(?:ness)?|"
+    r"swollen|swelling|stabbing|throbbing|twisted|(?<!foam\s)rolled(?!\s+out)|inflamed|tendinitis|"
+    r"tendonitis|tendinopathy|fasciitis|fracture|bruised|bursitis|shin\s+splints|"
+    r"runner'?s\s+knee|jumper'?s\s+knee|tennis\s+elbow|golfer'?s\s+elbow|itbs|"
+    r"headache|migraine|\bow+\b|ouch"
+)
+#: Injury names that carry their site.
+_SITE_IMPLIED = {
+    "shin splints": "shin",
+    "runner's knee": "knee",
+    "runners knee": "knee",
+    "jumper's knee": "knee",
+    "jumpers knee": "knee",
+    "tennis elbow": "elbow",
+    "golfer's elbow": "elbow",
+    "golfers elbow": "elbow",
+    "fasciitis": "foot",
+    "itbs": "it_band",
+    "headache": "head",
+    "migraine": "head",
+}
+_SORE = r"sore(?:ness)?"
+
+_NEGATORS = re.compile(
+    r"\b(?:no|not|never|without|zero|nothing|none|nor|isn't|isnt|doesn't|doesnt|don't|dont|"
+    r"didn't|didnt|wasn't|wasnt|aren't|arent|haven't|havent|hasn't|hasnt|ain't|cannot|can't)\b"
+)
+_RESOLVED = re.compile(
+    r"\b(?:no\s+longer|anymore|any\s+more|gone|went\s+away|disappeared|healed|resolved|"
+    r"cleared(?:\s+up)?|free|painless)\b"
+)
+_CLAUSE_SPLIT = re.compile(r"[.!?;\n]+|\bbut\b|\bthough\b|\balthough\b|\bhowever\b|\bwhereas\b")
+_WORD = re.compile(r"[a-z0-9']+")
+
+_SITE_RE = re.compile(
+    "|".join(f"(?P<{name}>{pat})" for name, pat in SITE_PATTERNS.items()), re.IGNORECASE
+)
+_CUE_RE = re.compile(rf"\b(?:{_PAIN_CUES}|{_SORE})\b")
+
+#: How many words back a negator may stand and still govern a pain word
+#: ("no real pain in the knee"; VADER uses the same three-word window for negation).
+NEGATION_WINDOW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PainSignal:
+    """Result of reading pain from one text."""
+
+    pain: bool
+    sites: tuple[str, ...]
+    mentioned: bool  # some pain word appeared (negated or not): we know rather than guess
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    word_index: int
+    negated: bool
+    sore_only: bool
+    implied_site: str | None
+
+
+def normalize(text: str) -> str:
+    """Lower-case, straight apostrophes: the form every extractor reads."""
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _clause_cues(clause: str, starts: list[int]) -> list[_Cue]:
+    cues: list[_Cue] = []
+    for match in _CUE_RE.finditer(clause):
+        word = match.group(0)
+        idx = bisect_right(starts, match.start()) - 1
+        before = clause[: match.start()]
+        window_words = _WORD.findall(before)[-NEGATION_WINDOW:]
+        negated = any(_NEGATORS.fullmatch(w) for w in window_words)
+        if _RESOLVED.search(clause[match.start() :]) or re.search(r"\bno\s+longer\b", before):
+            negated = True
+        implied = next((site for key, site in _SITE_IMPLIED.items() if key in word), None)
+        cues.append(_Cue(idx, negated, bool(re.fullmatch(_SORE, word)), implied))
+    return cues
+
+
+def read_pain(text: str) -> PainSignal:
+    """Pain flag and flagged sites of a free-text check-in (see module docstring)."""
+    norm = normalize(text)
+    flagged: list[str] = []
+    any_cue = False
+    any_pain = False
+    for clause in _CLAUSE_SPLIT.split(norm):
+        if not clause.strip():
+            continue
+        starts = [m.start() for m in _WORD.finditer(clause)]
+        cues = _clause_cues(clause, starts)
+        if not cues:
+            continue
+        any_cue = True
+        sites: list[tuple[str, int]] = []
+        for m in _SITE_RE.finditer(clause):
+            name = m.lastgroup
+            if name is not None:
+                sites.append((name, max(bisect_right(starts, m.start()) - 1, 0)))
+        for cue in cues:
+            if cue.implied_site and not cue.negated:
+                flagged.append(cue.implied_site)
+        for site, idx in sites:
+            cue = min(cues, key=lambda c: abs(c.word_index - idx))
+            if cue.negated or (cue.sore_only and site in MUSCLE_SITES):
+                continue
+            flagged.append(site)
+        # A real pain word counts even when no site stands near it ("it hurts").
+        any_pain = any_pain or any(not c.negated and not c.sore_only for c in cues)
+    sites_out = tuple(dict.fromkeys(flagged))
+    pain = bool(sites_out) or any_pain
+    # Site named: sure. Pain word without site: less sure. Nothing said about pain: we do not
+    # know (low confidence, so the dialogue may ask).
+    confidence = (0.9 if sites_out else 0.6) if pain else (0.9 if any_cue else 0.3)
+    return PainSignal(pain=pain, sites=sites_out, mentioned=any_cue, confidence=confidence)

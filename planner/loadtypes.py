@@ -1,0 +1,133 @@
+"""Typed inputs and outputs of the training-load analytics (plain frozen dataclasses).
+
+These are the contract between the load analytics (`planner.readiness`), the planner, the
+coach-facing replies and the charts. They hold no behaviour beyond validation, so any layer
+can build them from check-ins, wearable activities or a CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+WELLNESS_ITEMS = ("sleep", "stress", "fatigue", "soreness")
+"""The four Hooper items (Hooper & Mackinnon 1995), each 1 (very good) .. 7 (very bad)."""
+
+LEVELS = ("watch", "alert")
+READINESS = ("green", "watch", "alert")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLoad:
+    """One training session as reported (check-in) or recorded (wearable).
+
+    ``rpe`` is the CR-10 session rating (0-10, Foster et al. 2001) and ``minutes`` the session
+    duration; together they give the session-RPE load. ``trimp`` is a heart-rate TRIMP from a
+    wearable (e.g. Banister's), used only on days without any session RPE, through the
+    athlete's calibration (`planner.load.calibrate_trimp`). A reported rest day is a session
+    with ``rpe=0`` or ``minutes=0``.
+    """
+
+    day: dt.date
+    rpe: float | None
+    minutes: float | None
+    trimp: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.rpe is not None and not (math.isfinite(self.rpe) and 0 <= self.rpe <= 10):
+            raise ValueError(f"session RPE must be between 0 and 10 (CR-10 scale), got {self.rpe}")
+        if self.minutes is not None and not (
+            math.isfinite(self.minutes) and 0 <= self.minutes <= 1440
+        ):
+            raise ValueError(f"session minutes must be between 0 and 1440, got {self.minutes}")
+        if self.trimp is not None and not (math.isfinite(self.trimp) and self.trimp >= 0):
+            raise ValueError(f"TRIMP must be a non-negative number, got {self.trimp}")
+
+
+@dataclass(frozen=True, slots=True)
+class WellnessDay:
+    """One day's Hooper wellness items, each 1 (very good) .. 7 (very bad); ``None`` = not said.
+
+    ``sleep`` is sleep *quality* on the Hooper scale (not hours).
+    """
+
+    day: dt.date
+    sleep: int | None
+    stress: int | None
+    fatigue: int | None
+    soreness: int | None
+
+    def __post_init__(self) -> None:
+        for name in WELLNESS_ITEMS:
+            value = getattr(self, name)
+            if value is not None and not (1 <= value <= 7):
+                raise ValueError(f"{name} must be between 1 and 7 (Hooper scale), got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One threshold crossed: what, how serious, the value against the threshold, and why.
+
+    ``level`` is ``"watch"`` or ``"alert"``; ``source`` names the paper or convention the
+    threshold comes from; ``message`` is a coach-facing sentence.
+    """
+
+    code: str
+    level: str
+    value: float
+    threshold: float
+    source: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"flag level must be one of {LEVELS}, got {self.level!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class DailyLoad:
+    """One calendar day's load on the session-RPE scale (arbitrary units, AU).
+
+    ``srpe`` sums the day's RPE x minutes; ``trimp`` sums the day's wearable TRIMP; ``load`` is
+    what the metrics use (``srpe`` when the day has any session RPE, else calibrated TRIMP,
+    else 0); ``source`` is ``"srpe"``, ``"trimp"`` or ``"none"``; ``trimp_unmapped`` is TRIMP
+    that could not be put on the sRPE scale (no calibration yet), reported separately.
+    """
+
+    day: dt.date
+    load: float
+    srpe: float | None
+    trimp: float | None
+    source: str
+    trimp_unmapped: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadMetrics:
+    """Every load and readiness number for one athlete and one day.
+
+    ``None`` means "undefined by the metric's own definition" (see each function's
+    docstring), never "zero". ``wellness_z`` holds only the items whose z-score is defined.
+    ``frbi_wellness`` is the wellness factor used in the FRBI (``None`` when it was not
+    available and the FRBI is the load ratio alone). ACWR describes load; it is not an injury
+    predictor (Impellizzeri et al. 2020).
+    """
+
+    day: dt.date
+    load: float
+    acwr_rolling: float | None
+    acwr_ewma: float | None
+    monotony: float | None
+    strain: float | None
+    ctl: float
+    atl: float
+    tsb: float
+    hooper: float | None
+    wellness_z: dict[str, float]
+    frbi: float | None
+    flags: tuple[Flag, ...]
+    readiness: str
+    frbi_wellness: float | None = None
+    trimp_unmapped: float | None = None
+    days_of_history: int = 0

@@ -15,7 +15,8 @@ def alembic_config(engine: Engine) -> Config:
     """An Alembic config that runs on ``engine`` (passed to env.py through attributes)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["engine"] = engine
     return config
 

@@ -1,0 +1,160 @@
+"""The `coachloop` command: one typer app; each area registers its own commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from bot.commands import load as load_commands
+from bot.commands import nlu as nlu_commands
+from bot.commands import simulate as simulate_commands
+from bot.commands import train as train_commands
+from bot.commands import wearables as wearable_commands
+from bot.config import Settings, load_settings
+
+app = typer.Typer(
+    help="coachloop: chat-first training assistant.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+models_app = typer.Typer(help="Shipped and trained models.", no_args_is_help=True)
+train_app = typer.Typer(help="Train models.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(models_app, name="models")
+app.add_typer(train_app, name="train")
+
+for area in (nlu_commands, load_commands, wearable_commands, train_commands, simulate_commands):
+    area.register(app, train_app)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    from bot.wiring import open_migrated
+
+    settings = load_settings()
+    database = open_migrated(settings)
+    typer.echo(f"database ready: {_where(settings)} ({database.dialect})")
+
+
+def _where(settings: Settings) -> str:
+    if settings.database_url:
+        return "DATABASE_URL (" + settings.database_url.split("@")[-1] + ")"
+    return str(settings.sqlite_path)
+
+
+@models_app.command("prepare")
+def models_prepare() -> None:
+    """Check that every shipped model loads (train a missing one from our own data)."""
+    from bot.services.models import prepare_models
+
+    for line in prepare_models(load_settings()):
+        typer.echo(line)
+
+
+@app.command()
+def chat(
+    user_id: Annotated[int, typer.Option(help="Local user id for this terminal")] = -1,
+    name: Annotated[str, typer.Option(help="Your display name")] = "You",
+) -> None:
+    """Chat in the terminal with the same dialogue as the Telegram bot."""
+    from bot.terminal import run_chat
+    from bot.wiring import build_dialogue, configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    typer.echo(f"database: {_where(settings)}", err=True)
+    dialogue = build_dialogue(settings)
+    run_chat(dialogue.handle, user_id=user_id, name=name)
+
+
+@app.command()
+def bot(
+    webhook: Annotated[bool, typer.Option(help="Use a webhook instead of polling")] = False,
+) -> None:
+    """Run the Telegram bot (polling, or webhook with a secret token)."""
+    from bot.telegram_app import run_bot
+    from bot.wiring import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    if settings.telegram_token is None:
+        typer.echo("TELEGRAM_TOKEN is not set: `coachloop chat` is the terminal chat.", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"database: {_where(settings)}", err=True)
+    run_bot(settings, webhook=webhook)
+
+
+def _person_day(athlete: str, date: str | None) -> tuple[int, dt.date]:
+    from bot.wiring import open_migrated
+    from storage.people import find_person
+
+    settings = load_settings()
+    database = open_migrated(settings)
+    with database.session() as session:
+        person = find_person(session, athlete)
+        if person is None:
+            typer.echo(f"no athlete {athlete!r} (use an id, @username or display name)", err=True)
+            raise typer.Exit(2)
+        person_id = person.id
+    day = dt.date.fromisoformat(date) if date else dt.datetime.now(dt.UTC).date()
+    return person_id, day
+
+
+@app.command()
+def plan(
+    athlete: Annotated[str, typer.Option(help="Id, @username or display name")],
+    date: Annotated[str | None, typer.Option(help="ISO date (default today)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Print the session for a day, as /today does."""
+    _print_plan(athlete, date, as_json, why=False)
+
+
+@app.command()
+def why(
+    athlete: Annotated[str, typer.Option(help="Id, @username or display name")],
+    date: Annotated[str | None, typer.Option(help="ISO date (default today)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Print why the session for a day looks as it does, as /why does."""
+    _print_plan(athlete, date, as_json, why=True)
+
+
+def _print_plan(athlete: str, date: str | None, as_json: bool, *, why: bool) -> None:
+    from bot.render import session_text, why_text
+    from bot.services.planning import plan_and_store
+    from bot.wiring import open_migrated
+    from storage.schema import Person
+
+    person_id, day = _person_day(athlete, date)
+    database = open_migrated(load_settings())
+    with database.session() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise typer.Exit(2)
+        planned = plan_and_store(session, person, day)
+    if as_json:
+        payload = {
+            "day": day.isoformat(),
+            "title": planned.session.title,
+            "intensity_factor": planned.session.intensity_factor,
+            "volume_factor": planned.session.volume_factor,
+            "exercises": [p.describe() for p in planned.session.prescriptions],
+            "explanation": planned.explanation.as_dict(),
+            "inputs": planned.inputs,
+        }
+        json.dump(payload, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        typer.echo(why_text(planned) if why else session_text(planned))
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,368 @@
+"""The dialogue core: one entry point, `Dialogue.handle`, for every adapter.
+
+Order of work for each message (ARCHITECTURE.md): read with storage, decide with nlu/planner,
+write with storage, commit, and only then return the replies the adapter sends. Conversation
+state lives in the database, so a restart or another worker continues the same dialogue.
+Nothing about a person is stored before they consent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session as DbSession
+
+from bot.dialogue import texts
+from bot.render import checkin_summary, session_text, why_text
+from bot.replies import Incoming, Reply, keyboard
+from bot.services.planning import local_today, plan_and_store
+from nlu.report import CheckInReport
+from storage import checkins as checkin_repo
+from storage import conversations, people
+from storage.checkins import ConsentRequired, NewCheckIn
+from storage.db import Database
+from storage.schema import Person
+
+log = logging.getLogger(__name__)
+
+HOOPER_ITEMS = ("sleep_quality", "stress", "fatigue", "soreness")
+CHECKIN_COMMANDS = {"checkin"}
+
+
+class Understander(Protocol):
+    """What the dialogue needs from `nlu`: one text in, one typed report out."""
+
+    def parse(self, text: str) -> CheckInReport:
+        """Read a free-text message."""
+        ...
+
+
+class Turn:
+    """One message being handled: the request, its database session and the person."""
+
+    def __init__(self, db: DbSession, inc: Incoming, report: CheckInReport | None) -> None:
+        self.db = db
+        self.inc = inc
+        self.report = report
+        self.person = people.get_by_telegram_id(db, inc.user_id)
+        self.state, self.data = conversations.load_state(db, inc.chat_key)
+
+    def goto(self, state: str, data: dict[str, Any]) -> None:
+        """Move the conversation to ``state``."""
+        person_id = self.person.id if self.person is not None else None
+        conversations.save_state(self.db, self.inc.chat_key, person_id, state, data)
+
+    def finish(self) -> None:
+        """End the conversation."""
+        conversations.clear_state(self.db, self.inc.chat_key)
+
+
+def _rpe_keyboard() -> Any:
+    return keyboard(
+        [(str(n), f"rpe:{n}") for n in range(0, 6)],
+        [(str(n), f"rpe:{n}") for n in range(6, 11)],
+    )
+
+
+def _hooper_keyboard(item: str) -> Any:
+    return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
+
+
+class Dialogue:
+    """The conversation for athletes and students (coaches and teachers come with issue 9)."""
+
+    def __init__(self, database: Database, nlu: Understander, *, timezone: str = "UTC") -> None:
+        self.database = database
+        self.nlu = nlu
+        self.timezone = timezone
+
+    # ---- entry point -------------------------------------------------------------------
+
+    def handle(self, inc: Incoming) -> list[Reply]:
+        """Handle one user action; never raises (errors become a friendly reply)."""
+        try:
+            report = self._pre_parse(inc)
+            return self.database.run(lambda db: self._dispatch(Turn(db, inc, report)))
+        except ConsentRequired:
+            return [Reply(texts.NEED_START)]
+        except ValueError as exc:
+            return [Reply(f"Sorry, I can't use that: {exc}.")]
+        except Exception:
+            log.exception("dialogue failed for update %s", inc.update_id)
+            return [Reply(texts.SORRY)]
+
+    def _pre_parse(self, inc: Incoming) -> CheckInReport | None:
+        """Read free text before the transaction opens (keeps write locks short)."""
+        if inc.text is None or inc.command is not None or inc.callback is not None:
+            return None
+        return self.nlu.parse(inc.text[:4000])
+
+    def _dispatch(self, turn: Turn) -> list[Reply]:
+        inc = turn.inc
+        if inc.callback is not None:
+            return self._on_button(turn, inc.callback)
+        command = inc.command
+        if command is not None:
+            return self._on_command(turn, command[0])
+        if inc.text is not None:
+            return self._on_text(turn, inc.text)
+        return [Reply(texts.NOT_UNDERSTOOD)]
+
+    # ---- commands ----------------------------------------------------------------------
+
+    def _on_command(self, turn: Turn, name: str) -> list[Reply]:
+        handlers: dict[str, Callable[[Turn], list[Reply]]] = {
+            "start": self._start,
+            "help": lambda t: [Reply(texts.HELP)],
+            "cancel": self._cancel,
+            "checkin": self._checkin,
+            "today": self._today,
+            "why": self._why,
+        }
+        handler = handlers.get(name)
+        if handler is None:
+            return [Reply(f"I don't know /{name[:32]}. Send /help for what I can do.")]
+        return handler(turn)
+
+    def _start(self, turn: Turn) -> list[Reply]:
+        if people.has_consent(turn.person):
+            return [Reply("Welcome back!\n\n" + texts.HELP)]
+        return [
+            Reply(
+                texts.CONSENT,
+                buttons=keyboard([("I agree", "consent:yes"), ("No, thanks", "consent:no")]),
+            )
+        ]
+
+    def _cancel(self, turn: Turn) -> list[Reply]:
+        turn.finish()
+        return [Reply(texts.CANCELLED)]
+
+    def _require_person(self, turn: Turn) -> Person:
+        if turn.person is None or not people.has_consent(turn.person):
+            raise ConsentRequired("no consent")
+        return turn.person
+
+    def _checkin(self, turn: Turn) -> list[Reply]:
+        self._require_person(turn)
+        turn.goto("checkin_rpe", {"mode": "full"})
+        return [Reply(texts.ASK_RPE, buttons=_rpe_keyboard())]
+
+    def _today(self, turn: Turn) -> list[Reply]:
+        person = self._require_person(turn)
+        day = local_today(person, turn.inc.received_at, self.timezone)
+        return [Reply(session_text(plan_and_store(turn.db, person, day)))]
+
+    def _why(self, turn: Turn) -> list[Reply]:
+        person = self._require_person(turn)
+        day = local_today(person, turn.inc.received_at, self.timezone)
+        return [Reply(why_text(plan_and_store(turn.db, person, day)))]
+
+    # ---- buttons -----------------------------------------------------------------------
+
+    def _on_button(self, turn: Turn, data: str) -> list[Reply]:
+        kind, _, value = data.partition(":")
+        if kind == "consent":
+            return self._consent(turn, value)
+        if kind == "sex" and turn.state == "profile_sex" and value in ("M", "F", "-"):
+            if turn.person is not None and value != "-":
+                people.update_profile(turn.person, sex=value)
+            turn.goto("profile_birth_year", {})
+            return [Reply(texts.ASK_BIRTH_YEAR)]
+        if kind == "rpe" and turn.state == "checkin_rpe" and value.isdigit():
+            rpe = int(value)
+            if 0 <= rpe <= 10:
+                turn.data["rpe"] = rpe
+                return self._next_checkin_question(turn)
+        if kind == "hooper" and turn.state == "checkin_hooper":
+            item, _, score = value.partition(":")
+            if item == turn.data.get("item") and score.isdigit() and 1 <= int(score) <= 7:
+                turn.data[item] = int(score)
+                return self._next_checkin_question(turn)
+        return [Reply(texts.STALE_BUTTON)]
+
+    def _consent(self, turn: Turn, value: str) -> list[Reply]:
+        if value != "yes":
+            return [Reply(texts.NO_CONSENT)]
+        if people.has_consent(turn.person):
+            return [Reply("You have already agreed. " + texts.PROFILE_DONE)]
+        inc = turn.inc
+        person = people.get_or_create_person(turn.db, inc.user_id, inc.display_name)
+        if inc.username:
+            person.username = inc.username[:64]
+        person.timezone = person.timezone or self.timezone
+        people.give_consent(turn.db, person, {"health_data": True, "version": 1})
+        turn.person = person
+        turn.goto("profile_sex", {})
+        return [
+            Reply("Thank you! Consent recorded."),
+            Reply(
+                texts.ASK_SEX,
+                buttons=keyboard([("Female", "sex:F"), ("Male", "sex:M"), ("Skip", "sex:-")]),
+            ),
+        ]
+
+    # ---- free text ---------------------------------------------------------------------
+
+    def _on_text(self, turn: Turn, text: str) -> list[Reply]:
+        state = turn.state
+        if state == "profile_birth_year":
+            return self._birth_year(turn, text)
+        if state == "profile_sport":
+            if turn.person is not None and text.strip().lower() != "skip":
+                people.update_profile(turn.person, sport=text.strip()[:64])
+            turn.finish()
+            return [Reply(texts.PROFILE_DONE)]
+        if state == "checkin_minutes":
+            return self._minutes(turn, text)
+        if state == "checkin_feel":
+            return self._feel(turn, text)
+        if state in ("checkin_rpe", "checkin_hooper"):
+            return self._typed_score(turn, text)
+        return self._idle_text(turn, text)
+
+    def _birth_year(self, turn: Turn, text: str) -> list[Reply]:
+        value = text.strip().lower()
+        if value != "skip":
+            if not value.isdigit() or not 1920 <= int(value) <= turn.inc.received_at.year - 5:
+                return [Reply("Please send a year like 2007, or 'skip'.")]
+            if turn.person is not None:
+                people.update_profile(turn.person, birth_year=int(value))
+        turn.goto("profile_sport", {})
+        return [Reply(texts.ASK_SPORT)]
+
+    def _typed_score(self, turn: Turn, text: str) -> list[Reply]:
+        """Accept a typed number where buttons were offered (terminal users, old clients)."""
+        value = text.strip()
+        if turn.state == "checkin_rpe":
+            if value.isdigit() and 0 <= int(value) <= 10:
+                turn.data["rpe"] = int(value)
+                return self._next_checkin_question(turn)
+            return [Reply("Please pick a number from 0 to 10.", buttons=_rpe_keyboard())]
+        item = str(turn.data.get("item"))
+        if value.isdigit() and 1 <= int(value) <= 7:
+            turn.data[item] = int(value)
+            return self._next_checkin_question(turn)
+        return [Reply("Please pick a number from 1 to 7.", buttons=_hooper_keyboard(item))]
+
+    def _minutes(self, turn: Turn, text: str) -> list[Reply]:
+        value = text.strip()
+        minutes: float | None = float(value) if value.isdigit() else None
+        if minutes is None and turn.report is not None:
+            minutes = turn.report.minutes
+        if minutes is None or not 0 <= minutes <= 600:
+            return [Reply("Please send the minutes as a number between 0 and 600, e.g. 45.")]
+        turn.data["minutes"] = minutes
+        return self._next_checkin_question(turn)
+
+    def _feel(self, turn: Turn, text: str) -> list[Reply]:
+        if text.strip().lower() != "skip" and turn.report is not None:
+            self._merge_report(turn.data, turn.report, overwrite_numbers=False)
+            turn.data["free_text"] = text.strip()[:4000]
+        return self._store_checkin(turn)
+
+    def _idle_text(self, turn: Turn, text: str) -> list[Reply]:
+        report = turn.report
+        if report is None:
+            return [Reply(texts.NOT_UNDERSTOOD)]
+        intent = report.intent
+        if intent == "ask_today":
+            return self._today(turn)
+        if intent == "ask_why":
+            return self._why(turn)
+        if intent == "help":
+            return [Reply(texts.HELP)]
+        if intent == "greet" and report.rpe is None and report.minutes is None:
+            return [Reply("Hi! " + texts.HELP)]
+        reads_like_checkin = (
+            report.rpe is not None
+            or report.minutes is not None
+            or report.pain
+            or intent in ("check_in", "report_pain")
+        )
+        if not reads_like_checkin:
+            return [Reply(texts.NOT_UNDERSTOOD)]
+        self._require_person(turn)
+        data: dict[str, Any] = {"mode": "quick", "free_text": text.strip()[:4000]}
+        self._merge_report(data, report, overwrite_numbers=True)
+        turn.data = data
+        return self._next_checkin_question(turn)
+
+    # ---- check-in flow -----------------------------------------------------------------
+
+    @staticmethod
+    def _merge_report(
+        data: dict[str, Any], report: CheckInReport, *, overwrite_numbers: bool
+    ) -> None:
+        """Copy what the text said into the collected check-in values."""
+        fields = ("rpe", "minutes", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress",
+                  "mood")
+        for name in fields:
+            value = getattr(report, name)
+            if value is not None and (overwrite_numbers or data.get(name) is None):
+                data[name] = value
+        if report.pain_sites:
+            data["pain_sites"] = sorted(set(data.get("pain_sites", [])) | set(report.pain_sites))
+        if report.sentiment is not None:
+            data["sentiment_score"] = report.sentiment.score
+            data["sentiment_level"] = report.sentiment.level
+            data["sentiment_backends"] = dict(report.sentiment.backends)
+
+    def _next_checkin_question(self, turn: Turn) -> list[Reply]:
+        """Ask only for what is still missing; store when nothing is."""
+        data = turn.data
+        if data.get("rpe") is None:
+            turn.goto("checkin_rpe", data)
+            return [Reply(texts.ASK_RPE, buttons=_rpe_keyboard())]
+        if data.get("minutes") is None:
+            turn.goto("checkin_minutes", data)
+            return [Reply(texts.ASK_MINUTES)]
+        if data.get("mode") == "full":
+            for item in HOOPER_ITEMS:
+                if data.get(item) is None:
+                    data["item"] = item
+                    turn.goto("checkin_hooper", data)
+                    return [Reply(texts.HOOPER_QUESTIONS[item], buttons=_hooper_keyboard(item))]
+            if "free_text" not in data and not data.get("feel_asked"):
+                data["feel_asked"] = True
+                turn.goto("checkin_feel", data)
+                return [Reply(texts.ASK_FEEL)]
+        return self._store_checkin(turn)
+
+    def _store_checkin(self, turn: Turn) -> list[Reply]:
+        person = self._require_person(turn)
+        inc = turn.inc
+        data = turn.data
+        day = local_today(person, inc.received_at, self.timezone)
+        update_ref = f"{inc.source}:{inc.update_id}" if inc.update_id is not None else None
+        new = NewCheckIn(
+            day=day,
+            rpe=data.get("rpe"),
+            minutes=data.get("minutes"),
+            sleep_h=data.get("sleep_h"),
+            sleep_quality=data.get("sleep_quality"),
+            fatigue=data.get("fatigue"),
+            soreness=data.get("soreness"),
+            stress=data.get("stress"),
+            mood=data.get("mood"),
+            free_text=data.get("free_text"),
+            sentiment_score=data.get("sentiment_score"),
+            sentiment_level=data.get("sentiment_level"),
+            sentiment_backends=data.get("sentiment_backends", {}),
+            pain_sites=tuple(data.get("pain_sites", ())),
+            source=inc.source,
+            source_update_id=update_ref,
+        )
+        _, created = checkin_repo.add_checkin(turn.db, person, new)
+        turn.finish()
+        if not created:
+            return [Reply("Already saved that check-in.")]
+        tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1))
+        saved = "Saved ✅ " + checkin_summary(data)
+        return [
+            Reply(saved),
+            Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)")),
+        ]

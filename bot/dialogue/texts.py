@@ -1,0 +1,43 @@
+"""Fixed texts of the dialogue, in one place so they can be reviewed (and translated)."""
+
+CONSENT = (
+    "Hi! I'm coachloop, your training assistant.\n\n"
+    "Before I store anything about you, please read this:\n"
+    "- What I store: your daily check-ins (effort, minutes, sleep, stress, fatigue, "
+    "soreness, how you feel in your own words), wearable files you send, fitness tests "
+    "and the sessions I plan for you.\n"
+    "- Who sees it: you. A coach or teacher of a team or class you join sees your "
+    "readiness and load; you choose with /privacy what else the team may see. Free text and "
+    "pain details are never shown in a group.\n"
+    "- Withdraw any time: /export sends you all your data, /forget erases all of it.\n\n"
+    "Do you agree?"
+)
+NO_CONSENT = "OK, I stored nothing. Send /start if you change your mind."
+NEED_START = "Please send /start first: I need your consent before I can store a check-in."
+HELP = (
+    "What I can do:\n"
+    "/checkin - report today's training and how you feel\n"
+    "/today - your session for today\n"
+    "/why - why today's session looks like it does\n"
+    "/cancel - stop the current question\n"
+    "You can also just write, e.g. \"RPE 7, 60 min, legs heavy\"."
+)
+ASK_SEX = "A short profile helps me plan. Sex (used for heart-rate and fitness norms)?"
+ASK_BIRTH_YEAR = "Year of birth? (e.g. 2007, or 'skip')"
+ASK_SPORT = "Your main sport? (e.g. running, football, or 'skip')"
+PROFILE_DONE = "You're set. Send /checkin after training, or /today to see today's session."
+ASK_RPE = "How hard was today's session? RPE 0 (rest) to 10 (maximal)."
+ASK_MINUTES = "How many minutes did you train? (e.g. 60, 1h15, 90 min)"
+ASK_FEEL = "How do you feel? Write a sentence or two (or 'skip')."
+HOOPER_QUESTIONS = {
+    "sleep_quality": "Sleep last night? 1 = very, very good ... 7 = very, very bad",
+    "stress": "Stress? 1 = very, very low ... 7 = very, very high",
+    "fatigue": "Fatigue? 1 = very, very low ... 7 = very, very high",
+    "soreness": "Muscle soreness? 1 = none ... 7 = very, very sore",
+}
+NOT_UNDERSTOOD = (
+    "I didn't get that. Send /checkin to report training, /today for your session, or /help."
+)
+CANCELLED = "Cancelled. Nothing more was stored."
+SORRY = "Sorry, something went wrong on my side. Your earlier data is safe; please try again."
+STALE_BUTTON = "That button belongs to an earlier question. Send /checkin to start again."

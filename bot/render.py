@@ -1,0 +1,99 @@
+"""Turning planner results into chat text (plain, short lines that read well on a phone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from planner.daily import PlannedDay
+
+RULE_LABELS = {
+    "pain_guard": "Pain guard",
+    "frbi_cut": "Fatigue-recovery balance (FRBI)",
+    "two_week_up": "Two-week review",
+    "two_week_down": "Two-week review",
+    "two_week_hold": "Two-week review",
+    "two_week_hold_little_data": "Two-week review",
+    "coach_override": "Coach override",
+}
+
+
+def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
+    """The session as a numbered list, PE-paper Table 3 style."""
+    session = planned.session
+    day = session.day.strftime("%a %d %b")
+    head = heading or f"{day}: {session.title}"
+    if session.is_rest:
+        return f"{head}\nRest day. Easy walking or mobility is fine.\nAsk /why for the reasons."
+    lines = [head]
+    lines += [f"{i}. {p.describe()}" for i, p in enumerate(session.prescriptions, 1)]
+    factor = session.intensity_factor * session.volume_factor
+    if abs(factor - 1) >= 0.005:
+        lines.append(f"Load: {factor:.0%} of your template.")
+    lines.append(planned.explanation.sentences[0] if planned.explanation.sentences else "")
+    lines.append("Ask /why for the reasons.")
+    return "\n".join(line for line in lines if line)
+
+
+def _inputs_text(inputs: Mapping[str, Any]) -> str:
+    shown = []
+    for key, value in inputs.items():
+        if value is None or value == [] or key == "changed":
+            continue
+        if isinstance(value, float):
+            value = round(value, 2)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        shown.append(f"{key.replace('_', ' ')} {value}")
+    return "; ".join(shown)
+
+
+def why_text(planned: PlannedDay) -> str:
+    """The explanation: plain sentences first, then each rule with its inputs and threshold."""
+    explanation = planned.explanation
+    lines = [f"Why {planned.session.day.strftime('%a %d %b')} looks like this:"]
+    lines += [f"- {sentence}" for sentence in explanation.sentences]
+    if explanation.rules:
+        lines.append("")
+        lines.append("Rules that fired:")
+        for rule in explanation.rules:
+            label = RULE_LABELS.get(rule.code, rule.code)
+            lines.append(
+                f"- {label}: {rule.effect} (rule: {rule.threshold}; your values: "
+                f"{_inputs_text(rule.inputs)})"
+            )
+    if explanation.factors:
+        lines.append("")
+        lines.append("Fitness-test factors:")
+        for factor in explanation.factors[:3]:
+            lines.append(f"- {factor.feature.replace('_', ' ')}: {factor.contribution:+.2f}")
+    return "\n".join(lines)
+
+
+def checkin_summary(values: Mapping[str, Any]) -> str:
+    """What was stored, so the athlete can spot a mistake."""
+    parts = []
+    if values.get("rpe") is not None and values.get("minutes") is not None:
+        load = values["rpe"] * values["minutes"]
+        parts.append(f"RPE {values['rpe']:g} x {values['minutes']:g} min = load {load:.0f}")
+    for key in ("sleep_quality", "stress", "fatigue", "soreness"):
+        if values.get(key) is not None:
+            parts.append(f"{key.replace('_', ' ')} {values[key]}/7")
+    if values.get("pain_sites"):
+        parts.append("pain: " + ", ".join(s.replace("_", " ") for s in values["pain_sites"]))
+    if values.get("sentiment_level") is not None:
+        mood = {1: "positive", 0: "neutral", -1: "negative"}[int(values["sentiment_level"])]
+        parts.append(f"mood {mood}")
+    return "; ".join(parts)
+
+
+def week_text(days: Sequence[PlannedDay], today: dt.date) -> str:
+    """A week at a glance: one line per day."""
+    lines = ["Your week:"]
+    for planned in days:
+        s = planned.session
+        mark = "›" if s.day == today else " "
+        what = "rest" if s.is_rest else f"{s.title} ({s.estimated_minutes():.0f} min)"
+        lines.append(f"{mark} {s.day.strftime('%a %d')}: {what}")
+    return "\n".join(lines)

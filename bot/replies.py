@@ -1,0 +1,79 @@
+"""Channel-agnostic messages: what the dialogue receives and what it answers.
+
+Adapters (Telegram, terminal) translate to and from these; the dialogue never sees a
+Telegram object, so the same conversation runs in a terminal and in a chat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: what the user sees and the data sent back when pressed."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file the user sent (already downloaded by the adapter, size-checked)."""
+
+    file_name: str
+    data: bytes
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One thing a user did: a text or command, a button press, or a file."""
+
+    user_id: int
+    chat_id: int
+    display_name: str
+    received_at: dt.datetime
+    username: str | None = None
+    chat_type: str = "private"
+    text: str | None = None
+    callback: str | None = None
+    upload: Upload | None = None
+    update_id: int | None = None
+    source: str = "telegram"
+
+    @property
+    def chat_key(self) -> str:
+        """Conversation key: one dialogue per user per chat."""
+        return f"{self.chat_id}:{self.user_id}"
+
+    @property
+    def command(self) -> tuple[str, list[str]] | None:
+        """``("checkin", [args])`` for ``/checkin@bot args``; None for plain text."""
+        if not self.text or not self.text.startswith("/"):
+            return None
+        head, *args = self.text.strip().split()
+        name = head[1:].split("@", 1)[0].lower()
+        return name, args
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to send: text, optional button rows, optional picture or file.
+
+    ``chat_id`` None means "the chat the request came from"; otherwise the message goes to
+    that chat (e.g. a coach's private chat, a student's chat during a broadcast).
+    """
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    image: bytes | None = None
+    document: tuple[str, bytes] | None = None
+    chat_id: int | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def keyboard(*rows: list[tuple[str, str]]) -> tuple[tuple[Button, ...], ...]:
+    """Build button rows from ``(label, data)`` pairs."""
+    return tuple(tuple(Button(label, data) for label, data in row) for row in rows)

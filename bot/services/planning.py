@@ -1,0 +1,125 @@
+"""Read an athlete's history from storage, ask the planner, store the decision.
+
+This is the orchestration the architecture puts in `bot/`: storage in, pure planner decision,
+storage out. The planner never sees a database row, only plain views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from planner.daily import (
+    CheckInView,
+    DayContext,
+    ExerciseLogView,
+    PlannedDay,
+    PriorSession,
+    plan_day,
+)
+from planner.load import metrics_history
+from planner.loadtypes import SessionLoad, WellnessDay
+from storage import checkins as checkin_repo
+from storage import plans as plan_repo
+from storage.schema import CheckIn, Person
+
+HISTORY_DAYS = 120
+
+
+def local_today(person: Person | None, now: dt.datetime, default_tz: str = "UTC") -> dt.date:
+    """The athlete's calendar day at ``now`` in their own time zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = (person.timezone if person is not None else None) or default_tz
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date()
+
+
+def frbi_series(rows: list[CheckIn], start: dt.date, end: dt.date) -> dict[dt.date, float | None]:
+    """FRBI per day from stored check-ins (sRPE loads and Hooper wellness)."""
+    if not rows:
+        return {}
+    sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
+    wellness = [
+        WellnessDay(
+            day=r.day, sleep=r.sleep_quality, stress=r.stress, fatigue=r.fatigue,
+            soreness=r.soreness,
+        )
+        for r in rows
+    ]
+    first = min(r.day for r in rows)
+    history = metrics_history(sessions, wellness, min(first, start), end)
+    return {m.day: m.frbi for m in history if m.day >= start}
+
+
+def build_context(db: DbSession, person: Person, day: dt.date) -> DayContext:
+    """Everything the planner needs for ``day``, read from storage."""
+    since = day - dt.timedelta(days=HISTORY_DAYS)
+    rows = list(checkin_repo.list_checkins(db, person.id, since=since, until=day))
+    logs = plan_repo.list_exercise_logs(db, person.id, since)
+    prior = plan_repo.list_prescribed(db, person.id, since, day - dt.timedelta(days=1))
+    start_day = min((r.day for r in rows), default=None)
+    return DayContext(
+        today=day,
+        template="general",
+        start_day=start_day,
+        checkins=tuple(
+            CheckInView(
+                day=r.day,
+                rpe=r.rpe,
+                minutes=r.minutes,
+                sentiment_level=r.sentiment_level,
+                pain_sites=tuple(r.pain_sites or ()),
+            )
+            for r in rows
+        ),
+        exercise_logs=tuple(
+            ExerciseLogView(day=r.day, exercise_id=r.exercise_id, status=r.status, rpe=r.rpe)
+            for r in logs
+        ),
+        prior_sessions={
+            p.day: PriorSession(p.day, p.intensity_factor, p.volume_factor,
+                                (p.inputs or {}).get("planned_minutes"))
+            for p in prior
+        },
+        frbi_by_day=frbi_series(rows, day - dt.timedelta(days=7), day),
+    )
+
+
+def plan_and_store(db: DbSession, person: Person, day: dt.date) -> PlannedDay:
+    """Plan ``day`` for ``person`` and store the session with its inputs and explanation."""
+    planned = plan_day(build_context(db, person, day))
+    session = planned.session
+    inputs: dict[str, Any] = dict(planned.inputs)
+    inputs["planned_minutes"] = round(session.estimated_minutes(), 1)
+    plan_repo.save_prescribed(
+        db,
+        person.id,
+        day,
+        title=session.title,
+        intensity_factor=session.intensity_factor,
+        volume_factor=session.volume_factor,
+        reason_codes=session.reason_codes,
+        inputs=inputs,
+        exercises=[
+            {
+                "exercise_id": p.exercise_id,
+                "name": p.name,
+                "sets": p.sets,
+                "reps": p.reps,
+                "seconds": p.seconds,
+                "distance_m": p.distance_m,
+                "pace_s_per_km": p.pace_s_per_km,
+                "load_kg": p.load_kg,
+                "rest_s": p.rest_s,
+            }
+            for p in session.prescriptions
+        ],
+        explanation=planned.explanation.as_dict(),
+    )
+    return planned

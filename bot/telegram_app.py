@@ -1,0 +1,225 @@
+"""Telegram adapter (python-telegram-bot v22): translate updates, call the dialogue, send.
+
+Wiring only: every decision is made by `bot.dialogue`. An update id is recorded in the
+database inbox before any handler runs (a handler group of its own), so an update delivered
+twice is handled once; replies are sent only after the dialogue's transaction committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.dialogue import Dialogue
+from bot.replies import Incoming, Reply, Upload
+from storage import inbox
+
+log = logging.getLogger(__name__)
+
+INBOX_GROUP = -10
+DIALOGUE_GROUP = 0
+DONE_GROUP = 10
+
+
+def to_incoming(update: Update, *, upload: Upload | None = None) -> Incoming | None:
+    """The channel-agnostic view of an update (None for updates we do not handle)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return None
+    received = dt.datetime.now(dt.UTC)
+    message = update.effective_message
+    if message is not None and message.date is not None:
+        received = message.date.astimezone(dt.UTC)
+    callback = update.callback_query.data if update.callback_query is not None else None
+    text = None
+    if update.callback_query is None and message is not None:
+        text = message.text
+    return Incoming(
+        user_id=user.id,
+        chat_id=chat.id,
+        display_name=user.full_name or user.username or str(user.id),
+        username=user.username,
+        chat_type=str(chat.type),
+        text=text,
+        callback=callback,
+        upload=upload,
+        update_id=update.update_id,
+        received_at=received,
+        source="telegram",
+    )
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for a reply's buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def send_replies(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]
+) -> None:
+    """Send each reply to its chat (the asking chat unless the reply names another)."""
+    for reply in replies:
+        target = reply.chat_id or chat_id
+        if reply.image is not None:
+            await context.bot.send_photo(
+                target, photo=reply.image, caption=reply.text[:1024], reply_markup=markup(reply)
+            )
+        elif reply.document is not None:
+            name, data = reply.document
+            await context.bot.send_document(
+                target, document=data, filename=name, caption=reply.text[:1024]
+            )
+        else:
+            await context.bot.send_message(target, reply.text, reply_markup=markup(reply))
+
+
+class TelegramAdapter:
+    """Handlers bound to one dialogue and one database."""
+
+    def __init__(self, dialogue: Dialogue, settings: Settings) -> None:
+        self.dialogue = dialogue
+        self.settings = settings
+
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Record the update id; stop here when it was seen before (a redelivery)."""
+        database = self.dialogue.database
+        is_new = await asyncio.to_thread(
+            database.run, lambda s: inbox.record_update(s, update.update_id)
+        )
+        if not is_new:
+            log.info("update %s already handled; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Mark the update handled."""
+        database = self.dialogue.database
+        await asyncio.to_thread(database.run, lambda s: inbox.mark(s, update.update_id, "done"))
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Text, commands and button presses: all go to the dialogue."""
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        inc = to_incoming(update)
+        if inc is None:
+            return
+        replies = await asyncio.to_thread(self.dialogue.handle, inc)
+        await send_replies(context, inc.chat_id, replies)
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A file: size-checked before download, then handed to the dialogue."""
+        message = update.effective_message
+        if message is None or message.document is None or update.effective_chat is None:
+            return
+        document = message.document
+        limit = self.settings.max_upload_bytes
+        if document.file_size is not None and document.file_size > limit:
+            await message.reply_text(
+                f"That file is {document.file_size / 1e6:.1f} MB; the limit is "
+                f"{limit / 1e6:.0f} MB. Export a single activity and send that."
+            )
+            return
+        telegram_file = await document.get_file()
+        data = bytes(await telegram_file.download_as_bytearray())
+        upload = Upload(document.file_name or "upload", data, document.mime_type)
+        inc = to_incoming(update, upload=upload)
+        if inc is None:
+            return
+        replies = await asyncio.to_thread(self.dialogue.handle, inc)
+        await send_replies(context, inc.chat_id, replies)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure (no token, no message content) and tell the user politely."""
+        error = context.error
+        log.error("handler error: %s", type(error).__name__, exc_info=error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(
+                    update.effective_chat.id, "Sorry, something went wrong. Please try again."
+                )
+            except Exception:
+                log.warning("could not send the error reply")
+
+
+def build_application(
+    settings: Settings,
+    dialogue: Dialogue,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> Application:
+    """The python-telegram-bot Application with our handlers (no network until started)."""
+    if settings.telegram_token is None:
+        raise ValueError("TELEGRAM_TOKEN is not set")
+    builder: ApplicationBuilder = ApplicationBuilder().token(
+        settings.telegram_token.get_secret_value()
+    )
+    if settings.telegram_api_url:
+        base = settings.telegram_api_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    adapter = TelegramAdapter(dialogue, settings)
+    application.add_handler(TypeHandler(Update, adapter.gate), group=INBOX_GROUP)
+    application.add_handler(CallbackQueryHandler(adapter.on_update), group=DIALOGUE_GROUP)
+    application.add_handler(
+        MessageHandler(filters.Document.ALL, adapter.on_document), group=DIALOGUE_GROUP
+    )
+    application.add_handler(MessageHandler(filters.TEXT, adapter.on_update), group=DIALOGUE_GROUP)
+    application.add_handler(TypeHandler(Update, adapter.done), group=DONE_GROUP)
+    application.add_error_handler(adapter.on_error)
+    return application
+
+
+def run_bot(settings: Settings, *, webhook: bool = False) -> None:
+    """Start polling (default) or a webhook server checking Telegram's secret token."""
+    from bot.wiring import build_dialogue
+
+    application = build_application(settings, build_dialogue(settings))
+    if not webhook:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    if not settings.webhook_url or settings.webhook_secret is None:
+        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path="telegram",
+        webhook_url=settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+__all__ = ["ChatType", "build_application", "run_bot", "to_incoming"]

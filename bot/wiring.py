@@ -1,0 +1,38 @@
+"""Build the running product from settings: database, NLU engine, dialogue."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings
+from bot.dialogue import Dialogue
+from storage.db import Database, open_database
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log at the configured level; never log Bot API URLs (they carry the token)."""
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "telegram.request"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def open_migrated(settings: Settings) -> Database:
+    """Open the configured database and bring its schema up to date."""
+    database = open_database(settings.resolved_database_url)
+    database.upgrade()
+    return database
+
+
+def build_dialogue(settings: Settings, database: Database | None = None) -> Dialogue:
+    """The dialogue with the configured NLU backend (models load lazily on first use)."""
+    from nlu import NluEngine
+
+    engine = NluEngine.create(
+        backend=settings.nlu_backend,
+        model_dir=settings.resolved_model_dir,
+        hf_model=settings.sentiment_hf_model,
+    )
+    return Dialogue(database or open_migrated(settings), engine, timezone=settings.timezone)

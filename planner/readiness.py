@@ -95,7 +95,7 @@ def metrics_history(
             week = series[max(0, index - WEEK_DAYS + 1) : index + 1]
             mono, strn = monotony(week), strain(week)
             point = points[index]
-            balance = frbi(point.atl, point.ctl, history, hooper, hooper_baseline(by_day, day))
+            balance = frbi(ratio_rolling, hooper, hooper_baseline(by_day, day))
             flags = load_flags(ratio_rolling, mono, strn, z, hooper, balance)
             metrics = LoadMetrics(
                 day=day, load=series[index], acwr_rolling=ratio_rolling, acwr_ewma=ratio_ewma,

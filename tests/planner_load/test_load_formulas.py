@@ -183,21 +183,29 @@ def test_banister_refuses_fewer_than_three_tests() -> None:
 
 
 def test_frbi_combines_load_ratio_and_wellness_ratio() -> None:
-    value = frbi(atl=120, ctl=100, days_of_history=40, hooper_today=14, hooper_baseline=10)
+    value = frbi(acwr_rolling=1.2, hooper_today=14, hooper_baseline=10)
     assert value is not None
     assert value.value == pytest.approx(1.2 * 1.4)
     assert value.wellness_factor == pytest.approx(1.4)
 
 
 def test_frbi_without_wellness_is_the_load_ratio_and_says_so() -> None:
-    value = frbi(atl=130, ctl=100, days_of_history=40, hooper_today=None, hooper_baseline=10)
+    value = frbi(acwr_rolling=1.3, hooper_today=None, hooper_baseline=10)
     assert value is not None
     assert (value.value, value.wellness_factor) == (pytest.approx(1.3), None)
 
 
-def test_frbi_is_null_before_28_days_or_with_no_chronic_load() -> None:
-    assert frbi(atl=60, ctl=10, days_of_history=1, hooper_today=8, hooper_baseline=8) is None
-    assert frbi(atl=0, ctl=0, days_of_history=50, hooper_today=8, hooper_baseline=8) is None
+def test_frbi_is_null_when_the_load_ratio_is_undefined() -> None:
+    assert frbi(acwr_rolling=None, hooper_today=8, hooper_baseline=8) is None
+
+
+def test_frbi_is_balanced_for_any_repeated_week_while_atl_over_ctl_swings() -> None:
+    week = [4, 6, 0, 5, 7, 0, 3]
+    loads = [week[i % 7] * 60.0 for i in range(120)]
+    ratios = [acwr_rolling(loads[: t + 1]) for t in range(60, 120)]
+    assert all(r == pytest.approx(1.0) for r in ratios)
+    swing = [p.atl / p.ctl for p in pmc(loads)[60:]]
+    assert max(swing) > 1.2  # why the PMC ratio is not used (see planner.frbi)
 
 
 def test_wellness_day_rejects_values_off_the_hooper_scale() -> None:

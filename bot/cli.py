@@ -158,3 +158,7 @@ def _print_plan(athlete: str, date: str | None, as_json: bool, *, why: bool) -> 
 def main() -> None:
     """Console entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

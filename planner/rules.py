@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.explanation import FiredRule
+from planner.frbi import FRBI_THRESHOLD
 
 BLOCK_DAYS = 14
 STEP = 0.10
@@ -27,7 +28,6 @@ SENTIMENT_THRESHOLD = 1 / 3
 EXERCISE_THRESHOLD = 1 / 3
 INTENSITY_BOUNDS = (0.7, 1.3)
 
-FRBI_THRESHOLD = 1.2
 FRBI_SEVERE = 1.3
 FRBI_CUT_DAYS = 4
 FRBI_CUT = 0.15

@@ -1,0 +1,147 @@
+"""The channel-agnostic dialogue: consent first, check-in conversation, /today and /why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from bot.dialogue import Dialogue
+from bot.replies import Incoming, Reply
+from storage.schema import Base, CheckIn, Person, PrescribedSession
+
+NOW = dt.datetime(2026, 11, 23, 18, 0, tzinfo=dt.UTC)
+
+
+class Chat:
+    """Drives the dialogue as one user would."""
+
+    def __init__(self, dialogue: Dialogue, user_id: int = 7) -> None:
+        self.dialogue = dialogue
+        self.user_id = user_id
+        self.update_id = 100
+
+    def send(self, text: str | None = None, *, button: str | None = None,
+             at: dt.datetime = NOW) -> list[Reply]:
+        self.update_id += 1
+        return self.dialogue.handle(
+            Incoming(user_id=self.user_id, chat_id=self.user_id, display_name="Ana",
+                     received_at=at, text=text, callback=button, update_id=self.update_id)
+        )
+
+    def onboard(self) -> None:
+        self.send("/start")
+        self.send(button="consent:yes")
+        self.send(button="sex:F")
+        self.send("2007")
+        self.send("running")
+
+
+def _count(db: object, model: type) -> int:
+    from storage.db import Database
+
+    assert isinstance(db, Database)
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_nothing_is_stored_before_consent(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    replies = chat.send("/start")
+    assert "Do you agree?" in replies[0].text
+    assert [b.data for b in replies[0].buttons[0]] == ["consent:yes", "consent:no"]
+    chat.send("RPE 7, 60 min, legs heavy")
+    chat.send("/checkin")
+    chat.send(button="consent:no")
+    with dialogue.database.session() as s:
+        for table in Base.metadata.sorted_tables:
+            if table.name in ("alembic_version", "processed_update"):
+                continue
+            assert s.execute(select(table)).all() == [], table.name
+
+
+def test_full_checkin_conversation_stores_every_answer(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    assert "RPE 0" in chat.send("/checkin")[0].text
+    assert "minutes" in chat.send(button="rpe:7")[0].text
+    assert "Sleep" in chat.send("60")[0].text
+    chat.send(button="hooper:sleep_quality:3")
+    chat.send(button="hooper:stress:2")
+    chat.send(button="hooper:fatigue:5")
+    assert "How do you feel" in chat.send(button="hooper:soreness:6")[0].text
+    replies = chat.send("Great session, I crushed it but my knee hurts a bit")
+    assert replies[0].text.startswith("Saved")
+    assert "load 420" in replies[0].text
+    with dialogue.database.session() as s:
+        row = s.scalars(select(CheckIn)).one()
+        assert (row.rpe, row.minutes, row.sleep_quality, row.stress, row.fatigue,
+                row.soreness) == (7, 60, 3, 2, 5, 6)
+        assert row.free_text is not None and "knee" in row.free_text
+        assert "knee" in row.pain_sites
+        assert row.sentiment_level is not None and row.sentiment_backends
+
+
+def test_free_text_checkin_asks_only_for_what_is_missing(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    replies = chat.send("legs heavy after intervals, rpe 8")
+    assert "How many minutes" in replies[0].text
+    replies = chat.send("45")
+    assert replies[0].text.startswith("Saved")
+    with dialogue.database.session() as s:
+        row = s.scalars(select(CheckIn)).one()
+        assert (row.rpe, row.minutes) == (8, 45)
+
+
+def test_complete_free_text_checkin_is_stored_at_once(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    replies = chat.send("RPE 7, 60 min, legs heavy")
+    assert replies[0].text.startswith("Saved")
+    assert _count(dialogue.database, CheckIn) == 1
+
+
+def test_stale_or_forged_buttons_change_nothing(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    assert "earlier question" in chat.send(button="rpe:7")[0].text
+    chat.send("/checkin")
+    assert "earlier question" in chat.send(button="rpe:99")[0].text
+    assert "earlier question" in chat.send(button="hooper:stress:3")[0].text
+    assert _count(dialogue.database, CheckIn) == 0
+
+
+def test_today_and_why_explain_a_pain_guard(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    chat.send("RPE 6, 40 min, my knee hurts", at=NOW - dt.timedelta(days=1))
+    today = chat.send("/today")[0].text
+    assert "Mon 23 Nov" in today
+    assert "Easy run" not in today  # Monday's run loads the knee: regressed
+    why = chat.send("/why")[0].text
+    assert "knee" in why and "Pain guard" in why
+    assert _count(dialogue.database, PrescribedSession) >= 1
+
+
+def test_profile_answers_are_validated(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.send("/start")
+    chat.send(button="consent:yes")
+    chat.send(button="sex:M")
+    assert "year like 2007" in chat.send("year two thousand")[0].text
+    chat.send("2006")
+    chat.send("football")
+    with dialogue.database.session() as s:
+        person = s.scalars(select(Person)).one()
+        assert (person.sex, person.birth_year, person.sport) == ("M", 2006, "football")
+        assert person.consent_at is not None
+
+
+def test_out_of_range_minutes_are_asked_again(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    chat.send("/checkin")
+    chat.send(button="rpe:5")
+    assert "between 0 and 600" in chat.send("10000")[0].text
+    assert _count(dialogue.database, CheckIn) == 0

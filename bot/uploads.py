@@ -1,0 +1,252 @@
+"""Import one wearable file sent in chat (or named on the command line) for one person.
+
+The channel-agnostic service the Telegram and terminal adapters and ``coachloop import`` call:
+read (``storage.readers``) -> clean and derive (``planner.session_metrics``) -> store
+(``storage.activities``) in one transaction. It never half-stores: parsing and metrics happen
+before the write, and all sessions of a file are added in a single unit of work. Log lines
+carry the person id, file type, sizes and refusal reasons, never a health value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy.exc import IntegrityError
+
+from planner.session_metrics import (
+    AthleteProfile,
+    SessionMetrics,
+    SessionSeries,
+    compute_session_metrics,
+    series_from_rr,
+)
+from storage.activities import (
+    DAY_SUMMARY,
+    NewActivity,
+    add_file_activities,
+    file_sha256,
+    is_imported,
+)
+from storage.db import Database
+from storage.people import has_consent
+from storage.readers import ActivityData, DaySummary, ParsedFile, WearableFileError, read_wearable
+from storage.schema import Person
+
+log = logging.getLogger(__name__)
+
+MAX_SESSION_S = 48 * 3600.0  # longer is a device clock fault, not a training session
+_CHANNELS = ("hr", "speed", "cadence", "power", "altitude", "distance", "lat", "lon")
+
+
+@dataclass(slots=True)
+class UploadResult:
+    """What happened to one file: ``status`` is "imported", "duplicate" or "refused"."""
+
+    status: str
+    message: str
+    file_name: str
+    activity_ids: list[int] = field(default_factory=list)
+    records: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file is now stored (freshly or from before)."""
+        return self.status in ("imported", "duplicate")
+
+
+def series_from_activity(activity: ActivityData) -> SessionSeries:
+    """Aligned arrays (seconds from the first sample, NaN for missing) for the planner."""
+    if not activity.samples:
+        return series_from_rr(np.asarray(activity.rr_ms, dtype=np.float64))
+    t0 = activity.samples[0].timestamp
+    series = SessionSeries.empty(len(activity.samples))
+    series.t_s = np.array([(s.timestamp - t0).total_seconds() for s in activity.samples])
+    for name in _CHANNELS:
+        values = [getattr(s, name) for s in activity.samples]
+        setattr(series, name, np.array([np.nan if v is None else v for v in values], float))
+    series.rr_ms = np.asarray(activity.rr_ms, dtype=np.float64)
+    return series
+
+
+def _profile(person: Person) -> AthleteProfile:
+    return AthleteProfile(
+        sex=person.sex, hr_rest=person.hr_rest, hr_max=person.hr_max, birth_year=person.birth_year
+    )
+
+
+def _device_totals(activity: ActivityData) -> dict[str, float]:
+    if activity.summary is None:
+        return {}
+    names = ("elapsed_s", "timer_s", "distance_m", "hr_avg", "hr_max", "ascent_m", "cadence_avg")
+    totals = {n: getattr(activity.summary, n) for n in names}
+    return {k: v for k, v in totals.items() if v is not None}
+
+
+def _activity_row(
+    activity: ActivityData, kind: str, file_name: str, profile: AthleteProfile
+) -> tuple[NewActivity | None, str | None]:
+    """(row, None) for a usable session, (None, reason) otherwise."""
+    start = activity.start
+    year = start.year if start else dt.datetime.now(dt.UTC).year
+    metrics: SessionMetrics = compute_session_metrics(series_from_activity(activity), profile, year)
+    if not metrics.duration_s or metrics.duration_s <= 0:
+        return None, "no time span (fewer than two timed samples)"
+    if metrics.duration_s > MAX_SESSION_S:
+        return None, "longer than 48 hours (a device clock fault)"
+    if all(
+        v is None for v in (metrics.hr_avg, metrics.distance_m, metrics.rmssd_ms, metrics.moving_s)
+    ):
+        return None, "neither heart rate, distance nor movement data"
+    extra: dict[str, object] = {"notes": metrics.notes}
+    extra.update({"hr_rest_used": metrics.hr_rest_used, "hr_max_used": metrics.hr_max_used})
+    if device := _device_totals(activity):
+        extra["device"] = device
+    if activity.sub_sport:
+        extra["sub_sport"] = activity.sub_sport
+    if metrics.rr_kept_fraction is not None:
+        extra["rr_kept_fraction"] = metrics.rr_kept_fraction
+    if start is None:
+        extra["start_unknown"] = True
+    row = NewActivity(
+        file_type=kind,
+        file_name=file_name[:255],
+        sport=activity.sport,
+        start_time=start,
+        day=start.date() if start else None,
+        duration_s=metrics.duration_s,
+        moving_s=metrics.moving_s,
+        distance_m=metrics.distance_m,
+        elevation_gain_m=metrics.elevation_gain_m,
+        hr_avg=metrics.hr_avg,
+        hr_max=metrics.hr_max,
+        trimp_banister=metrics.trimp_banister,
+        trimp_edwards=metrics.trimp_edwards,
+        rmssd_ms=metrics.rmssd_ms,
+        sdnn_ms=metrics.sdnn_ms,
+        cadence_avg=metrics.cadence_avg,
+        pace_s_per_km=metrics.pace_s_per_km,
+        zones_s=metrics.zones_s,
+        extra=extra,
+    )
+    return row, None
+
+
+def _day_row(day: DaySummary, file_name: str) -> NewActivity:
+    return NewActivity(
+        file_type="csv",
+        file_name=file_name[:255],
+        sport=DAY_SUMMARY,
+        day=day.day,
+        rmssd_ms=day.hrv_ms,
+        extra={
+            "steps": day.steps,
+            "resting_hr": day.resting_hr,
+            "sleep_h": day.sleep_h,
+            "hrv_ms": day.hrv_ms,
+        },
+    )
+
+
+def _is_data_fault(note: str) -> bool:
+    """Notes the athlete should hear about (a broken sensor), not routine default notices."""
+    return note.startswith(("heart rate ignored", "fewer than", "too few"))
+
+
+def build_rows(
+    parsed: ParsedFile, file_name: str, profile: AthleteProfile
+) -> tuple[list[NewActivity], list[str]]:
+    """Rows to store and the reasons sessions were skipped (raise when nothing is usable)."""
+    rows: list[NewActivity] = []
+    skipped: list[str] = []
+    for number, activity in enumerate(parsed.activities, start=1):
+        row, reason = _activity_row(activity, parsed.file_type, file_name, profile)
+        if row is None:
+            label = activity.sport or "session"
+            skipped.append(f"skipped {label} {number}: {reason}")
+        else:
+            rows.append(row)
+            notes = row.extra.get("notes", [])
+            skipped.extend(n for n in notes if isinstance(n, str) and _is_data_fault(n))
+    rows.extend(_day_row(day, file_name) for day in parsed.days)
+    if not rows:
+        detail = "; ".join(skipped) or "no sessions or days"
+        raise WearableFileError(f"nothing usable in this file ({detail})")
+    return rows, skipped
+
+
+def _summary_line(rows: list[NewActivity]) -> str:
+    if rows[0].sport == DAY_SUMMARY:
+        return f"{len(rows)} day summaries"
+    parts = []
+    for row in rows:
+        bits = [row.sport or "session"]
+        if row.day:
+            bits.append(f"on {row.day.isoformat()}")
+        if row.duration_s:
+            bits.append(f"{row.duration_s / 60:.0f} min")
+        if row.distance_m:
+            bits.append(f"{row.distance_m / 1000:.2f} km")
+        parts.append(" ".join(bits))
+    return "; ".join(parts)
+
+
+def import_upload(
+    db: Database, person_id: int, file_name: str, data: bytes, max_bytes: int
+) -> UploadResult:
+    """Validate, parse, derive and store one file for one person; never raises for bad input.
+
+    Refused: over ``max_bytes``, empty, unknown type, damaged, nothing usable, unknown person,
+    or no consent to store health data. Importing the same bytes again is a "duplicate".
+    """
+    name = (file_name or "upload").rsplit("/", 1)[-1]
+    if len(data) > max_bytes:
+        log.info("upload refused: person=%s size=%d over limit", person_id, len(data))
+        return UploadResult(
+            "refused",
+            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB. "
+            "Export a single activity (FIT files are usually under 1 MB).",
+            name,
+        )
+    file_hash = file_sha256(data)
+    with db.session() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            return UploadResult("refused", f"no athlete with id {person_id}", name)
+        if not has_consent(person):
+            log.info("upload refused: person=%s no consent", person_id)
+            return UploadResult(
+                "refused",
+                "I can only store health data after you agree to it; send /consent first.",
+                name,
+            )
+        if is_imported(session, person_id, file_hash):
+            return UploadResult("duplicate", f"{name} was already imported; nothing changed.", name)
+        profile = _profile(person)
+    try:
+        parsed = read_wearable(name, data)
+        rows, skipped = build_rows(parsed, name, profile)
+    except WearableFileError as exc:
+        log.info("upload refused: person=%s bytes=%d reason=%s", person_id, len(data), exc)
+        return UploadResult("refused", f"{name} was not imported: {exc}", name)
+    warnings = parsed.warnings + skipped
+    try:
+        with db.session() as session:
+            if is_imported(session, person_id, file_hash):
+                return UploadResult("duplicate", f"{name} was already imported.", name)
+            stored = add_file_activities(session, person_id, file_hash, rows)
+            session.flush()
+            ids = [a.id for a in stored]
+    except IntegrityError:  # the same file raced in from a second worker
+        return UploadResult("duplicate", f"{name} was already imported; nothing changed.", name)
+    log.info(
+        "upload imported: person=%s type=%s sessions=%d records=%d",
+        person_id, parsed.file_type, len(ids), parsed.record_count,
+    )
+    message = f"Imported {name}: {_summary_line(rows)}."
+    if warnings:
+        message += " Note: " + "; ".join(warnings[:3])
+    return UploadResult("imported", message, name, ids, parsed.record_count, warnings)

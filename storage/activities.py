@@ -1,0 +1,156 @@
+"""Repository for imported wearable activities and their exercise-level history rows.
+
+A file is imported once per person: the first stored session of a file carries the file's
+sha256 as ``content_hash``; further sessions of the same file (multisport, or one day-summary
+row per day) carry sha256(file_hash + "#" + index) so the (person, content_hash) unique
+constraint holds, and every row keeps the file hash in ``extra["file_sha256"]``. The caller
+adds all sessions of one file in one transaction, so "file hash present" means "whole file
+stored".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.schema import Activity, ExerciseLog
+
+#: Our sport names -> exercise ids of the exercise-level history (ExerciseLog.exercise_id).
+EXERCISE_IDS = {
+    "running": "run",
+    "cycling": "ride",
+    "swimming": "swim",
+    "walking": "walk",
+    "hiking": "hike",
+    "rowing": "row",
+    "skiing": "ski",
+    "paddling": "paddle",
+    "transition": "transition",
+}
+DAY_SUMMARY = "day_summary"
+
+
+def file_sha256(data: bytes) -> str:
+    """Hex sha256 of the uploaded bytes: the identity of a file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def session_hash(file_hash: str, index: int) -> str:
+    """content_hash of the index-th stored session of a file (index 0 = the file hash)."""
+    if index == 0:
+        return file_hash
+    return hashlib.sha256(f"{file_hash}#{index}".encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class NewActivity:
+    """Plain values for one activity row (built by the import service, stored here)."""
+
+    file_type: str
+    file_name: str | None = None
+    sport: str | None = None
+    start_time: dt.datetime | None = None
+    day: dt.date | None = None
+    duration_s: float | None = None
+    moving_s: float | None = None
+    distance_m: float | None = None
+    elevation_gain_m: float | None = None
+    hr_avg: float | None = None
+    hr_max: float | None = None
+    trimp_banister: float | None = None
+    trimp_edwards: float | None = None
+    rmssd_ms: float | None = None
+    sdnn_ms: float | None = None
+    cadence_avg: float | None = None
+    pace_s_per_km: float | None = None
+    zones_s: list[float] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def is_imported(session: Session, person_id: int, file_hash: str) -> bool:
+    """True when this person already has this file (its first session) stored."""
+    found = session.scalar(
+        select(Activity.id).where(
+            Activity.person_id == person_id, Activity.content_hash == file_hash
+        )
+    )
+    return found is not None
+
+
+def add_file_activities(
+    session: Session, person_id: int, file_hash: str, rows: list[NewActivity]
+) -> list[Activity]:
+    """Stage every session of one file (and an ExerciseLog row per sport session).
+
+    Nothing is committed here: the caller's unit of work commits all rows or none.
+    """
+    stored = []
+    for index, row in enumerate(rows):
+        values = {f.name: getattr(row, f.name) for f in fields(NewActivity)}
+        values["extra"] = {**row.extra, "file_sha256": file_hash, "session_index": index}
+        activity = Activity(
+            person_id=person_id, content_hash=session_hash(file_hash, index), **values
+        )
+        session.add(activity)
+        stored.append(activity)
+    session.flush()
+    for activity in stored:
+        if activity.sport == DAY_SUMMARY or activity.day is None:
+            continue
+        session.add(
+            ExerciseLog(
+                person_id=person_id,
+                day=activity.day,
+                exercise_id=EXERCISE_IDS.get(activity.sport or "", activity.sport or "activity"),
+                seconds=activity.moving_s or activity.duration_s,
+                distance_m=activity.distance_m,
+                completed=True,
+                status="done",
+                activity_id=activity.id,
+            )
+        )
+    return stored
+
+
+def list_activities(
+    session: Session, person_id: int, *, include_days: bool = False, limit: int | None = None
+) -> list[Activity]:
+    """A person's activities, newest first (day summaries only when asked)."""
+    query = select(Activity).where(Activity.person_id == person_id)
+    if not include_days:
+        query = query.where((Activity.sport.is_(None)) | (Activity.sport != DAY_SUMMARY))
+    query = query.order_by(Activity.start_time.desc().nulls_last(), Activity.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def activity_as_dict(activity: Activity) -> dict[str, Any]:
+    """JSON-ready view of one activity (what ``coachloop activities --json`` prints)."""
+    return {
+        "id": activity.id,
+        "start": activity.start_time.isoformat() if activity.start_time else None,
+        "day": activity.day.isoformat() if activity.day else None,
+        "sport": activity.sport,
+        "file_type": activity.file_type,
+        "file_name": activity.file_name,
+        "duration_s": activity.duration_s,
+        "moving_s": activity.moving_s,
+        "distance_m": activity.distance_m,
+        "elevation_gain_m": activity.elevation_gain_m,
+        "hr_avg": activity.hr_avg,
+        "hr_max": activity.hr_max,
+        "trimp": activity.trimp_banister,
+        "trimp_edwards": activity.trimp_edwards,
+        "rmssd_ms": activity.rmssd_ms,
+        "sdnn_ms": activity.sdnn_ms,
+        "cadence_avg": activity.cadence_avg,
+        "pace_s_per_km": activity.pace_s_per_km,
+        "zones_s": activity.zones_s,
+        "extra": activity.extra,
+    }

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session as DbSession
@@ -71,13 +72,41 @@ def _hooper_keyboard(item: str) -> Any:
     return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
 
 
-class Dialogue:
-    """The conversation for athletes and students (coaches and teachers come with issue 9)."""
+CommandFn = Callable[["Dialogue", Turn, list[str]], list[Reply]]
+ButtonFn = Callable[["Dialogue", Turn, str], list[Reply]]
+TextFn = Callable[["Dialogue", Turn, str], list[Reply]]
 
-    def __init__(self, database: Database, nlu: Understander, *, timezone: str = "UTC") -> None:
+
+@dataclass(frozen=True)
+class Feature:
+    """A slice of the dialogue kept in its own module (teams, classes, account, files).
+
+    ``commands`` maps a command name to its handler; ``buttons`` maps a callback-data kind
+    (the text before the first ``:``) to its handler, which gets the rest; ``states`` maps a
+    conversation state to the handler of free text typed in it; ``upload`` handles files.
+    """
+
+    commands: Mapping[str, CommandFn] = field(default_factory=dict)
+    buttons: Mapping[str, ButtonFn] = field(default_factory=dict)
+    states: Mapping[str, TextFn] = field(default_factory=dict)
+    upload: Callable[[Dialogue, Turn], list[Reply]] | None = None
+
+
+class Dialogue:
+    """The conversation: athlete check-ins here, other audiences as `Feature`s."""
+
+    def __init__(
+        self,
+        database: Database,
+        nlu: Understander,
+        *,
+        timezone: str = "UTC",
+        features: Sequence[Feature] = (),
+    ) -> None:
         self.database = database
         self.nlu = nlu
         self.timezone = timezone
+        self.features = tuple(features)
 
     # ---- entry point -------------------------------------------------------------------
 
@@ -102,12 +131,28 @@ class Dialogue:
 
     def _dispatch(self, turn: Turn) -> list[Reply]:
         inc = turn.inc
+        if inc.upload is not None:
+            for feature in self.features:
+                if feature.upload is not None:
+                    return feature.upload(self, turn)
+            return [Reply("I can't read files yet.")]
         if inc.callback is not None:
+            kind = inc.callback.partition(":")[0]
+            for feature in self.features:
+                if kind in feature.buttons:
+                    return feature.buttons[kind](self, turn, inc.callback.partition(":")[2])
             return self._on_button(turn, inc.callback)
         command = inc.command
         if command is not None:
-            return self._on_command(turn, command[0])
+            name, args = command
+            for feature in self.features:
+                if name in feature.commands:
+                    return feature.commands[name](self, turn, args)
+            return self._on_command(turn, name)
         if inc.text is not None:
+            for feature in self.features:
+                if turn.state is not None and turn.state in feature.states:
+                    return feature.states[turn.state](self, turn, inc.text)
             return self._on_text(turn, inc.text)
         return [Reply(texts.NOT_UNDERSTOOD)]
 
@@ -141,23 +186,23 @@ class Dialogue:
         turn.finish()
         return [Reply(texts.CANCELLED)]
 
-    def _require_person(self, turn: Turn) -> Person:
+    def require_person(self, turn: Turn) -> Person:
         if turn.person is None or not people.has_consent(turn.person):
             raise ConsentRequired("no consent")
         return turn.person
 
     def _checkin(self, turn: Turn) -> list[Reply]:
-        self._require_person(turn)
+        self.require_person(turn)
         turn.goto("checkin_rpe", {"mode": "full"})
         return [Reply(texts.ASK_RPE, buttons=_rpe_keyboard())]
 
     def _today(self, turn: Turn) -> list[Reply]:
-        person = self._require_person(turn)
+        person = self.require_person(turn)
         day = local_today(person, turn.inc.received_at, self.timezone)
         return [Reply(session_text(plan_and_store(turn.db, person, day)))]
 
     def _why(self, turn: Turn) -> list[Reply]:
-        person = self._require_person(turn)
+        person = self.require_person(turn)
         day = local_today(person, turn.inc.received_at, self.timezone)
         return [Reply(why_text(plan_and_store(turn.db, person, day)))]
 
@@ -285,7 +330,7 @@ class Dialogue:
         )
         if not reads_like_checkin:
             return [Reply(texts.NOT_UNDERSTOOD)]
-        self._require_person(turn)
+        self.require_person(turn)
         data: dict[str, Any] = {"mode": "quick", "free_text": text.strip()[:4000]}
         self._merge_report(data, report, overwrite_numbers=True)
         turn.data = data
@@ -333,7 +378,7 @@ class Dialogue:
         return self._store_checkin(turn)
 
     def _store_checkin(self, turn: Turn) -> list[Reply]:
-        person = self._require_person(turn)
+        person = self.require_person(turn)
         inc = turn.inc
         data = turn.data
         day = local_today(person, inc.received_at, self.timezone)

@@ -19,8 +19,8 @@ from planner.daily import (
     PriorSession,
     plan_day,
 )
-from planner.load import metrics_history
 from planner.loadtypes import SessionLoad, WellnessDay
+from planner.readiness import metrics_history
 from storage import checkins as checkin_repo
 from storage import plans as plan_repo
 from storage.schema import CheckIn, Person

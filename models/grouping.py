@@ -32,7 +32,7 @@ class GroupAssignment(NamedTuple):
     profile: dict[str, float]
 
 
-def _normalise_sex(value: object) -> str:
+def normalise_sex(value: object) -> str:
     text = str(value).strip().lower()
     if text in {"m", "male", "man", "boy", "1"}:
         return "male"
@@ -103,7 +103,7 @@ class FitnessGrouping(BaseEstimator):
         if self.by not in frame.columns:
             raise ValueError(f"grouping column {self.by!r} not in the data (use --by or none)")
         keys = frame[self.by]
-        return keys.map(_normalise_sex) if self.by == "sex" else keys.astype(str)
+        return keys.map(normalise_sex) if self.by == "sex" else keys.astype(str)
 
     def fit(self, frame: pd.DataFrame, y: Any = None) -> FitnessGrouping:
         """Fit scaler, optional PCA and K-means for each group; record both k criteria."""

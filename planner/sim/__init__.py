@@ -1,0 +1,23 @@
+"""The training simulator: simulated athletes, a PyBullet body, and a gymnasium environment."""
+
+from planner.sim.athletes import (
+    POPULATIONS,
+    SimAthlete,
+    heldout_athlete_seeds,
+    sample_athlete,
+    sample_athletes,
+)
+from planner.sim.env import TrainingSchedulerEnv
+from planner.sim.observation import FEATURES, OBS_DIM, observation_from_history
+
+__all__ = [
+    "FEATURES",
+    "OBS_DIM",
+    "POPULATIONS",
+    "SimAthlete",
+    "TrainingSchedulerEnv",
+    "heldout_athlete_seeds",
+    "observation_from_history",
+    "sample_athlete",
+    "sample_athletes",
+]

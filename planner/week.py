@@ -1,0 +1,137 @@
+"""Typed week plans shared by the schedulers (ACO, GA, LP, fixed plan) and the planner.
+
+A week is seven `DaySession`s (rest days have ``minutes == 0``). The constraints are the
+ones of the two source papers: 4-6 sessions of 35-60 minutes a week (PE-teaching paper,
+K-means/BP/NLP section "personalised exercise programme"), heart rate inside the athlete's
+safe and effective interval and rest between hard days (athletics ACO paper, Chen et al. 2025,
+Eq. 6 heart-rate constraint).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.sim.athletes import MODALITIES
+from planner.sim.dynamics import encode_action
+
+HARD_INTENSITY = 0.75  # HR-reserve fraction from which a session counts as "hard"
+
+
+@dataclass(frozen=True, slots=True)
+class WeekConstraints:
+    """What a week plan must respect for one athlete.
+
+    ``hr_rest``/``hr_max`` give the heart-rate reserve; ``hr_low``/``hr_high`` the safe,
+    effective interval (default 50-85 % of reserve by the Karvonen formula, i.e. ACSM's
+    moderate-to-vigorous range). ``available_days``: 0 = Monday ... 6 = Sunday.
+    """
+
+    hr_rest: float = 68.0
+    hr_max: float = 195.0
+    hr_low: float | None = None
+    hr_high: float | None = None
+    min_sessions: int = 4
+    max_sessions: int = 6
+    min_minutes: float = 35.0
+    max_minutes: float = 60.0
+    available_days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.hr_rest < self.hr_max:
+            raise ValueError("need 0 < resting HR < max HR")
+        if not 1 <= self.min_sessions <= self.max_sessions <= 7:
+            raise ValueError("need 1 <= min_sessions <= max_sessions <= 7")
+        if len(set(self.available_days)) < self.min_sessions or any(
+            d not in range(7) for d in self.available_days
+        ):
+            raise ValueError(
+                f"need at least {self.min_sessions} distinct available days in 0..6"
+            )
+        if not 0 < self.min_minutes <= self.max_minutes:
+            raise ValueError("need 0 < min_minutes <= max_minutes")
+
+    @property
+    def hr_interval(self) -> tuple[float, float]:
+        """Safe, effective heart-rate interval (bpm)."""
+        reserve = self.hr_max - self.hr_rest
+        lo = self.hr_low if self.hr_low is not None else self.hr_rest + 0.5 * reserve
+        hi = self.hr_high if self.hr_high is not None else self.hr_rest + 0.85 * reserve
+        if not lo < hi:
+            raise ValueError("hr_low must be below hr_high")
+        return lo, hi
+
+    def hrr_fraction(self, hr: float) -> float:
+        """Karvonen: fraction of heart-rate reserve of a target heart rate."""
+        return (hr - self.hr_rest) / (self.hr_max - self.hr_rest)
+
+    def target_hr(self, fraction: float) -> float:
+        """Karvonen: target heart rate at a fraction of heart-rate reserve."""
+        return self.hr_rest + fraction * (self.hr_max - self.hr_rest)
+
+
+@dataclass(frozen=True, slots=True)
+class DaySession:
+    """One day: ``modality`` in `MODALITIES` or "rest"; ``intensity`` = HR-reserve fraction."""
+
+    day: int
+    modality: str
+    minutes: float
+    intensity: float
+    hr_target: float
+
+    @property
+    def is_rest(self) -> bool:
+        """True on a rest day."""
+        return self.minutes <= 0.0
+
+    @property
+    def is_hard(self) -> bool:
+        """A training day at or above `HARD_INTENSITY` of HR reserve."""
+        return not self.is_rest and self.intensity >= HARD_INTENSITY
+
+    def action(self) -> np.ndarray:
+        """The simulator action for this day (mostly this modality, a little recovery)."""
+        if self.is_rest:
+            return encode_action(0.0, 0.0, 0.5, np.eye(5)[4])
+        mix = np.full(5, 0.02)
+        mix[MODALITIES.index(self.modality)] = 1.0
+        return encode_action(self.intensity, self.minutes, 0.5, mix)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPlan:
+    """Seven days of sessions plus how the scheduler scored them."""
+
+    days: tuple[DaySession, ...]
+    objective: float
+    violation: float
+    method: str
+    trace: tuple[float, ...] = field(default_factory=tuple)
+
+    @property
+    def sessions(self) -> tuple[DaySession, ...]:
+        """The training (non-rest) days."""
+        return tuple(d for d in self.days if not d.is_rest)
+
+    def actions(self) -> list[np.ndarray]:
+        """Per-day simulator actions, Monday first."""
+        return [d.action() for d in self.days]
+
+
+def violation(days: tuple[DaySession, ...], c: WeekConstraints) -> float:
+    """Sum of constraint violations (0 = feasible), each in natural units scaled to ~1."""
+    v = 0.0
+    train = [d for d in days if not d.is_rest]
+    n = len(train)
+    v += max(0, c.min_sessions - n) + max(0, n - c.max_sessions)
+    lo, hi = c.hr_interval
+    for d in train:
+        v += max(0.0, c.min_minutes - d.minutes) / 10.0 + max(0.0, d.minutes - c.max_minutes) / 10.0
+        v += max(0.0, lo - d.hr_target) / 10.0 + max(0.0, d.hr_target - hi) / 10.0
+        v += 0.0 if d.day in c.available_days else 1.0
+    for a, b in itertools.pairwise(days):
+        v += 1.0 if a.is_hard and not b.is_rest else 0.0  # a rest day follows every hard day
+    return v

@@ -35,4 +35,9 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         model_dir=settings.resolved_model_dir,
         hf_model=settings.sentiment_hf_model,
     )
-    return Dialogue(database or open_migrated(settings), engine, timezone=settings.timezone)
+    return Dialogue(
+        database or open_migrated(settings),
+        engine,
+        timezone=settings.timezone,
+        max_upload_bytes=settings.max_upload_bytes,
+    )

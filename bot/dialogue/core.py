@@ -83,13 +83,12 @@ class Feature:
 
     ``commands`` maps a command name to its handler; ``buttons`` maps a callback-data kind
     (the text before the first ``:``) to its handler, which gets the rest; ``states`` maps a
-    conversation state to the handler of free text typed in it; ``upload`` handles files.
+    conversation state to the handler of free text typed in it.
     """
 
     commands: Mapping[str, CommandFn] = field(default_factory=dict)
     buttons: Mapping[str, ButtonFn] = field(default_factory=dict)
     states: Mapping[str, TextFn] = field(default_factory=dict)
-    upload: Callable[[Dialogue, Turn], list[Reply]] | None = None
 
 
 class Dialogue:
@@ -102,7 +101,9 @@ class Dialogue:
         *,
         timezone: str = "UTC",
         features: Sequence[Feature] = (),
+        max_upload_bytes: int = 20 * 1024 * 1024,
     ) -> None:
+        self.max_upload_bytes = max_upload_bytes
         self.database = database
         self.nlu = nlu
         self.timezone = timezone
@@ -113,6 +114,8 @@ class Dialogue:
     def handle(self, inc: Incoming) -> list[Reply]:
         """Handle one user action; never raises (errors become a friendly reply)."""
         try:
+            if inc.upload is not None:
+                return self._upload(inc)
             report = self._pre_parse(inc)
             return self.database.run(lambda db: self._dispatch(Turn(db, inc, report)))
         except ConsentRequired:
@@ -123,6 +126,23 @@ class Dialogue:
             log.exception("dialogue failed for update %s", inc.update_id)
             return [Reply(texts.SORRY)]
 
+    def _upload(self, inc: Incoming) -> list[Reply]:
+        """A wearable file: imported in one transaction of its own (never half-stored)."""
+        from bot.uploads import import_upload
+
+        upload = inc.upload
+        if upload is None:
+            return []
+        with self.database.session() as db:
+            person = people.get_by_telegram_id(db, inc.user_id)
+            person_id = person.id if person is not None and people.has_consent(person) else None
+        if person_id is None:
+            return [Reply(texts.NEED_START)]
+        result = import_upload(
+            self.database, person_id, upload.file_name, upload.data, self.max_upload_bytes
+        )
+        return [Reply(result.message)]
+
     def _pre_parse(self, inc: Incoming) -> CheckInReport | None:
         """Read free text before the transaction opens (keeps write locks short)."""
         if inc.text is None or inc.command is not None or inc.callback is not None:
@@ -131,11 +151,6 @@ class Dialogue:
 
     def _dispatch(self, turn: Turn) -> list[Reply]:
         inc = turn.inc
-        if inc.upload is not None:
-            for feature in self.features:
-                if feature.upload is not None:
-                    return feature.upload(self, turn)
-            return [Reply("I can't read files yet.")]
         if inc.callback is not None:
             kind = inc.callback.partition(":")[0]
             for feature in self.features:

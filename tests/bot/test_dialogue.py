@@ -145,3 +145,47 @@ def test_out_of_range_minutes_are_asked_again(dialogue: Dialogue) -> None:
     chat.send(button="rpe:5")
     assert "between 0 and 600" in chat.send("10000")[0].text
     assert _count(dialogue.database, CheckIn) == 0
+
+
+GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="coachloop-test" xmlns="http://www.topografix.com/GPX/1/1">
+<trk><name>Test run</name><type>running</type><trkseg>
+{points}
+</trkseg></trk></gpx>
+"""
+
+
+def _gpx_run() -> bytes:
+    start = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
+    points = []
+    for i in range(120):
+        t = (start + dt.timedelta(seconds=10 * i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        lat = 46.0 + i * 0.0003
+        points.append(f'<trkpt lat="{lat:.6f}" lon="14.5"><ele>300</ele><time>{t}</time></trkpt>')
+    return GPX.format(points="\n".join(points)).encode()
+
+
+def test_a_wearable_file_is_imported_once(dialogue: Dialogue) -> None:
+    from bot.replies import Upload
+    from storage.schema import Activity
+
+    chat = Chat(dialogue)
+    chat.onboard()
+    upload = Upload("run.gpx", _gpx_run(), "application/gpx+xml")
+    for _ in range(2):
+        chat.update_id += 1
+        replies = dialogue.handle(Incoming(user_id=7, chat_id=7, display_name="Ana",
+                                           received_at=NOW, upload=upload,
+                                           update_id=chat.update_id))
+    assert "already imported" in replies[0].text
+    assert _count(dialogue.database, Activity) == 1
+
+
+def test_files_before_consent_are_refused_and_not_stored(dialogue: Dialogue) -> None:
+    from bot.replies import Upload
+    from storage.schema import Activity
+
+    replies = dialogue.handle(Incoming(user_id=9, chat_id=9, display_name="X", received_at=NOW,
+                                       upload=Upload("run.gpx", _gpx_run())))
+    assert "/start" in replies[0].text
+    assert _count(dialogue.database, Activity) == 0

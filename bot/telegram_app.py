@@ -110,7 +110,7 @@ class TelegramAdapter:
         """Record the update id; stop here when it was seen before (a redelivery)."""
         database = self.dialogue.database
         is_new = await asyncio.to_thread(
-            database.run, lambda s: inbox.record_update(s, update.update_id)
+            database.run, lambda s: inbox.record_update(s, update.update_id, update.to_json())
         )
         if not is_new:
             log.info("update %s already handled; skipped", update.update_id)

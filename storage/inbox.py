@@ -16,9 +16,15 @@ from storage.schema import ProcessedUpdate, utcnow
 
 
 def record_update(session: Session, update_id: int, payload: str | None = None) -> bool:
-    """Record a received update; False when it was already recorded (a duplicate)."""
-    if session.get(ProcessedUpdate, update_id) is not None:
-        return False
+    """Record a received update; True when it must be handled now.
+
+    True on first sight, and for an update recorded earlier but never handled (the webhook
+    inbox wrote it before answering, or the process died mid-handling). False for an update
+    already handled or given up: a redelivery.
+    """
+    existing = session.get(ProcessedUpdate, update_id)
+    if existing is not None:
+        return existing.status == "received"
     try:
         with session.begin_nested():
             session.add(ProcessedUpdate(update_id=update_id, payload=payload))

@@ -1,0 +1,207 @@
+"""`coachloop load` (load metrics from a CSV of sessions) and `coachloop report` (PNG charts).
+
+``coachloop load`` is a stable contract used to evaluate coachloop on outside data: it prints,
+per athlete and calendar day from the athlete's first to last date, one record with athlete,
+date, load, acwr_rolling, acwr_ewma, monotony, strain, ctl, atl, tsb (null where undefined, as
+defined in `planner.acwr`, `planner.monotony` and `planner.pmc`). Rows with a missing or
+out-of-range value are skipped and counted on stderr, never used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+OUTPUT_COLUMNS = (
+    "athlete", "date", "load", "acwr_rolling", "acwr_ewma", "monotony", "strain", "ctl", "atl",
+    "tsb",
+)
+SKIP_REASONS = {
+    "athlete": "athlete missing",
+    "date": "date missing or not an ISO date/timestamp",
+    "rpe": "RPE missing or outside 0-10",
+    "minutes": "minutes missing or outside (0, 1440]",
+}
+
+
+def parse_day(text: str) -> dt.date | None:
+    """The calendar day of an ISO date or timestamp, as written (no time-zone conversion).
+
+    A timestamp with an offset keeps its own wall-clock date: that is the day the athlete lived.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_sessions_csv(
+    path: Path, athlete_col: str, date_col: str, rpe_col: str, minutes_col: str
+) -> tuple[pd.DataFrame, int, Counter[str]]:
+    """(valid rows as athlete/date/rpe/minutes, rows read, skipped rows per reason)."""
+    import pandas as pd
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in (athlete_col, date_col, rpe_col, minutes_col) if c not in raw.columns]
+    if missing:
+        raise ValueError(
+            f"column(s) {missing} not in {path.name}; it has {list(raw.columns)}"
+        )
+    skipped: Counter[str] = Counter()
+    rows: list[tuple[str, dt.date, float, float]] = []
+    columns = zip(raw[athlete_col], raw[date_col], raw[rpe_col], raw[minutes_col], strict=True)
+    for athlete, date_text, rpe_text, minutes_text in columns:
+        name = athlete.strip()
+        day = parse_day(date_text)
+        rpe = _number(rpe_text)
+        minutes = _number(minutes_text)
+        if not name:
+            skipped["athlete"] += 1
+        elif day is None:
+            skipped["date"] += 1
+        elif rpe is None or not (0 <= rpe <= 10):
+            skipped["rpe"] += 1
+        elif minutes is None or not (0 < minutes <= 1440):
+            skipped["minutes"] += 1
+        else:
+            rows.append((name, day, rpe, minutes))
+    frame = pd.DataFrame(rows, columns=["athlete", "date", "rpe", "minutes"])
+    return frame, len(raw), skipped
+
+
+def series_records(series: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready records: ISO dates, floats, and None for undefined (NaN) values."""
+    records = []
+    for row in series.itertuples(index=False):
+        record: dict[str, Any] = {"athlete": str(row.athlete), "date": str(row.date)[:10]}
+        for name in OUTPUT_COLUMNS[2:]:
+            value = float(getattr(row, name))
+            record[name] = None if math.isnan(value) else value
+        records.append(record)
+    return records
+
+
+def _summary(read: int, used: int, skipped: Counter[str]) -> str:
+    parts = ", ".join(f"{SKIP_REASONS[k]}: {skipped[k]}" for k in SKIP_REASONS if skipped[k])
+    text = f"coachloop load: {read} rows read, {used} used, {sum(skipped.values())} skipped"
+    return text + (f" ({parts})" if parts else "")
+
+
+def _table_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def run_load(
+    csv: Path, athlete_col: str, date_col: str, rpe_col: str, minutes_col: str, as_json: bool
+) -> None:
+    """The body of ``coachloop load`` (separate from typer so tests can call it)."""
+    from planner.loadseries import daily_series
+
+    try:
+        frame, read, skipped = read_sessions_csv(csv, athlete_col, date_col, rpe_col, minutes_col)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"coachloop load: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    typer.echo(_summary(read, len(frame), skipped), err=True)
+    records = series_records(daily_series(frame)) if len(frame) else []
+    if as_json:
+        json.dump(records, sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+        return
+    print("\t".join(OUTPUT_COLUMNS))
+    for record in records:
+        print("\t".join(_table_value(record[c]) for c in OUTPUT_COLUMNS))
+
+
+def run_report(athlete: str, out: Path, days: int) -> None:
+    """The body of ``coachloop report``: read the athlete's history, write the PNG."""
+    from bot.config import load_settings
+    from planner.charts import report_chart
+    from planner.loadtypes import SessionLoad, WellnessDay
+    from planner.readiness import metrics_history
+    from storage.activities import list_activities
+    from storage.checkins import list_checkins
+    from storage.db import open_database
+    from storage.people import find_person
+
+    database = open_database(load_settings().resolved_database_url)
+    database.upgrade()
+    with database.session() as session:
+        person = find_person(session, athlete)
+        if person is None:
+            typer.echo(f"no athlete matches {athlete!r} (use an id, @username or name)", err=True)
+            raise typer.Exit(code=2)
+        name = person.display_name
+        rows = list_checkins(session, person.id)
+        sessions = [SessionLoad(r.day, r.rpe, r.minutes) for r in rows if r.rpe is not None]
+        sessions += [
+            SessionLoad(a.day, None, None, trimp=a.trimp_banister)
+            for a in list_activities(session, person.id)
+            if a.day is not None and a.trimp_banister is not None
+        ]
+        wellness = [WellnessDay(r.day, r.sleep_quality, r.stress, r.fatigue, r.soreness)
+                    for r in rows]
+    known = [s.day for s in sessions] + [w.day for w in wellness]
+    if not known:
+        typer.echo(f"{name} has no check-ins or activities yet: nothing to chart", err=True)
+        raise typer.Exit(code=1)
+    end = max(known)
+    start = max(min(known), end - dt.timedelta(days=days - 1))
+    history = metrics_history(sessions, wellness, start, end)
+    out.write_bytes(report_chart(history, title=f"{name}: {start} to {end}"))
+    today = history[-1]
+    typer.echo(f"wrote {out} ({len(history)} days; readiness on {end}: {today.readiness})")
+
+
+def register(app: typer.Typer, train: typer.Typer) -> None:
+    """Add ``load`` and ``report`` to the coachloop app."""
+
+    @app.command("load")
+    def load(
+        csv: Annotated[Path, typer.Option("--csv", help="CSV file of sessions, one per row.")],
+        athlete_col: Annotated[str, typer.Option("--athlete-col", help="Athlete column.")],
+        date_col: Annotated[str, typer.Option("--date-col", help="ISO date/timestamp column.")],
+        rpe_col: Annotated[str, typer.Option("--rpe-col", help="CR-10 session RPE column.")],
+        minutes_col: Annotated[str, typer.Option("--minutes-col", help="Duration column.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    ) -> None:
+        """Daily load, ACWR, monotony, strain and CTL/ATL/TSB per athlete and day."""
+        run_load(csv, athlete_col, date_col, rpe_col, minutes_col, as_json)
+
+    @app.command("report")
+    def report(
+        athlete: Annotated[str, typer.Option("--athlete", help="Id, @username or name.")],
+        out: Annotated[Path, typer.Option("--out", help="PNG file to write.")],
+        days: Annotated[int, typer.Option("--days", min=7, help="Days to chart.")] = 120,
+    ) -> None:
+        """Write an athlete's load report (PMC, ACWR, weekly load, wellness) as a PNG."""
+        run_report(athlete, out, days)

@@ -106,9 +106,11 @@ def moving_average(values: ArrayLike, window: int = 5) -> FloatArray:
     x = _as_float(values)
     if window < 1:
         raise ValueError("window must be at least 1 sample")
+    if x.size == 0:
+        return x
     present = ~np.isnan(x)
     filled = np.where(present, x, 0.0)
-    kernel = np.ones(window)
+    kernel = np.ones(min(window, x.size))
     sums = np.convolve(filled, kernel, mode="same")
     counts = np.convolve(present.astype(np.float64), kernel, mode="same")
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,10 +35,13 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
+_TELEGRAM_IDS = itertools.count(1000)
+
+
 def add_person(db: Database, *, consent: bool = True, **profile: object) -> int:
     with db.session() as session:
-        person = Person(telegram_user_id=len(profile) + 1000 + id(profile) % 10_000,
-                        display_name="Ana", username="ana", **profile)
+        person = Person(telegram_user_id=next(_TELEGRAM_IDS), display_name="Ana",
+                        username="ana", **profile)
         if consent:
             person.consent_at = utcnow()
         session.add(person)

@@ -1,0 +1,57 @@
+"""`coachloop import` / `coachloop activities` through typer's CliRunner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from bot.commands.wearables import register
+from storage.db import open_database
+from storage.schema import Person, utcnow
+from tests.wearables.fit_writer import write_fit
+
+
+@pytest.fixture()
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    db = open_database(url)
+    db.upgrade()
+    with db.session() as session:
+        session.add(Person(telegram_user_id=7, display_name="Ana", username="ana",
+                           consent_at=utcnow()))
+    db.dispose()
+    app = typer.Typer()
+    register(app, typer.Typer())
+    return app
+
+
+def test_import_then_list_as_json(cli: typer.Typer, tmp_path: Path) -> None:
+    start = dt.datetime(2024, 5, 1, 7, 0, tzinfo=dt.UTC)
+    files = []
+    for i in range(3):
+        path = tmp_path / f"run{i}.fit"
+        path.write_bytes(write_fit(start + dt.timedelta(days=i), [140 + i] * 300))
+        files.append(str(path))
+    (tmp_path / "junk.gpx").write_text("<html/>")
+    runner = CliRunner()
+    out = runner.invoke(cli, ["import", *files, str(tmp_path / "junk.gpx"), "--athlete", "ana"])
+    assert out.exit_code == 0, out.output
+    assert "3 imported, 0 already imported, 1 refused" in out.output
+    again = runner.invoke(cli, ["import", files[0], "--athlete", "@ana"])
+    assert "0 imported, 1 already imported" in again.output
+    listed = runner.invoke(cli, ["activities", "--athlete", "Ana", "--json"])
+    rows = json.loads(listed.output)
+    assert [r["hr_avg"] for r in rows] == [142.0, 141.0, 140.0]
+    assert {"start", "sport", "duration_s", "distance_m", "trimp", "rmssd_ms"} <= set(rows[0])
+
+
+def test_unknown_athlete_exits_with_message(cli: typer.Typer) -> None:
+    out = CliRunner().invoke(cli, ["activities", "--athlete", "nobody"])
+    assert out.exit_code == 2 and "no athlete" in out.output

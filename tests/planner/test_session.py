@@ -74,3 +74,9 @@ def test_same_history_gives_the_same_decision() -> None:
                      frbi_by_day={MONDAY: 1.31})
     assert plan_day(ctx) == plan_day(ctx)
     assert plan_day(ctx).session.volume_factor == pytest.approx(0.8)
+
+
+def test_every_template_the_grouping_model_can_name_exists() -> None:
+    from models.items import TEMPLATES
+
+    assert set(TEMPLATES) <= set(load_catalogue().templates)

@@ -14,8 +14,9 @@ Formula sources (all heart rates in bpm, times in seconds unless said):
 - HRV (Task Force of the ESC/NASPE 1996): SDNN = sd of NN intervals; RMSSD = root mean square
   of successive NN differences, using only pairs of adjacent beats that both survived the
   ectopic filter. Ectopic filter: Malik's 20 % rule (Malik et al. 1989; Kleiger et al. 1992) -
-  a beat differing from the previous accepted beat by more than 20 % is dropped - after a
-  physiological range filter of 300-2000 ms (30-200 bpm).
+  a beat more than 20 % away from the median of its 11 surrounding beats is dropped (a
+  local-median reference, as Kubios HRV's threshold correction uses) - after a physiological
+  range filter of 300-2000 ms (30-200 bpm).
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.signals import HR_PLAUSIBLE_BPM, clean_heart_rate, moving_average, range_outliers
+from planner.signals import (
+    HR_PLAUSIBLE_BPM,
+    clean_heart_rate,
+    moving_average,
+    range_outliers,
+    rolling_median,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -114,19 +121,22 @@ def sample_weights(t_s: FloatArray) -> FloatArray:
     return np.clip(gaps, 0.0, MAX_SAMPLE_GAP_S)
 
 
-def ectopic_mask(rr_ms: FloatArray) -> NDArray[np.bool_]:
-    """True for beats kept as normal-to-normal (range filter, then Malik's 20 % rule)."""
+def ectopic_mask(rr_ms: FloatArray, window: int = 11) -> NDArray[np.bool_]:
+    """True for beats kept as normal-to-normal: range filter, then the 20 % rule.
+
+    Malik's criterion (a beat more than 20 % away from its reference is ectopic) is applied
+    against the median of the surrounding ``window`` in-range beats rather than the single
+    previous beat, as threshold-based artefact correction in Kubios HRV does: a lone premature
+    beat and its compensatory pause are both dropped, and one bad first beat cannot make every
+    later beat look ectopic.
+    """
     rr = np.asarray(rr_ms, dtype=np.float64)
     keep = ~np.isnan(rr) & ~range_outliers(rr, *RR_RANGE_MS)
-    reference = math.nan
-    for i in range(rr.size):
-        if not keep[i]:
-            continue
-        if not math.isnan(reference) and abs(rr[i] - reference) > MALIK_FRACTION * reference:
-            keep[i] = False
-            continue
-        reference = rr[i]
-    return keep
+    if not keep.any():
+        return keep
+    reference = rolling_median(np.where(keep, rr, np.nan), window)
+    with np.errstate(invalid="ignore"):
+        return keep & (np.abs(rr - reference) <= MALIK_FRACTION * reference)
 
 
 def hrv_time_domain(rr_ms: FloatArray, filter_ectopic: bool = True) -> tuple[float, float, float]:

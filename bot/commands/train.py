@@ -1,0 +1,307 @@
+"""`coachloop train classifier|grouping`, `coachloop explain`, `coachloop cohort` (issue 6).
+
+Stable contract: these flags are how outside data is evaluated. Heavy libraries are imported
+inside the commands so `coachloop --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+DEFAULT_MODELS = "hybrid,bp,lgbm,rf,svm"
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        raise typer.BadParameter(f"no such file: {path}")
+    return pd.read_csv(path)
+
+
+def _model_dir() -> Path:
+    from bot.config import load_settings
+
+    return load_settings().resolved_model_dir
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def train_classifier(
+    csv: Annotated[Path, typer.Option("--csv", help="CSV with one row per person")],
+    label: Annotated[str, typer.Option("--label", help="column to predict (class names)")],
+    features: Annotated[
+        str, typer.Option("--features", help="A,B,...; default: all numeric columns")
+    ] = "",
+    categorical: Annotated[
+        str, typer.Option("--categorical", help="columns to one-hot encode")
+    ] = "",
+    models: Annotated[
+        str, typer.Option("--models", help="subset of " + DEFAULT_MODELS)
+    ] = DEFAULT_MODELS,
+    folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    save: Annotated[
+        str | None, typer.Option("--save", help="register the best model as NAME")
+    ] = None,
+) -> None:
+    """Cross-validate models on the same stratified folds: accuracy, macro-F1, timings."""
+    from tqdm import tqdm
+
+    from models.evaluate import cross_validate_models
+    from models.features import design_matrix, labels, parse_list
+
+    frame = _read_csv(csv)
+    names = parse_list(models)
+    unknown = [m for m in names if m not in DEFAULT_MODELS.split(",")]
+    if unknown or not names:
+        raise _fail(f"unknown model(s) {unknown}: choose from {DEFAULT_MODELS}")
+    cats = parse_list(categorical)
+    feats = parse_list(features) or [
+        c
+        for c in frame.select_dtypes("number").columns
+        if c != label and c not in cats and c not in {"person_id", "synthetic"}
+    ]
+    try:
+        X, levels = design_matrix(frame, feats, cats)
+        y = labels(frame, label)
+        with tqdm(total=len(names) * folds, desc="cross-validating", unit="fit") as bar:
+
+            def tick(name: str, fold: int) -> None:
+                bar.set_postfix_str(f"{name} fold {fold + 1}")
+                bar.update()
+
+            scores = cross_validate_models(X, y, names, folds=folds, seed=seed, on_step=tick)
+    except ValueError as err:
+        raise _fail(str(err)) from err
+    result: dict[str, Any] = {
+        "csv": str(csv),
+        "label": label,
+        "rows": len(frame),
+        "features": feats,
+        "categorical": cats,
+        "folds": folds,
+        "seed": seed,
+        "scores": [s.as_dict() for s in scores],
+    }
+    if save:
+        best = max(scores, key=lambda s: s.macro_f1_mean)
+        result["saved"] = _save_best(
+            save, best.model, X, y, frame, label, feats, levels, seed, best.as_dict()
+        )
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"{label}: {len(frame)} rows, {len(X.columns)} features, {folds}-fold stratified CV")
+    typer.echo(f"{'model':8} {'accuracy':>15} {'macro-F1':>15} {'fit s':>8} {'ms/sample':>10}")
+    for s in scores:
+        typer.echo(
+            f"{s.model:8} {s.accuracy_mean:7.3f} ± {s.accuracy_sd:5.3f} "
+            f"{s.macro_f1_mean:7.3f} ± {s.macro_f1_sd:5.3f} {s.fit_seconds:8.2f} "
+            f"{s.infer_ms_per_sample:10.4f}"
+        )
+    if save:
+        typer.echo(f"saved {result['saved']['model']} as {save} {result['saved']['version']}")
+
+
+def _save_best(
+    name: str,
+    model_name: str,
+    X: Any,
+    y: Any,
+    frame: Any,
+    label: str,
+    feats: list[str],
+    levels: dict[str, list[str]],
+    seed: int,
+    cv: dict[str, Any],
+) -> dict[str, Any]:
+    """Refit the best model on all rows and register it (metrics are the CV ones)."""
+    from models import registry
+    from models.baselines import make_classifier
+    from models.features import data_hash
+
+    model = make_classifier(model_name, seed).fit(X, y)
+    numeric = [f for f in feats if f not in levels]
+    medians = {"all": frame[numeric].median().round(4).to_dict()}
+    manifest = registry.save(
+        name,
+        {"model.joblib": model, "background.joblib": X.sample(min(30, len(X)), random_state=seed)},
+        model_dir=_model_dir(),
+        data_hash=data_hash(frame),
+        seed=seed,
+        metrics={f"cv_{k}": v for k, v in cv.items() if k != "model"},
+        extra={
+            "model": model_name,
+            "label": label,
+            "features": numeric,
+            "categorical": levels,
+            "medians_by_sex": medians,
+        },
+    )
+    return {"model": model_name, "name": name, "version": manifest.version}
+
+
+def train_grouping(
+    csv: Annotated[Path, typer.Option("--csv")],
+    features: Annotated[
+        str, typer.Option("--features", help="A,B,...; default: the PE paper's items")
+    ] = "",
+    by: Annotated[
+        str, typer.Option("--by", help="column to cluster separately, or 'none'")
+    ] = "sex",
+    k: Annotated[str, typer.Option("--k", help="'auto' (search 8-15) or a number")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="write the PCA 2-D cluster map PNG")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    save: Annotated[
+        str | None, typer.Option("--save", help="register the grouping as NAME")
+    ] = None,
+) -> None:
+    """K-means per group with k chosen by silhouette (SSE elbow reported), profiles, templates."""
+    from models.features import data_hash, parse_list
+    from models.grouping import FitnessGrouping
+    from models.items import PE_ITEMS
+
+    frame = _read_csv(csv)
+    feats = parse_list(features) or list(PE_ITEMS)
+    k_value: int | str = "auto" if k == "auto" else int(k)
+    try:
+        grouping = FitnessGrouping(
+            features=tuple(feats), by=None if by == "none" else by, k=k_value, random_state=seed
+        ).fit(frame)
+    except ValueError as err:
+        raise _fail(str(err)) from err
+    report = grouping.report()
+    if plot is not None:
+        from models.figures import cluster_map_png
+
+        cluster_map_png(grouping, frame, plot)
+    if save:
+        from models import registry
+
+        manifest = registry.save(
+            save,
+            {"model.joblib": grouping},
+            model_dir=_model_dir(),
+            data_hash=data_hash(frame),
+            seed=seed,
+            metrics={g: {"k": r["selection"]["chosen_k"]} for g, r in report.items()},
+            extra={"features": feats, "by": by},
+        )
+        report["_saved"] = {"name": save, "version": manifest.version}
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    for key, group in report.items():
+        if key.startswith("_"):
+            continue
+        sel = group["selection"]
+        typer.echo(
+            f"{key}: k={sel['chosen_k']} (silhouette best k={sel['silhouette_k']}, "
+            f"SSE elbow k={sel['elbow_k']})"
+        )
+        for kk, sse, sil in zip(sel["k_values"], sel["sse"], sel["silhouette"], strict=True):
+            typer.echo(f"   k={kk:2d}  SSE={sse:10.1f}  silhouette={sil:.3f}")
+        for c in group["clusters"]:
+            weakest = sorted(c["profile"].items(), key=lambda kv: kv[1])[:2]
+            weak = ", ".join(f"{f} {v:+.2f}" for f, v in weakest)
+            typer.echo(
+                f"   {c['cluster_id']:10} n={c['size']:4d}  {c['template']:22} weakest: {weak}"
+            )
+    if plot is not None:
+        typer.echo(f"cluster map: {plot}")
+
+
+def explain(
+    csv: Annotated[Path, typer.Option("--csv")],
+    row: Annotated[int, typer.Option("--row", help="0-based row number in the CSV")],
+    model: Annotated[str, typer.Option("--model", help="registered model name")] = "classifier",
+    adverse: Annotated[str, typer.Option("--adverse", help="classes counted as unhealthy")] = "",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    summary_plot: Annotated[
+        Path | None, typer.Option("--summary-plot", help="SHAP summary PNG")
+    ] = None,
+) -> None:
+    """SHAP factors on the original test items, the top deficiencies and their emphasis."""
+    from dataclasses import asdict
+
+    from models import registry
+    from models.explain import explain_row, shap_values
+    from models.features import design_matrix, parse_list
+
+    frame = _read_csv(csv)
+    if not 0 <= row < len(frame):
+        raise _fail(f"--row must be between 0 and {len(frame) - 1}")
+    try:
+        art = registry.load_current(model, _model_dir())
+        extra = art.manifest.extra
+        X, _ = design_matrix(
+            frame, extra["features"], list(extra["categorical"]), extra["categorical"]
+        )
+        estimator = art.objects["model.joblib"]
+        background = art.objects["background.joblib"]
+        X = X[list(background.columns)]
+        result = explain_row(estimator, background, X.iloc[[row]], adverse=parse_list(adverse))
+    except (ValueError, FileNotFoundError, KeyError) as err:
+        raise _fail(str(err)) from err
+    if summary_plot is not None:
+        from models.explain import badness_weights
+        from models.figures import shap_summary_png
+
+        sample = X.sample(min(20, len(X)), random_state=0)
+        weights = badness_weights([str(c) for c in estimator.classes_], parse_list(adverse))
+        values, _, _ = shap_values(estimator, background, sample, weights=weights)
+        shap_summary_png(values, list(X.columns), summary_plot)
+    if as_json:
+        payload = asdict(result)
+        payload["model"] = {"name": model, "version": art.manifest.version, "path": str(art.path)}
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    probs = ", ".join(f"{c} {p:.2f}" for c, p in result.probabilities.items())
+    typer.echo(f"row {row}: predicted {result.predicted_class} ({probs})")
+    typer.echo(
+        f"explained: {result.target}; base {result.base_value:.3f} -> {result.output:.3f}"
+        f" [{result.method}]"
+    )
+    for f in result.factors[:10]:
+        typer.echo(f"   {f.feature:24} {f.value:10.2f}  {f.contribution:+.4f}")
+    if result.deficiencies:
+        for d in result.deficiencies:
+            typer.echo(f"deficiency: {d.feature} -> emphasis: {d.emphasis} ({d.contribution:+.3f})")
+    else:
+        typer.echo("no deficiency: no weak item pushes toward a less healthy class")
+    if summary_plot is not None:
+        typer.echo(f"SHAP summary: {summary_plot}")
+
+
+def cohort(
+    out: Annotated[Path, typer.Option("--out", help="CSV path to write")],
+    n: Annotated[int, typer.Option("--n", min=1)] = 1500,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Write a SYNTHETIC cohort (both papers' batteries; column `synthetic` is true)."""
+    from models.cohort import generate_cohort
+
+    frame = generate_cohort(n, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False)
+    typer.echo(f"wrote {len(frame)} synthetic rows to {out}")
+
+
+def register(app: typer.Typer, train: typer.Typer) -> None:
+    """Add this area's commands to the coachloop app and its train group."""
+    train.command("classifier")(train_classifier)
+    train.command("grouping")(train_grouping)
+    app.command("explain")(explain)
+    app.command("cohort")(cohort)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from bot.commands import simulate as simulate_commands
 from bot.commands import train as train_commands
 from bot.commands import wearables as wearable_commands
 from bot.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.dialogue import Dialogue
 
 app = typer.Typer(
     help="coachloop: chat-first training assistant.",
@@ -64,13 +67,25 @@ def chat(
 ) -> None:
     """Chat in the terminal with the same dialogue as the Telegram bot."""
     from bot.terminal import run_chat
-    from bot.wiring import build_dialogue, configure_logging
+    from bot.wiring import configure_logging
 
     settings = load_settings()
     configure_logging(settings)
     typer.echo(f"database: {_where(settings)}", err=True)
-    dialogue = build_dialogue(settings)
+    dialogue = _dialogue_or_exit(settings)
     run_chat(dialogue.handle, user_id=user_id, name=name)
+
+
+def _dialogue_or_exit(settings: Settings) -> Dialogue:
+    """Build the dialogue; a missing model ends the command with its fix, not a traceback."""
+    from bot.wiring import build_dialogue
+    from nlu.errors import NluError
+
+    try:
+        return build_dialogue(settings)
+    except NluError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @app.command()
@@ -87,7 +102,13 @@ def bot(
         typer.echo("TELEGRAM_TOKEN is not set: `coachloop chat` is the terminal chat.", err=True)
         raise typer.Exit(2)
     typer.echo(f"database: {_where(settings)}", err=True)
-    run_bot(settings, webhook=webhook)
+    from nlu.errors import NluError
+
+    try:
+        run_bot(settings, webhook=webhook)
+    except NluError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def _person_day(athlete: str, date: str | None) -> tuple[int, dt.date]:

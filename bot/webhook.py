@@ -32,10 +32,10 @@ class InboxWebhookHandler(tornado.web.RequestHandler):
     """POST /telegram: check the secret, commit to the inbox, answer, then enqueue."""
 
     def initialize(
-        self, application: Application[Any, Any, Any, Any, Any, Any], database: Database,
+        self, bot_app: Application[Any, Any, Any, Any, Any, Any], database: Database,
         secret: str,
     ) -> None:
-        self.bot_app = application
+        self.bot_app = bot_app
         self.database = database
         self.secret = secret
 
@@ -99,7 +99,7 @@ def make_webhook_app(
     if not secret:
         raise ValueError("a webhook needs a secret token (WEBHOOK_SECRET)")
     return tornado.web.Application(
-        [(path, InboxWebhookHandler, {"application": application, "database": database,
+        [(path, InboxWebhookHandler, {"bot_app": application, "database": database,
                                       "secret": secret})]
     )
 

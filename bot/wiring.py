@@ -35,6 +35,9 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         model_dir=settings.resolved_model_dir,
         hf_model=settings.sentiment_hf_model,
     )
+    # Load the configured models now: a missing model is a start-up error with a fix in its
+    # message, not a failure on every athlete's message.
+    engine.parse("warm-up: rpe 5, 30 min, felt fine")
     return Dialogue(
         database or open_migrated(settings),
         engine,

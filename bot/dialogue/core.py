@@ -44,12 +44,23 @@ class Understander(Protocol):
 class Turn:
     """One message being handled: the request, its database session and the person."""
 
-    def __init__(self, db: DbSession, inc: Incoming, report: CheckInReport | None) -> None:
+    def __init__(self, db: DbSession, inc: Incoming, nlu: Understander) -> None:
         self.db = db
         self.inc = inc
-        self.report = report
+        self._nlu = nlu
+        self._report: CheckInReport | None = None
         self.person = people.get_by_telegram_id(db, inc.user_id)
         self.state, self.data = conversations.load_state(db, inc.chat_key)
+
+    @property
+    def report(self) -> CheckInReport | None:
+        """The NLU reading of a free-text message, computed on first use only."""
+        text = self.inc.text
+        if text is None or self.inc.command is not None or self.inc.callback is not None:
+            return None
+        if self._report is None:
+            self._report = self._nlu.parse(text[:4000])
+        return self._report
 
     def goto(self, state: str, data: dict[str, Any]) -> None:
         """Move the conversation to ``state``."""
@@ -116,8 +127,7 @@ class Dialogue:
         try:
             if inc.upload is not None:
                 return self._upload(inc)
-            report = self._pre_parse(inc)
-            return self.database.run(lambda db: self._dispatch(Turn(db, inc, report)))
+            return self.database.run(lambda db: self._dispatch(Turn(db, inc, self.nlu)))
         except ConsentRequired:
             return [Reply(texts.NEED_START)]
         except ValueError as exc:
@@ -142,12 +152,6 @@ class Dialogue:
             self.database, person_id, upload.file_name, upload.data, self.max_upload_bytes
         )
         return [Reply(result.message)]
-
-    def _pre_parse(self, inc: Incoming) -> CheckInReport | None:
-        """Read free text before the transaction opens (keeps write locks short)."""
-        if inc.text is None or inc.command is not None or inc.callback is not None:
-            return None
-        return self.nlu.parse(inc.text[:4000])
 
     def _dispatch(self, turn: Turn) -> list[Reply]:
         inc = turn.inc

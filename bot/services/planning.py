@@ -23,7 +23,8 @@ from planner.loadtypes import SessionLoad, WellnessDay
 from planner.readiness import metrics_history
 from storage import checkins as checkin_repo
 from storage import plans as plan_repo
-from storage.schema import CheckIn, Person
+from storage.activities import list_activities
+from storage.schema import Activity, CheckIn, Person
 
 HISTORY_DAYS = 120
 
@@ -40,11 +41,22 @@ def local_today(person: Person | None, now: dt.datetime, default_tz: str = "UTC"
     return now.astimezone(zone).date()
 
 
-def frbi_series(rows: list[CheckIn], start: dt.date, end: dt.date) -> dict[dt.date, float | None]:
-    """FRBI per day from stored check-ins (sRPE loads and Hooper wellness)."""
-    if not rows:
-        return {}
+def frbi_series(
+    rows: list[CheckIn], activities: list[Activity], start: dt.date, end: dt.date
+) -> dict[dt.date, float | None]:
+    """FRBI per day from check-ins (sRPE, Hooper wellness) and wearable sessions (TRIMP).
+
+    A wearable session counts only on days without a session RPE, mapped to the sRPE scale by
+    the athlete's own calibration (`planner.load.calibrate_trimp`).
+    """
     sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
+    sessions += [
+        SessionLoad(day=a.day, rpe=None, minutes=None, trimp=a.trimp_banister)
+        for a in activities
+        if a.day is not None and a.trimp_banister is not None
+    ]
+    if not sessions:
+        return {}
     wellness = [
         WellnessDay(
             day=r.day, sleep=r.sleep_quality, stress=r.stress, fatigue=r.fatigue,
@@ -52,7 +64,7 @@ def frbi_series(rows: list[CheckIn], start: dt.date, end: dt.date) -> dict[dt.da
         )
         for r in rows
     ]
-    first = min(r.day for r in rows)
+    first = min(s.day for s in sessions)
     history = metrics_history(sessions, wellness, min(first, start), end)
     return {m.day: m.frbi for m in history if m.day >= start}
 
@@ -62,6 +74,9 @@ def build_context(db: DbSession, person: Person, day: dt.date) -> DayContext:
     since = day - dt.timedelta(days=HISTORY_DAYS)
     rows = list(checkin_repo.list_checkins(db, person.id, since=since, until=day))
     logs = plan_repo.list_exercise_logs(db, person.id, since)
+    activities = [
+        a for a in list_activities(db, person.id) if a.day is not None and since <= a.day <= day
+    ]
     prior = plan_repo.list_prescribed(db, person.id, since, day - dt.timedelta(days=1))
     start_day = min((r.day for r in rows), default=None)
     return DayContext(
@@ -87,7 +102,7 @@ def build_context(db: DbSession, person: Person, day: dt.date) -> DayContext:
                                 (p.inputs or {}).get("planned_minutes"))
             for p in prior
         },
-        frbi_by_day=frbi_series(rows, day - dt.timedelta(days=7), day),
+        frbi_by_day=frbi_series(rows, activities, day - dt.timedelta(days=7), day),
     )
 
 

@@ -1,0 +1,195 @@
+"""NLU commands: ``sentiment``, ``parse``, ``nlu eval`` and ``train sentiment``.
+
+Output formats are a stable contract (used to evaluate on outside data):
+- ``sentiment``: one TSV row per input line: line number, score, level, vader score,
+  transformer score (empty when that backend did not run).
+- ``parse``: one JSON object per input line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+TextArg = Annotated[list[str] | None, typer.Argument(help="Texts; each is one input line.")]
+FileOpt = Annotated[
+    Path | None, typer.Option("--file", "-f", help="Read one text per line; '-' reads stdin.")
+]
+BackendOpt = Annotated[
+    str | None,
+    typer.Option("--backend", "-b", help="vader | transformer | ensemble (default: settings)."),
+]
+
+
+def _lines(texts: list[str] | None, file: Path | None) -> list[str]:
+    if file is not None:
+        if str(file) == "-":
+            return sys.stdin.read().splitlines()
+        if not file.is_file():
+            raise typer.BadParameter(f"{file} does not exist.", param_hint="--file")
+        return file.read_text(encoding="utf-8").splitlines()
+    if texts:
+        return list(texts)
+    raise typer.BadParameter("Give TEXT arguments or --file PATH (use '-' for stdin).")
+
+
+def _engine(backend: str | None) -> Any:
+    from bot.config import load_settings
+    from nlu import NluEngine
+
+    settings = load_settings()
+    chosen = backend or settings.nlu_backend
+    if chosen not in ("vader", "transformer", "ensemble", "rasa"):
+        raise typer.BadParameter(
+            f"unknown backend {chosen!r}; choose vader, transformer or ensemble.",
+            param_hint="--backend",
+        )
+    return NluEngine.create(
+        chosen,
+        model_dir=settings.resolved_model_dir,
+        hf_model=settings.sentiment_hf_model,
+        rasa_url=settings.rasa_url,
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(code=2)
+
+
+def register(app: typer.Typer, train: typer.Typer) -> None:
+    """Add this area's commands to the coachloop app and its train group."""
+    nlu_app = typer.Typer(help="NLU evaluation tools.", no_args_is_help=True)
+    app.add_typer(nlu_app, name="nlu")
+
+    @app.command("sentiment")
+    def sentiment(texts: TextArg = None, file: FileOpt = None, backend: BackendOpt = None) -> None:
+        """Score sentiment: TSV of line, score [-1,1], level, vader score, transformer score."""
+        from nlu import NluError
+
+        lines = _lines(texts, file)
+        try:
+            results = _engine(backend).sentiment_many(lines)
+        except NluError as exc:
+            raise _fail(exc) from exc
+        for number, result in enumerate(results, start=1):
+            row = [
+                str(number),
+                _fmt(result.score),
+                str(result.level),
+                _fmt(result.backends.get("vader")),
+                _fmt(result.backends.get("transformer")),
+            ]
+            typer.echo("\t".join(row))
+
+    @app.command("parse")
+    def parse(texts: TextArg = None, file: FileOpt = None, backend: BackendOpt = None) -> None:
+        """Extract check-in fields: one JSON object per input line."""
+        from nlu import NluError
+
+        lines = _lines(texts, file)
+        try:
+            reports = _engine(backend).parse_many(lines)
+        except NluError as exc:
+            raise _fail(exc) from exc
+        for number, rep in enumerate(reports, start=1):
+            sent = rep.sentiment
+            obj = {
+                "line": number,
+                "rpe": rep.rpe,
+                "minutes": rep.minutes,
+                "sleep_h": rep.sleep_h,
+                "distance_km": rep.distance_km,
+                "pain": rep.pain,
+                "pain_sites": list(rep.pain_sites),
+                "exercises": list(rep.exercises),
+                "wellness": {
+                    k: getattr(rep, k)
+                    for k in ("sleep_quality", "fatigue", "soreness", "stress", "mood")
+                    if getattr(rep, k) is not None
+                },
+                "sentiment": None
+                if sent is None
+                else {"score": sent.score, "level": sent.level, "backends": sent.backends},
+                "intent": rep.intent,
+                "confidence": {k: round(v, 3) for k, v in rep.confidence.items()},
+                "rejected": rep.rejected,
+            }
+            typer.echo(json.dumps(obj, ensure_ascii=False))
+
+    @nlu_app.command("eval")
+    def evaluate(
+        file: Annotated[
+            Path, typer.Option("--file", "-f", help="TSV: label, text[, rpe, minutes, pain].")
+        ],
+        backend: BackendOpt = None,
+    ) -> None:
+        """Accuracy, macro-F1 and per-field extraction accuracy on a labelled TSV."""
+        from nlu import NluError
+        from nlu.evaluation import load_eval_rows, score_rows
+
+        if not file.is_file():
+            raise typer.BadParameter(f"{file} does not exist.", param_hint="--file")
+        try:
+            rows = load_eval_rows(file)
+            engine = _engine(backend)
+            texts = [r["text"] for r in rows]
+            result = score_rows(rows, engine.sentiment_many(texts), engine.parse_many(texts))
+        except (NluError, ValueError) as exc:
+            raise _fail(exc) from exc
+        typer.echo(f"backend\t{engine.backend}")
+        typer.echo(f"n\t{result.n}")
+        typer.echo(f"accuracy\t{result.accuracy:.4f}")
+        typer.echo(f"macro_f1\t{result.macro_f1:.4f}")
+        for name, value in result.fields.items():
+            typer.echo(f"{name}_accuracy\t{value:.4f}")
+        if result.pain_recall is not None:
+            typer.echo(f"pain_recall\t{result.pain_recall:.4f}")
+        if result.pain_precision is not None:
+            typer.echo(f"pain_precision\t{result.pain_precision:.4f}")
+
+    @train.command("sentiment")
+    def train_sentiment(
+        seed: Annotated[int, typer.Option(help="Random seed (CV folds, solver).")] = 0,
+        corpus: Annotated[
+            Path | None, typer.Option(help="Labelled TSV (default: nlu/data/sentiment_corpus.tsv).")
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option(help="Output directory (default: <model dir>/sentiment-head)."),
+        ] = None,
+    ) -> None:
+        """Train the sentiment head on MiniLM embeddings and tune the ensemble."""
+        from tqdm import tqdm
+
+        from bot.config import load_settings
+        from nlu import NluError
+        from nlu.sentiment_training import CORPUS, train_sentiment_head
+        from nlu.sentiment_transformer import HEAD_NAME
+
+        target = out or (load_settings().resolved_model_dir / HEAD_NAME)
+        steps = ["load encoder", "embed", "cross-validate", "tune ensemble", "fit", "save"]
+        with tqdm(total=len(steps), desc="train sentiment", unit="step") as bar:
+
+            def progress(step: str) -> None:
+                bar.set_postfix_str(step)
+                bar.update(1)
+
+            try:
+                result = train_sentiment_head(corpus or CORPUS, seed=seed, progress=progress)
+            except (NluError, ValueError) as exc:
+                raise _fail(exc) from exc
+            result.head.save(target)
+            bar.set_postfix_str("save")
+            bar.update(bar.total - bar.n)
+        typer.echo(f"saved {target}")
+        for key, value in result.metrics.items():
+            typer.echo(f"{key}\t{value}")

@@ -1,0 +1,162 @@
+"""The one entry point other layers call: ``NluEngine.create(...).parse(text)``.
+
+Backends: ``vader`` (NLTK VADER + sports lexicon; never imports torch), ``transformer``
+(MiniLM + our head, or a named Hugging Face model), ``ensemble`` (both, combined by
+``nlu.ensemble``), ``rasa`` (ensemble sentiment; intents from a Rasa server with our classifier
+as fall-back). Everything is loaded on first use and kept: creating an engine is free, the
+first ``sentiment`` call pays for the backend it needs, later calls only compute.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, ClassVar
+
+from nlu.ensemble import DEFAULT_THRESHOLD, DEFAULT_WEIGHT, combine
+from nlu.extract import extract
+from nlu.report import CheckInReport, Sentiment
+
+BACKENDS = ("vader", "transformer", "ensemble", "rasa")
+
+
+class NluEngine:
+    """Sentiment, extraction and intent for short check-ins, with lazily loaded backends."""
+
+    _instances: ClassVar[dict[tuple[str, Path | None, str | None, str | None], NluEngine]] = {}
+    _instances_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(
+        self,
+        backend: str = "ensemble",
+        model_dir: Path | None = None,
+        hf_model: str | None = None,
+        rasa_url: str | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(
+                f"Unknown NLU backend {backend!r}: choose one of {', '.join(BACKENDS)}."
+            )
+        if backend == "rasa" and not rasa_url:
+            raise ValueError("NLU_BACKEND=rasa needs RASA_URL (e.g. http://127.0.0.1:5005).")
+        self.backend = backend
+        self.model_dir = model_dir
+        self.hf_model = hf_model
+        self.rasa_url = rasa_url
+        self._lock = threading.Lock()
+        self._vader: Any = None
+        self._transformer: Any = None
+        self._intents: Any = None
+        self._rasa: Any = None
+
+    @classmethod
+    def create(
+        cls,
+        backend: str = "ensemble",
+        model_dir: Path | None = None,
+        hf_model: str | None = None,
+        rasa_url: str | None = None,
+    ) -> NluEngine:
+        """Shared engine for this configuration (one per process; loading happens on first use)."""
+        key = (backend, model_dir, hf_model, rasa_url)
+        with cls._instances_lock:
+            engine = cls._instances.get(key)
+            if engine is None:
+                engine = cls(backend, model_dir, hf_model, rasa_url)
+                cls._instances[key] = engine
+            return engine
+
+    # -- lazily loaded parts -------------------------------------------------------------
+    def _get_vader(self) -> Any:
+        if self._vader is None:
+            from nlu.vader import default_vader
+
+            self._vader = default_vader()
+        return self._vader
+
+    def _get_transformer(self) -> Any:
+        with self._lock:
+            if self._transformer is None:
+                from nlu.sentiment_transformer import load_transformer
+
+                self._transformer = load_transformer(self.model_dir, self.hf_model)
+            return self._transformer
+
+    def _ensemble_params(self) -> tuple[float, float]:
+        """Weight and threshold fitted with the head (defaults for a user-named HF model)."""
+        head = getattr(self._get_transformer(), "head", None)
+        metrics = head.manifest.get("metrics", {}) if head is not None else {}
+        return (
+            float(metrics.get("ensemble_weight_transformer", DEFAULT_WEIGHT)),
+            float(metrics.get("ensemble_threshold", DEFAULT_THRESHOLD)),
+        )
+
+    # -- sentiment -----------------------------------------------------------------------
+    def sentiment(self, text: str) -> Sentiment:
+        """Sentiment of one text with the configured backend."""
+        return self.sentiment_many([text])[0]
+
+    def sentiment_many(self, texts: list[str]) -> list[Sentiment]:
+        """Sentiment of many texts (the transformer runs in batches)."""
+        if not texts:
+            return []
+        from nlu.vader import vader_level
+
+        mode = "ensemble" if self.backend == "rasa" else self.backend
+        vader_scores: list[float] = []
+        if mode in ("vader", "ensemble"):
+            vader = self._get_vader()
+            vader_scores = [vader.score(t) for t in texts]
+        if mode == "vader":
+            return [Sentiment(s, vader_level(s), {"vader": s}) for s in vader_scores]
+        from nlu.sentiment_transformer import scores_from_proba
+
+        t_scores, t_levels = scores_from_proba(self._get_transformer().predict_proba(list(texts)))
+        if mode == "transformer":
+            return [
+                Sentiment(s, lvl, {"transformer": s})
+                for s, lvl in zip(t_scores, t_levels, strict=True)
+            ]
+        weight, threshold = self._ensemble_params()
+        return [
+            combine(v, t, weight, threshold) for v, t in zip(vader_scores, t_scores, strict=True)
+        ]
+
+    # -- intents -------------------------------------------------------------------------
+    def intent(self, text: str) -> tuple[str, float]:
+        """Top intent and its probability (Rasa first when configured)."""
+        if self.backend == "rasa":
+            if self._rasa is None:
+                from nlu.rasa_client import RasaIntentClient
+
+                self._rasa = RasaIntentClient(str(self.rasa_url))
+            result: tuple[str, float] = self._rasa.intent(text)
+            return result
+        if self._intents is None:
+            from nlu.intents import default_intent_classifier
+
+            self._intents = default_intent_classifier()
+        top: tuple[str, float] = self._intents.rank(text)[0]
+        return top
+
+    # -- everything ----------------------------------------------------------------------
+    def parse(self, text: str) -> CheckInReport:
+        """Extract fields, sentiment and intent from one message."""
+        sentiment = self.sentiment(text)
+        intent, intent_conf = self.intent(text)
+        report = extract(text, sentiment=sentiment, intent=intent)
+        report.confidence["intent"] = intent_conf
+        report.confidence["sentiment"] = (
+            min(1.0, abs(sentiment.score) + 0.5) if text.strip() else 0.0
+        )
+        return report
+
+    def parse_many(self, texts: list[str]) -> list[CheckInReport]:
+        """``parse`` for many texts, with batched sentiment."""
+        out = []
+        for text, sentiment in zip(texts, self.sentiment_many(texts), strict=True):
+            intent, intent_conf = self.intent(text)
+            report = extract(text, sentiment=sentiment, intent=intent)
+            report.confidence["intent"] = intent_conf
+            out.append(report)
+        return out

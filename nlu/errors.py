@@ -1,0 +1,11 @@
+"""NLU errors with messages a user can act on."""
+
+from __future__ import annotations
+
+
+class NluError(RuntimeError):
+    """Base class for coachloop NLU errors."""
+
+
+class SentimentModelMissingError(NluError):
+    """A configured sentiment model (head, encoder or Hugging Face model) is not available."""

@@ -23,7 +23,11 @@ def random_forest(random_state: int = 0) -> Any:
 
 
 def svm(random_state: int = 0) -> Any:
-    """z-scores -> RBF SVC, C from {1, 10, 100} by inner 3-fold CV, with probabilities."""
+    """z-scores -> RBF SVC, C from {1, 10, 100} by inner 3-fold CV, Platt probabilities.
+
+    ``probability=True`` is deprecated in scikit-learn 1.9 (removal in 1.11); its replacement,
+    CalibratedClassifierCV, needs more rows per class than the rare fitness categories have.
+    """
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler

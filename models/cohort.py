@@ -6,7 +6,8 @@ data. Every frame carries ``synthetic = True`` (a column) and ``attrs["synthetic
 Where each number comes from:
 
 - Score categories and their shares: PE-teaching paper (Wan 2025), Table 1, year 2023
-  (excellent 0.86 %, good 15.94 %, pass 75.93 %, fail 8.46 %).
+  (excellent 0.86 %, good 15.94 %, pass 75.93 %, fail 8.46 %; the row sums to 101.19 % as
+  published, so it is renormalised).
 - Category means by sex for height, vital capacity, 50 m, standing long jump, sit-and-reach,
   endurance run (1000 m men / 800 m women) and the strength item (pull-ups men / sit-ups women):
   same paper, Table 2. The table's "Female"/"Male" headings are swapped in the published text
@@ -39,7 +40,11 @@ from scipy import stats
 from models.items import LAP_ITEMS, N_LAPS
 
 CATEGORIES: Final[tuple[str, ...]] = ("excellent", "good", "pass", "fail")
-CATEGORY_SHARES: Final[tuple[float, ...]] = (0.0086, 0.1594, 0.7593, 0.0846)
+PUBLISHED_CATEGORY_SHARES: Final[tuple[float, ...]] = (0.0086, 0.1594, 0.7593, 0.0846)
+# The published 2023 row sums to 101.19 %; we renormalise it to a distribution.
+CATEGORY_SHARES: Final[tuple[float, ...]] = tuple(
+    s / sum(PUBLISHED_CATEGORY_SHARES) for s in PUBLISHED_CATEGORY_SHARES
+)
 BMI_CLASSES: Final[tuple[str, ...]] = ("underweight", "normal", "overweight", "obese")
 BMI_CLASS_SHARES: Final[tuple[float, ...]] = (0.053, 0.745, 0.190, 0.012)
 SEXES: Final[tuple[str, ...]] = ("male", "female")

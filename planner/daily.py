@@ -15,6 +15,7 @@ from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.explanation import Explanation, FiredRule, ShapFactor, render
+from planner.prescription import Emphasis, apply_emphasis, plain_feature
 from planner.rules import (
     DayEvidence,
     active_pain_sites,
@@ -57,6 +58,29 @@ class PriorSession:
 
 
 @dataclass(frozen=True, slots=True)
+class CoachOverride:
+    """A coach's decision for the day: it replaces the planner's factors."""
+
+    intensity_factor: float
+    volume_factor: float
+    note: str | None = None
+    coach_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyProposal:
+    """What the scheduling policy (PPO) proposes for the day, with its reasons.
+
+    ``volume_change`` is a fraction (+0.04 = 4 % more work), already bounded by the caller;
+    ``attributions`` are the state features that drove it (SHAP on the policy), largest first.
+    """
+
+    volume_change: float
+    modality: str | None = None
+    attributions: tuple[ShapFactor, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DayContext:
     """Everything the daily decision may look at, already read from storage."""
 
@@ -68,6 +92,10 @@ class DayContext:
     prior_sessions: Mapping[dt.date, PriorSession] = field(default_factory=dict)
     frbi_by_day: Mapping[dt.date, float | None] = field(default_factory=dict)
     shap_factors: tuple[ShapFactor, ...] = ()
+    emphases: tuple[Emphasis, ...] = ()
+    training_days: tuple[int, ...] | None = None
+    proposal: PolicyProposal | None = None
+    override: CoachOverride | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +156,25 @@ def _change_sentence(ctx: DayContext, session: Session) -> str | None:
 def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
     """Decide today's session and explain it (see the module docstring for the order)."""
     catalogue = catalogue or load_catalogue()
-    session = template_session(catalogue, ctx.template, ctx.today)
+    session = template_session(catalogue, ctx.template, ctx.today, ctx.training_days)
     rules: list[FiredRule] = []
+
+    session, added = apply_emphasis(session, ctx.emphases, catalogue)
+    if added:
+        top = ctx.emphases[0]
+        rules.append(
+            FiredRule(
+                code="test_emphasis",
+                effect="; ".join(added),
+                inputs={"item": top.feature, "shap": round(top.contribution, 3),
+                        "emphasis": top.emphasis},
+                threshold="weakest fitness-test items by SHAP (top 2)",
+                sentence=(
+                    f"Your fitness tests show {plain_feature(top.feature)} as your weakest "
+                    f"point, so there is extra {top.emphasis} work ({'; '.join(added)})."
+                ),
+            )
+        )
 
     pain_by_day: dict[dt.date, list[str]] = defaultdict(list)
     for row in ctx.checkins:
@@ -169,11 +214,56 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
     volume, frbi_rule = frbi_cut(ctx.frbi_by_day, ctx.today)
     if frbi_rule is not None:
         rules.append(frbi_rule)
+    elif ctx.proposal is not None and not session.is_rest:
+        vol_change = ctx.proposal.volume_change
+        if sites and vol_change > 0:
+            vol_change = 0.0  # the pain guard forbids any increase
+        if abs(vol_change) >= 0.005:
+            volume = round(1.0 + vol_change, 4)
+            reasons = ", ".join(
+                a.feature.replace("_", " ") for a in ctx.proposal.attributions[:2]
+            )
+            because = f", mostly because of your {reasons}" if reasons else ""
+            rules.append(
+                FiredRule(
+                    code="policy_volume",
+                    effect=f"{vol_change:+.0%} volume",
+                    inputs={"volume_change": round(vol_change, 3),
+                            "modality": ctx.proposal.modality},
+                    threshold="PPO proposal, bounded to +/-5% and guarded by the rules",
+                    sentence=(
+                        f"The scheduling model suggests {abs(vol_change):.0%} "
+                        f"{'more' if vol_change > 0 else 'less'} work today{because}."
+                    ),
+                )
+            )
+
+    if ctx.override is not None:
+        o = ctx.override
+        intensity, volume = o.intensity_factor, o.volume_factor
+        who = o.coach_name or "Your coach"
+        note = f' ("{o.note}")' if o.note else ""
+        rules.insert(
+            0,
+            FiredRule(
+                code="coach_override",
+                effect=f"intensity {o.intensity_factor:.0%}, volume {o.volume_factor:.0%}",
+                inputs={"intensity_factor": o.intensity_factor,
+                        "volume_factor": o.volume_factor, "coach": o.coach_name},
+                threshold="a coach's override wins over the planner's factors",
+                sentence=(
+                    f"{who} set today's session to {o.intensity_factor * o.volume_factor:.0%} "
+                    f"of the plan{note}."
+                ),
+            ),
+        )
 
     session = scale_session(session, intensity, volume)
     session = replace(session, reason_codes=tuple(rule.code for rule in rules))
     change = _change_sentence(ctx, session)
     factors = ctx.shap_factors
+    if ctx.proposal is not None:
+        factors = factors + ctx.proposal.attributions
     explanation = Explanation(
         rules=tuple(rules),
         factors=factors,
@@ -188,5 +278,9 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         "volume_factor": volume,
         "frbi_today": ctx.frbi_by_day.get(ctx.today),
         "evidence_days": len(evidence),
+        "training_days": list(ctx.training_days or ()),
+        "emphases": [e.emphasis for e in ctx.emphases],
+        "policy_volume_change": ctx.proposal.volume_change if ctx.proposal else None,
+        "override": ctx.override is not None,
     }
     return PlannedDay(session=session, explanation=explanation, inputs=inputs)

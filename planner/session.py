@@ -10,7 +10,7 @@ changes are left to the coach. The load change the athlete feels is intensity x 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from planner.catalogue import Catalogue, Exercise
@@ -106,10 +106,26 @@ def prescribe(exercise: Exercise) -> Prescription:
     )
 
 
-def template_session(catalogue: Catalogue, template_name: str, day: dt.date) -> Session:
-    """The template's session for ``day``'s weekday (an empty rest day when none)."""
+def template_session(
+    catalogue: Catalogue,
+    template_name: str,
+    day: dt.date,
+    training_days: Sequence[int] | None = None,
+) -> Session:
+    """The template's session for ``day`` (an empty rest day when none).
+
+    Without ``training_days`` the template's own weekdays are used. With them (ISO weekdays
+    chosen by the week scheduler), the template's sessions are laid on those days in order,
+    repeating from the first when the week has more sessions than the template.
+    """
     template = catalogue.template(template_name)
-    plan_day = template.week.get(day.isoweekday())
+    if training_days:
+        days = sorted(set(training_days))
+        own = [template.week[d] for d in sorted(template.week)]
+        weekday = day.isoweekday()
+        plan_day = own[days.index(weekday) % len(own)] if weekday in days and own else None
+    else:
+        plan_day = template.week.get(day.isoweekday())
     if plan_day is None:
         return Session(day=day, title="Rest day", prescriptions=())
     items = tuple(prescribe(catalogue.exercise(ref)) for ref in plan_day.exercises)

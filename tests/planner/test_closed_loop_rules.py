@@ -1,0 +1,79 @@
+"""Emphasis from fitness tests, scheduled training days, coach overrides, policy proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.catalogue import load_catalogue
+from planner.daily import CheckInView, CoachOverride, DayContext, PolicyProposal, plan_day
+from planner.explanation import ShapFactor
+from planner.prescription import Emphasis, apply_emphasis, emphasis_map
+from planner.session import template_session
+
+MONDAY = dt.date(2026, 11, 23)
+WEAK_PULL_UPS = Emphasis("pull_ups", "upper-body strength", -0.42)
+
+
+def test_every_emphasis_maps_to_catalogue_exercises() -> None:
+    from models.items import EMPHASIS
+
+    catalogue = load_catalogue()
+    for emphasis in {*EMPHASIS.values(), "general conditioning"}:
+        ids = emphasis_map()[emphasis]
+        assert ids and all(i in catalogue.exercises for i in ids), emphasis
+
+
+def test_weak_pull_ups_add_upper_body_work_and_say_why() -> None:
+    planned = plan_day(DayContext(today=MONDAY, emphases=(WEAK_PULL_UPS,)))
+    hang = next(p for p in planned.session.prescriptions if p.exercise_id == "arm_hang")
+    assert hang.sets == 4
+    rule = planned.explanation.rules[0]
+    assert rule.code == "test_emphasis"
+    assert "pull-ups" in rule.sentence and "upper-body strength" in rule.sentence
+
+
+def test_missing_emphasis_exercise_is_added_and_rest_days_stay_rest() -> None:
+    catalogue = load_catalogue()
+    session = template_session(catalogue, "general", MONDAY)
+    flexed, changes = apply_emphasis(
+        session, [Emphasis("run_50m_s", "speed", -0.3)], catalogue
+    )
+    assert flexed.prescriptions[-1].exercise_id == "strides" and changes
+    rest = template_session(catalogue, "general", MONDAY + dt.timedelta(days=1))
+    assert apply_emphasis(rest, [WEAK_PULL_UPS], catalogue) == (rest, [])
+
+
+def test_scheduled_training_days_carry_the_template_sessions_in_order() -> None:
+    catalogue = load_catalogue()
+    days = (2, 4, 6, 7)  # Tue, Thu, Sat, Sun
+    tuesday = template_session(catalogue, "general", MONDAY + dt.timedelta(days=1), days)
+    monday = template_session(catalogue, "general", MONDAY, days)
+    assert monday.is_rest
+    assert tuesday.title == template_session(catalogue, "general", MONDAY).title
+
+
+def test_coach_override_wins_over_every_rule() -> None:
+    ctx = DayContext(
+        today=MONDAY,
+        frbi_by_day={MONDAY: 1.4},
+        override=CoachOverride(1.2, 1.0, note="race prep", coach_name="Coach Kim"),
+    )
+    planned = plan_day(ctx)
+    assert planned.session.intensity_factor == pytest.approx(1.2)
+    assert planned.session.volume_factor == pytest.approx(1.0)
+    assert planned.explanation.rules[0].code == "coach_override"
+    assert "Coach Kim" in planned.explanation.sentences[0]
+
+
+def test_policy_proposal_changes_volume_only_when_no_guard_fires() -> None:
+    proposal = PolicyProposal(0.04, "aerobic", (ShapFactor("acute_load", 0.2, -0.3),))
+    free = plan_day(DayContext(today=MONDAY, proposal=proposal))
+    assert free.session.volume_factor == pytest.approx(1.04)
+    assert any("acute load" in s for s in free.explanation.sentences)
+    cut = plan_day(DayContext(today=MONDAY, proposal=proposal, frbi_by_day={MONDAY: 1.25}))
+    assert cut.session.volume_factor == pytest.approx(0.85)
+    hurt = plan_day(DayContext(today=MONDAY, proposal=proposal,
+                               checkins=[CheckInView(MONDAY, pain_sites=("knee",))]))
+    assert hurt.session.volume_factor == pytest.approx(1.0)

@@ -60,9 +60,13 @@ def test_replay_applies_the_rule_only_at_block_boundaries() -> None:
     assert after.factor == pytest.approx(1.10) and after.previous_factor == 1.0
 
 
-@given(st.lists(st.tuples(st.sampled_from([-1, 0, 1, None]), st.sampled_from([-1, 0, 1, None])),
-                min_size=0, max_size=120))
-def test_replayed_intensity_stays_within_bounds(levels: list[tuple[int | None, int | None]]) -> None:
+LEVEL = st.sampled_from([-1, 0, 1, None])
+
+
+@given(st.lists(st.tuples(LEVEL, LEVEL), min_size=0, max_size=120))
+def test_replayed_intensity_stays_within_bounds(
+    levels: list[tuple[int | None, int | None]],
+) -> None:
     evidence = {START + dt.timedelta(days=i): DayEvidence(START + dt.timedelta(days=i), e, s)
                 for i, (e, s) in enumerate(levels)}
     state = replay_intensity(START, START + dt.timedelta(days=len(levels)), evidence)

@@ -171,7 +171,7 @@ def test_sqlite_is_opened_durably(sqlite_db: Database) -> None:
 def test_naive_datetimes_are_refused(sqlite_db: Database) -> None:
     with pytest.raises(Exception, match="naive"), sqlite_db.session() as s:
         s.add(Person(telegram_user_id=1, display_name="x",
-                     consent_at=dt.datetime(2026, 1, 1)))  # noqa: DTZ001
+                     consent_at=dt.datetime(2026, 1, 1)))
         s.flush()
     with sqlite_db.session() as s:
         assert s.scalars(select(CheckIn)).all() == []

@@ -1,0 +1,113 @@
+"""Hybrid CNN+attention->LightGBM vs BP net and the data-mining paper's baselines.
+
+Run from the repo root: ``python -m benchmarks.classifier [--quick] [--n N] [--seed S]``.
+Data: the SYNTHETIC cohort (models.cohort), split once into a stratified 75/25 train/held-out
+split; every model trains on the same rows and is scored on the same held-out rows. Two tasks:
+the prescription paper's (BMI class from 15 lap splits + pull-ups, sit-ups, shuttle) and the
+PE paper's (score category from both batteries + sex). Inference time is per sample in one
+batch over the held-out rows (best of 3), the prescription paper's "< 0.8 ms/sample" measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+import torch
+
+from models.baselines import make_classifier
+from models.cohort import generate_cohort
+from models.features import FULL_BATTERY, PRESCRIPTION_BATTERY, design_matrix
+
+MODELS = ("hybrid", "bp", "lgbm", "rf", "svm")
+
+
+def run_task(name: str, X: pd.DataFrame, y: np.ndarray, seed: int) -> list[dict[str, float | str]]:
+    """Fit every model on the same training rows, score on the same held-out rows."""
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import train_test_split
+
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=seed, stratify=y)
+    rows: list[dict[str, float | str]] = []
+    for model_name in MODELS:
+        model = make_classifier(model_name, seed)
+        start = time.perf_counter()
+        model.fit(X_tr, y_tr)
+        fit_s = time.perf_counter() - start
+        timings = []
+        for _ in range(3):
+            start = time.perf_counter()
+            pred = model.predict(X_te)
+            timings.append((time.perf_counter() - start) * 1000.0 / len(X_te))
+        rows.append(
+            {
+                "task": name,
+                "model": model_name,
+                "accuracy": float(accuracy_score(y_te, pred)),
+                "macro_f1": float(f1_score(y_te, pred, average="macro")),
+                "fit_s": fit_s,
+                "ms_per_sample": min(timings),
+            }
+        )
+    return rows
+
+
+def report(rows: list[dict[str, float | str]]) -> None:
+    """Side-by-side table with ratios against the hybrid."""
+    hybrid = next(r for r in rows if r["model"] == "hybrid")
+    print(f"\n== {hybrid['task']} (held-out, synthetic) ==")
+    print(
+        f"{'model':8} {'accuracy':>9} {'macro-F1':>9} {'fit s':>8} {'ms/sample':>10}"
+        f" {'acc ratio':>10} {'F1 ratio':>9} {'speed ratio':>12}"
+    )
+    for r in rows:
+        acc_ratio = float(hybrid["accuracy"]) / max(float(r["accuracy"]), 1e-9)
+        f1_ratio = float(hybrid["macro_f1"]) / max(float(r["macro_f1"]), 1e-9)
+        speed = float(r["ms_per_sample"]) / max(float(hybrid["ms_per_sample"]), 1e-9)
+        print(
+            f"{r['model']:8} {float(r['accuracy']):9.3f} {float(r['macro_f1']):9.3f}"
+            f" {float(r['fit_s']):8.2f} {float(r['ms_per_sample']):10.4f}"
+            f" {acc_ratio:10.2f} {f1_ratio:9.2f} {speed:12.2f}"
+        )
+    print("ratios: hybrid / model for accuracy and F1; model ms / hybrid ms for speed")
+    ok = float(hybrid["ms_per_sample"]) < 0.8
+    print(
+        f"hybrid inference {float(hybrid['ms_per_sample']):.4f} ms/sample "
+        f"({'meets' if ok else 'misses'} the paper's < 0.8 ms/sample)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="600 rows instead of 2000")
+    parser.add_argument("--n", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    n = args.n or (600 if args.quick else 2000)
+    cohort = generate_cohort(n, seed=args.seed)
+    print(f"synthetic cohort: {n} rows, seed {args.seed}; torch threads 1")
+    X, _ = design_matrix(cohort, PRESCRIPTION_BATTERY)
+    report(
+        run_task(
+            "bmi_class <- laps + pull-ups + sit-ups + shuttle",
+            X,
+            cohort["bmi_class"].to_numpy(),
+            args.seed,
+        )
+    )
+    X, _ = design_matrix(cohort, FULL_BATTERY, ["sex"])
+    report(
+        run_task(
+            "category <- PE items + shuttle + laps + sex",
+            X,
+            cohort["category"].to_numpy(),
+            args.seed,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

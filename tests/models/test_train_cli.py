@@ -1,0 +1,91 @@
+"""The `coachloop train ...` / `explain` / `cohort` contract, on a local typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from bot.commands.train import register
+
+
+@pytest.fixture()
+def app() -> typer.Typer:
+    root, train = typer.Typer(), typer.Typer()
+    root.add_typer(train, name="train")
+    register(root, train)
+    return root
+
+
+@pytest.fixture()
+def cohort_csv(app: typer.Typer, tmp_path: Path) -> Path:
+    out = tmp_path / "cohort.csv"
+    result = CliRunner().invoke(app, ["cohort", "--n", "300", "--seed", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.slow
+def test_train_classifier_prints_every_model_and_saves_the_best(
+    app: typer.Typer, cohort_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODEL_DIR", str(tmp_path / "models"))
+    args = [
+        "train",
+        "classifier",
+        "--csv",
+        str(cohort_csv),
+        "--label",
+        "sex",
+        "--features",
+        "pull_ups,sit_ups,run_50m_s,vital_capacity_ml",
+        "--models",
+        "lgbm,rf",
+        "--folds",
+        "3",
+        "--json",
+        "--save",
+        "sexer",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout[result.stdout.index("{") :])
+    assert [s["model"] for s in payload["scores"]] == ["lgbm", "rf"]
+    assert payload["saved"]["version"] == "v1"
+    assert (tmp_path / "models" / "sexer" / "v1" / "manifest.json").is_file()
+    explained = CliRunner().invoke(
+        app, ["explain", "--csv", str(cohort_csv), "--row", "0", "--model", "sexer", "--json"]
+    )
+    assert explained.exit_code == 0, explained.output
+    body = json.loads(explained.stdout[explained.stdout.index("{") :])
+    assert {f["feature"] for f in body["factors"]} == {
+        "pull_ups",
+        "sit_ups",
+        "run_50m_s",
+        "vital_capacity_ml",
+    }
+
+
+def test_train_classifier_rejects_unknown_model(app: typer.Typer, cohort_csv: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["train", "classifier", "--csv", str(cohort_csv), "--label", "sex", "--models", "x"]
+    )
+    assert result.exit_code == 2
+
+
+@pytest.mark.slow
+def test_train_grouping_reports_k_and_writes_cluster_map(
+    app: typer.Typer, cohort_csv: Path, tmp_path: Path
+) -> None:
+    png = tmp_path / "map.png"
+    result = CliRunner().invoke(
+        app, ["train", "grouping", "--csv", str(cohort_csv), "--json", "--plot", str(png)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == {"male", "female"}
+    assert all(8 <= g["selection"]["chosen_k"] <= 15 for g in report.values())
+    assert png.stat().st_size > 1000

@@ -343,3 +343,77 @@ class AuditLog(Base):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"))
     action: Mapped[str] = mapped_column(String(48))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# ---- teams, classes, coaching (issue 9) --------------------------------------------------
+
+
+class Override(Base):
+    """A coach's decision for one athlete's session on one day; the planner applies it last.
+
+    ``intensity_factor`` and ``volume_factor`` multiply nothing: they replace the planner's
+    factors for that day (0 = rest). ``coach_id`` is SET NULL when the coach erases their data,
+    so the athlete keeps the record of what was decided for them.
+    """
+
+    __tablename__ = "coach_override"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_group.id", ondelete="SET NULL")
+    )
+    day: Mapped[dt.date] = mapped_column(Date)
+    intensity_factor: Mapped[float] = mapped_column(Float, default=1.0)
+    volume_factor: Mapped[float] = mapped_column(Float, default=1.0)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReadinessMark(Base):
+    """The readiness colour last seen for an athlete, so a coach is alerted on a flip only."""
+
+    __tablename__ = "readiness_mark"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey(PERSON_FK, ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date)
+    readiness: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Broadcast(Base):
+    """A teacher's class broadcast and its delivery report."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_group.id", ondelete="CASCADE"), index=True
+    )
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+    deliveries: Mapped[list[BroadcastDelivery]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class BroadcastDelivery(Base):
+    """One student's copy of a broadcast: queued, sent, failed or blocked (bot blocked)."""
+
+    __tablename__ = "broadcast_delivery"
+    __table_args__ = (UniqueConstraint("broadcast_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcast.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    error: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,291 @@
+"""The athlete's own account: week, history charts, fitness tests, exercise feedback,
+export, erasure, privacy and reminders.
+
+Every button here carries only what the athlete's own rows can confirm (a day and a position in
+*their* prescribed session, a one-time nonce for /forget); a forged or stale button changes
+nothing. Reminder changes travel to the adapter in ``Reply.meta["reminder"]`` because only the
+adapter owns a job queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from typing import TYPE_CHECKING
+
+from bot.render import week_text
+from bot.replies import Reply, keyboard
+from bot.services import access
+from bot.services.planning import local_today, plan_and_store
+from storage import checkins as checkin_repo
+from storage import fitness_tests, people, privacy
+from storage import plans as plan_repo
+from storage.schema import Person
+
+if TYPE_CHECKING:
+    from bot.dialogue.core import Dialogue, Feature, Turn
+
+log = logging.getLogger(__name__)
+
+REMINDER_META = "reminder"
+FEEDBACK = (("done", "done"), ("skipped", "skipped"), ("too hard", "too_hard"))
+TEST_ITEMS: dict[str, tuple[float, float, str, str]] = {
+    # item: (min, max, unit, what) - plausible human ranges (PE paper Table 2 spans, widened)
+    "height_cm": (100, 230, "cm", "height"),
+    "weight_kg": (20, 250, "kg", "body mass"),
+    "vital_capacity_ml": (500, 9000, "ml", "vital capacity"),
+    "sit_and_reach_cm": (-30, 50, "cm", "sit-and-reach"),
+    "standing_long_jump_cm": (50, 350, "cm", "standing long jump"),
+    "run_50m_s": (5, 20, "s", "50 m sprint"),
+    "endurance_run_s": (120, 900, "s", "1000 m (men) / 800 m (women) run"),
+    "run_3000m_s": (480, 3000, "s", "3000 m run"),
+    "pull_ups": (0, 60, "reps", "pull-ups"),
+    "sit_ups": (0, 100, "reps", "sit-ups in 60 s"),
+    "shuttle_30x2_s": (8, 40, "s", "30 m x 2 shuttle run"),
+}
+
+
+def _today(dialogue: Dialogue, turn: Turn, person: Person) -> dt.date:
+    return local_today(person, turn.inc.received_at, dialogue.timezone)
+
+
+# ---- plans and history -----------------------------------------------------------------------
+
+
+def week(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/week: the next seven days, each planned from today's history."""
+    person = dialogue.require_person(turn)
+    today = _today(dialogue, turn, person)
+    days = [plan_and_store(turn.db, person, today + dt.timedelta(days=i)) for i in range(7)]
+    return [Reply(week_text(days, today) + "\nLater days are re-planned after each check-in.")]
+
+
+def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/history: load, ACWR, weekly load and wellness trend as one PNG."""
+    from planner.charts import report_chart
+    from planner.loadtypes import SessionLoad, WellnessDay
+    from planner.readiness import metrics_history
+
+    person = dialogue.require_person(turn)
+    today = _today(dialogue, turn, person)
+    rows = checkin_repo.list_checkins(turn.db, person.id, since=today - dt.timedelta(days=120),
+                                      until=today)
+    if not rows:
+        return [Reply("No history yet: send /checkin after training and I'll chart it.")]
+    sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
+    wellness = [WellnessDay(day=r.day, sleep=r.sleep_quality, stress=r.stress,
+                            fatigue=r.fatigue, soreness=r.soreness) for r in rows]
+    start = max(rows[0].day, today - dt.timedelta(days=83))
+    metrics = metrics_history(sessions, wellness, start, today)
+    png = report_chart(metrics, title=f"{person.display_name}: last {len(metrics)} days")
+    return [Reply("Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend.", image=png)]
+
+
+def done(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/done: today's exercises, each with done / skipped / too hard buttons."""
+    person = dialogue.require_person(turn)
+    today = _today(dialogue, turn, person)
+    stored = plan_repo.get_prescribed(turn.db, person.id, today)
+    if stored is None:
+        plan_and_store(turn.db, person, today)
+        stored = plan_repo.get_prescribed(turn.db, person.id, today)
+    if stored is None or not stored.exercises:
+        return [Reply("Today is a rest day: nothing to tick off. /checkin to report anyway.")]
+    out = [Reply(f"{stored.title}: how did each exercise go?")]
+    for ex in stored.exercises:
+        out.append(Reply(f"{ex.position + 1}. {ex.name}", buttons=keyboard(
+            [(label, f"ex:{today.isoformat()}:{ex.position}:{code}") for label, code in FEEDBACK]
+        )))
+    return out
+
+
+def exercise_feedback(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """An ``ex:DAY:POSITION:STATUS`` button: checked against the athlete's own session."""
+    person = dialogue.require_person(turn)
+    parts = value.split(":")
+    today = _today(dialogue, turn, person)
+    try:
+        day = dt.date.fromisoformat(parts[0])
+        position = int(parts[1])
+        status = parts[2]
+    except (IndexError, ValueError):
+        return [Reply("That button is not valid.")]
+    if status not in {code for _, code in FEEDBACK} or not (
+        today - dt.timedelta(days=7) <= day <= today
+    ):
+        return [Reply("That button is not valid any more.")]
+    stored = plan_repo.get_prescribed(turn.db, person.id, day)
+    match = [e for e in stored.exercises if e.position == position] if stored else []
+    if not match:
+        return [Reply("That button is not valid any more.")]
+    ex = match[0]
+    logs = [r for r in plan_repo.list_exercise_logs(turn.db, person.id, day)
+            if r.day == day and r.exercise_id == ex.exercise_id and r.activity_id is None]
+    if logs:
+        logs[0].status = status
+        logs[0].completed = status != "skipped"
+    else:
+        plan_repo.add_exercise_log(turn.db, person.id, day, exercise_id=ex.exercise_id,
+                                   sets=ex.sets, reps=ex.reps, seconds=ex.seconds,
+                                   distance_m=ex.distance_m, load_kg=ex.load_kg, status=status)
+    label = dict((c, lbl) for lbl, c in FEEDBACK)[status]
+    note = " I'll make it easier next time." if status == "too_hard" else ""
+    return [Reply(f"{ex.name}: {label}.{note}")]
+
+
+# ---- fitness tests ---------------------------------------------------------------------------
+
+
+def _tests_help() -> str:
+    lines = ["Send /test ITEM VALUE (several pairs at once are fine), e.g. /test pull_ups 12 "
+             "run_50m_s 7.4. Items:"]
+    lines += [f"- {k}: {w} ({lo:g}-{hi:g} {u})" for k, (lo, hi, u, w) in TEST_ITEMS.items()]
+    return "\n".join(lines)
+
+
+def test(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/test ITEM VALUE ...: store fitness-test results after a range check."""
+    person = dialogue.require_person(turn)
+    if not args or len(args) % 2:
+        return [Reply(_tests_help())]
+    values: dict[str, tuple[float, str | None]] = {}
+    for item, raw in zip(args[::2], args[1::2], strict=True):
+        key = item.lower()
+        if key not in TEST_ITEMS:
+            return [Reply(f"I don't know the test '{item[:32]}'.\n" + _tests_help())]
+        low, high, unit, what = TEST_ITEMS[key]
+        try:
+            number = float(raw.replace(",", "."))
+        except ValueError:
+            return [Reply(f"{what}: '{raw[:16]}' is not a number.")]
+        if not low <= number <= high:
+            return [Reply(f"{what} must be between {low:g} and {high:g} {unit}.")]
+        values[key] = (number, unit)
+    today = _today(dialogue, turn, person)
+    fitness_tests.add_results(turn.db, person.id, today, values)
+    saved = ", ".join(f"{k} {v:g} {u}" for k, (v, u) in values.items())
+    return [Reply(f"Saved ✅ {saved}.\n" + _assessment(person, turn))]
+
+
+def _assessment(person: Person, turn: Turn) -> str:
+    """What the fitness models make of the tests so far (honest when they cannot say)."""
+    if person.sex not in ("M", "F"):
+        return "Tell me your sex in the profile (/start) to compare with the norms."
+    try:
+        from models.fitness import assess
+    except ImportError:
+        return "Fitness grouping is not available in this install."
+    try:
+        result = assess(fitness_tests.latest_results(turn.db, person.id), person.sex)
+    except Exception as exc:  # a missing artefact must not lose the stored result
+        log.warning("fitness assessment unavailable: %s", type(exc).__name__)
+        return "Stored; the fitness models could not assess it right now."
+    weak = ", ".join(d.feature.replace("_", " ") for d in result.deficiencies[:2])
+    return (f"Your group's template: {result.template}."
+            + (f" To work on: {weak}." if weak else ""))
+
+
+# ---- privacy, export, erasure, reminders ---------------------------------------------------
+
+
+def _privacy_reply(person: Person) -> Reply:
+    shown = access.visibility(person)
+    lines = ["What your team's group chat may see (your coach or teacher sees all of it in "
+             "private; free text and pain details never go to a group):"]
+    lines += [f"- {k}: {'shown' if v else 'hidden'}" for k, v in shown.items()]
+    rows = [[(f"{'Hide' if v else 'Show'} {k}", f"privacy:{k}")] for k, v in shown.items()]
+    return Reply("\n".join(lines), buttons=keyboard(*rows))
+
+
+def privacy_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/privacy: show and change what the team chat may see."""
+    return [_privacy_reply(dialogue.require_person(turn))]
+
+
+def privacy_button(dialogue: Dialogue, turn: Turn, item: str) -> list[Reply]:
+    """A ``privacy:ITEM`` toggle."""
+    person = dialogue.require_person(turn)
+    if item not in access.SHAREABLE:
+        return [Reply("That button is not valid.")]
+    access.set_visibility(person, item, not access.visibility(person)[item])
+    return [_privacy_reply(person)]
+
+
+def export(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/export: all of the athlete's data as one JSON file."""
+    person = dialogue.require_person(turn)
+    data = privacy.export_json(turn.db, person.id)
+    return [Reply("All your data as JSON.", document=("coachloop-export.json", data))]
+
+
+def forget(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/forget: ask for confirmation with a one-time button."""
+    dialogue.require_person(turn)
+    nonce = secrets.token_hex(4)
+    turn.goto("forget_confirm", {"nonce": nonce})
+    return [Reply("This erases everything I stored about you: check-ins, files, tests, plans, "
+                  "teams. It cannot be undone (/export first if you want a copy). Erase?",
+                  buttons=keyboard([("Erase everything", f"forget:yes:{nonce}"),
+                                    ("Keep my data", "forget:no")]))]
+
+
+def forget_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """``forget:yes:NONCE`` erases (only with the nonce of this chat's question)."""
+    if value == "no":
+        turn.finish()
+        return [Reply("Nothing was erased.")]
+    nonce = value.partition(":")[2]
+    if (turn.person is None or turn.state != "forget_confirm" or not nonce
+            or not secrets.compare_digest(str(turn.data.get("nonce", "")), nonce)):
+        return [Reply("That button has expired. Send /forget again.")]
+    privacy.erase_person(turn.db, turn.person.id)
+    turn.person = None
+    return [Reply("Done: everything about you is erased. Send /start to begin again.",
+                  meta={REMINDER_META: "off"})]
+
+
+def reminders(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/reminders HH:MM [Area/City] | /reminders off | /reminders."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    person = dialogue.require_person(turn)
+    if not args:
+        when = person.reminder_time or "off"
+        return [Reply(f"Check-in reminder: {when} ({person.timezone}). "
+                      "/reminders 19:30 [Europe/Rome] or /reminders off.")]
+    if args[0].lower() == "off":
+        people.update_profile(person, reminder_time=None)
+        return [Reply("Reminders off.", meta={REMINDER_META: "off"})]
+    hh, _, mm = args[0].partition(":")
+    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+        return [Reply("Send a time like /reminders 19:30 (24-hour clock).")]
+    if len(args) > 1:
+        try:
+            ZoneInfo(args[1])
+        except (ZoneInfoNotFoundError, ValueError):
+            return [Reply(f"I don't know the time zone '{args[1][:40]}' (e.g. Europe/Rome).")]
+        people.update_profile(person, timezone=args[1])
+    when = f"{int(hh):02d}:{int(mm):02d}"
+    people.update_profile(person, reminder_time=when)
+    return [Reply(f"I'll remind you to check in every day at {when} ({person.timezone}).",
+                  meta={REMINDER_META: f"{when} {person.timezone}"})]
+
+
+def reminder_text(planned_title: str | None) -> str:
+    """What the daily reminder says."""
+    head = f"Today's session: {planned_title}. " if planned_title else ""
+    return head + "How did training go? Send /checkin or just write it."
+
+
+def feature() -> Feature:
+    """The athlete-account slice of the dialogue."""
+    from bot.dialogue.core import Feature
+
+    return Feature(
+        commands={
+            "week": week, "history": history, "done": done, "test": test,
+            "privacy": privacy_cmd, "export": export, "forget": forget, "reminders": reminders,
+        },
+        buttons={"ex": exercise_feedback, "privacy": privacy_button, "forget": forget_button},
+    )

@@ -1,0 +1,132 @@
+"""All dialogue features of issue 9 in one list, the readiness alert hook, and the terminal
+personas of `coachloop chat --as athlete|coach|teacher`.
+
+Wiring: ``Dialogue(..., features=default_features())`` and adapters call
+``handle_with_alerts(dialogue)`` instead of ``dialogue.handle`` so that a check-in that turns
+an athlete red alerts their coach in private, in Telegram and in the terminal alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.dialogue import account, groups, texts
+from bot.dialogue.core import Dialogue, Feature, Turn
+from bot.replies import Incoming, Reply
+from bot.services import roster
+from bot.services.planning import local_today
+from storage import groups as group_repo
+from storage import people
+
+log = logging.getLogger(__name__)
+
+HELP_ATHLETE = (
+    texts.HELP + "\n"
+    "/join CODE - join a team or class\n"
+    "/week - the next seven days\n"
+    "/history - your load, ACWR and wellness charts\n"
+    "/done - tick off today's exercises (done / skipped / too hard)\n"
+    "/test - enter fitness-test results\n"
+    "/reminders 19:30 - a daily check-in reminder (/reminders off)\n"
+    "/privacy - what your team chat may see\n"
+    "/export - all your data as a file; /forget - erase all of it"
+)
+HELP_STAFF = (
+    "Coaches: /team create NAME, /team link CODE (in the group, as admin), /status, "
+    "/status @athlete, /teamchart, /override @athlete 70% tomorrow note.\n"
+    "Teachers: /class create NAME, /class, /broadcast [CODE]."
+)
+GROUP_PREFIX = "group:"
+PERSONAS: dict[str, tuple[int, int, str, str]] = {
+    # role: (user_id, chat_id, chat_type, display name); negative ids never clash with Telegram
+    "athlete": (-1, -1, "private", "Ana"),
+    "coach": (-2, -1002, "private", "Coach Ben"),
+    "teacher": (-3, -3, "private", "Ms Cruz"),
+}
+
+
+def help_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/help for every audience."""
+    return [Reply(HELP_ATHLETE + "\n\n" + HELP_STAFF)]
+
+
+def default_features() -> list[Feature]:
+    """Teams and classes, the athlete's account, and the extended /help."""
+    return [groups.feature(), account.feature(), Feature(commands={"help": help_cmd})]
+
+
+def readiness_alerts(dialogue: Dialogue, inc: Incoming) -> list[Reply]:
+    """After an athlete's private turn: a private alert to each coach when they turned red."""
+    if inc.chat_type != "private" or inc.command is not None:
+        return []
+
+    def work(db: object) -> list[Reply]:
+        from sqlalchemy.orm import Session
+
+        if not isinstance(db, Session):
+            return []
+        person = people.get_by_telegram_id(db, inc.user_id)
+        if person is None or person.consent_at is None:
+            return []
+        today = local_today(person, inc.received_at, dialogue.timezone)
+        flipped = roster.readiness_flip(db, person, today)
+        if flipped is None:
+            return []
+        flags = "; ".join(f.message for f in flipped.flags) or "several warning signs"
+        out = []
+        for staff_id in sorted(group_repo.staff_of(db, person.id)):
+            from storage.schema import Person
+
+            staff = db.get(Person, staff_id)
+            if staff is not None:
+                out.append(Reply(f"🔴 {person.display_name} turned red today: {flags}. "
+                                 f"/status @{person.username or person.display_name} for "
+                                 "details.", chat_id=staff.telegram_user_id))
+        return out
+
+    try:
+        return dialogue.database.run(work)
+    except Exception:
+        log.exception("readiness alert failed for update %s", inc.update_id)
+        return []
+
+
+def handle_with_alerts(dialogue: Dialogue) -> Callable[[Incoming], list[Reply]]:
+    """``dialogue.handle`` followed by the coach alert (what adapters should call)."""
+
+    def handle(inc: Incoming) -> list[Reply]:
+        replies = dialogue.handle(inc)
+        return replies + readiness_alerts(dialogue, inc)
+
+    return handle
+
+
+def terminal_persona(role: str) -> tuple[int, int, str, str]:
+    """(user_id, chat_id, chat_type, name) for `coachloop chat --as ROLE`."""
+    if role not in PERSONAS:
+        raise ValueError(f"--as must be one of {', '.join(PERSONAS)}")
+    return PERSONAS[role]
+
+
+def persona_handler(dialogue: Dialogue, role: str) -> Callable[[Incoming], list[Reply]]:
+    """The terminal as ROLE: a line starting with ``group:`` is said in the persona's group
+    chat, where the terminal user counts as the group's admin (it is their own machine)."""
+    import dataclasses
+
+    user_id, group_chat, _, _ = terminal_persona(role)
+    handle = handle_with_alerts(dialogue)
+
+    def persona(inc: Incoming) -> list[Reply]:
+        inc = dataclasses.replace(inc, user_id=user_id, chat_id=user_id, chat_type="private")
+        if inc.text is not None and inc.text.lower().startswith(GROUP_PREFIX):
+            inc = dataclasses.replace(inc, text=inc.text[len(GROUP_PREFIX):].strip(),
+                                      chat_id=group_chat, chat_type="group")
+            token = groups.SENDER_IS_ADMIN.set(True)
+            try:
+                return handle(inc)
+            finally:
+                groups.SENDER_IS_ADMIN.reset(token)
+        return handle(inc)
+
+    return persona

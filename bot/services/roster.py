@@ -1,0 +1,138 @@
+"""Roster triage for coaches: each athlete's readiness, trends, flags and what the plan does.
+
+Orchestration only (storage in, planner decides): readiness and flags come from
+`planner.readiness.metrics_history` (ACWR after Gabbett 2016, monotony after Foster 1998,
+Hooper index after Hooper & Mackinnon 1995, see `planner.flags`); the plan's answer comes from
+`plan_and_store`. Nothing here decides who may see a value: `bot.services.access` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session as DbSession
+
+from bot.services.planning import local_today, plan_and_store
+from planner.loadtypes import LoadMetrics, SessionLoad, WellnessDay
+from planner.readiness import metrics_history
+from storage import checkins as checkin_repo
+from storage import groups
+from storage.schema import CheckIn, Person
+
+HISTORY_DAYS = 120
+TREND_DAYS = 7
+PAIN_DAYS = 3
+READINESS_RANK = {"alert": 0, "watch": 1, "green": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteStatus:
+    """One roster line, before any visibility filter."""
+
+    person_id: int
+    name: str
+    metrics: LoadMetrics
+    acwr_week_ago: float | None
+    load_7d: float
+    load_prev_7d: float
+    sentiment_7d: float | None
+    sentiment_prev_7d: float | None
+    plan_title: str
+    plan_reasons: tuple[str, ...]
+    plan_sentence: str | None
+    pain_sites: tuple[str, ...]
+    last_free_text: str | None
+
+    @property
+    def readiness(self) -> str:
+        """green / watch / alert."""
+        return self.metrics.readiness
+
+    def need(self) -> tuple[int, int, float]:
+        """Sort key: alerts first, then more flags, then ACWR furthest from 1."""
+        acwr = self.metrics.acwr_rolling
+        distance = abs(acwr - 1.0) if acwr is not None else 0.0
+        return (READINESS_RANK.get(self.readiness, 3), -len(self.metrics.flags), -distance)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _history(rows: Sequence[CheckIn], today: dt.date) -> list[LoadMetrics]:
+    sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
+    wellness = [
+        WellnessDay(day=r.day, sleep=r.sleep_quality, stress=r.stress, fatigue=r.fatigue,
+                    soreness=r.soreness)
+        for r in rows
+    ]
+    return metrics_history(sessions, wellness, today - dt.timedelta(days=2 * TREND_DAYS - 1),
+                           today)
+
+
+def today_metrics(db: DbSession, person: Person, today: dt.date) -> LoadMetrics:
+    """Today's load metrics and readiness for one athlete."""
+    rows = checkin_repo.list_checkins(db, person.id, since=today - dt.timedelta(HISTORY_DAYS),
+                                      until=today)
+    return _history(rows, today)[-1]
+
+
+def athlete_status(db: DbSession, person: Person, today: dt.date) -> AthleteStatus:
+    """Everything a coach may be shown about one athlete today."""
+    rows = list(checkin_repo.list_checkins(
+        db, person.id, since=today - dt.timedelta(HISTORY_DAYS), until=today))
+    history = _history(rows, today)
+    metrics = history[-1]
+    week_ago = history[-1 - TREND_DAYS] if len(history) > TREND_DAYS else None
+    loads = [m.load for m in history]
+    this_week = today - dt.timedelta(days=TREND_DAYS - 1)
+    prev_week = this_week - dt.timedelta(days=TREND_DAYS)
+    sent_now = [r.sentiment_score for r in rows
+                if r.day >= this_week and r.sentiment_score is not None]
+    sent_before = [r.sentiment_score for r in rows
+                   if prev_week <= r.day < this_week and r.sentiment_score is not None]
+    pain = sorted({site for r in rows if r.day > today - dt.timedelta(PAIN_DAYS)
+                   for site in (r.pain_sites or ())})
+    texts = [r.free_text for r in rows if r.free_text]
+    planned = plan_and_store(db, person, today)
+    sentences = planned.explanation.sentences
+    return AthleteStatus(
+        person_id=person.id,
+        name=person.display_name,
+        metrics=metrics,
+        acwr_week_ago=week_ago.acwr_rolling if week_ago is not None else None,
+        load_7d=sum(loads[-TREND_DAYS:]),
+        load_prev_7d=sum(loads[:-TREND_DAYS]),
+        sentiment_7d=_mean(sent_now),
+        sentiment_prev_7d=_mean(sent_before),
+        plan_title=planned.session.title,
+        plan_reasons=tuple(planned.session.reason_codes),
+        plan_sentence=sentences[0] if sentences else None,
+        pain_sites=tuple(pain),
+        last_free_text=texts[-1] if texts else None,
+    )
+
+
+def team_status(db: DbSession, group_id: int, now: dt.datetime, default_tz: str
+                ) -> list[tuple[Person, AthleteStatus]]:
+    """Every athlete of the group, those who need attention first (roster triage)."""
+    out = []
+    for person in groups.members(db, group_id):
+        if person.consent_at is None:
+            continue
+        out.append((person, athlete_status(db, person, local_today(person, now, default_tz))))
+    out.sort(key=lambda pair: pair[1].need())
+    return out
+
+
+def readiness_flip(db: DbSession, person: Person, today: dt.date) -> LoadMetrics | None:
+    """Store today's readiness; the metrics when it has just turned to "alert", else None."""
+    if not groups.staff_of(db, person.id):
+        return None
+    metrics = today_metrics(db, person, today)
+    before = groups.swap_readiness(db, person.id, today, metrics.readiness)
+    if metrics.readiness == "alert" and before != "alert":
+        return metrics
+    return None

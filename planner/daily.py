@@ -96,6 +96,7 @@ class DayContext:
     training_days: tuple[int, ...] | None = None
     proposal: PolicyProposal | None = None
     override: CoachOverride | None = None
+    plan_rules: tuple[FiredRule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,7 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
     """Decide today's session and explain it (see the module docstring for the order)."""
     catalogue = catalogue or load_catalogue()
     session = template_session(catalogue, ctx.template, ctx.today, ctx.training_days)
-    rules: list[FiredRule] = []
+    rules: list[FiredRule] = list(ctx.plan_rules)
 
     session, added = apply_emphasis(session, ctx.emphases, catalogue)
     if added:

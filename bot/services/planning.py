@@ -7,12 +7,16 @@ storage out. The planner never sees a database row, only plain views.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot.services.prescription import ensure_plan, plan_inputs
 from planner.daily import (
     CheckInView,
+    CoachOverride,
     DayContext,
     ExerciseLogView,
     PlannedDay,
@@ -24,9 +28,19 @@ from planner.readiness import metrics_history
 from storage import checkins as checkin_repo
 from storage import plans as plan_repo
 from storage.activities import list_activities
+from storage.groups import override_for
 from storage.schema import Activity, CheckIn, Person
 
 HISTORY_DAYS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningConfig:
+    """Which models the daily plan may use (retrained ones under ``model_dir`` first)."""
+
+    model_dir: Path | None = None
+    use_scheduler: bool = True
+    use_policy: bool = True
 
 
 def local_today(person: Person | None, now: dt.datetime, default_tz: str = "UTC") -> dt.date:
@@ -69,8 +83,14 @@ def frbi_series(
     return {m.day: m.frbi for m in history if m.day >= start}
 
 
-def build_context(db: DbSession, person: Person, day: dt.date) -> DayContext:
-    """Everything the planner needs for ``day``, read from storage."""
+def build_context(
+    db: DbSession, person: Person, day: dt.date, config: PlanningConfig | None = None
+) -> DayContext:
+    """Everything the planner needs for ``day``, read from storage (and the person's plan)."""
+    config = config or PlanningConfig()
+    plan = ensure_plan(db, person, day, model_dir=config.model_dir)
+    from_plan = plan_inputs(plan)
+    override = override_for(db, person.id, day)
     since = day - dt.timedelta(days=HISTORY_DAYS)
     rows = list(checkin_repo.list_checkins(db, person.id, since=since, until=day))
     logs = plan_repo.list_exercise_logs(db, person.id, since)
@@ -81,8 +101,16 @@ def build_context(db: DbSession, person: Person, day: dt.date) -> DayContext:
     start_day = min((r.day for r in rows), default=None)
     return DayContext(
         today=day,
-        template="general",
+        template=from_plan["template"],
         start_day=start_day,
+        emphases=from_plan["emphases"],
+        shap_factors=from_plan["shap_factors"],
+        training_days=from_plan["training_days"],
+        plan_rules=from_plan["plan_rules"],
+        override=None if override is None else CoachOverride(
+            override.intensity_factor, override.volume_factor, override.note,
+            override.coach_name,
+        ),
         checkins=tuple(
             CheckInView(
                 day=r.day,
@@ -106,9 +134,11 @@ def build_context(db: DbSession, person: Person, day: dt.date) -> DayContext:
     )
 
 
-def plan_and_store(db: DbSession, person: Person, day: dt.date) -> PlannedDay:
+def plan_and_store(
+    db: DbSession, person: Person, day: dt.date, config: PlanningConfig | None = None
+) -> PlannedDay:
     """Plan ``day`` for ``person`` and store the session with its inputs and explanation."""
-    planned = plan_day(build_context(db, person, day))
+    planned = plan_day(build_context(db, person, day, config))
     session = planned.session
     inputs: dict[str, Any] = dict(planned.inputs)
     inputs["planned_minutes"] = round(session.estimated_minutes(), 1)

@@ -1,0 +1,194 @@
+"""A person's current plan: group template, SHAP emphasis, reassessment and scheduled days.
+
+A plan covers 14 days (the PE paper's adjustment period). It is made when none covers the day,
+or when new fitness tests arrived: then the tests are grouped and classified
+(`models.fitness.assess`), the two weakest items become the emphasis, items compared with the
+previous test day are reassessed, and the week's training days are scheduled. The daily
+planner reads the stored plan, so the models run once per plan, not once per message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from planner.explanation import FiredRule, ShapFactor
+from planner.prescription import Emphasis, plain_feature
+from planner.reassess import ItemTrend, item_trends
+from storage.fitness_tests import results_by_day
+from storage.schema import Person, Plan
+
+log = logging.getLogger(__name__)
+
+PLAN_DAYS = 14
+DEFAULT_TEMPLATE = "general"
+
+Scheduler = Callable[[Person, dt.date, list[dict[str, Any]]], dict[str, Any]]
+
+
+def _sex(person: Person) -> str | None:
+    return {"M": "male", "F": "female"}.get(person.sex or "")
+
+
+def current_plan(db: DbSession, person_id: int) -> Plan | None:
+    """The newest plan of the person."""
+    return db.scalar(
+        select(Plan).where(Plan.person_id == person_id).order_by(Plan.id.desc()).limit(1)
+    )
+
+
+def _assessment_meta(tests: dict[str, float], sex: str, model_dir: Path | None) -> dict[str, Any]:
+    from models.fitness import assess
+
+    result = assess(tests, sex, model_dir)
+    return {
+        "template": result.template,
+        "cluster": result.cluster_id,
+        "predicted_class": result.predicted_class,
+        "probabilities": result.probabilities,
+        "factors": [
+            {"feature": f.feature, "value": f.value, "contribution": f.contribution}
+            for f in sorted(result.factors, key=lambda f: -abs(f.contribution))[:5]
+        ],
+        "emphases": [
+            {"feature": d.feature, "emphasis": d.emphasis, "contribution": d.contribution}
+            for d in result.deficiencies[:2]
+        ],
+        "imputed": list(result.imputed),
+        "model_versions": dict(result.model_versions),
+    }
+
+
+def _trend_meta(trends: list[ItemTrend]) -> dict[str, Any]:
+    return {
+        "trends": [
+            {"item": t.item, "before": t.before, "after": t.after, "change": round(t.change, 4),
+             "trend": t.trend}
+            for t in trends
+        ]
+    }
+
+
+def ensure_plan(
+    db: DbSession,
+    person: Person,
+    day: dt.date,
+    *,
+    model_dir: Path | None = None,
+    scheduler: Scheduler | None = None,
+) -> Plan:
+    """The plan covering ``day``: the stored one, or a new one (see the module docstring)."""
+    tests_by_day = results_by_day(db, person.id)
+    test_days = sorted(d for d in tests_by_day if d <= day)
+    tests_key = test_days[-1].isoformat() if test_days else "none"
+    plan = current_plan(db, person.id)
+    if (
+        plan is not None
+        and plan.start_day <= day <= plan.end_day
+        and (plan.meta or {}).get("tests_key") == tests_key
+    ):
+        return plan
+    meta: dict[str, Any] = {"tests_key": tests_key, "template": DEFAULT_TEMPLATE}
+    sex = _sex(person)
+    if test_days and sex is not None:
+        try:
+            meta.update(_assessment_meta(tests_by_day[test_days[-1]], sex, model_dir))
+        except (ValueError, FileNotFoundError, KeyError) as exc:
+            log.warning("fitness assessment unavailable: %s", type(exc).__name__)
+            meta["assessment_error"] = str(exc)[:200]
+    elif test_days:
+        meta["assessment_error"] = "sex unknown: the fitness norms are per sex"
+    if len(test_days) >= 2:
+        from models.items import direction_of
+
+        trends = item_trends(tests_by_day[test_days[-2]], tests_by_day[test_days[-1]],
+                             direction_of)
+        meta.update(_trend_meta(trends))
+        emphasised = {e["feature"] for e in meta.get("emphases", [])}
+        for trend in trends:
+            if trend.trend == "stagnating" and trend.item not in emphasised:
+                from models.items import emphasis_for
+
+                meta.setdefault("emphases", []).append(
+                    {"feature": trend.item, "emphasis": emphasis_for(trend.item),
+                     "contribution": 0.0, "reason": "stagnating"}
+                )
+        meta["emphases"] = [
+            e for e in meta.get("emphases", [])
+            if not any(t.item == e["feature"] and t.trend == "declining" for t in trends)
+        ][:2]
+    if scheduler is not None:
+        meta["schedule"] = scheduler(person, day, meta.get("emphases", []))
+    plan = Plan(
+        person_id=person.id,
+        start_day=day,
+        end_day=day + dt.timedelta(days=PLAN_DAYS - 1),
+        template=str(meta["template"]),
+        meta=meta,
+    )
+    db.add(plan)
+    db.flush()
+    return plan
+
+
+def plan_inputs(plan: Plan | None) -> dict[str, Any]:
+    """What the daily planner takes from the stored plan (template, emphasis, days, reasons)."""
+    meta = (plan.meta or {}) if plan is not None else {}
+    emphases = tuple(
+        Emphasis(e["feature"], e["emphasis"], float(e.get("contribution", 0.0)))
+        for e in meta.get("emphases", [])
+    )
+    factors = tuple(
+        ShapFactor(f["feature"], f.get("value"), float(f["contribution"]))
+        for f in meta.get("factors", [])
+    )
+    schedule = meta.get("schedule") or {}
+    days = schedule.get("training_days")
+    rules: list[FiredRule] = []
+    trends = meta.get("trends", [])
+    improving = [t for t in trends if t["trend"] == "improving"]
+    declining = [t for t in trends if t["trend"] == "declining"]
+    if declining:
+        worst = min(declining, key=lambda t: t["change"])
+        rules.append(
+            FiredRule(
+                code="reassess_declining",
+                effect="investigate; no extra load on that item",
+                inputs={"item": worst["item"], "before": worst["before"],
+                        "after": worst["after"], "change": worst["change"]},
+                threshold="worse by more than 2% since the previous test",
+                sentence=(
+                    f"Your {plain_feature(worst['item'])} result got worse since your last test "
+                    f"({worst['before']:g} -> {worst['after']:g}); tell your coach if something "
+                    "is bothering you."
+                ),
+            )
+        )
+    elif improving and not declining:
+        best = max(improving, key=lambda t: t["change"])
+        rules.append(
+            FiredRule(
+                code="reassess_improving",
+                effect="hold",
+                inputs={"item": best["item"], "before": best["before"], "after": best["after"],
+                        "change": best["change"]},
+                threshold="better by more than 2% since the previous test",
+                sentence=(
+                    f"Your {plain_feature(best['item'])} improved since your last test "
+                    f"({best['before']:g} -> {best['after']:g}), so that part of the plan holds."
+                ),
+            )
+        )
+    return {
+        "template": str(meta.get("template", DEFAULT_TEMPLATE)),
+        "emphases": emphases,
+        "shap_factors": factors,
+        "training_days": tuple(days) if days else None,
+        "plan_rules": tuple(rules),
+    }

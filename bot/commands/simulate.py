@@ -49,7 +49,7 @@ def _plot(results: list[Any], ppo_dir: Path | None, path: Path) -> None:
     for r in results:
         if r.traces:
             t = np.array(r.traces)
-            span = (t[:, -1] - t[:, :1]).clip(1e-9)
+            span = (t[:, -1:] - t[:, :1]).clip(1e-9)
             share = ((t - t[:, :1]) / span).mean(0)
             axes[1].plot(np.arange(1, t.shape[1] + 1), share, label=r.method)
     axes[1].set(title="weekly plan search (share of final gain)", xlabel="iteration")

@@ -48,7 +48,7 @@ class TrainingSchedulerEnv(gym.Env[np.ndarray, np.ndarray]):
         alpha: float = 0.6,
         beta: float = 0.3,
         gamma: float = 0.1,
-        gain_scale: float = 5.0,
+        gain_scale: float = 15.0,
         heldout: bool = False,
     ) -> None:
         if not 1 <= max_days <= 365:

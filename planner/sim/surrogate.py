@@ -18,7 +18,7 @@ import numpy as np
 
 from planner.sim.athletes import SPECS, SimAthlete
 from planner.sim.body import body_load_table
-from planner.sim.dynamics import B_REF, RewardWeights, SimState, simulate_day
+from planner.sim.dynamics import RewardWeights, SimState, performance, simulate_day
 
 
 def nominal_athlete(athlete: SimAthlete) -> SimAthlete:
@@ -42,7 +42,7 @@ def projected_performance(state: SimState, athlete: SimAthlete, days: int = 7) -
     g = state.g * np.exp(-days / athlete.tau_fitness)
     h = state.h * np.exp(-days * athlete.recovery_rate / athlete.tau_fatigue)
     b = state.b * np.exp(-days / 4.0)
-    return float(100.0 * (athlete.k1 * g - athlete.k2 * (1.0 + b / B_REF) * h) / 10.0)
+    return performance(g, h, b, athlete)
 
 
 def week_value(
@@ -78,7 +78,7 @@ def state_from_history(
     window = loads[-28:]
     if window.size < 28:
         window = np.concatenate([np.full(28 - window.size, window.mean()), window])
-    perf = float(100.0 * (athlete.k1 * g - athlete.k2 * (1.0 + b / B_REF) * h) / 10.0)
+    perf = performance(g, h, b, athlete)
     rest = np.flatnonzero(loads[::-1] < 15.0)
     return SimState(
         g=g, h=h, b=b, loads=window, perf=perf, perf0=perf, psych=wellness,

@@ -13,7 +13,8 @@ import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,16 +28,28 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import reminders
+from bot.broadcast import deliver
 from bot.config import Settings
 from bot.dialogue import Dialogue
+from bot.dialogue.account import REMINDER_META
+from bot.dialogue.features import handle_with_alerts
+from bot.dialogue.groups import BROADCAST_META, REPORT_META, SENDER_IS_ADMIN
 from bot.replies import Incoming, Reply, Upload
-from storage import inbox
+from storage import groups, inbox
 
 log = logging.getLogger(__name__)
 
 INBOX_GROUP = -10
 DIALOGUE_GROUP = 0
 DONE_GROUP = 10
+GROUP_ANONYMOUS_BOT = 1087968824  # the user Telegram shows for an anonymous group admin
+ADMIN_COMMANDS = {"team", "class"}
+ANONYMOUS_REFUSAL = (
+    "You are posting as the group (anonymous admin), so I cannot tell who you are. "
+    "Turn off 'Remain anonymous' in your admin rights, or send the command from your own "
+    "account."
+)
 
 
 def to_incoming(update: Update, *, upload: Upload | None = None) -> Incoming | None:
@@ -80,23 +93,73 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
+async def _send_one(context: ContextTypes.DEFAULT_TYPE, target: int, reply: Reply) -> None:
+    if reply.image is not None:
+        await context.bot.send_photo(
+            target, photo=reply.image, caption=reply.text[:1024], reply_markup=markup(reply)
+        )
+    elif reply.document is not None:
+        name, data = reply.document
+        await context.bot.send_document(
+            target, document=data, filename=name, caption=reply.text[:1024]
+        )
+    else:
+        await context.bot.send_message(target, reply.text, reply_markup=markup(reply))
+
+
 async def send_replies(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    replies: Sequence[Reply],
+    *,
+    user_id: int | None = None,
+    dialogue: Dialogue | None = None,
 ) -> None:
-    """Send each reply to its chat (the asking chat unless the reply names another)."""
+    """Send each reply to its chat (the asking chat unless the reply names another).
+
+    A broadcast's copies are handed to a background task (`deliver_broadcast`) so the bot keeps
+    answering others while the rate limiter paces them; a reminder change updates the job queue.
+    """
+    copies = [r for r in replies if BROADCAST_META in r.meta]
     for reply in replies:
+        if BROADCAST_META in reply.meta:
+            continue
         target = reply.chat_id or chat_id
-        if reply.image is not None:
-            await context.bot.send_photo(
-                target, photo=reply.image, caption=reply.text[:1024], reply_markup=markup(reply)
+        try:
+            await _send_one(context, target, reply)
+        except TelegramError as exc:
+            if target == chat_id:
+                raise
+            log.info("private copy not delivered: %s", type(exc).__name__)
+        spec = reply.meta.get(REMINDER_META)
+        if spec is not None and user_id is not None and context.job_queue is not None:
+            reminders.schedule(context.job_queue, user_id, spec)
+        report_id = reply.meta.get(REPORT_META)
+        if report_id is not None and dialogue is not None:
+            context.application.create_task(
+                deliver_broadcast(context, dialogue, int(report_id), chat_id, copies),
+                name=f"broadcast:{report_id}",
             )
-        elif reply.document is not None:
-            name, data = reply.document
-            await context.bot.send_document(
-                target, document=data, filename=name, caption=reply.text[:1024]
-            )
-        else:
-            await context.bot.send_message(target, reply.text, reply_markup=markup(reply))
+
+
+async def deliver_broadcast(
+    context: ContextTypes.DEFAULT_TYPE,
+    dialogue: Dialogue,
+    broadcast_id: int,
+    teacher_chat: int,
+    copies: Sequence[Reply],
+) -> None:
+    """Send every student's copy, store the outcomes, report back to the teacher."""
+
+    async def send(reply: Reply) -> None:
+        await _send_one(context, reply.chat_id or teacher_chat, reply)
+
+    report = await deliver(copies, send)
+    await asyncio.to_thread(
+        dialogue.database.run,
+        lambda s: groups.record_deliveries(s, broadcast_id, report.outcomes),
+    )
+    await context.bot.send_message(teacher_chat, report.summary())
 
 
 class TelegramAdapter:
@@ -105,6 +168,40 @@ class TelegramAdapter:
     def __init__(self, dialogue: Dialogue, settings: Settings) -> None:
         self.dialogue = dialogue
         self.settings = settings
+        self.handle = handle_with_alerts(dialogue)
+
+    async def _handle(self, context: ContextTypes.DEFAULT_TYPE, inc: Incoming,
+                      admin: bool | None = None) -> None:
+        """Run the dialogue in a worker thread (with the admin answer), then send."""
+        token = SENDER_IS_ADMIN.set(admin)
+        try:
+            replies = await asyncio.to_thread(self.handle, inc)
+        finally:
+            SENDER_IS_ADMIN.reset(token)
+        await send_replies(context, inc.chat_id, replies, user_id=inc.user_id,
+                           dialogue=self.dialogue)
+
+    async def _admin_check(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                           inc: Incoming) -> tuple[bool, bool | None]:
+        """(refused, admin): anonymous admins are refused; /team link is checked LIVE."""
+        if inc.chat_type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+            return False, None
+        message = update.effective_message
+        anonymous = inc.user_id == GROUP_ANONYMOUS_BOT or (
+            message is not None and message.sender_chat is not None
+        )
+        command = inc.command
+        if anonymous and (command is not None or inc.callback is not None):
+            await context.bot.send_message(inc.chat_id, ANONYMOUS_REFUSAL)
+            return True, None
+        if command is None or command[0] not in ADMIN_COMMANDS:
+            return False, None
+        try:  # never cached: rights change, and a stale "admin" would let anyone link
+            member = await context.bot.get_chat_member(inc.chat_id, inc.user_id)
+        except TelegramError as exc:
+            log.warning("admin check failed: %s", type(exc).__name__)
+            return False, False
+        return False, member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Record the update id; stop here when it was seen before (a redelivery)."""
@@ -128,8 +225,10 @@ class TelegramAdapter:
         inc = to_incoming(update)
         if inc is None:
             return
-        replies = await asyncio.to_thread(self.dialogue.handle, inc)
-        await send_replies(context, inc.chat_id, replies)
+        refused, admin = await self._admin_check(update, context, inc)
+        if refused:
+            return
+        await self._handle(context, inc, admin)
 
     async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A file: size-checked before download, then handed to the dialogue."""
@@ -150,8 +249,7 @@ class TelegramAdapter:
         inc = to_incoming(update, upload=upload)
         if inc is None:
             return
-        replies = await asyncio.to_thread(self.dialogue.handle, inc)
-        await send_replies(context, inc.chat_id, replies)
+        await self._handle(context, inc)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (no token, no message content) and tell the user politely."""
@@ -189,7 +287,13 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = builder.build()
+    database = dialogue.database
+
+    async def post_init(app: Application) -> None:
+        count = await reminders.restore(app, database)
+        log.info("reminders scheduled: %d", count)
+
+    application = builder.post_init(post_init).build()
     adapter = TelegramAdapter(dialogue, settings)
     application.add_handler(TypeHandler(Update, adapter.gate), group=INBOX_GROUP)
     application.add_handler(CallbackQueryHandler(adapter.on_update), group=DIALOGUE_GROUP)
@@ -222,4 +326,4 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> None:
     )
 
 
-__all__ = ["ChatType", "build_application", "run_bot", "to_incoming"]
+__all__ = ["ChatType", "build_application", "run_bot", "send_replies", "to_incoming"]

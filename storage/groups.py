@@ -269,3 +269,13 @@ def record_deliveries(
     broadcast.finished_at = utcnow()
     session.flush()
     return counts
+
+
+def reminder_specs(session: Session) -> list[tuple[int, str]]:
+    """``(telegram user id, "HH:MM Area/City")`` of every consented person with a reminder."""
+    rows = session.execute(
+        select(Person.telegram_user_id, Person.reminder_time, Person.timezone).where(
+            Person.reminder_time.is_not(None), Person.consent_at.is_not(None)
+        )
+    ).all()
+    return [(int(uid), f"{when} {tz or 'UTC'}") for uid, when, tz in rows]

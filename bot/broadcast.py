@@ -1,0 +1,79 @@
+"""Delivering a teacher's broadcast: one private message per student, with a report.
+
+Telegram's limits (about 30 messages/s overall, 1/s per chat, 20/min per group) are kept by
+python-telegram-bot's AIORateLimiter, configured in `bot.telegram_app.build_application`; it
+also waits out a 429 ``retry_after`` and retries. Here we add what it does not: a retry after a
+network fault, and the outcome of each message (sent / failed / blocked the bot), which goes
+back to the teacher and into `storage.groups.record_deliveries`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+NETWORK_ATTEMPTS = 3
+Send = Callable[[Reply], Awaitable[object]]
+
+
+@dataclass
+class DeliveryReport:
+    """Per-chat outcomes in sending order, and the counts the teacher sees."""
+
+    outcomes: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    order: list[int] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many messages ended with ``status``."""
+        return sum(1 for s, _ in self.outcomes.values() if s == status)
+
+    def summary(self) -> str:
+        """The teacher's delivery report."""
+        return (f"Delivery report: {self.count('sent')} sent, {self.count('failed')} failed, "
+                f"{self.count('blocked')} blocked the bot (of {len(self.outcomes)}).")
+
+
+async def _send_one(send: Send, reply: Reply) -> tuple[str, str | None]:
+    for attempt in range(1, NETWORK_ATTEMPTS + 1):
+        try:
+            await send(reply)
+            return "sent", None
+        except Forbidden:
+            return "blocked", "Forbidden"
+        except BadRequest as exc:
+            return "failed", type(exc).__name__
+        except RetryAfter as exc:  # the rate limiter ran out of retries
+            if attempt == NETWORK_ATTEMPTS:
+                return "failed", "RetryAfter"
+            delay = exc.retry_after
+            await asyncio.sleep(delay.total_seconds() if hasattr(delay, "total_seconds")
+                                else float(delay))
+        except NetworkError as exc:
+            if attempt == NETWORK_ATTEMPTS:
+                return "failed", type(exc).__name__
+            await asyncio.sleep(0.5 * attempt)
+        except TelegramError as exc:
+            return "failed", type(exc).__name__
+    return "failed", "attempts"  # pragma: no cover
+
+
+async def deliver(replies: Sequence[Reply], send: Send) -> DeliveryReport:
+    """Send each reply in order (to its ``chat_id``); never raises for one student's failure."""
+    report = DeliveryReport()
+    for reply in replies:
+        if reply.chat_id is None:
+            continue
+        status, error = await _send_one(send, reply)
+        report.outcomes[reply.chat_id] = (status, error)
+        report.order.append(reply.chat_id)
+        if status != "sent":
+            log.info("broadcast message not delivered: %s", error)
+    return report

@@ -1,0 +1,107 @@
+"""Benchmark: NLU backends side by side (speed and held-out quality), plus pain baselines.
+
+Run from the repo root: ``python -m benchmarks.nlu`` (1,000 texts for throughput) or
+``python -m benchmarks.nlu --quick`` (200 texts). Everything runs in one process:
+
+- throughput (texts/s) of VADER + sports lexicon, the MiniLM head and the ensemble, and the
+  ensemble's cost relative to VADER alone; first-call (load) time reported separately;
+- on the held-out ``tests/data/sentiment_eval.tsv`` (never used for training): accuracy and
+  macro-F1 of plain NLTK VADER (baseline), VADER + sports lexicon, transformer and ensemble;
+- pain recall / precision of our extractor vs a keyword baseline without negation handling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from nlu import NluEngine
+from nlu.evaluation import load_eval_rows
+from nlu.extract import extract
+from nlu.sentiment_training import accuracy, macro_f1
+from nlu.vader import build_vader, vader_level
+
+EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_eval.tsv"
+_KEYWORD_PAIN = re.compile(r"\b(?:pain|painful|hurts?|hurting|injur\w*|sore)\b", re.IGNORECASE)
+
+
+def _throughput(fn, texts: list[str], repeats: int) -> float:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn(texts)
+        best = min(best, time.perf_counter() - start)
+    return len(texts) / best
+
+
+def _recall_precision(gold: list[bool], got: list[bool]) -> tuple[float, float]:
+    tp = sum(g and p for g, p in zip(gold, got, strict=True))
+    recall = tp / sum(gold) if any(gold) else 0.0
+    precision = tp / sum(got) if any(got) else 0.0
+    return recall, precision
+
+
+def main() -> None:
+    """Print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="200 texts, one timing repeat")
+    parser.add_argument("--eval", type=Path, default=EVAL, help="labelled held-out TSV")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    args = parser.parse_args()
+
+    rows = load_eval_rows(args.eval)
+    texts = [r["text"] for r in rows]
+    truth = [int(r["label"]) for r in rows]
+    n_speed = 200 if args.quick else 1000
+    repeats = 1 if args.quick else 3
+    speed_texts = (texts * (n_speed // len(texts) + 1))[:n_speed]
+
+    engines = {name: NluEngine(name) for name in ("vader", "transformer", "ensemble")}
+
+    print(f"# NLU benchmark on {len(rows)} held-out texts ({args.eval.name}); speed on {n_speed}")
+    print("\n## first call (load) time, s; later engines reuse what earlier ones loaded")
+    for name, engine in engines.items():
+        start = time.perf_counter()
+        engine.sentiment_many(texts[:1])
+        print(f"{name}\t{time.perf_counter() - start:.2f}")
+        if name == "vader":
+            import torch
+
+            torch.set_num_threads(args.threads)
+    plain = build_vader(sports_lexicon=None)
+
+    print("\n## throughput, texts/s (batch sentiment_many, best of repeats)")
+    speeds = {
+        name: _throughput(engine.sentiment_many, speed_texts, repeats)
+        for name, engine in engines.items()
+    }
+    for name, speed in speeds.items():
+        print(f"{name}\t{speed:,.0f}")
+    print(f"ensemble cost vs VADER alone\t{speeds['vader'] / speeds['ensemble']:.1f}x slower")
+    parse_speed = _throughput(lambda ts: [extract(t) for t in ts], speed_texts, repeats)
+    print(f"extraction only (rules)\t{parse_speed:,.0f}")
+
+    print("\n## held-out sentiment quality\nbackend\taccuracy\tmacro_f1")
+    preds = {"vader_plain (baseline)": [vader_level(plain.score(t)) for t in texts]}
+    for name, engine in engines.items():
+        preds[name] = [s.level for s in engine.sentiment_many(texts)]
+    for name, pred in preds.items():
+        print(f"{name}\t{accuracy(truth, pred):.3f}\t{macro_f1(truth, pred):.3f}")
+
+    gold_pain = [r["pain"].strip() == "1" for r in rows]
+    ours = [extract(t).pain for t in texts]
+    keyword = [bool(_KEYWORD_PAIN.search(t)) for t in texts]
+    print(f"\n## held-out pain signal ({sum(gold_pain)} positives)\nmethod\trecall\tprecision")
+    for name, got in (("ours (sites + negation)", ours), ("keyword baseline", keyword)):
+        recall, precision = _recall_precision(gold_pain, got)
+        print(f"{name}\t{recall:.3f}\t{precision:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -173,28 +173,38 @@ def frbi_cut(
 ) -> tuple[float, FiredRule | None]:
     """Volume factor from the FRBI rule, and the rule that fired (or None).
 
-    A day with FRBI > 1.2 opens a 4-day cut window (inside the paper's 3-5 days) starting that
-    day; the cut is 15 %, or 20 % when FRBI > 1.3. The latest trigger in the window decides.
+    An *episode* is a run of consecutive days with FRBI > 1.2; its first day triggers a cut
+    of 15 % (20 % when FRBI reaches 1.3 during the cut) for 4 days, inside the paper's 3-5.
+    Later days of the same episode do not extend it: the rolling load window keeps one spike
+    in the index for a week, and re-cutting on the same spike would turn a 3-5 day recovery
+    into an open-ended one. The readiness flag stays raised for the coach meanwhile.
     """
+    def high(day: dt.date) -> bool:
+        value = frbi_by_day.get(day)
+        return value is not None and value > FRBI_THRESHOLD
+
     for back in range(FRBI_CUT_DAYS):
         day = today - dt.timedelta(days=back)
-        value = frbi_by_day.get(day)
-        if value is not None and value > FRBI_THRESHOLD:
-            cut = FRBI_CUT_SEVERE if value > FRBI_SEVERE else FRBI_CUT
-            days_left = FRBI_CUT_DAYS - back
-            when = "today" if back == 0 else f"{back} day{'s' if back > 1 else ''} ago"
-            rule = FiredRule(
-                code="frbi_cut",
-                effect=f"-{cut:.0%} load",
-                inputs={"frbi": round(value, 2), "trigger_day": day.isoformat(),
-                        "days_left": days_left},
-                threshold=f"FRBI > {FRBI_THRESHOLD}",
-                sentence=(
-                    f"Load is {cut:.0%} lower for {FRBI_CUT_DAYS} days because your fatigue "
-                    f"balance was {value:.2f} {when}, above {FRBI_THRESHOLD}."
-                ),
-            )
-            return 1.0 - cut, rule
+        if not high(day) or high(day - dt.timedelta(days=1)):
+            continue
+        window = [frbi_by_day.get(day + dt.timedelta(days=i)) for i in range(back + 1)]
+        peak = max(v for v in window if v is not None)
+        trigger = frbi_by_day[day] or peak
+        cut = FRBI_CUT_SEVERE if peak > FRBI_SEVERE else FRBI_CUT
+        days_left = FRBI_CUT_DAYS - back
+        when = "today" if back == 0 else f"{back} day{'s' if back > 1 else ''} ago"
+        rule = FiredRule(
+            code="frbi_cut",
+            effect=f"-{cut:.0%} load",
+            inputs={"frbi": round(trigger, 2), "frbi_peak": round(peak, 2),
+                    "trigger_day": day.isoformat(), "days_left": days_left},
+            threshold=f"FRBI > {FRBI_THRESHOLD}",
+            sentence=(
+                f"Load is {cut:.0%} lower for {FRBI_CUT_DAYS} days because your fatigue "
+                f"balance was {trigger:.2f} {when}, above {FRBI_THRESHOLD}."
+            ),
+        )
+        return 1.0 - cut, rule
     return 1.0, None
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.dialogue import Dialogue
+from nlu import NluEngine
 from storage.db import Database
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -51,6 +53,18 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def nlu_engine() -> NluEngine:
+    """The real NLU engine, VADER backend (fast; the ensemble is tested in tests/nlu)."""
+    return NluEngine.create(backend="vader")
+
+
+@pytest.fixture
+def dialogue(sqlite_db: Database, nlu_engine: NluEngine) -> Iterator[Dialogue]:
+    """The dialogue on a fresh SQLite database."""
+    yield Dialogue(sqlite_db, nlu_engine, timezone="UTC")
 
 
 @pytest.fixture

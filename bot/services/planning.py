@@ -130,7 +130,7 @@ def build_context(
                                 (p.inputs or {}).get("planned_minutes"))
             for p in prior
         },
-        frbi_by_day=frbi_series(rows, activities, day - dt.timedelta(days=7), day),
+        frbi_by_day=frbi_series(rows, activities, day - dt.timedelta(days=35), day),
     )
 
 

@@ -117,3 +117,10 @@ def test_pain_is_active_for_three_days() -> None:
     pain = {day: ["knee"], day + dt.timedelta(days=1): ["ankle"]}
     assert active_pain_sites(pain, day + dt.timedelta(days=2)) == ("ankle", "knee")
     assert active_pain_sites(pain, day + dt.timedelta(days=3)) == ("ankle",)
+
+
+def test_one_frbi_episode_cuts_four_days_not_more() -> None:
+    day = dt.date(2026, 11, 2)
+    series = {day + dt.timedelta(days=i): 1.5 for i in range(7)}  # a week-long spike
+    cuts = [frbi_cut(series, day + dt.timedelta(days=i))[0] for i in range(7)]
+    assert cuts == [0.8, 0.8, 0.8, 0.8, 1.0, 1.0, 1.0]

@@ -1,0 +1,43 @@
+"""`coachloop models prepare`: check that every shipped model loads, before the bot needs it.
+
+The defaults ship in the package (`models/shipped/`), produced by our own training commands;
+a user's retrained models under MODEL_DIR take precedence. A model that is neither there nor
+shipped is retrained from our own data where that is cheap (grouping, classifier) and is
+otherwise reported with the command that makes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import Settings
+
+def policy_dir(model_dir: Path | None) -> Path:
+    """Where the scheduling policy loads from: the user's retrained one, else the shipped one."""
+    if model_dir is not None and (model_dir / "ppo-scheduler" / "policy.zip").exists():
+        return model_dir / "ppo-scheduler"
+    from models.registry import SHIPPED_DIR
+
+    return SHIPPED_DIR / "ppo-scheduler"
+
+
+def prepare_models(settings: Settings) -> list[str]:
+    """Load each model once; one line per model saying where it came from."""
+    from models.shipped_defaults import ensure
+    from nlu import NluEngine
+
+    lines: list[str] = []
+    engine = NluEngine.create(
+        backend=settings.nlu_backend,
+        model_dir=settings.resolved_model_dir,
+        hf_model=settings.sentiment_hf_model,
+    )
+    engine.parse("warm-up: rpe 5, 30 min, felt fine")
+    lines.append(f"sentiment ({settings.nlu_backend}): ok")
+    lines += ensure(settings.model_dir)
+    from models.ppo import load_policy
+
+    where = policy_dir(settings.model_dir)
+    load_policy(where)
+    lines.append(f"ppo-scheduler: ok ({where})")
+    return lines

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings
 
+
 def policy_dir(model_dir: Path | None) -> Path:
     """Where the scheduling policy loads from: the user's retrained one, else the shipped one."""
     if model_dir is not None and (model_dir / "ppo-scheduler" / "policy.zip").exists():

@@ -3,7 +3,8 @@
     python -m benchmarks.scheduler [--quick] [--athletes N] [--days D] [--populations a,b]
 
 Decision latency (ms per athlete-day) and outcomes (performance gain %, fatigue, injuries per
-1,000 athlete-days, Eq. 9 reward) measured side by side in one run; ratios are method / fixed.
+1,000 athlete-days, Eq. 9 reward) measured side by side in one run. Latency and injuries are
+given as ratios to the fixed plan; gain and reward as differences (they can be negative).
 """
 
 from __future__ import annotations
@@ -32,15 +33,18 @@ def main() -> None:
         results = compare(n, days, args.seed, pop, SHIPPED)
         base = next(r for r in results if r.method == "fixed")
         print(f"\n{pop}: {n} held-out athletes x {days} days (seed {args.seed})")
-        print(f"{'method':7} {'gain%':>7} {'x fixed':>8} {'fatigue':>8} {'inj/1kd':>8} "
-              f"{'reward':>8} {'ms/day':>9} {'x fixed':>9}")
+        print(f"{'method':7} {'gain%':>7} {'d gain':>7} {'fatigue':>8} {'inj/1kd':>8} "
+              f"{'x fixed':>8} {'reward':>8} {'d rew':>7} {'ms/day':>9} {'x fixed':>9}")
         for r in results:
-            ratio = r.perf_gain_pct / base.perf_gain_pct if base.perf_gain_pct else float("nan")
+            inj = (r.injuries_per_1000_days / base.injuries_per_1000_days
+                   if base.injuries_per_1000_days else float("nan"))
             lat = r.latency_ms_per_day / base.latency_ms_per_day
-            print(f"{r.method:7} {r.perf_gain_pct:7.2f} {ratio:8.2f} {r.fatigue:8.3f} "
-                  f"{r.injuries_per_1000_days:8.2f} {r.reward:8.2f} {r.latency_ms_per_day:9.3f} "
-                  f"{lat:9.1f}")
-
+            d_gain = r.perf_gain_pct - base.perf_gain_pct
+            print(f"{r.method:7} {r.perf_gain_pct:7.2f} {d_gain:7.2f} "
+                  f"{r.fatigue:8.3f} {r.injuries_per_1000_days:8.2f} {inj:8.2f} {r.reward:8.2f} "
+                  f"{r.reward - base.reward:7.2f} {r.latency_ms_per_day:9.3f} {lat:9.1f}")
+        print("d = difference to the fixed plan (gains can be negative, so no ratio); "
+              "x fixed = ratio to the fixed plan")
 
 if __name__ == "__main__":
     main()

@@ -24,6 +24,18 @@ def _env_factory(population: str, days: int) -> object:
     return partial(TrainingSchedulerEnv, population=population, max_days=days)
 
 
+def _simulator_digest() -> str:
+    """sha256 over the simulator's source and biomechanics cache: the PPO "training data"."""
+    import hashlib
+
+    sim = Path(__file__).resolve().parents[2] / "planner" / "sim"
+    h = hashlib.sha256()
+    for f in sorted([*sim.glob("*.py"), sim / "biomech_cache.npz"]):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def _default_policy() -> Path:
     from bot.config import load_settings
 
@@ -78,7 +90,10 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         from models.ppo import train as train_ppo
 
         target = out or _default_policy_dir()
-        tag = f"planner.sim TrainingSchedulerEnv population={population} days={days} even-seeds"
+        tag = (
+            f"planner.sim TrainingSchedulerEnv population={population} days={days} even-seeds "
+            f"sim_sha256={_simulator_digest()}"
+        )
         path = train_ppo(
             _env_factory(population, days),  # type: ignore[arg-type]
             timesteps=timesteps,
@@ -123,7 +138,7 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         if ppo_manifest.exists():
             ep = json.loads(ppo_manifest.read_text())["metrics"].get("episode_95pct_final")
             for r in results:
-                if r.method == "ppo":
+                if r.method in ("ppo", "ppo_c"):
                     r.convergence = ep
         if plot is not None:
             _plot(results, policy_dir, plot)

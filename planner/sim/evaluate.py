@@ -4,8 +4,10 @@ Held-out means odd athlete seeds (`planner.sim.athletes.heldout_athlete_seeds`);
 environments refuse them, so no method is scored on an athlete PPO trained on. PPO decides
 daily from the observation; ACO, GA and LP plan a week at a time from the athlete's current
 load state with the nominal population response (`planner.sim.surrogate`); the fixed plan
-repeats Baseline-A. Each athlete's episode uses the same simulator seed for every method, so
-differences come from the decisions, not from the noise.
+repeats Baseline-A. "ppo_c" is PPO with each day projected onto the per-day constraints the
+week planners obey (35-60 min or rest, HR inside the safe interval), since PPO's own action
+space allows up to 120 min a day. Each athlete's episode uses the same simulator seed for
+every method, so differences come from the decisions, not from the noise.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from planner.aco import ObjectiveParams, plan_week
 from planner.schedule_baselines import fixed_plan, ga_plan, lp_plan
 from planner.sim.athletes import SimAthlete, is_heldout_seed, sample_athletes
 from planner.sim.env import TrainingSchedulerEnv
+from planner.sim.real_athlete import session_from_action
 from planner.sim.surrogate import nominal_athlete
 from planner.week import WeekConstraints, WeekPlan
 
-METHODS = ("ppo", "aco", "ga", "lp", "fixed")
+METHODS = ("ppo", "ppo_c", "aco", "ga", "lp", "fixed")
 
 
 @dataclass(slots=True)
@@ -87,10 +90,13 @@ def run_method(
         total, fat, week = 0.0, [], None
         for d in range(days):
             t0 = time.perf_counter()
-            if method == "ppo":
+            if method in ("ppo", "ppo_c"):
                 from models.ppo import propose
 
                 action = propose(policy, obs)
+                if method == "ppo_c":  # projected onto the per-day constraints the planners obey
+                    c = WeekConstraints(hr_rest=athlete.resting_hr, hr_max=athlete.hr_max)
+                    action = session_from_action(action, d % 7, c).action()
             else:
                 if d % 7 == 0:
                     c = WeekConstraints(hr_rest=athlete.resting_hr, hr_max=athlete.hr_max)
@@ -123,6 +129,20 @@ def run_method(
     )
 
 
+def _check_trained_on_even_seeds(policy_dir: Path) -> None:
+    """Refuse a policy whose manifest does not say it trained on even (training) seeds only."""
+    manifest = policy_dir / "manifest.json" if policy_dir.is_dir() else None
+    if manifest is None or not manifest.exists():
+        return
+    import json
+
+    if "even-seeds" not in json.loads(manifest.read_text()).get("data", ""):
+        raise ValueError(
+            f"{manifest} does not record training on even athlete seeds; held-out evaluation "
+            "cannot be guaranteed. Retrain with `coachloop train scheduler`."
+        )
+
+
 def compare(
     n_athletes: int = 20,
     days: int = 60,
@@ -137,10 +157,11 @@ def compare(
         raise ValueError("days must be 1-365")
     athletes = sample_athletes(n_athletes, population, seed)
     policy = None
-    if "ppo" in methods:
+    if "ppo" in methods or "ppo_c" in methods:
         if policy_path is None:
             raise ValueError("PPO needs a policy path (the shipped ppo-scheduler directory)")
         from models.ppo import load_policy
 
+        _check_trained_on_even_seeds(Path(policy_path))
         policy = load_policy(policy_path)
     return [run_method(m, athletes, days, seed, policy, progress) for m in methods]

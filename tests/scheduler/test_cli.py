@@ -36,7 +36,7 @@ def test_train_then_compare_on_heldout_athletes(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
-    assert [r["method"] for r in rows] == ["ppo", "aco", "ga", "lp", "fixed"]
+    assert [r["method"] for r in rows] == ["ppo", "ppo_c", "aco", "ga", "lp", "fixed"]
     assert all(r["latency_ms_per_day"] > 0 for r in rows)
-    assert rows[1]["convergence"] is not None and rows[4]["convergence"] is None
+    assert rows[2]["convergence"] is not None and rows[5]["convergence"] is None
     assert png.stat().st_size > 0

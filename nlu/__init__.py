@@ -5,7 +5,7 @@ Other layers call ``NluEngine.create(backend, model_dir, hf_model).parse(text)``
 """
 
 from nlu.engine import BACKENDS, NluEngine
-from nlu.errors import NluError, SentimentModelMissingError
+from nlu.errors import NluConfigError, NluError, SentimentModelMissingError
 from nlu.extract import extract
 from nlu.pain import SITE_PATTERNS
 from nlu.report import CheckInReport, Sentiment
@@ -16,6 +16,7 @@ __all__ = [
     "BACKENDS",
     "PAIN_SITES",
     "CheckInReport",
+    "NluConfigError",
     "NluEngine",
     "NluError",
     "Sentiment",

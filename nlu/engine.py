@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from nlu.ensemble import DEFAULT_THRESHOLD, DEFAULT_WEIGHT, combine
+from nlu.errors import NluConfigError
 from nlu.extract import extract
 from nlu.report import CheckInReport, Sentiment
 
@@ -34,11 +35,11 @@ class NluEngine:
         rasa_url: str | None = None,
     ) -> None:
         if backend not in BACKENDS:
-            raise ValueError(
+            raise NluConfigError(
                 f"Unknown NLU backend {backend!r}: choose one of {', '.join(BACKENDS)}."
             )
         if backend == "rasa" and not rasa_url:
-            raise ValueError("NLU_BACKEND=rasa needs RASA_URL (e.g. http://127.0.0.1:5005).")
+            raise NluConfigError("NLU_BACKEND=rasa needs RASA_URL (e.g. http://127.0.0.1:5005).")
         self.backend = backend
         self.model_dir = model_dir
         self.hf_model = hf_model
@@ -123,20 +124,22 @@ class NluEngine:
         ]
 
     # -- intents -------------------------------------------------------------------------
-    def intent(self, text: str) -> tuple[str, float]:
-        """Top intent and its probability (Rasa first when configured)."""
+    def intent(self, text: str) -> tuple[str | None, float]:
+        """Top intent and its probability (Rasa first when configured); None for blank text."""
+        if not text.strip():
+            return None, 0.0
         if self.backend == "rasa":
             if self._rasa is None:
                 from nlu.rasa_client import RasaIntentClient
 
                 self._rasa = RasaIntentClient(str(self.rasa_url))
-            result: tuple[str, float] = self._rasa.intent(text)
+            result: tuple[str | None, float] = self._rasa.intent(text)
             return result
         if self._intents is None:
             from nlu.intents import default_intent_classifier
 
             self._intents = default_intent_classifier()
-        top: tuple[str, float] = self._intents.rank(text)[0]
+        top: tuple[str | None, float] = self._intents.rank(text)[0]
         return top
 
     # -- everything ----------------------------------------------------------------------

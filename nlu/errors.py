@@ -9,3 +9,7 @@ class NluError(RuntimeError):
 
 class SentimentModelMissingError(NluError):
     """A configured sentiment model (head, encoder or Hugging Face model) is not available."""
+
+
+class NluConfigError(NluError, ValueError):
+    """The NLU configuration is invalid (unknown backend, Rasa without a URL, ...)."""

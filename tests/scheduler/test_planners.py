@@ -69,3 +69,19 @@ def test_ga_and_lp_and_fixed_plans_are_feasible(setup: tuple) -> None:
 def test_constraints_reject_too_few_available_days() -> None:
     with pytest.raises(ValueError, match="available days"):
         WeekConstraints(available_days=(0, 1))
+
+
+def test_ga_is_deterministic_under_seed(setup: tuple) -> None:
+    c, op = setup
+    a, b = ga_plan(c, op, seed=3, generations=8), ga_plan(c, op, seed=3, generations=8)
+    assert a.days == b.days and a.trace == b.trace
+
+
+def test_lp_never_exceeds_the_acwr_load_cap(setup: tuple) -> None:
+    from planner.sim.dynamics import decode_action, session_load
+
+    c, op = setup
+    plan = lp_plan(c, op)
+    athlete = op.athlete
+    week_load = sum(session_load(decode_action(a), athlete.sex) for a in plan.actions())
+    assert week_load <= 1.3 * 7 * op.state.loads.mean() * 1.05

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 SITE_PATTERNS: dict[str, str] = {
     "lower_back": r"lower[\s-]?back|low(?:er)?\s+back|lumbar|lower\s+spine|\bsi\s+joint",
     "upper_back": r"upper[\s-]?back|thoracic|between\s+(?:my\s+)?shoulder\s*blades",
-    "back": r"\bback\b",
+    # "back to running", "back on the bike", "welcome back": the adverb, not the body part.
+    "back": r"\bback\b(?!\s+(?:to|on|in|into|at|from|out|home|again|off|up|down)\b)"
+    r"(?<!\bcome\sback)(?<!\bcame\sback)(?<!\bwelcome\sback)(?<!\bgot\sback)",
     "hip_flexor": r"hip[\s-]?flexors?|psoas",
     "it_band": r"\bit[\s-]?band|\bitb\b|\bitbs\b|iliotibial",
     "achilles": r"achill[ei]s|achilles\s+tendon",
@@ -56,7 +58,8 @@ _PAIN_CUES = (
     r"swollen|swelling|stabbing|throbbing|twisted|(?<!foam\s)rolled(?!\s+out)|inflamed|tendinitis|"
     r"tendonitis|tendinopathy|fasciitis|fracture|bruised|bursitis|shin\s+splints|"
     r"runner'?s\s+knee|jumper'?s\s+knee|tennis\s+elbow|golfer'?s\s+elbow|itbs|"
-    r"headache|migraine|\bow+\b|ouch"
+    r"headache|migraine|\bow+\b|ouch|killing\s+me|giving\s+me\s+(?:grief|trouble|hell)|"
+    r"playing\s+up|flared?\s+up|acting\s+up"
 )
 #: Injury names that carry their site.
 _SITE_IMPLIED = {
@@ -82,6 +85,10 @@ _NEGATORS = re.compile(
 _RESOLVED = re.compile(
     r"\b(?:no\s+longer|anymore|any\s+more|gone|went\s+away|disappeared|healed|resolved|"
     r"cleared(?:\s+up)?|free|painless)\b"
+)
+_HISTORY = re.compile(
+    r"\b(?:after|since|from|post|recovering\s+from|recovered\s+from|returning\s+from)\s+"
+    r"(?:the|my|a|an|that|this|last|old)?\s*(?:\w+\s+){0,2}$"
 )
 _CLAUSE_SPLIT = re.compile(r"[.!?;\n]+|\bbut\b|\bthough\b|\balthough\b|\bhowever\b|\bwhereas\b")
 _WORD = re.compile(r"[a-z0-9']+")
@@ -129,6 +136,8 @@ def _clause_cues(clause: str, starts: list[int]) -> list[_Cue]:
         negated = any(_NEGATORS.fullmatch(w) for w in window_words)
         if _RESOLVED.search(clause[match.start() :]) or re.search(r"\bno\s+longer\b", before):
             negated = True
+        if word.startswith("injur") and _HISTORY.search(before):
+            negated = True  # "back after the injury", "since my injury": history, not a new signal
         implied = next((site for key, site in _SITE_IMPLIED.items() if key in word), None)
         cues.append(_Cue(idx, negated, bool(re.fullmatch(_SORE, word)), implied))
     return cues

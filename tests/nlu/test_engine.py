@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlu import NluEngine
 from nlu.ensemble import combine, ensemble_level
@@ -76,3 +78,12 @@ def test_ensemble_engine_reports_both_backend_scores() -> None:
     assert [s.level for s in out] == [1, -1]
     assert all(set(s.backends) == {"vader", "transformer"} for s in out)
     assert all(-1.0 <= s.score <= 1.0 for s in out)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_vader_parse_never_crashes_on_any_unicode(text: str) -> None:
+    report = NluEngine.create("vader").parse(text)
+    assert report.sentiment is not None
+    assert -1.0 <= report.sentiment.score <= 1.0
+    assert report.sentiment.level in (-1, 0, 1)

@@ -227,3 +227,28 @@ def test_extracted_values_are_always_in_range(text: str) -> None:
     for item in ("sleep_quality", "fatigue", "soreness", "stress", "mood"):
         value = getattr(report, item)
         assert value is None or 1 <= value <= 7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back to running after the injury, no pain",
+        "first run since my knee injury, felt ok",
+        "back on the bike and my knee is fine",
+        "came back from holiday, legs heavy",
+    ],
+)
+def test_adverb_back_and_past_injuries_are_not_pain(text: str) -> None:
+    assert extract(text).pain is False
+
+
+@pytest.mark.parametrize(
+    ("text", "sites"),
+    [
+        ("my lower back is killing me", ("lower_back",)),
+        ("IT band is giving me grief", ("it_band",)),
+        ("achilles playing up again", ("achilles",)),
+    ],
+)
+def test_pain_idioms_flag_their_site(text: str, sites: tuple[str, ...]) -> None:
+    assert extract(text).pain_sites == sites

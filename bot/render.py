@@ -39,7 +39,7 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
 def _inputs_text(inputs: Mapping[str, Any]) -> str:
     shown = []
     for key, value in inputs.items():
-        if value is None or value == [] or key == "changed":
+        if value is None or value == [] or key in ("changed", "attributions"):
             continue
         if isinstance(value, float):
             value = round(value, 2)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
-from planner.explanation import Explanation, FiredRule, ShapFactor, render
+from planner.explanation import Explanation, FiredRule, ShapFactor, plain_state, render
 from planner.prescription import Emphasis, apply_emphasis, plain_feature
 from planner.rules import (
     DayEvidence,
@@ -221,8 +221,8 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
             vol_change = 0.0  # the pain guard forbids any increase
         if abs(vol_change) >= 0.005:
             volume = round(1.0 + vol_change, 4)
-            reasons = ", ".join(
-                a.feature.replace("_", " ") for a in ctx.proposal.attributions[:2]
+            reasons = " and ".join(
+                dict.fromkeys(plain_state(a.feature) for a in ctx.proposal.attributions[:2])
             )
             because = f", mostly because of your {reasons}" if reasons else ""
             rules.append(
@@ -230,7 +230,9 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
                     code="policy_volume",
                     effect=f"{vol_change:+.0%} volume",
                     inputs={"volume_change": round(vol_change, 3),
-                            "modality": ctx.proposal.modality},
+                            "modality": ctx.proposal.modality,
+                            "attributions": {a.feature: round(a.contribution, 4)
+                                             for a in ctx.proposal.attributions}},
                     threshold="PPO proposal, bounded to +/-5% and guarded by the rules",
                     sentence=(
                         f"The scheduling model suggests {abs(vol_change):.0%} "
@@ -263,8 +265,6 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
     session = replace(session, reason_codes=tuple(rule.code for rule in rules))
     change = _change_sentence(ctx, session)
     factors = ctx.shap_factors
-    if ctx.proposal is not None:
-        factors = factors + ctx.proposal.attributions
     explanation = Explanation(
         rules=tuple(rules),
         factors=factors,

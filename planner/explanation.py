@@ -11,6 +11,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+STATE_LABELS = {
+    "resting_hr": "resting heart rate",
+    "ln_rmssd": "heart-rate variability",
+    "muscle_fatigue": "muscle fatigue",
+    "vo2max": "aerobic fitness (VO2max)",
+    "psych": "wellness answers",
+    "sentiment_trend": "mood in your recent messages",
+    "joint_knee": "recent knee load",
+    "joint_hip": "recent hip load",
+    "joint_shoulder": "recent shoulder load",
+    "joint_lumbar": "recent lower-back load",
+    "acute_load": "training load this week",
+    "chronic_load": "training load this month",
+    "acwr": "this week's load compared with the month",
+    "monotony": "how similar your days have been",
+    "strain": "weekly strain",
+    "days_since_rest": "days in a row without rest",
+    "fitness": "built-up fitness",
+    "last_load": "yesterday's load",
+    "injured": "reported pain",
+    "dow_sin": "day of the week",
+    "dow_cos": "day of the week",
+    "sex_female": "sex",
+    "bmi": "body-mass index",
+    "height": "height",
+    "body_load": "body size",
+}
+
+
+def plain_state(feature: str) -> str:
+    """A simulator state feature in words."""
+    return STATE_LABELS.get(feature, feature.replace("_", " "))
+
+
 @dataclass(frozen=True, slots=True)
 class ShapFactor:
     """One model attribution: a feature, its value and its contribution to the decision."""
@@ -72,7 +106,7 @@ def render(
 ) -> tuple[str, ...]:
     """Two to five short sentences: the rules first (they decide), then the model, then change."""
     sentences = [rule.sentence for rule in rules if rule.sentence]
-    if factors:
+    if factors and not any(rule.code == "test_emphasis" for rule in rules):
         top = max(factors, key=lambda f: abs(f.contribution))
         sentences.append(
             f"Your fitness tests point most to {top.feature.replace('_', ' ')}, "

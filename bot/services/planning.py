@@ -7,12 +7,15 @@ storage out. The planner never sees a database row, only plain views.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot.services.models import policy_dir
+from bot.services.policy import propose_for
 from bot.services.prescription import ensure_plan, plan_inputs
 from planner.daily import (
     CheckInView,
@@ -30,6 +33,8 @@ from storage import plans as plan_repo
 from storage.activities import list_activities
 from storage.groups import override_for
 from storage.schema import Activity, CheckIn, Person
+
+log = logging.getLogger(__name__)
 
 HISTORY_DAYS = 120
 
@@ -99,7 +104,16 @@ def build_context(
     ]
     prior = plan_repo.list_prescribed(db, person.id, since, day - dt.timedelta(days=1))
     start_day = min((r.day for r in rows), default=None)
+    proposal = None
+    if config.use_policy:
+        injured = any(r.pain_sites for r in rows if (day - r.day).days < 3)
+        try:
+            proposal = propose_for(person, day, rows, activities, policy_dir(config.model_dir),
+                                   injured=injured)
+        except ValueError as exc:
+            log.warning("no policy proposal: %s", exc)
     return DayContext(
+        proposal=proposal,
         today=day,
         template=from_plan["template"],
         start_day=start_day,

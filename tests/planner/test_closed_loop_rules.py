@@ -71,7 +71,7 @@ def test_policy_proposal_changes_volume_only_when_no_guard_fires() -> None:
     proposal = PolicyProposal(0.04, "aerobic", (ShapFactor("acute_load", 0.2, -0.3),))
     free = plan_day(DayContext(today=MONDAY, proposal=proposal))
     assert free.session.volume_factor == pytest.approx(1.04)
-    assert any("acute load" in s for s in free.explanation.sentences)
+    assert any("training load this week" in s for s in free.explanation.sentences)
     cut = plan_day(DayContext(today=MONDAY, proposal=proposal, frbi_by_day={MONDAY: 1.25}))
     assert cut.session.volume_factor == pytest.approx(0.85)
     hurt = plan_day(DayContext(today=MONDAY, proposal=proposal,

@@ -1,0 +1,131 @@
+"""Ask the shipped PPO scheduling policy about a real athlete, and why it answers so.
+
+The athlete's stored history becomes the simulator's 25-feature state
+(`planner.sim.observation.observation_from_history`); the policy's volume output is compared
+with its output for a typical athlete (the all-zero standardised state), and the difference,
+scaled to at most +/-5 %, is proposed to the daily planner, whose rules guard it. SHAP on the
+policy (`models.policy_explain`) names the state features behind the difference.
+
+Only days before ``day`` are used, so a plan asked for in the morning and in the evening is the
+same decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from planner.daily import PolicyProposal
+from planner.explanation import ShapFactor
+from storage.schema import Activity, CheckIn, Person
+
+log = logging.getLogger(__name__)
+
+MAX_CHANGE = 0.05
+MIN_DAYS = 7
+VOLUME = 1  # index of the volume component of the 8-value action
+
+
+@lru_cache(maxsize=2)
+def _policy(path: str) -> Any:
+    from models.ppo import load_policy
+
+    return load_policy(Path(path))
+
+
+def daily_trimp(
+    person: Person, checkins: Sequence[CheckIn], activities: Sequence[Activity],
+    first: dt.date, last: dt.date,
+) -> list[float]:
+    """TRIMP per day from ``first`` to ``last``: check-ins (RPE as %HRR) or wearable TRIMP."""
+    from planner.sim.dynamics import trimp
+
+    sex = "F" if person.sex == "F" else "M"
+    by_day: dict[dt.date, float] = {}
+    for row in checkins:
+        if row.rpe is not None and row.minutes:
+            by_day[row.day] = by_day.get(row.day, 0.0) + trimp(row.minutes, row.rpe / 10, sex)
+    for activity in activities:
+        if activity.day is not None and activity.day not in by_day and activity.trimp_banister:
+            by_day[activity.day] = activity.trimp_banister
+    span = (last - first).days + 1
+    return [by_day.get(first + dt.timedelta(days=i), 0.0) for i in range(max(span, 0))]
+
+
+def _psych(checkins: Sequence[CheckIn], day: dt.date) -> float:
+    """Hooper items (1 best .. 7 worst) as the paper's 1-5 psychological score (5 best)."""
+    for row in reversed(checkins):
+        if (day - row.day).days > 3:
+            break
+        items = [v for v in (row.sleep_quality, row.stress, row.fatigue, row.soreness) if v]
+        if items:
+            return 5.0 - (sum(items) / len(items) - 1.0) * 4.0 / 6.0
+    return 3.0
+
+
+def propose_for(
+    person: Person,
+    day: dt.date,
+    checkins: Sequence[CheckIn],
+    activities: Sequence[Activity],
+    policy_path: Path,
+    *,
+    injured: bool = False,
+) -> PolicyProposal | None:
+    """The policy's proposal for ``day``, or None with too little history (< 7 days)."""
+    from models.policy_explain import explain_output
+    from models.ppo import propose
+    from planner.sim.athletes import MODALITIES
+    from planner.sim.dynamics import decode_action
+    from planner.sim.observation import FEATURES, observation_from_history
+
+    past = [c for c in checkins if c.day < day]
+    acts = [a for a in activities if a.day is not None and a.day < day]
+    days = [c.day for c in past] + [a.day for a in acts if a.day is not None]
+    if not days or (day - min(days)).days < MIN_DAYS:
+        return None
+    loads = daily_trimp(person, past, acts, min(days), day - dt.timedelta(days=1))
+    rest_run = 0
+    for load in reversed(loads):
+        if load <= 0:
+            break
+        rest_run += 1
+    recent_hrv = [a.rmssd_ms for a in acts if a.rmssd_ms and (day - a.day).days <= 14]  # type: ignore[operator]
+    sentiments = [c.sentiment_score for c in past if c.sentiment_score is not None
+                  and (day - c.day).days <= 7]
+    obs = observation_from_history(
+        resting_hr=person.hr_rest or 65.0,
+        hrv_rmssd_ms=recent_hrv[-1] if recent_hrv else float(np.exp(4.0)),
+        daily_loads=loads,
+        wellness=_psych(past, day),
+        sentiment_trend=float(np.mean(sentiments)) if sentiments else 0.0,
+        sex="F" if person.sex == "F" else "M",
+        height_m=(person.height_cm or 170.0) / 100.0,
+        mass_kg=person.mass_kg or 65.0,
+        days_since_rest=rest_run,
+        injured=injured,
+        day_of_week=day.weekday(),
+    )
+    policy = _policy(str(policy_path))
+    reference = np.zeros_like(obs)
+    action = propose(policy, obs)
+    typical = propose(policy, reference)
+    change = float(np.clip(action[VOLUME] - typical[VOLUME], -1.0, 1.0)) * MAX_CHANGE
+
+    def volume(rows: np.ndarray) -> np.ndarray:
+        return np.asarray(propose(policy, rows)[:, VOLUME], dtype=np.float64) * MAX_CHANGE
+
+    attributions = explain_output(volume, obs, reference, FEATURES, seed=day.toordinal())
+    same_sign = [a for a in attributions if a.contribution * change > 0][:3]
+    modality = MODALITIES[int(np.argmax(decode_action(action).mix))]
+    return PolicyProposal(
+        volume_change=round(change, 4),
+        modality=str(modality),
+        attributions=tuple(ShapFactor(a.feature, a.value, a.contribution) for a in same_sign),
+    )

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-
 STATE_LABELS = {
     "resting_hr": "resting heart rate",
     "ln_rmssd": "heart-rate variability",

@@ -23,6 +23,7 @@ Formulas and where they come from:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +42,11 @@ LAMBDA0 = 0.0012  # ~1.2 injuries per 1,000 athlete-days at safe loads
 JL_REF = 3.0
 # Intensity multiplier per modality (share of the prescribed HR-reserve fraction reached).
 INTENSITY_FACTOR = np.array([1.0, 0.9, 1.0, 0.3, 0.35])
-_EX_INDEX = {e: i for i, e in enumerate(EXERCISES)}
+# (modality x exercise) averaging matrix: a modality's joint load is its exercises' mean.
+_MODALITY_MEAN = np.array(
+    [[1.0 / len(MODALITY_EXERCISES[m]) if e in MODALITY_EXERCISES[m] else 0.0 for e in EXERCISES]
+     for m in MODALITIES]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +101,9 @@ def encode_action(
 
 def trimp(minutes: float, hrr_fraction: float, sex: str) -> float:
     """Banister TRIMP of a session at ``hrr_fraction`` of heart-rate reserve."""
-    x = float(np.clip(hrr_fraction, 0.0, 1.0))
+    x = min(max(float(hrr_fraction), 0.0), 1.0)
     a, b = (0.64, 1.92) if sex == "M" else (0.86, 1.67)
-    return float(minutes * x * a * np.exp(b * x))
+    return float(minutes * x * a * math.exp(b * x))
 
 
 def session_load(act: DayAction, sex: str) -> float:
@@ -111,11 +116,7 @@ def session_load(act: DayAction, sex: str) -> float:
 
 def joint_exposure(act: DayAction, table: np.ndarray) -> np.ndarray:
     """Per joint group: sum over modalities of mix x mean exercise index x intensity x hours."""
-    out = np.zeros(table.shape[1])
-    for m, name in zip(act.mix, MODALITIES, strict=True):
-        rows = [_EX_INDEX[e] for e in MODALITY_EXERCISES[name]]
-        out += m * table[rows].mean(axis=0)
-    return out * (0.3 + act.intensity) * act.minutes / 60.0
+    return (act.mix @ _MODALITY_MEAN @ table) * ((0.3 + act.intensity) * act.minutes / 60.0)
 
 
 @dataclass(slots=True)
@@ -143,9 +144,9 @@ class SimState:
 def load_metrics(loads: np.ndarray) -> tuple[float, float, float, float, float]:
     """(acute 7-d mean, chronic 28-d mean, ACWR, monotony, strain) of a 28-day load history."""
     week = loads[-7:]
-    acute, chronic = float(week.mean()), float(loads[-28:].mean())
+    acute, chronic = float(week.sum()) / 7.0, float(loads[-28:].sum()) / min(28, loads.size)
     acwr = acute / chronic if chronic > 1e-6 else 1.0
-    sd = float(week.std())
+    sd = math.sqrt(max(float(np.dot(week, week)) / 7.0 - acute * acute, 0.0))
     monotony = min(acute / sd, 5.0) if sd > 1e-6 else (5.0 if acute > 0 else 0.0)
     return acute, chronic, acwr, monotony, float(week.sum()) * monotony
 

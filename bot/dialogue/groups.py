@@ -310,7 +310,7 @@ def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                         group_id=staff_groups[0].id)
     what = "a rest day" if factor == 0 else f"{factor:.0%} of the planned intensity"
     when = day.strftime("%a %d %b")
-    because = f" Note: {note}" if note else ""
+    because = f" Note: {note.rstrip('.')}." if note else ""
     return [
         Reply(f"Recorded: {target.display_name} on {when} gets {what}.{because} "
               "The planner applies it over its own rules and tells them why."),

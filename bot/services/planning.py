@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as DbSession
 from bot.services.models import policy_dir
 from bot.services.policy import propose_for
 from bot.services.prescription import ensure_plan, plan_inputs
+from bot.services.schedule import aco_schedule
 from planner.daily import (
     CheckInView,
     CoachOverride,
@@ -93,7 +94,8 @@ def build_context(
 ) -> DayContext:
     """Everything the planner needs for ``day``, read from storage (and the person's plan)."""
     config = config or PlanningConfig()
-    plan = ensure_plan(db, person, day, model_dir=config.model_dir)
+    plan = ensure_plan(db, person, day, model_dir=config.model_dir,
+                       scheduler=aco_schedule if config.use_scheduler else None)
     from_plan = plan_inputs(plan)
     override = override_for(db, person.id, day)
     since = day - dt.timedelta(days=HISTORY_DAYS)

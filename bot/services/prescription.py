@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 PLAN_DAYS = 14
 DEFAULT_TEMPLATE = "general"
 
-Scheduler = Callable[[Person, dt.date, list[dict[str, Any]]], dict[str, Any]]
+Scheduler = Callable[[DbSession, Person, dt.date], dict[str, Any]]
 
 
 def _sex(person: Person) -> str | None:
@@ -124,7 +124,7 @@ def ensure_plan(
             if not any(t.item == e["feature"] and t.trend == "declining" for t in trends)
         ][:2]
     if scheduler is not None:
-        meta["schedule"] = scheduler(person, day, meta.get("emphases", []))
+        meta["schedule"] = scheduler(db, person, day)
     plan = Plan(
         person_id=person.id,
         start_day=day,

@@ -1,0 +1,71 @@
+"""The week's training days for a real athlete, by the athletics paper's ant-colony optimiser.
+
+The athlete's body and stored loads become the simulator's nominal athlete and state
+(`planner.sim.real_athlete`); ACO (`planner.aco.plan_week`) then places 4-6 sessions of 35-60
+minutes (the PE paper's prescription) inside the athlete's safe heart-rate interval, with
+rest after hard days. The plan stores the chosen days, each session's modality, minutes and
+heart-rate target; the daily planner lays the template's sessions on those days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from bot.services.policy import daily_trimp
+from storage import checkins as checkin_repo
+from storage.activities import list_activities
+from storage.schema import Person
+
+HISTORY_DAYS = 120
+
+
+def _hr_max(person: Person, day: dt.date) -> float:
+    """Measured HRmax, else Tanaka et al. 2001: 208 - 0.7 x age."""
+    if person.hr_max:
+        return float(person.hr_max)
+    age = day.year - person.birth_year if person.birth_year else 20
+    return 208.0 - 0.7 * age
+
+
+def aco_schedule(db: DbSession, person: Person, day: dt.date) -> dict[str, Any]:
+    """Schedule one week from ``day`` with ACO; JSON-ready result stored in the plan."""
+    from planner.aco import plan_week
+    from planner.sim.real_athlete import athlete_from_profile, objective_params_from_history
+    from planner.week import WeekConstraints
+
+    since = day - dt.timedelta(days=HISTORY_DAYS)
+    rows = list(checkin_repo.list_checkins(db, person.id, since=since, until=day))
+    acts = [a for a in list_activities(db, person.id) if a.day is not None and a.day >= since]
+    loads = daily_trimp(person, rows, acts, day - dt.timedelta(days=28), day - dt.timedelta(days=1))
+    hr_rest = float(person.hr_rest or 65.0)
+    hr_max = _hr_max(person, day)
+    constraints = WeekConstraints(hr_rest=hr_rest, hr_max=hr_max)
+    age = day.year - person.birth_year if person.birth_year else None
+    athlete = athlete_from_profile(
+        sex="F" if person.sex == "F" else "M",
+        height_m=(person.height_cm or 170.0) / 100.0,
+        mass_kg=person.mass_kg or 65.0,
+        resting_hr=hr_rest,
+        hr_max=hr_max,
+        population="youth" if age is not None and age < 18 else "college",
+        age=float(age) if age is not None else None,
+    )
+    params = objective_params_from_history(athlete, loads)
+    week = plan_week(constraints, params, seed=person.id * 10_007 + day.toordinal())
+    sessions = [s for s in week.days if s.modality != "rest"]
+    start = day - dt.timedelta(days=day.weekday())
+    return {
+        "method": "aco",
+        "week_of": start.isoformat(),
+        "training_days": sorted(s.day + 1 for s in sessions),  # ISO weekdays
+        "sessions": [
+            {"weekday": s.day + 1, "modality": s.modality, "minutes": round(s.minutes, 1),
+             "hr_target": round(s.hr_target)}
+            for s in sessions
+        ],
+        "objective": round(week.objective, 4),
+        "violation": round(week.violation, 4),
+    }

@@ -45,6 +45,30 @@ def db_upgrade() -> None:
     typer.echo(f"database ready: {_where(settings)} ({database.dialect})")
 
 
+@db_app.command("new-key")
+def db_new_key() -> None:
+    """Print a fresh encryption key for ENCRYPTION_KEY (free text and pain details)."""
+    from storage.crypto import new_key
+
+    typer.echo(new_key())
+
+
+@db_app.command("rotate-key")
+def db_rotate_key() -> None:
+    """Re-encrypt stored free text and pain details with the first key of ENCRYPTION_KEY."""
+    from bot.wiring import open_migrated
+    from storage.maintenance import rotate_encryption
+
+    settings = load_settings()
+    if settings.encryption_key is None:
+        typer.echo("set ENCRYPTION_KEY=NEW_KEY,OLD_KEY first (newest first)", err=True)
+        raise typer.Exit(2)
+    database = open_migrated(settings)
+    with database.session() as session:
+        count = rotate_encryption(session)
+    typer.echo(f"re-encrypted {count} check-in(s) with the newest key; the old key can go")
+
+
 def _where(settings: Settings) -> str:
     if settings.database_url:
         return "DATABASE_URL (" + settings.database_url.split("@")[-1] + ")"

@@ -6,6 +6,7 @@ import logging
 
 from bot.config import Settings
 from bot.dialogue import Dialogue
+from storage import crypto
 from storage.db import Database, open_database
 
 
@@ -21,6 +22,8 @@ def configure_logging(settings: Settings) -> None:
 
 def open_migrated(settings: Settings) -> Database:
     """Open the configured database and bring its schema up to date."""
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
+    crypto.configure(key)
     database = open_database(settings.resolved_database_url)
     database.upgrade()
     return database

@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from storage.crypto import EncryptedJSON, EncryptedText
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -158,11 +160,11 @@ class CheckIn(Base):
     soreness: Mapped[int | None]
     stress: Mapped[int | None]
     mood: Mapped[int | None]
-    free_text: Mapped[str | None] = mapped_column(Text)
+    free_text: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest (key set)
     sentiment_score: Mapped[float | None] = mapped_column(Float)
     sentiment_level: Mapped[int | None]
     sentiment_backends: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    pain_sites: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    pain_sites: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
     source: Mapped[str] = mapped_column(String(16), default="telegram")
     source_update_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

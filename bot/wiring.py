@@ -11,13 +11,40 @@ from storage.db import Database, open_database
 
 
 def configure_logging(settings: Settings) -> None:
-    """Log at the configured level; never log Bot API URLs (they carry the token)."""
+    """Log at the configured level, never a token and never what users wrote.
+
+    Bot API URLs carry the token and python-telegram-bot's DEBUG lines carry whole messages
+    (health data), so the HTTP and Telegram loggers stay at INFO or above whatever LOG_LEVEL
+    says, and every record is scrubbed of the token as a second line of defence.
+    """
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for noisy in ("httpx", "httpcore", "telegram.request"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    floor = max(logging.INFO, logging.getLevelName(settings.log_level) or logging.INFO)
+    for chatty in ("telegram", "apscheduler", "tornado.access"):
+        logging.getLogger(chatty).setLevel(floor)
+    if settings.telegram_token is not None:
+        install_redaction(settings.telegram_token.get_secret_value())
+
+
+def install_redaction(secret: str) -> None:
+    """Replace ``secret`` in every log record from now on (all loggers, all handlers)."""
+    if not secret:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        message = record.getMessage()
+        if secret in message:
+            record.msg = message.replace(secret, "[token]")
+            record.args = ()
+        return record
+
+    logging.setLogRecordFactory(factory)
 
 
 def open_migrated(settings: Settings) -> Database:

@@ -155,6 +155,12 @@ class Dialogue:
 
     def _dispatch(self, turn: Turn) -> list[Reply]:
         inc = turn.inc
+        kind = "button" if inc.callback else (
+            f"/{inc.command[0][:24]}" if inc.command else "text"
+        )
+        # What happened, never what was said: no text, no values.
+        log.info("update %s from person %s: %s (state %s)", inc.update_id,
+                 turn.person.id if turn.person else "-", kind, turn.state or "-")
         if inc.callback is not None:
             kind = inc.callback.partition(":")[0]
             for feature in self.features:

@@ -7,7 +7,9 @@ Run from the repo root: ``python -m benchmarks.nlu`` (1,000 texts for throughput
   ensemble's cost relative to VADER alone; first-call (load) time reported separately;
 - on the held-out ``tests/data/sentiment_eval.tsv`` (never used for training): accuracy and
   macro-F1 of plain NLTK VADER (baseline), VADER + sports lexicon, transformer and ensemble;
-- pain recall / precision of our extractor vs a keyword baseline without negation handling.
+- pain recall / precision of our extractor vs a keyword baseline without negation handling;
+- intent accuracy on the held-out ``tests/data/intent_eval.tsv``: our classifier, and a real
+  Rasa server side by side when ``--rasa-url`` points at one (``bash rasa/setup.sh``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from nlu.sentiment_training import accuracy, macro_f1
 from nlu.vader import build_vader, vader_level
 
 EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_eval.tsv"
+INTENT_EVAL = EVAL.with_name("intent_eval.tsv")
 _KEYWORD_PAIN = re.compile(r"\b(?:pain|painful|hurts?|hurting|injur\w*|sore)\b", re.IGNORECASE)
 
 
@@ -53,6 +56,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 texts, one timing repeat")
     parser.add_argument("--eval", type=Path, default=EVAL, help="labelled held-out TSV")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    parser.add_argument("--rasa-url", default=None, help="running Rasa server to compare intents")
     args = parser.parse_args()
 
     rows = load_eval_rows(args.eval)
@@ -101,6 +105,38 @@ def main() -> None:
     for name, got in (("ours (sites + negation)", ours), ("keyword baseline", keyword)):
         recall, precision = _recall_precision(gold_pain, got)
         print(f"{name}\t{recall:.3f}\t{precision:.3f}")
+    _intents(args.rasa_url)
+
+
+def _intents(rasa_url: str | None) -> None:
+    from nlu.intents import default_intent_classifier
+    from nlu.rasa_client import RasaIntentClient
+
+    lines = [
+        line.rstrip("\n").split("\t")
+        for line in INTENT_EVAL.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith(("#", "intent\t"))
+    ]
+    gold = [row[0] for row in lines]
+    texts = [row[1] for row in lines]
+    print(f"\n## held-out intents ({len(texts)} texts, {len(set(gold))} intents)\nmethod\taccuracy")
+    ours = [str(p) for p in default_intent_classifier().predict(texts)]
+    print(f"ours (tf-idf word+char, logreg)\t{accuracy_str(gold, ours)}")
+    if rasa_url is None:
+        print("rasa\tnot measured (pass --rasa-url http://127.0.0.1:5005)")
+        return
+    client = RasaIntentClient(rasa_url, timeout_s=5.0)
+    try:
+        rasa = [client.parse_remote(t)[0] for t in texts]
+    except Exception as exc:  # the server is optional here; say why it was skipped
+        print(f"rasa\tnot measured ({type(exc).__name__}: {exc})")
+        return
+    print(f"rasa 3.6 (count vectors, logreg)\t{accuracy_str(gold, rasa)}")
+
+
+def accuracy_str(gold: list[str], pred: list[str]) -> str:
+    """Share of exact matches, 3 decimals."""
+    return f"{sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold):.3f}"
 
 
 if __name__ == "__main__":

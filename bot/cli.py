@@ -69,6 +69,38 @@ def db_rotate_key() -> None:
     typer.echo(f"re-encrypted {count} check-in(s) with the newest key; the old key can go")
 
 
+@app.command("export-research")
+def export_research(
+    out: Annotated[str, typer.Option(help="Folder for checkins.csv and summary.json")],
+    epsilon: Annotated[float, typer.Option(help="Differential-privacy budget per count")] = 1.0,
+    no_noise: Annotated[bool, typer.Option(help="Exact counts (internal use only)")] = False,
+    seed: Annotated[int | None, typer.Option(help="Noise seed (reproducible exports)")] = None,
+) -> None:
+    """Write a de-identified research export (pseudonyms, age bands, day indices, DP counts)."""
+    import csv
+    from pathlib import Path
+
+    from bot.services.research import EXPORT_FIELDS, deidentify
+    from bot.wiring import open_migrated
+    from storage.research import consented_checkins
+
+    database = open_migrated(load_settings())
+    with database.session() as session:
+        rows = consented_checkins(session)
+    result = deidentify(rows, today=dt.datetime.now(dt.UTC).date(),
+                        epsilon=None if no_noise else epsilon, seed=seed)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "checkins.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(EXPORT_FIELDS))
+        writer.writeheader()
+        writer.writerows(result.rows)
+    summary = {"rows": len(result.rows), "epsilon": result.epsilon,
+               "pain_people_by_site": result.pain_people_by_site}
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    typer.echo(f"wrote {len(result.rows)} de-identified rows to {folder}")
+
+
 def _where(settings: Settings) -> str:
     if settings.database_url:
         return "DATABASE_URL (" + settings.database_url.split("@")[-1] + ")"

@@ -2,7 +2,7 @@
 
 VADER (Hutto & Gilbert, 2014, "VADER: A Parsimonious Rule-based Model for Sentiment Analysis of
 Social Media Text", ICWSM) scores a text from a valence lexicon plus rules (negation, boosters,
-"but", caps, punctuation). Its ``compound`` score is in [-1, 1]; the paper's thresholds
+"but", caps, punctuation). Its ``compound`` score is in [-1, 1]; the authors' recommended thresholds
 (compound >= 0.05 positive, <= -0.05 negative) give the three-way level.
 
 Offline: NLTK's analyzer reads its lexicon through ``nltk.data.load``, which only accepts a
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 SPORTS_LEXICON = Path(__file__).resolve().parent / "data" / "sports_lexicon.tsv"
 
-#: Hutto & Gilbert (2014), section 3.4 / reference implementation: compound thresholds.
+#: Thresholds recommended by the VADER authors (reference implementation README, Hutto 2014).
 VADER_POS_THRESHOLD = 0.05
 VADER_NEG_THRESHOLD = -0.05
 
@@ -129,7 +129,7 @@ class VaderScorer:
 
 
 def vader_level(compound: float) -> int:
-    """Three-way level from a compound score (Hutto & Gilbert 2014 thresholds)."""
+    """Three-way level from a compound score (VADER authors' recommended +-0.05)."""
     if compound >= VADER_POS_THRESHOLD:
         return 1
     if compound <= VADER_NEG_THRESHOLD:

@@ -16,6 +16,7 @@ help:
 	@echo "make run   - set up and start the bot (Telegram if TELEGRAM_TOKEN is set, else terminal chat)"
 	@echo "make test  - set up, then lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
 	@echo "make bench - run the benchmarks (prints ratios measured side by side)"
+	@echo "make rasa  - optional: a Rasa 3.6 NLU server (Python 3.10 venv) on 127.0.0.1:5005"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,9 @@ test: lint types unit
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+rasa:
+	bash rasa/setup.sh
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

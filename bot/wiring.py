@@ -64,6 +64,7 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         backend=settings.nlu_backend,
         model_dir=settings.resolved_model_dir,
         hf_model=settings.sentiment_hf_model,
+        rasa_url=settings.rasa_url,
     )
     # Load the configured models now: a missing model is a start-up error with a fix in its
     # message, not a failure on every athlete's message.

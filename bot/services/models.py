@@ -32,6 +32,7 @@ def prepare_models(settings: Settings) -> list[str]:
         backend=settings.nlu_backend,
         model_dir=settings.resolved_model_dir,
         hf_model=settings.sentiment_hf_model,
+        rasa_url=settings.rasa_url,
     )
     engine.parse("warm-up: rpe 5, 30 min, felt fine")
     lines.append(f"sentiment ({settings.nlu_backend}): ok")

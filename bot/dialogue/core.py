@@ -359,7 +359,18 @@ class Dialogue:
         data: dict[str, Any] = {"mode": "quick", "free_text": text.strip()[:4000]}
         self._merge_report(data, report, overwrite_numbers=True)
         turn.data = data
-        return self._next_checkin_question(turn)
+        return self._rejected(report) + self._next_checkin_question(turn)
+
+    @staticmethod
+    def _rejected(report: CheckInReport) -> list[Reply]:
+        """Say which stated numbers were out of range, so the follow-up question makes sense."""
+        limits = {"rpe": ("RPE", "0 to 10"), "minutes": ("minutes", "1 to 600"),
+                  "sleep_h": ("hours of sleep", "0 to 16")}
+        notes = []
+        for name, value in report.rejected.items():
+            label, allowed = limits.get(name, (name, "a sensible range"))
+            notes.append(f"{label} {value:g} can't be right ({allowed})")
+        return [Reply("; ".join(notes) + ".")] if notes else []
 
     # ---- check-in flow -----------------------------------------------------------------
 

@@ -189,3 +189,12 @@ def test_files_before_consent_are_refused_and_not_stored(dialogue: Dialogue) -> 
                                        upload=Upload("run.gpx", _gpx_run())))
     assert "/start" in replies[0].text
     assert _count(dialogue.database, Activity) == 0
+
+
+def test_an_absurd_rpe_is_named_and_asked_again(dialogue: Dialogue) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    replies = chat.send("rpe 99, 40 min, fine")
+    assert "RPE 99 can't be right (0 to 10)" in replies[0].text
+    assert "RPE 0" in replies[1].text
+    assert _count(dialogue.database, CheckIn) == 0

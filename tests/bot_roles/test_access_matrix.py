@@ -12,6 +12,7 @@ from storage import groups, people, privacy
 from storage.db import Database
 from storage.schema import Base, Person
 from tests.bot_roles.conftest import NOW, User, code_of
+from tests.bot_roles.test_roles import training_day_done
 
 SHARED = {"readiness"}  # the athlete's default team visibility
 
@@ -94,8 +95,8 @@ def test_forget_erases_every_row_and_reference(full_dialogue: Dialogue) -> None:
     ana.send(f"/join {code}")
     ana.send("RPE 7, 60 min, knee hurts, zorblax feeling")
     ana.send("/test pull_ups 9")
-    replies = ana.send("/done")
-    ana.send(button=replies[1].buttons[0][0].data)
+    at, replies = training_day_done(ana)
+    ana.send(button=replies[1].buttons[0][0].data, at=at)
     ana.send("/reminders 07:00")
     coach.send("/override @zelda rest tomorrow zorblax note")
     coach.send("/status", chat=-100)

@@ -8,6 +8,7 @@ import json
 from sqlalchemy import select
 
 from bot.dialogue import Dialogue
+from bot.replies import Reply
 from storage import groups
 from storage.schema import BroadcastDelivery, ExerciseLog, FitnessTest, Group, Person
 from tests.bot_roles.conftest import NOW, User, code_of
@@ -153,21 +154,32 @@ def test_broadcast_personalises_each_student(full_dialogue: Dialogue) -> None:
         assert len(s.scalars(select(BroadcastDelivery)).all()) == 3
 
 
+def training_day_done(user: User) -> tuple[dt.datetime, list[Reply]]:
+    """/done on the first day of the week plan that is not a rest day."""
+    for offset in range(7):
+        at = NOW + dt.timedelta(days=offset)
+        replies = user.send("/done", at=at)
+        if len(replies) > 1:
+            return at, replies
+    raise AssertionError("no training day in a week")
+
+
 def test_done_buttons_feed_exercise_history_and_forged_ones_do_nothing(
     full_dialogue: Dialogue,
 ) -> None:
     ana = User(full_dialogue, 2, "Ana")
     ana.onboard()
-    replies = ana.send("/done")
+    at, replies = training_day_done(ana)
     first = replies[1].buttons[0]
     assert [b.label for b in first] == ["done", "skipped", "too hard"]
-    ana.send(button=first[2].data)
-    ana.send(button=first[2].data)  # pressed twice: one row, updated
-    for forged in ("ex:2026-11-23:99:done", "ex:2020-01-01:0:done", "ex:x", "ex:2026-11-23:0:hack"):
-        assert "not valid" in ana.send(button=forged)[0].text
+    ana.send(button=first[2].data, at=at)
+    ana.send(button=first[2].data, at=at)  # pressed twice: one row, updated
+    day = at.date().isoformat()
+    for forged in (f"ex:{day}:99:done", "ex:2020-01-01:0:done", "ex:x", f"ex:{day}:0:hack"):
+        assert "not valid" in ana.send(button=forged, at=at)[0].text
     eve = User(full_dialogue, 3, "Eve")
     eve.onboard()
-    eve.send(button=first[0].data)  # Eve presses Ana's button data: lands on Eve's own plan
+    eve.send(button=first[0].data, at=at)  # Ana's button data from Eve: only Eve's own plan
     with full_dialogue.database.session() as s:
         rows = s.scalars(select(ExerciseLog)).all()
         ana_id = s.scalar(select(Person.id).where(Person.telegram_user_id == 2))

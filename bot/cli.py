@@ -118,10 +118,17 @@ def models_prepare() -> None:
 
 @app.command()
 def chat(
+    role: Annotated[
+        str | None, typer.Option("--as", help="athlete | coach | teacher (demo personas)")
+    ] = None,
     user_id: Annotated[int, typer.Option(help="Local user id for this terminal")] = -1,
     name: Annotated[str, typer.Option(help="Your display name")] = "You",
 ) -> None:
-    """Chat in the terminal with the same dialogue as the Telegram bot."""
+    """Chat in the terminal with the same dialogue as the Telegram bot.
+
+    With --as coach or --as teacher, a line starting with "group:" is said in the persona's
+    group chat (where you count as the group's admin).
+    """
     from bot.terminal import run_chat
     from bot.wiring import configure_logging
 
@@ -129,7 +136,17 @@ def chat(
     configure_logging(settings)
     typer.echo(f"database: {_where(settings)}", err=True)
     dialogue = _dialogue_or_exit(settings)
-    run_chat(dialogue.handle, user_id=user_id, name=name)
+    from bot.dialogue.features import handle_with_alerts, persona_handler, terminal_persona
+
+    if role:
+        try:
+            persona_id, _, _, persona_name = terminal_persona(role)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        run_chat(persona_handler(dialogue, role), user_id=persona_id, name=persona_name)
+    else:
+        run_chat(handle_with_alerts(dialogue), user_id=user_id, name=name)
 
 
 def _dialogue_or_exit(settings: Settings) -> Dialogue:

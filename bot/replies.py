@@ -42,6 +42,7 @@ class Incoming:
     upload: Upload | None = None
     update_id: int | None = None
     source: str = "telegram"
+    sender_is_admin: bool | None = None  # checked live by the adapter for group commands
 
     @property
     def chat_key(self) -> str:

@@ -69,9 +69,12 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
     # Load the configured models now: a missing model is a start-up error with a fix in its
     # message, not a failure on every athlete's message.
     engine.parse("warm-up: rpe 5, 30 min, felt fine")
+    from bot.dialogue.features import default_features
+
     return Dialogue(
         database or open_migrated(settings),
         engine,
         timezone=settings.timezone,
         max_upload_bytes=settings.max_upload_bytes,
+        features=default_features(),
     )

@@ -255,13 +255,18 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
                         "volume_factor": o.volume_factor, "coach": o.coach_name},
                 threshold="a coach's override wins over the planner's factors",
                 sentence=(
-                    f"{who} set today's session to {o.intensity_factor * o.volume_factor:.0%} "
-                    f"of the plan{note}."
+                    f"{who} made today a rest day{note}."
+                    if o.intensity_factor * o.volume_factor <= 0
+                    else f"{who} set today's session to "
+                    f"{o.intensity_factor * o.volume_factor:.0%} of the plan{note}."
                 ),
             ),
         )
 
-    session = scale_session(session, intensity, volume)
+    if intensity <= 0 or volume <= 0:  # a coach's "rest" override
+        session = Session(day=ctx.today, title="Rest day (coach's decision)", prescriptions=())
+    else:
+        session = scale_session(session, intensity, volume)
     session = replace(session, reason_codes=tuple(rule.code for rule in rules))
     change = _change_sentence(ctx, session)
     factors = ctx.shap_factors

@@ -38,7 +38,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: a transaction that reads and then writes can
+    # then never fail half-way with "database is locked" (SQLite cannot upgrade a read lock
+    # while another writer commits); readers in WAL mode are not blocked by it.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def normalize_url(url: str) -> str:

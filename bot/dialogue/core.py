@@ -185,7 +185,7 @@ class Dialogue:
 
     def _on_command(self, turn: Turn, name: str) -> list[Reply]:
         handlers: dict[str, Callable[[Turn], list[Reply]]] = {
-            "start": self._start,
+            "start": self.start,
             "help": lambda t: [Reply(texts.HELP)],
             "cancel": self._cancel,
             "checkin": self._checkin,
@@ -197,7 +197,8 @@ class Dialogue:
             return [Reply(f"I don't know /{name[:32]}. Send /help for what I can do.")]
         return handler(turn)
 
-    def _start(self, turn: Turn) -> list[Reply]:
+    def start(self, turn: Turn) -> list[Reply]:
+        """/start: the consent question, or a welcome back."""
         if people.has_consent(turn.person):
             return [Reply("Welcome back!\n\n" + texts.HELP)]
         return [
@@ -236,7 +237,7 @@ class Dialogue:
     def _on_button(self, turn: Turn, data: str) -> list[Reply]:
         kind, _, value = data.partition(":")
         if kind == "consent":
-            return self._consent(turn, value)
+            return self.consent(turn, value)
         if kind == "sex" and turn.state == "profile_sex" and value in ("M", "F", "-"):
             if turn.person is not None and value != "-":
                 people.update_profile(turn.person, sex=value)
@@ -254,7 +255,8 @@ class Dialogue:
                 return self._next_checkin_question(turn)
         return [Reply(texts.STALE_BUTTON)]
 
-    def _consent(self, turn: Turn, value: str) -> list[Reply]:
+    def consent(self, turn: Turn, value: str) -> list[Reply]:
+        """The answer to the consent question (``yes`` stores the person, nothing else does)."""
         if value != "yes":
             return [Reply(texts.NO_CONSENT)]
         if people.has_consent(turn.person):
@@ -279,6 +281,8 @@ class Dialogue:
 
     def _on_text(self, turn: Turn, text: str) -> list[Reply]:
         state = turn.state
+        if state == "profile_sex":
+            return self._typed_sex(turn, text)
         if state == "profile_birth_year":
             return self._birth_year(turn, text)
         if state == "profile_sport":
@@ -293,6 +297,15 @@ class Dialogue:
         if state in ("checkin_rpe", "checkin_hooper"):
             return self._typed_score(turn, text)
         return self._idle_text(turn, text)
+
+    def _typed_sex(self, turn: Turn, text: str) -> list[Reply]:
+        """Accept the sex answer typed instead of pressed (terminal users, old clients)."""
+        answer = text.strip().lower()
+        choice = {"f": "F", "female": "F", "m": "M", "male": "M", "skip": "-", "-": "-"}
+        if answer not in choice:
+            return [Reply(texts.ASK_SEX, buttons=keyboard(
+                [("Female", "sex:F"), ("Male", "sex:M"), ("Skip", "sex:-")]))]
+        return self._on_button(turn, f"sex:{choice[answer]}")
 
     def _birth_year(self, turn: Turn, text: str) -> list[Reply]:
         value = text.strip().lower()

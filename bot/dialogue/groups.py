@@ -139,11 +139,11 @@ def join(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 def start(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/start, and deep links /start CODE (consent first, then the join)."""
     if not args:
-        return dialogue._on_command(turn, "start")
+        return dialogue.start(turn)
     code = groups.normalise_code(args[0])
     if people.has_consent(turn.person) and turn.person is not None:
         return _join_group(turn, turn.person, code)
-    replies = dialogue._on_command(turn, "start")
+    replies = dialogue.start(turn)
     first = replies[0]
     return [Reply(first.text, buttons=keyboard(
         [("I agree", f"consentjoin:{code}"), ("No, thanks", "consent:no")]))]
@@ -151,7 +151,7 @@ def start(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def consent_join(dialogue: Dialogue, turn: Turn, code: str) -> list[Reply]:
     """The consent button of a deep link: consent exactly as /start, then join."""
-    replies = dialogue._on_button(turn, "consent:yes")
+    replies = dialogue.consent(turn, "yes")
     if turn.person is None or not people.has_consent(turn.person):
         return replies
     return replies[:1] + _join_group(turn, turn.person, code) + replies[1:]

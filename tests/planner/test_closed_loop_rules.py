@@ -77,3 +77,9 @@ def test_policy_proposal_changes_volume_only_when_no_guard_fires() -> None:
     hurt = plan_day(DayContext(today=MONDAY, proposal=proposal,
                                checkins=[CheckInView(MONDAY, pain_sites=("knee",))]))
     assert hurt.session.volume_factor == pytest.approx(1.0)
+
+
+def test_a_coach_rest_override_makes_a_rest_day() -> None:
+    planned = plan_day(DayContext(today=MONDAY, override=CoachOverride(0.0, 0.0, "sick")))
+    assert planned.session.is_rest
+    assert "rest day" in planned.explanation.sentences[0]

@@ -292,6 +292,10 @@ def build_application(
     async def post_init(app: Application) -> None:
         count = await reminders.restore(app, database)
         log.info("reminders scheduled: %d", count)
+        # Updates recorded in the inbox but never handled (a crash mid-handling) go first.
+        from bot.webhook import replay_pending
+
+        await replay_pending(app, database)
 
     application = builder.post_init(post_init).build()
     adapter = TelegramAdapter(dialogue, settings)
@@ -310,20 +314,35 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> None:
     """Start polling (default) or a webhook server checking Telegram's secret token."""
     from bot.wiring import build_dialogue
 
-    application = build_application(settings, build_dialogue(settings))
+    dialogue = build_dialogue(settings)
+    application = build_application(settings, dialogue)
     if not webhook:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
         return
     if not settings.webhook_url or settings.webhook_secret is None:
         raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path="telegram",
-        webhook_url=settings.webhook_url,
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=Update.ALL_TYPES,
-    )
+    # Our own receiver (bot.webhook): each update is committed to the inbox before Telegram
+    # gets its 200, so a crash between receipt and handling loses nothing.
+    import signal
+
+    from bot.webhook import serve_webhook
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve_webhook(
+            application,
+            dialogue.database,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url or "",
+            secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
+            stop=stop,
+        )
+
+    asyncio.run(serve())
 
 
 __all__ = ["ChatType", "build_application", "run_bot", "send_replies", "to_incoming"]

@@ -50,6 +50,7 @@ class FakeBotApi:
         self.blocked: set[int] = set()
         self.throttle_once: set[int] = set()
         self.files: dict[str, bytes] = {}
+        self.confirmed = 0  # like Telegram: a getUpdates offset confirms (forgets) older ones
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new = asyncio.Event()
@@ -177,7 +178,8 @@ class FakeBotApi:
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        offset = int(params.get("offset") or 0)
+        offset = max(int(params.get("offset") or 0), self.confirmed)
+        self.confirmed = offset
         timeout = min(float(params.get("timeout") or 0), 1.0)
         pending = [u for u in self.updates if u["update_id"] >= offset]
         if not pending and timeout > 0:

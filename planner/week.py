@@ -135,3 +135,35 @@ def violation(days: tuple[DaySession, ...], c: WeekConstraints) -> float:
     for a, b in itertools.pairwise(days):
         v += 1.0 if a.is_hard and not b.is_rest else 0.0  # a rest day follows every hard day
     return v
+
+
+def project_action(
+    action: np.ndarray,
+    c: WeekConstraints,
+    day: int,
+    week_sessions: int,
+    yesterday_hard: bool,
+) -> tuple[np.ndarray, bool]:
+    """Project one day's simulator action onto the week constraints; return (action, trained).
+
+    Rest if asked for (< 20 min), after a hard day, when ``max_sessions`` are done this week, or
+    on an unavailable day; a session if the week can otherwise no longer reach
+    ``min_sessions``; minutes clipped to the session bounds and intensity to the HR interval.
+    ``day`` counts from the start of the block (day % 7 = weekday, 0 = Monday).
+    """
+    from planner.sim.dynamics import decode_action
+
+    act = decode_action(action)
+    weekday = day % 7
+    left = sum(1 for d in range(weekday, 7) if d in c.available_days)
+    must = c.min_sessions - week_sessions >= left and left > 0
+    can = (
+        weekday in c.available_days and not yesterday_hard and week_sessions < c.max_sessions
+    )
+    train = can and (act.minutes >= 20.0 or must)
+    if not train:
+        return encode_action(0.0, 0.0, 0.5, np.eye(5)[4]), False
+    lo, hi = (c.hrr_fraction(x) for x in c.hr_interval)
+    frac = float(np.clip(act.intensity, lo, hi))
+    minutes = float(np.clip(act.minutes, c.min_minutes, c.max_minutes))
+    return encode_action(frac, minutes, act.work_rest, act.mix), True

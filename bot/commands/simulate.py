@@ -15,13 +15,15 @@ import typer
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "shipped" / "ppo-scheduler"
 
 
-def _env_factory(population: str, days: int) -> object:
+def _env_factory(population: str, days: int, constrained: bool = False) -> object:
     """A picklable factory of training environments (even athlete seeds only)."""
     from functools import partial
 
     from planner.sim.env import TrainingSchedulerEnv
 
-    return partial(TrainingSchedulerEnv, population=population, max_days=days)
+    return partial(
+        TrainingSchedulerEnv, population=population, max_days=days, constrained=constrained
+    )
 
 
 def _simulator_digest() -> str:
@@ -85,17 +87,21 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         ] = None,
         population: str = typer.Option("college", help="college | youth | retired"),
         days: int = typer.Option(60, help="episode length in days (paper: 60)"),
+        constrained: bool = typer.Option(
+            False, help="train inside the 4-6 x 35-60 min week (for the ppo_c comparison)"
+        ),
     ) -> None:
         """Train the PPO scheduler in the simulator (paper settings) with a progress bar."""
         from models.ppo import train as train_ppo
 
         target = out or _default_policy_dir()
         tag = (
-            f"planner.sim TrainingSchedulerEnv population={population} days={days} even-seeds "
+            f"planner.sim TrainingSchedulerEnv population={population} days={days} "
+            f"constrained={constrained} even-seeds "
             f"sim_sha256={_simulator_digest()}"
         )
         path = train_ppo(
-            _env_factory(population, days),  # type: ignore[arg-type]
+            _env_factory(population, days, constrained),  # type: ignore[arg-type]
             timesteps=timesteps,
             seed=seed,
             out_dir=target,
@@ -121,6 +127,10 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         policy: Annotated[
             Path | None, typer.Option(help="PPO policy directory (default: shipped)")
         ] = None,
+        constrained_policy: Annotated[
+            Path | None,
+            typer.Option(help="PPO trained with --constrained, used for ppo_c (default: policy)"),
+        ] = None,
     ) -> None:
         """Run PPO, ACO, GA, LP and the fixed plan on the same held-out athletes."""
         from tqdm import tqdm
@@ -128,10 +138,13 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         from planner.sim.evaluate import METHODS, compare
 
         policy_dir = policy or _default_policy()
+        if constrained_policy is None and (policy_dir / "constrained" / "policy.zip").exists():
+            constrained_policy = policy_dir / "constrained"
         with tqdm(total=athletes * len(METHODS), desc="simulating", disable=as_json) as bar:
             try:
                 results = compare(athletes, days, seed, population, policy_dir,
-                                  progress=bar.update)
+                                  progress=bar.update,
+                                  constrained_policy_path=constrained_policy)
             except ValueError as err:
                 raise typer.BadParameter(str(err)) from err
         ppo_manifest = policy_dir / "manifest.json"

@@ -24,8 +24,15 @@ from planner.sim.athletes import (
     training_athlete_seed,
 )
 from planner.sim.body import body_load_table
-from planner.sim.dynamics import RewardWeights, SimState, initial_state, simulate_day
+from planner.sim.dynamics import (
+    RewardWeights,
+    SimState,
+    decode_action,
+    initial_state,
+    simulate_day,
+)
 from planner.sim.observation import OBS_CLIP, OBS_DIM, encode
+from planner.week import HARD_INTENSITY, WeekConstraints, project_action
 
 ACTION_DIM = 8
 
@@ -35,8 +42,10 @@ class TrainingSchedulerEnv(gym.Env[np.ndarray, np.ndarray]):
 
     ``population`` picks the athlete distribution; ``max_days`` the episode length (paper: 60);
     ``alpha``, ``beta``, ``gamma`` are Eq. 9's reward weights; ``heldout`` allows the odd
-    (evaluation) athlete seeds, which a training environment refuses. ``reset(options=
-    {"athlete": SimAthlete})`` runs a given athlete instead of sampling one.
+    (evaluation) athlete seeds, which a training environment refuses; ``constrained``
+    projects every action onto the PE paper's week (4-6 sessions of 35-60 min, rest after a
+    hard day, HR inside the safe interval; `planner.week.project_action`).
+    ``reset(options={"athlete": SimAthlete})`` runs a given athlete instead of sampling one.
     """
 
     metadata: dict[str, Any] = {"render_modes": []}  # noqa: RUF012
@@ -50,6 +59,7 @@ class TrainingSchedulerEnv(gym.Env[np.ndarray, np.ndarray]):
         gamma: float = 0.1,
         gain_scale: float = 15.0,
         heldout: bool = False,
+        constrained: bool = False,
     ) -> None:
         if not 1 <= max_days <= 365:
             raise ValueError("max_days must be between 1 and 365")
@@ -57,6 +67,9 @@ class TrainingSchedulerEnv(gym.Env[np.ndarray, np.ndarray]):
         self.max_days = max_days
         self.weights = RewardWeights(alpha, beta, gamma, gain_scale)
         self.heldout = heldout
+        self.constrained = constrained
+        self._week_sessions = 0
+        self._yesterday_hard = False
         self.observation_space = gym.spaces.Box(-OBS_CLIP, OBS_CLIP, (OBS_DIM,), np.float32)
         self.action_space = gym.spaces.Box(-1.0, 1.0, (ACTION_DIM,), np.float32)
         self.athlete: SimAthlete | None = None
@@ -90,7 +103,23 @@ class TrainingSchedulerEnv(gym.Env[np.ndarray, np.ndarray]):
         self.athlete = athlete
         self._table = body_load_table(athlete.sex, athlete.height_m, athlete.mass_kg)
         self.state = initial_state(athlete, self.np_random)
+        self._week_sessions, self._yesterday_hard = 0, False
         return self._obs(), {"athlete_seed": athlete.athlete_seed}
+
+    def _project(self, action: np.ndarray) -> np.ndarray:
+        """Keep the day inside the week constraints (`planner.week.project_action`)."""
+        a, s = self.athlete, self.state
+        if a is None or s is None:
+            raise RuntimeError("call reset() before step()")
+        if s.day % 7 == 0:
+            self._week_sessions = 0
+        c = WeekConstraints(hr_rest=a.resting_hr, hr_max=a.hr_max)
+        projected, trained = project_action(
+            action, c, s.day, self._week_sessions, self._yesterday_hard
+        )
+        self._week_sessions += int(trained)
+        self._yesterday_hard = trained and decode_action(projected).intensity >= HARD_INTENSITY
+        return projected
 
     def step(
         self, action: np.ndarray
@@ -98,6 +127,8 @@ class TrainingSchedulerEnv(gym.Env[np.ndarray, np.ndarray]):
         """Play one day's session; the block ends (truncated) after ``max_days``."""
         if self.athlete is None or self.state is None:
             raise RuntimeError("call reset() before step()")
+        if self.constrained:
+            action = self._project(action)
         reward, info = simulate_day(
             self.state, self.athlete, action, self._table, self.weights, self.np_random
         )

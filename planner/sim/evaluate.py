@@ -4,10 +4,12 @@ Held-out means odd athlete seeds (`planner.sim.athletes.heldout_athlete_seeds`);
 environments refuse them, so no method is scored on an athlete PPO trained on. PPO decides
 daily from the observation; ACO, GA and LP plan a week at a time from the athlete's current
 load state with the nominal population response (`planner.sim.surrogate`); the fixed plan
-repeats Baseline-A. "ppo_c" is PPO with each day projected onto the per-day constraints the
-week planners obey (35-60 min or rest, HR inside the safe interval), since PPO's own action
-space allows up to 120 min a day. Each athlete's episode uses the same simulator seed for
-every method, so differences come from the decisions, not from the noise.
+repeats Baseline-A. "ppo_c" is PPO in the constrained environment (every action projected
+onto the week the planners obey: 4-6 sessions of 35-60 min, rest after hard days, HR inside
+the safe interval), with a policy trained that way if one is given (``constrained_policy_path``)
+or else the unconstrained one; PPO's own action space allows up to 120 min every day.
+Each athlete's episode uses the same simulator seed for every method, so differences come
+from the decisions, not from the noise.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from planner.aco import ObjectiveParams, plan_week
 from planner.schedule_baselines import fixed_plan, ga_plan, lp_plan
 from planner.sim.athletes import SimAthlete, is_heldout_seed, sample_athletes
 from planner.sim.env import TrainingSchedulerEnv
-from planner.sim.real_athlete import session_from_action
 from planner.sim.surrogate import nominal_athlete
 from planner.week import WeekConstraints, WeekPlan
 
@@ -80,7 +81,12 @@ def run_method(
     progress: Callable[[], None] | None = None,
 ) -> MethodResult:
     """Play ``method`` for ``days`` days on each athlete; aggregate the outcomes."""
-    env = TrainingSchedulerEnv(population=athletes[0].population, max_days=days, heldout=True)
+    env = TrainingSchedulerEnv(
+        population=athletes[0].population,
+        max_days=days,
+        heldout=True,
+        constrained=method == "ppo_c",
+    )
     rewards, gains, fatigues, decide_s = [], [], [], 0.0
     injuries, traces = 0, []
     for i, athlete in enumerate(athletes):
@@ -93,10 +99,7 @@ def run_method(
             if method in ("ppo", "ppo_c"):
                 from models.ppo import propose
 
-                action = propose(policy, obs)
-                if method == "ppo_c":  # projected onto the per-day constraints the planners obey
-                    c = WeekConstraints(hr_rest=athlete.resting_hr, hr_max=athlete.hr_max)
-                    action = session_from_action(action, d % 7, c).action()
+                action = propose(policy, obs)  # ppo_c: the env projects it onto the week
             else:
                 if d % 7 == 0:
                     c = WeekConstraints(hr_rest=athlete.resting_hr, hr_max=athlete.hr_max)
@@ -151,6 +154,7 @@ def compare(
     policy_path: Path | None = None,
     methods: tuple[str, ...] = METHODS,
     progress: Callable[[], None] | None = None,
+    constrained_policy_path: Path | None = None,
 ) -> list[MethodResult]:
     """Every method on the same ``n_athletes`` held-out athletes of ``population``."""
     if not 1 <= days <= 365:
@@ -164,4 +168,13 @@ def compare(
 
         _check_trained_on_even_seeds(Path(policy_path))
         policy = load_policy(policy_path)
-    return [run_method(m, athletes, days, seed, policy, progress) for m in methods]
+    policy_c = policy
+    if constrained_policy_path is not None:
+        from models.ppo import load_policy
+
+        _check_trained_on_even_seeds(Path(constrained_policy_path))
+        policy_c = load_policy(constrained_policy_path)
+    return [
+        run_method(m, athletes, days, seed, policy_c if m == "ppo_c" else policy, progress)
+        for m in methods
+    ]

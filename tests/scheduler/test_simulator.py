@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -128,3 +130,25 @@ def test_harder_training_raises_fatigue_feature() -> None:
     )
     i = FEATURES.index("muscle_fatigue")
     assert hard[i] > easy[i] and hard[FEATURES.index("acwr")] > easy[FEATURES.index("acwr")]
+
+
+def test_constrained_env_keeps_every_week_inside_the_pe_constraints() -> None:
+    from planner.sim.dynamics import decode_action
+
+    env = TrainingSchedulerEnv(max_days=28, constrained=True)
+    hard: list[bool] = []
+    env.reset(seed=2)
+    env.action_space.seed(2)
+    for week in range(4):
+        trained = 0
+        for _ in range(7):
+            projected = env._project(env.action_space.sample())
+            act = decode_action(projected)
+            if act.minutes > 0:
+                trained += 1
+                assert 35.0 - 1e-3 <= act.minutes <= 60.0 + 1e-3
+            hard.append(act.minutes > 0 and act.intensity >= 0.75)
+            env.state.day += 1  # type: ignore[union-attr]
+        assert 4 <= trained <= 6, f"week {week}: {trained} sessions"
+    for a, b in itertools.pairwise(hard):
+        assert not (a and b)

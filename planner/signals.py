@@ -234,9 +234,12 @@ def z_normalize(values: ArrayLike) -> FloatArray:
     if np.all(np.isnan(x)):
         return x
     sd = float(np.nanstd(x))
-    if sd == 0.0:
+    mean = float(np.nanmean(x))
+    # A constant series can come out with a rounding-error SD (~1e-13 of its size): treat any
+    # SD below 1e-12 of the values' scale as zero, or it would blow rounding noise up to +/-1.
+    if sd <= 1e-12 * max(1.0, abs(mean)):
         return np.where(np.isnan(x), np.nan, 0.0)
-    return (x - float(np.nanmean(x))) / sd
+    return (x - mean) / sd
 
 
 def acceleration_magnitude(ax: ArrayLike, ay: ArrayLike, az: ArrayLike) -> FloatArray:

@@ -30,7 +30,10 @@ def _numbers(lines: list[str], what: str) -> list[float]:
         line = raw.strip()
         if not line:
             continue
-        first = line.replace(",", "\t").split()[0]
+        fields = line.replace(",", "\t").split()
+        if not fields:  # only separators, e.g. ","
+            raise WearableFileError(f"line {number} of the {what} is not a number: {line[:20]!r}")
+        first = fields[0]
         try:
             values.append(float(first))
         except ValueError as exc:

@@ -64,3 +64,14 @@ def test_corrupted_byte_raises_only_domain_error(kind: str, pos: int, byte: int)
 def test_truncated_fit_is_refused_as_damaged() -> None:
     with pytest.raises(WearableFileError, match="damaged or incomplete"):
         read_wearable("x.fit", VALID["fit"][:-50])
+
+
+def test_a_line_of_only_separators_is_a_clear_error() -> None:
+    # found by hypothesis on CI: b"," used to raise IndexError
+    import pytest
+
+    from storage.readers import WearableFileError
+    from storage.readers.rr import read_rr_text
+
+    with pytest.raises(WearableFileError, match="not a number"):
+        read_rr_text(b",")

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-BENCHMARKS = ("nlu", "load", "wearables", "classifier", "scheduler", "checkin")
+BENCHMARKS = ("nlu", "load", "wearables", "classifier", "scheduler", "checkin", "replay")
 
 
 def main(argv: list[str]) -> int:

@@ -133,8 +133,10 @@ def chat(
     from bot.wiring import configure_logging
 
     settings = load_settings()
-    configure_logging(settings)
-    typer.echo(f"database: {_where(settings)}", err=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log_file = settings.data_dir / "coachloop.log"
+    configure_logging(settings, log_file=log_file)  # keep the chat screen clean
+    typer.echo(f"database: {_where(settings)}; log: {log_file}", err=True)
     dialogue = _dialogue_or_exit(settings)
     from bot.dialogue.features import handle_with_alerts, persona_handler, terminal_persona
 

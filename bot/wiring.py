@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from bot.config import Settings
 from bot.dialogue import Dialogue
@@ -10,16 +11,21 @@ from storage import crypto
 from storage.db import Database, open_database
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings, *, log_file: Path | None = None) -> None:
     """Log at the configured level, never a token and never what users wrote.
 
     Bot API URLs carry the token and python-telegram-bot's DEBUG lines carry whole messages
     (health data), so the HTTP and Telegram loggers stay at INFO or above whatever LOG_LEVEL
     says, and every record is scrubbed of the token as a second line of defence.
     """
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8") if log_file is not None
+        else logging.StreamHandler()
+    )
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[handler],
     )
     for noisy in ("httpx", "httpcore", "telegram.request"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -160,6 +160,17 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
     session = template_session(catalogue, ctx.template, ctx.today, ctx.training_days)
     rules: list[FiredRule] = list(ctx.plan_rules)
 
+    if session.is_rest and ctx.training_days:
+        names = ", ".join(dt.date(2024, 1, d).strftime("%a") for d in sorted(ctx.training_days))
+        rules.append(
+            FiredRule(
+                code="scheduled_rest",
+                effect="rest day",
+                inputs={"training_days": sorted(ctx.training_days)},
+                threshold="4-6 sessions a week, rest after hard days (week planner)",
+                sentence=f"Today is a planned rest day: this week you train on {names}.",
+            )
+        )
     session, added = apply_emphasis(session, ctx.emphases, catalogue)
     if added:
         top = ctx.emphases[0]

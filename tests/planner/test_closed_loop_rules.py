@@ -83,3 +83,11 @@ def test_a_coach_rest_override_makes_a_rest_day() -> None:
     planned = plan_day(DayContext(today=MONDAY, override=CoachOverride(0.0, 0.0, "sick")))
     assert planned.session.is_rest
     assert "rest day" in planned.explanation.sentences[0]
+
+
+def test_a_scheduled_rest_day_says_when_the_training_days_are() -> None:
+    planned = plan_day(DayContext(today=MONDAY, training_days=(2, 4, 6, 7)))
+    assert planned.session.is_rest
+    assert planned.explanation.sentences[0] == (
+        "Today is a planned rest day: this week you train on Tue, Thu, Sat, Sun."
+    )

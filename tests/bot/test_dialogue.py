@@ -198,3 +198,29 @@ def test_an_absurd_rpe_is_named_and_asked_again(dialogue: Dialogue) -> None:
     assert "RPE 99 can't be right (0 to 10)" in replies[0].text
     assert "RPE 0" in replies[1].text
     assert _count(dialogue.database, CheckIn) == 0
+
+
+def test_zip_bombs_oversized_and_hostile_files_are_refused_cleanly(dialogue: Dialogue) -> None:
+    import io
+    import zipfile
+
+    from bot.replies import Upload
+    from storage.schema import Activity
+
+    chat = Chat(dialogue)
+    chat.onboard()
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("activity.fit", b"\0" * 50_000_000)  # 50 MB of zeros, ~50 kB zipped
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           b'<gpx version="1.1"><trk><name>&x;</name></trk></gpx>')
+    files = [Upload("export.zip", bomb.getvalue(), "application/zip"),
+             Upload("big.fit", b"\0" * (dialogue.max_upload_bytes + 1)),
+             Upload("evil.gpx", xxe, "application/gpx+xml"),
+             Upload("photo.fit", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "image/png")]
+    for upload in files:
+        replies = dialogue.handle(Incoming(user_id=7, chat_id=7, display_name="Ana",
+                                           received_at=NOW, upload=upload))
+        assert len(replies) == 1 and replies[0].text, upload.file_name
+        assert "passwd" not in replies[0].text and "root:" not in replies[0].text
+    assert _count(dialogue.database, Activity) == 0

@@ -147,12 +147,13 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                                   constrained_policy_path=constrained_policy)
             except ValueError as err:
                 raise typer.BadParameter(str(err)) from err
-        ppo_manifest = policy_dir / "manifest.json"
-        if ppo_manifest.exists():
-            ep = json.loads(ppo_manifest.read_text())["metrics"].get("episode_95pct_final")
-            for r in results:
-                if r.method in ("ppo", "ppo_c"):
-                    r.convergence = ep
+        for method, folder in (("ppo", policy_dir), ("ppo_c", constrained_policy or policy_dir)):
+            manifest = folder / "manifest.json"
+            if manifest.exists():
+                ep = json.loads(manifest.read_text())["metrics"].get("episode_95pct_final")
+                for r in results:
+                    if r.method == method:
+                        r.convergence = ep
         if plot is not None:
             _plot(results, policy_dir, plot)
         if as_json:

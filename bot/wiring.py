@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.dialogue import Dialogue
 from storage import crypto
 from storage.db import Database, open_database
+
+if TYPE_CHECKING:
+    from nlu import NluEngine
 
 
 def configure_logging(settings: Settings, *, log_file: Path | None = None) -> None:
@@ -62,8 +66,12 @@ def open_migrated(settings: Settings) -> Database:
     return database
 
 
-def build_dialogue(settings: Settings, database: Database | None = None) -> Dialogue:
-    """The dialogue with the configured NLU backend (models load lazily on first use)."""
+def nlu_engine(settings: Settings) -> NluEngine:
+    """The configured NLU engine, its models loaded now.
+
+    A missing model is then a start-up error with the fix in its message, not a failure on
+    every athlete's message.
+    """
     from nlu import NluEngine
 
     engine = NluEngine.create(
@@ -72,9 +80,13 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         hf_model=settings.sentiment_hf_model,
         rasa_url=settings.rasa_url,
     )
-    # Load the configured models now: a missing model is a start-up error with a fix in its
-    # message, not a failure on every athlete's message.
     engine.parse("warm-up: rpe 5, 30 min, felt fine")
+    return engine
+
+
+def build_dialogue(settings: Settings, database: Database | None = None) -> Dialogue:
+    """The dialogue with the configured NLU backend (models load lazily on first use)."""
+    engine = nlu_engine(settings)
     from bot.dialogue.features import default_features
 
     return Dialogue(

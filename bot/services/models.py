@@ -32,17 +32,11 @@ def policy_dir(model_dir: Path | None) -> Path:
 
 def prepare_models(settings: Settings) -> list[str]:
     """Load each model once; one line per model saying where it came from."""
+    from bot.wiring import nlu_engine
     from models.shipped_defaults import ensure
-    from nlu import NluEngine
 
     lines: list[str] = []
-    engine = NluEngine.create(
-        backend=settings.nlu_backend,
-        model_dir=settings.resolved_model_dir,
-        hf_model=settings.sentiment_hf_model,
-        rasa_url=settings.rasa_url,
-    )
-    engine.parse("warm-up: rpe 5, 30 min, felt fine")
+    nlu_engine(settings)
     lines.append(f"sentiment ({settings.nlu_backend}): ok")
     lines += ensure(settings.model_dir)
     from models.ppo import load_policy

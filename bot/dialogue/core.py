@@ -161,6 +161,8 @@ class Dialogue:
         # What happened, never what was said: no text, no values.
         log.info("update %s from person %s: %s (state %s)", inc.update_id,
                  turn.person.id if turn.person else "-", kind, turn.state or "-")
+        if inc.chat_type != "private":
+            return self._in_group(turn)
         if inc.callback is not None:
             kind = inc.callback.partition(":")[0]
             for feature in self.features:
@@ -180,6 +182,26 @@ class Dialogue:
                     return feature.states[turn.state](self, turn, inc.text)
             return self._on_text(turn, inc.text)
         return [Reply(texts.NOT_UNDERSTOOD)]
+
+    def _in_group(self, turn: Turn) -> list[Reply]:
+        """Group chats get team commands only: nothing personal is read or said there."""
+        inc = turn.inc
+        command = inc.command
+        if command is not None:
+            name, args = command
+            for feature in self.features:
+                if name in feature.commands:
+                    return feature.commands[name](self, turn, args)
+            if name == "help":
+                return [Reply(texts.HELP)]
+            return [Reply(texts.PRIVATE_ONLY)]
+        if inc.callback is not None:
+            kind, _, rest = inc.callback.partition(":")
+            for feature in self.features:
+                if kind in feature.buttons:
+                    return feature.buttons[kind](self, turn, rest)
+            return [Reply(texts.PRIVATE_ONLY)]
+        return []  # ordinary group conversation is none of our business
 
     # ---- commands ----------------------------------------------------------------------
 

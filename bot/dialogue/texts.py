@@ -41,3 +41,7 @@ NOT_UNDERSTOOD = (
 CANCELLED = "Cancelled. Nothing more was stored."
 SORRY = "Sorry, something went wrong on my side. Your earlier data is safe; please try again."
 STALE_BUTTON = "That button belongs to an earlier question. Send /checkin to start again."
+PRIVATE_ONLY = (
+    "I keep check-ins and plans private: open a chat with me and send /start there. "
+    "In a group I answer team commands only (/status, /team link)."
+)

@@ -224,3 +224,21 @@ def test_zip_bombs_oversized_and_hostile_files_are_refused_cleanly(dialogue: Dia
         assert len(replies) == 1 and replies[0].text, upload.file_name
         assert "passwd" not in replies[0].text and "root:" not in replies[0].text
     assert _count(dialogue.database, Activity) == 0
+
+
+def test_personal_commands_in_a_group_chat_are_refused_and_nothing_is_stored(
+    dialogue: Dialogue,
+) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+
+    def in_group(text: str | None = None, button: str | None = None) -> list[Reply]:
+        return dialogue.handle(Incoming(user_id=7, chat_id=-1001, chat_type="supergroup",
+                                        display_name="Ana", received_at=NOW, text=text,
+                                        callback=button))
+
+    for command in ("/checkin", "/today", "/why", "/start"):
+        assert "private" in in_group(command)[0].text
+    assert in_group("rpe 7, 60 min, my knee hurts") == []
+    assert "private" in in_group(button="rpe:7")[0].text
+    assert _count(dialogue.database, CheckIn) == 0

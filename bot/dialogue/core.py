@@ -94,12 +94,15 @@ class Feature:
 
     ``commands`` maps a command name to its handler; ``buttons`` maps a callback-data kind
     (the text before the first ``:``) to its handler, which gets the rest; ``states`` maps a
-    conversation state to the handler of free text typed in it.
+    conversation state to the handler of free text typed in it. ``group_commands`` names the
+    commands that may run in a group chat (team business, never anything personal); every
+    other command and every button is refused there.
     """
 
     commands: Mapping[str, CommandFn] = field(default_factory=dict)
     buttons: Mapping[str, ButtonFn] = field(default_factory=dict)
     states: Mapping[str, TextFn] = field(default_factory=dict)
+    group_commands: frozenset[str] = frozenset()
 
 
 class Dialogue:
@@ -184,24 +187,22 @@ class Dialogue:
         return [Reply(texts.NOT_UNDERSTOOD)]
 
     def _in_group(self, turn: Turn) -> list[Reply]:
-        """Group chats get team commands only: nothing personal is read or said there."""
-        inc = turn.inc
-        command = inc.command
-        if command is not None:
-            name, args = command
-            for feature in self.features:
-                if name in feature.commands:
-                    return feature.commands[name](self, turn, args)
-            if name == "help":
-                return [Reply(texts.HELP)]
-            return [Reply(texts.PRIVATE_ONLY)]
-        if inc.callback is not None:
-            kind, _, rest = inc.callback.partition(":")
-            for feature in self.features:
-                if kind in feature.buttons:
-                    return feature.buttons[kind](self, turn, rest)
-            return [Reply(texts.PRIVATE_ONLY)]
-        return []  # ordinary group conversation is none of our business
+        """Group chats get team commands only: nothing personal is read or said there.
+
+        A group sees every message its members send, so a personal command (/export,
+        /history, /checkin ...) or a button of a personal keyboard is refused with a pointer
+        to the private chat, and plain group conversation is ignored.
+        """
+        command = turn.inc.command
+        if command is None:
+            return [Reply(texts.PRIVATE_ONLY)] if turn.inc.callback is not None else []
+        name, args = command
+        for feature in self.features:
+            if name in feature.group_commands and name in feature.commands:
+                return feature.commands[name](self, turn, args)
+        if name == "help":
+            return [Reply(texts.HELP)]
+        return [Reply(texts.PRIVATE_ONLY)]
 
     # ---- commands ----------------------------------------------------------------------
 

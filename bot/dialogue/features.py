@@ -53,7 +53,11 @@ def help_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def default_features() -> list[Feature]:
     """Teams and classes, the athlete's account, and the extended /help."""
-    return [groups.feature(), account.feature(), Feature(commands={"help": help_cmd})]
+    return [
+        groups.feature(),
+        account.feature(),
+        Feature(commands={"help": help_cmd}, group_commands=frozenset({"help"})),
+    ]
 
 
 def readiness_alerts(dialogue: Dialogue, inc: Incoming) -> list[Reply]:

@@ -88,7 +88,7 @@ def _list(turn: Turn, kind: str) -> list[Reply]:
     mine = [g for g in groups.groups_of(turn.db, person.id) if g.kind == kind] if person else []
     if not mine:
         return [Reply(f"/{kind} create NAME makes a {kind}; /join CODE joins one.")]
-    lines = [f"Your {kind}s:"]
+    lines = [f"Your {kind}{'es' if kind.endswith('s') else 's'}:"]
     for g in mine:
         staff = groups.has_role(turn.db, person.id, g.id, groups.KINDS[kind]) if person else False
         code = f" - code {g.invite_code}" if staff else ""
@@ -359,4 +359,7 @@ def feature() -> Feature:
             "teamchart": team_chart, "override": override, "broadcast": broadcast,
         },
         buttons={"consentjoin": consent_join},
+        # Team business only: /start, /join and every athlete command stay private.
+        group_commands=frozenset({"team", "class", "status", "teamchart", "override",
+                                  "broadcast"}),
     )

@@ -7,10 +7,10 @@ import json
 
 from sqlalchemy import select
 
-from bot.dialogue import Dialogue
+from bot.dialogue import Dialogue, texts
 from bot.replies import Reply
 from storage import groups
-from storage.schema import BroadcastDelivery, ExerciseLog, FitnessTest, Group, Person
+from storage.schema import BroadcastDelivery, CheckIn, ExerciseLog, FitnessTest, Group, Person
 from tests.bot_roles.conftest import NOW, User, code_of
 
 GROUP_CHAT = -100555
@@ -231,3 +231,28 @@ def test_export_has_own_data_and_nothing_of_others(full_dialogue: Dialogue) -> N
     assert "coach_id" not in data["tables"]["coach_override"][0]
     assert "secret words" not in text and '"Bo"' not in text and '"Ben"' not in text
     assert data["groups"] == [{"title": "Rowing U18", "kind": "team", "role": "athlete"}]
+
+
+def test_personal_commands_and_buttons_are_refused_in_a_group(full_dialogue: Dialogue) -> None:
+    """A group sees every reply: nothing personal may be answered or changed there."""
+    coach, code = _team(full_dialogue)
+    coach.send(f"/team link {code}", chat=GROUP_CHAT, admin=True)
+    ana = User(full_dialogue, 2, "Ana")
+    ana.onboard()
+    ana.send(f"/join {code}")
+    ana.send("RPE 6, 50 min, my knee hurts a bit")
+    personal = ("/export", "/history", "/week", "/done", "/test", "/privacy", "/forget",
+                "/reminders 07:00", "/checkin", "/today", "/why", "/start", f"/join {code}")
+    for command in personal:
+        replies = ana.send(command, chat=GROUP_CHAT)
+        assert [r.text for r in replies] == [texts.PRIVATE_ONLY], command
+        assert all(r.document is None and r.image is None for r in replies), command
+    for button in ("forget:yes:1", "privacy:load", "ex:1:done", f"consentjoin:{code}"):
+        assert [r.text for r in ana.send(button=button, chat=GROUP_CHAT)] == [
+            texts.PRIVATE_ONLY], button
+    assert ana.send("rpe 9, 90 min, legs dead", chat=GROUP_CHAT) == []
+    with full_dialogue.database.session() as s:
+        assert len(s.scalars(select(CheckIn)).all()) == 1
+        assert s.scalar(select(Person).where(Person.telegram_user_id == 2)) is not None
+    assert "Roster" in coach.send("/status", chat=GROUP_CHAT)[0].text
+    assert "/status" in coach.send("/help", chat=GROUP_CHAT)[0].text

@@ -187,6 +187,9 @@ def bot(
 
 
 def _person_day(athlete: str, date: str | None) -> tuple[int, dt.date]:
+    """The athlete's id and the day asked for (default: today in the athlete's time zone,
+    the day `/today` would answer for)."""
+    from bot.services.planning import local_today
     from bot.wiring import open_migrated
     from storage.people import find_person
 
@@ -198,7 +201,14 @@ def _person_day(athlete: str, date: str | None) -> tuple[int, dt.date]:
             typer.echo(f"no athlete {athlete!r} (use an id, @username or display name)", err=True)
             raise typer.Exit(2)
         person_id = person.id
-    day = dt.date.fromisoformat(date) if date else dt.datetime.now(dt.UTC).date()
+        if date:
+            try:
+                day = dt.date.fromisoformat(date)
+            except ValueError:
+                typer.echo(f"--date must be an ISO date like 2026-12-01, not {date!r}", err=True)
+                raise typer.Exit(2) from None
+        else:
+            day = local_today(person, dt.datetime.now(dt.UTC), settings.timezone)
     return person_id, day
 
 
@@ -224,17 +234,19 @@ def why(
 
 def _print_plan(athlete: str, date: str | None, as_json: bool, *, why: bool) -> None:
     from bot.render import session_text, why_text
-    from bot.services.planning import plan_and_store
+    from bot.services.planning import PlanningConfig, plan_and_store
     from bot.wiring import open_migrated
     from storage.schema import Person
 
     person_id, day = _person_day(athlete, date)
-    database = open_migrated(load_settings())
+    settings = load_settings()
+    database = open_migrated(settings)
     with database.session() as session:
         person = session.get(Person, person_id)
         if person is None:
             raise typer.Exit(2)
-        planned = plan_and_store(session, person, day)
+        planned = plan_and_store(session, person, day,
+                                 PlanningConfig(model_dir=settings.resolved_model_dir))
     if as_json:
         payload = {
             "day": day.isoformat(),

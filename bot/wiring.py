@@ -88,6 +88,7 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
     """The dialogue with the configured NLU backend (models load lazily on first use)."""
     engine = nlu_engine(settings)
     from bot.dialogue.features import default_features
+    from bot.services.planning import PlanningConfig
 
     return Dialogue(
         database or open_migrated(settings),
@@ -95,4 +96,5 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         timezone=settings.timezone,
         max_upload_bytes=settings.max_upload_bytes,
         features=default_features(),
+        planning=PlanningConfig(model_dir=settings.resolved_model_dir),
     )

@@ -52,17 +52,21 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the durability settings above; creates the SQLite file's folder."""
+    """An engine with the durability settings above; creates the SQLite file's folder.
+
+    ``hide_parameters``: a database error's message would otherwise carry the statement's
+    bound values (a check-in's free text, an RPE) into the log line that reports it.
+    """
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
+    return create_engine(url, pool_pre_ping=True, pool_recycle=1800, hide_parameters=True)
 
 
 class Database:

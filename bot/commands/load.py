@@ -145,11 +145,9 @@ def run_load(
 def run_report(athlete: str, out: Path, days: int) -> None:
     """The body of ``coachloop report``: read the athlete's history, write the PNG."""
     from bot.config import load_settings
+    from bot.services.history import first_day, stored_inputs
     from planner.charts import report_chart
-    from planner.loadtypes import SessionLoad, WellnessDay
     from planner.readiness import metrics_history
-    from storage.activities import list_activities
-    from storage.checkins import list_checkins
     from storage.db import open_database
     from storage.people import find_person
 
@@ -161,21 +159,13 @@ def run_report(athlete: str, out: Path, days: int) -> None:
             typer.echo(f"no athlete matches {athlete!r} (use an id, @username or name)", err=True)
             raise typer.Exit(code=2)
         name = person.display_name
-        rows = list_checkins(session, person.id)
-        sessions = [SessionLoad(r.day, r.rpe, r.minutes) for r in rows if r.rpe is not None]
-        sessions += [
-            SessionLoad(a.day, None, None, trimp=a.trimp_banister)
-            for a in list_activities(session, person.id)
-            if a.day is not None and a.trimp_banister is not None
-        ]
-        wellness = [WellnessDay(r.day, r.sleep_quality, r.stress, r.fatigue, r.soreness)
-                    for r in rows]
-    known = [s.day for s in sessions] + [w.day for w in wellness]
-    if not known:
+        sessions, wellness = stored_inputs(session, person.id, dt.date.max)
+    first = first_day(sessions, wellness)
+    if first is None:
         typer.echo(f"{name} has no check-ins or activities yet: nothing to chart", err=True)
         raise typer.Exit(code=1)
-    end = max(known)
-    start = max(min(known), end - dt.timedelta(days=days - 1))
+    end = max([s.day for s in sessions] + [w.day for w in wellness])
+    start = max(first, end - dt.timedelta(days=days - 1))
     history = metrics_history(sessions, wellness, start, end)
     out.write_bytes(report_chart(history, title=f"{name}: {start} to {end}"))
     today = history[-1]

@@ -18,7 +18,6 @@ from bot.render import week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
 from bot.services.planning import local_today, plan_and_store
-from storage import checkins as checkin_repo
 from storage import fitness_tests, people, privacy
 from storage import plans as plan_repo
 from storage.schema import Person
@@ -57,26 +56,24 @@ def week(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/week: the next seven days, each planned from today's history."""
     person = dialogue.require_person(turn)
     today = _today(dialogue, turn, person)
-    days = [plan_and_store(turn.db, person, today + dt.timedelta(days=i)) for i in range(7)]
+    days = [plan_and_store(turn.db, person, today + dt.timedelta(days=i), dialogue.planning)
+            for i in range(7)]
     return [Reply(week_text(days, today) + "\nLater days are re-planned after each check-in.")]
 
 
 def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/history: load, ACWR, weekly load and wellness trend as one PNG."""
+    from bot.services.history import first_day, stored_inputs
     from planner.charts import report_chart
-    from planner.loadtypes import SessionLoad, WellnessDay
     from planner.readiness import metrics_history
 
     person = dialogue.require_person(turn)
     today = _today(dialogue, turn, person)
-    rows = checkin_repo.list_checkins(turn.db, person.id, since=today - dt.timedelta(days=120),
-                                      until=today)
-    if not rows:
+    sessions, wellness = stored_inputs(turn.db, person.id, today)
+    first = first_day(sessions, wellness)
+    if first is None:
         return [Reply("No history yet: send /checkin after training and I'll chart it.")]
-    sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
-    wellness = [WellnessDay(day=r.day, sleep=r.sleep_quality, stress=r.stress,
-                            fatigue=r.fatigue, soreness=r.soreness) for r in rows]
-    start = max(rows[0].day, today - dt.timedelta(days=83))
+    start = max(first, today - dt.timedelta(days=83))
     metrics = metrics_history(sessions, wellness, start, today)
     png = report_chart(metrics, title=f"{person.display_name}: last {len(metrics)} days")
     return [Reply("Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend.", image=png)]
@@ -88,7 +85,7 @@ def done(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     today = _today(dialogue, turn, person)
     stored = plan_repo.get_prescribed(turn.db, person.id, today)
     if stored is None:
-        plan_and_store(turn.db, person, today)
+        plan_and_store(turn.db, person, today, dialogue.planning)
         stored = plan_repo.get_prescribed(turn.db, person.id, today)
     if stored is None or not stored.exercises:
         return [Reply("Today is a rest day: nothing to tick off. /checkin to report anyway.")]
@@ -165,10 +162,10 @@ def test(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     today = _today(dialogue, turn, person)
     fitness_tests.add_results(turn.db, person.id, today, values)
     saved = ", ".join(f"{k} {v:g} {u}" for k, (v, u) in values.items())
-    return [Reply(f"Saved ✅ {saved}.\n" + _assessment(person, turn))]
+    return [Reply(f"Saved ✅ {saved}.\n" + _assessment(person, turn, dialogue))]
 
 
-def _assessment(person: Person, turn: Turn) -> str:
+def _assessment(person: Person, turn: Turn, dialogue: Dialogue) -> str:
     """What the fitness models make of the tests so far (honest when they cannot say)."""
     if person.sex not in ("M", "F"):
         return "Tell me your sex in the profile (/start) to compare with the norms."
@@ -177,7 +174,8 @@ def _assessment(person: Person, turn: Turn) -> str:
     except ImportError:
         return "Fitness grouping is not available in this install."
     try:
-        result = assess(fitness_tests.latest_results(turn.db, person.id), person.sex)
+        result = assess(fitness_tests.latest_results(turn.db, person.id), person.sex,
+                        dialogue.planning.model_dir)
     except Exception as exc:  # a missing artefact must not lose the stored result
         log.warning("fitness assessment unavailable: %s", type(exc).__name__)
         return "Stored; the fitness models could not assess it right now."

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 from bot.dialogue import texts
 from bot.render import checkin_summary, session_text, why_text
 from bot.replies import Incoming, Reply, keyboard
-from bot.services.planning import local_today, plan_and_store
+from bot.services.planning import PlanningConfig, local_today, plan_and_store
 from nlu.report import CheckInReport
 from storage import checkins as checkin_repo
 from storage import conversations, people
@@ -116,8 +116,11 @@ class Dialogue:
         timezone: str = "UTC",
         features: Sequence[Feature] = (),
         max_upload_bytes: int = 20 * 1024 * 1024,
+        planning: PlanningConfig | None = None,
     ) -> None:
         self.max_upload_bytes = max_upload_bytes
+        # Which models plan the sessions: the user's retrained ones first (settings' model dir).
+        self.planning = planning or PlanningConfig()
         self.database = database
         self.nlu = nlu
         self.timezone = timezone
@@ -248,12 +251,12 @@ class Dialogue:
     def _today(self, turn: Turn) -> list[Reply]:
         person = self.require_person(turn)
         day = local_today(person, turn.inc.received_at, self.timezone)
-        return [Reply(session_text(plan_and_store(turn.db, person, day)))]
+        return [Reply(session_text(plan_and_store(turn.db, person, day, self.planning)))]
 
     def _why(self, turn: Turn) -> list[Reply]:
         person = self.require_person(turn)
         day = local_today(person, turn.inc.received_at, self.timezone)
-        return [Reply(why_text(plan_and_store(turn.db, person, day)))]
+        return [Reply(why_text(plan_and_store(turn.db, person, day, self.planning)))]
 
     # ---- buttons -----------------------------------------------------------------------
 
@@ -477,7 +480,7 @@ class Dialogue:
         turn.finish()
         if not created:
             return [Reply("Already saved that check-in.")]
-        tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1))
+        tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1), self.planning)
         saved = "Saved ✅ " + checkin_summary(data)
         return [
             Reply(saved),

@@ -231,11 +231,11 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         if target is None:
             return [Reply(f"{args[0][:40]} is not in your team.")]
         rows = [(target, roster.athlete_status(
-            turn.db, target, local_today(target, now, dialogue.timezone)))]
+            turn.db, target, local_today(target, now, dialogue.timezone), dialogue.planning))]
     else:
         rows = []
         for g in staff_groups:
-            rows += roster.team_status(turn.db, g.id, now, dialogue.timezone)
+            rows += roster.team_status(turn.db, g.id, now, dialogue.timezone, dialogue.planning)
         rows.sort(key=lambda pair: pair[1].need())
     if not rows:
         return [Reply("No athletes yet: share the invite code (/team shows it).")]
@@ -260,7 +260,8 @@ def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     staff_groups = _staff_groups(turn, coach)
     rows = []
     for g in staff_groups:
-        rows += roster.team_status(turn.db, g.id, turn.inc.received_at, dialogue.timezone)
+        rows += roster.team_status(turn.db, g.id, turn.inc.received_at, dialogue.timezone,
+                                  dialogue.planning)
     if not rows:
         return [Reply("No team or no athletes yet for a chart.")]
     png = draw([(s.name, s.metrics) for _, s in rows])
@@ -343,7 +344,7 @@ def broadcast(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                  "a delivery report follows.", meta={REPORT_META: str(row.id)})]
     for student in students:
         day = local_today(student, turn.inc.received_at, dialogue.timezone)
-        planned = plan_and_store(turn.db, student, day)
+        planned = plan_and_store(turn.db, student, day, dialogue.planning)
         out.append(Reply(f"From {teacher.display_name} ({group.title}):\n"
                          + session_text(planned), chat_id=student.telegram_user_id, meta=meta))
     return out

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot.services.history import load_inputs
 from bot.services.models import policy_dir
 from bot.services.policy import propose_for
 from bot.services.prescription import ensure_plan, plan_inputs
@@ -27,7 +28,6 @@ from planner.daily import (
     PriorSession,
     plan_day,
 )
-from planner.loadtypes import SessionLoad, WellnessDay
 from planner.readiness import metrics_history
 from storage import checkins as checkin_repo
 from storage import plans as plan_repo
@@ -69,21 +69,9 @@ def frbi_series(
     A wearable session counts only on days without a session RPE, mapped to the sRPE scale by
     the athlete's own calibration (`planner.load.calibrate_trimp`).
     """
-    sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
-    sessions += [
-        SessionLoad(day=a.day, rpe=None, minutes=None, trimp=a.trimp_banister)
-        for a in activities
-        if a.day is not None and a.trimp_banister is not None
-    ]
+    sessions, wellness = load_inputs(rows, activities)
     if not sessions:
         return {}
-    wellness = [
-        WellnessDay(
-            day=r.day, sleep=r.sleep_quality, stress=r.stress, fatigue=r.fatigue,
-            soreness=r.soreness,
-        )
-        for r in rows
-    ]
     first = min(s.day for s in sessions)
     history = metrics_history(sessions, wellness, min(first, start), end)
     return {m.day: m.frbi for m in history if m.day >= start}

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
-from bot.services.planning import local_today, plan_and_store
-from planner.loadtypes import LoadMetrics, SessionLoad, WellnessDay
-from planner.readiness import metrics_history
+from bot.services.history import stored_metrics
+from bot.services.planning import PlanningConfig, local_today, plan_and_store
+from planner.loadtypes import LoadMetrics
 from storage import checkins as checkin_repo
 from storage import groups
-from storage.schema import CheckIn, Person
+from storage.schema import Person
 
-HISTORY_DAYS = 120
 TREND_DAYS = 7
 PAIN_DAYS = 3
 READINESS_RANK = {"alert": 0, "watch": 1, "green": 2}
@@ -61,29 +60,22 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _history(rows: Sequence[CheckIn], today: dt.date) -> list[LoadMetrics]:
-    sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
-    wellness = [
-        WellnessDay(day=r.day, sleep=r.sleep_quality, stress=r.stress, fatigue=r.fatigue,
-                    soreness=r.soreness)
-        for r in rows
-    ]
-    return metrics_history(sessions, wellness, today - dt.timedelta(days=2 * TREND_DAYS - 1),
-                           today)
+def _history(db: DbSession, person: Person, today: dt.date) -> list[LoadMetrics]:
+    """The last two weeks of metrics, from the whole stored history (wearables included)."""
+    return stored_metrics(db, person.id, today - dt.timedelta(days=2 * TREND_DAYS - 1), today)
 
 
 def today_metrics(db: DbSession, person: Person, today: dt.date) -> LoadMetrics:
     """Today's load metrics and readiness for one athlete."""
-    rows = checkin_repo.list_checkins(db, person.id, since=today - dt.timedelta(HISTORY_DAYS),
-                                      until=today)
-    return _history(rows, today)[-1]
+    return _history(db, person, today)[-1]
 
 
-def athlete_status(db: DbSession, person: Person, today: dt.date) -> AthleteStatus:
+def athlete_status(db: DbSession, person: Person, today: dt.date,
+                   config: PlanningConfig | None = None) -> AthleteStatus:
     """Everything a coach may be shown about one athlete today."""
     rows = list(checkin_repo.list_checkins(
-        db, person.id, since=today - dt.timedelta(HISTORY_DAYS), until=today))
-    history = _history(rows, today)
+        db, person.id, since=today - dt.timedelta(2 * TREND_DAYS), until=today))
+    history = _history(db, person, today)
     metrics = history[-1]
     week_ago = history[-1 - TREND_DAYS] if len(history) > TREND_DAYS else None
     loads = [m.load for m in history]
@@ -96,7 +88,7 @@ def athlete_status(db: DbSession, person: Person, today: dt.date) -> AthleteStat
     pain = sorted({site for r in rows if r.day > today - dt.timedelta(PAIN_DAYS)
                    for site in (r.pain_sites or ())})
     texts = [r.free_text for r in rows if r.free_text]
-    planned = plan_and_store(db, person, today)
+    planned = plan_and_store(db, person, today, config)
     sentences = planned.explanation.sentences
     return AthleteStatus(
         person_id=person.id,
@@ -115,14 +107,15 @@ def athlete_status(db: DbSession, person: Person, today: dt.date) -> AthleteStat
     )
 
 
-def team_status(db: DbSession, group_id: int, now: dt.datetime, default_tz: str
-                ) -> list[tuple[Person, AthleteStatus]]:
+def team_status(db: DbSession, group_id: int, now: dt.datetime, default_tz: str,
+                config: PlanningConfig | None = None) -> list[tuple[Person, AthleteStatus]]:
     """Every athlete of the group, those who need attention first (roster triage)."""
     out = []
     for person in groups.members(db, group_id):
         if person.consent_at is None:
             continue
-        out.append((person, athlete_status(db, person, local_today(person, now, default_tz))))
+        out.append((person, athlete_status(db, person, local_today(person, now, default_tz),
+                                                 config)))
     out.sort(key=lambda pair: pair[1].need())
     return out
 

@@ -1,0 +1,62 @@
+"""An athlete's stored history as the planner's load inputs: one reading for every surface.
+
+The coach's roster, `/history`, `coachloop report` and the daily plan's FRBI all describe the
+same athlete, so they read the same inputs: every check-in (session RPE x minutes, Hooper
+wellness) and every wearable session (Banister TRIMP, mapped to the sRPE scale by the
+athlete's own calibration in `planner.load`). The whole history is read, because CTL (a 42-day
+time constant) and the TRIMP calibration depend on more than the days a chart shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session as DbSession
+
+from planner.loadtypes import LoadMetrics, SessionLoad, WellnessDay
+from planner.readiness import metrics_history
+from storage.activities import list_activities
+from storage.checkins import list_checkins
+from storage.schema import Activity, CheckIn
+
+
+def load_inputs(
+    checkins: Iterable[CheckIn], activities: Iterable[Activity]
+) -> tuple[list[SessionLoad], list[WellnessDay]]:
+    """Sessions (check-ins and wearable TRIMP) and wellness days from stored rows."""
+    rows = list(checkins)
+    sessions = [SessionLoad(day=r.day, rpe=r.rpe, minutes=r.minutes) for r in rows]
+    sessions += [
+        SessionLoad(day=a.day, rpe=None, minutes=None, trimp=a.trimp_banister)
+        for a in activities
+        if a.day is not None and a.trimp_banister is not None
+    ]
+    wellness = [
+        WellnessDay(day=r.day, sleep=r.sleep_quality, stress=r.stress, fatigue=r.fatigue,
+                    soreness=r.soreness)
+        for r in rows
+    ]
+    return sessions, wellness
+
+
+def stored_inputs(
+    db: DbSession, person_id: int, until: dt.date
+) -> tuple[list[SessionLoad], list[WellnessDay]]:
+    """`load_inputs` for everything the person stored up to ``until``."""
+    activities = [a for a in list_activities(db, person_id) if a.day is not None
+                  and a.day <= until]
+    return load_inputs(list_checkins(db, person_id, until=until), activities)
+
+
+def first_day(sessions: list[SessionLoad], wellness: list[WellnessDay]) -> dt.date | None:
+    """The first day with any stored load or wellness (None for an empty history)."""
+    days = [s.day for s in sessions] + [w.day for w in wellness]
+    return min(days) if days else None
+
+
+def stored_metrics(db: DbSession, person_id: int, start: dt.date, end: dt.date
+                   ) -> list[LoadMetrics]:
+    """Load metrics, flags and readiness for every day from ``start`` to ``end``."""
+    sessions, wellness = stored_inputs(db, person_id, end)
+    return metrics_history(sessions, wellness, start, end)

@@ -111,6 +111,28 @@ def add_checkin(session: Session, person: Person, new: NewCheckIn) -> tuple[Chec
     return row, True
 
 
+def locate_pain(
+    session: Session, person_id: int, day: dt.date, sites: tuple[str, ...], placeholder: str
+) -> CheckIn | None:
+    """Add body ``sites`` to the person's latest check-in of ``day`` (None if there is none).
+
+    A check-in that reported pain "somewhere" carries ``placeholder`` as its site; once the
+    athlete says where, the placeholder is replaced, so the planner protects that site.
+    """
+    row = session.scalar(
+        select(CheckIn)
+        .where(CheckIn.person_id == person_id, CheckIn.day == day)
+        .order_by(CheckIn.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    known = {s for s in (row.pain_sites or []) if s != placeholder} | set(sites)
+    row.pain_sites = sorted(known)
+    session.flush()
+    return row
+
+
 def list_checkins(
     session: Session, person_id: int, since: dt.date | None = None, until: dt.date | None = None
 ) -> Sequence[CheckIn]:

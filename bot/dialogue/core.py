@@ -83,6 +83,8 @@ def _hooper_keyboard(item: str) -> Any:
     return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
 
 
+UNSPECIFIED_PAIN = "unspecified"  # pain was reported, but not where
+
 CommandFn = Callable[["Dialogue", Turn, list[str]], list[Reply]]
 ButtonFn = Callable[["Dialogue", Turn, str], list[Reply]]
 TextFn = Callable[["Dialogue", Turn, str], list[Reply]]
@@ -394,11 +396,31 @@ class Dialogue:
         )
         if not reads_like_checkin:
             return [Reply(texts.NOT_UNDERSTOOD)]
-        self.require_person(turn)
+        person = self.require_person(turn)
+        if report.pain_sites and report.rpe is None and report.minutes is None:
+            located = self._locate_pain(turn, person, report)
+            if located:
+                return located
+
         data: dict[str, Any] = {"mode": "quick", "free_text": text.strip()[:4000]}
         self._merge_report(data, report, overwrite_numbers=True)
         turn.data = data
         return self._rejected(report) + self._next_checkin_question(turn)
+
+    def _locate_pain(self, turn: Turn, person: Person, report: CheckInReport) -> list[Reply]:
+        """"Left knee sore" after today's check-in: add the site to it (no second check-in)."""
+        day = local_today(person, turn.inc.received_at, self.timezone)
+        row = checkin_repo.locate_pain(turn.db, person.id, day, tuple(report.pain_sites),
+                                       UNSPECIFIED_PAIN)
+        if row is None:
+            return []
+        where = ", ".join(s.replace("_", " ") for s in report.pain_sites)
+        planned = plan_and_store(turn.db, person, day + dt.timedelta(days=1), self.planning)
+        return [
+            Reply(f"Noted: pain in your {where} added to today's check-in. Exercises loading "
+                  "it are eased or swapped, and nothing gets harder while it lasts."),
+            Reply(session_text(planned, heading=f"Next: {planned.session.title} (tomorrow)")),
+        ]
 
     @staticmethod
     def _rejected(report: CheckInReport) -> list[Reply]:
@@ -424,8 +446,16 @@ class Dialogue:
             value = getattr(report, name)
             if value is not None and (overwrite_numbers or data.get(name) is None):
                 data[name] = value
-        if report.pain_sites:
-            data["pain_sites"] = sorted(set(data.get("pain_sites", [])) | set(report.pain_sites))
+        sites = set(report.pain_sites)
+        if report.pain and not sites:
+            # Pain without a body site is still a safety flag: stored as "unspecified" so the
+            # planner forbids any increase, and the athlete is asked where it hurts.
+            sites = {UNSPECIFIED_PAIN}
+        if sites:
+            known = set(data.get("pain_sites", [])) | sites
+            if len(known) > 1:
+                known.discard(UNSPECIFIED_PAIN)
+            data["pain_sites"] = sorted(known)
         if report.sentiment is not None:
             data["sentiment_score"] = report.sentiment.score
             data["sentiment_level"] = report.sentiment.level
@@ -482,7 +512,10 @@ class Dialogue:
             return [Reply("Already saved that check-in.")]
         tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1), self.planning)
         saved = "Saved ✅ " + checkin_summary(data)
-        return [
-            Reply(saved),
-            Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)")),
-        ]
+        out = [Reply(saved)]
+        if UNSPECIFIED_PAIN in new.pain_sites:
+            out.append(Reply(texts.ASK_PAIN_SITE))
+        out.append(
+            Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))
+        )
+        return out

@@ -45,3 +45,8 @@ PRIVATE_ONLY = (
     "I keep check-ins and plans private: open a chat with me and send /start there. "
     "In a group I answer team commands only (/status, /team link)."
 )
+
+ASK_PAIN_SITE = (
+    "You mentioned pain but not where. Nothing gets harder until you tell me: write where it "
+    "hurts (e.g. 'left knee sore', 'lower back pain') and I'll protect that area."
+)

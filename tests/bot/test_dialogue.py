@@ -242,3 +242,23 @@ def test_personal_commands_in_a_group_chat_are_refused_and_nothing_is_stored(
     assert in_group("rpe 7, 60 min, my knee hurts") == []
     assert "private" in in_group(button="rpe:7")[0].text
     assert _count(dialogue.database, CheckIn) == 0
+
+
+def test_pain_without_a_site_is_stored_as_a_flag_and_located_later(dialogue: Dialogue) -> None:
+    """ "It hurts" is a safety flag even before the athlete says where; then the site sticks."""
+    from bot.dialogue import texts
+
+    chat = Chat(dialogue)
+    chat.onboard()
+    replies = chat.send("it hurts when I run, rpe 6, 40 min")
+    assert replies[0].text.startswith("Saved") and "pain: unspecified" in replies[0].text
+    assert replies[1].text == texts.ASK_PAIN_SITE
+    with dialogue.database.session() as s:
+        assert s.scalars(select(CheckIn)).one().pain_sites == ["unspecified"]
+    why = chat.send("/why")[0].text
+    assert "Pain guard" in why
+    located = chat.send("left knee sore")
+    assert "pain in your knee" in located[0].text
+    with dialogue.database.session() as s:
+        row = s.scalars(select(CheckIn)).one()  # still one check-in: the site was added to it
+        assert row.pain_sites == ["knee"]

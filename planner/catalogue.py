@@ -6,6 +6,7 @@ validates every reference so a typo fails at start, not in front of an athlete.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -56,10 +57,16 @@ class Template:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    """All exercises and templates, cross-checked."""
+    """All exercises and templates, cross-checked.
+
+    ``site_structures`` maps a reported pain site that names a region or a soft tissue
+    ("back", "quad", "it_band") to the structures in ``Exercise.loads`` through which an
+    exercise loads it (the table and its reasons are in ``planner/data/exercises.yml``).
+    """
 
     exercises: dict[str, Exercise]
     templates: dict[str, Template]
+    site_structures: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def exercise(self, exercise_id: str) -> Exercise:
         """The exercise with that id (ValueError names the unknown id)."""
@@ -67,6 +74,18 @@ class Catalogue:
             return self.exercises[exercise_id]
         except KeyError:
             raise ValueError(f"unknown exercise {exercise_id!r}") from None
+
+    def structures(self, pain_sites: Collection[str]) -> frozenset[str]:
+        """Every ``loads`` value that pain at these sites forbids.
+
+        That is the sites themselves plus what ``site_structures`` maps them to. An unknown
+        site ("unspecified": pain with no site named) maps to itself, so it matches no exercise
+        and never raises; the caller still blocks every increase.
+        """
+        out = set(pain_sites)
+        for site in pain_sites:
+            out.update(self.site_structures.get(site, ()))
+        return frozenset(out)
 
     def template(self, name: str) -> Template:
         """The template with that name, or ValueError listing the known ones."""
@@ -100,9 +119,27 @@ def _exercise(raw: dict[str, Any]) -> Exercise:
     )
 
 
+def _site_structures(
+    raw: dict[str, Any] | None, exercises: dict[str, Exercise]
+) -> dict[str, tuple[str, ...]]:
+    """The site -> structures table; a structure no exercise loads is a typo, refused."""
+    loaded = {site for ex in exercises.values() for site in ex.loads}
+    table: dict[str, tuple[str, ...]] = {}
+    for site, structures in (raw or {}).items():
+        for structure in structures:
+            if structure not in loaded:
+                raise ValueError(
+                    f"site_structures: {site!r} -> {structure!r}, but no exercise lists "
+                    f"{structure!r} in loads (known: {', '.join(sorted(loaded))})"
+                )
+        table[str(site)] = tuple(str(s) for s in structures)
+    return table
+
+
 def parse_catalogue(exercises_yaml: str, templates_yaml: str) -> Catalogue:
     """Build and validate a catalogue from YAML text (every reference must resolve)."""
-    raw_ex = yaml.safe_load(exercises_yaml)["exercises"]
+    raw_doc = yaml.safe_load(exercises_yaml)
+    raw_ex = raw_doc["exercises"]
     exercises = {e.id: e for e in (_exercise(item) for item in raw_ex)}
     if len(exercises) != len(raw_ex):
         raise ValueError("duplicate exercise ids in the catalogue")
@@ -110,6 +147,7 @@ def parse_catalogue(exercises_yaml: str, templates_yaml: str) -> Catalogue:
         for ref in (ex.easier, ex.harder):
             if ref is not None and ref not in exercises:
                 raise ValueError(f"exercise {ex.id!r} refers to unknown variant {ref!r}")
+    site_structures = _site_structures(raw_doc.get("site_structures"), exercises)
     templates: dict[str, Template] = {}
     for name, raw in yaml.safe_load(templates_yaml)["templates"].items():
         week: dict[int, TemplateDay] = {}
@@ -121,7 +159,7 @@ def parse_catalogue(exercises_yaml: str, templates_yaml: str) -> Catalogue:
                     raise ValueError(f"template {name!r} uses unknown exercise {ref!r}")
             week[int(weekday)] = TemplateDay(str(day["title"]), tuple(day["exercises"]))
         templates[name] = Template(name=name, title=str(raw["title"]), week=week)
-    return Catalogue(exercises=exercises, templates=templates)
+    return Catalogue(exercises=exercises, templates=templates, site_structures=site_structures)
 
 
 @cache

@@ -23,7 +23,13 @@ from planner.rules import (
     frbi_cut,
     replay_intensity,
 )
-from planner.session import Session, guard_pain, scale_session, template_session
+from planner.session import (
+    UNSPECIFIED_PAIN_SITE,
+    Session,
+    guard_pain,
+    scale_session,
+    template_session,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +215,8 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
             if new else f"{catalogue.exercise(old).name} removed"
             for old, new in changes
         ]
-        where = " and ".join(s.replace("_", " ") for s in sites)
+        named = [s.replace("_", " ") for s in sites if s != UNSPECIFIED_PAIN_SITE]
+        where = f" in your {' and '.join(named)}" if named else ""
         detail = f" I changed: {'; '.join(swapped)}." if swapped else ""
         rules.insert(
             0,
@@ -219,7 +226,7 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
                 inputs={"pain_sites": list(sites), "changed": swapped,
                         "increase_blocked": blocked},
                 threshold="pain reported in the last 3 days",
-                sentence=f"You reported pain in your {where}, so nothing gets harder.{detail}",
+                sentence=f"You reported pain{where}, so nothing gets harder.{detail}",
             ),
         )
 

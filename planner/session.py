@@ -15,6 +15,10 @@ from dataclasses import dataclass, replace
 
 from planner.catalogue import Catalogue, Exercise
 
+#: The pain site stored when the athlete reports pain without naming where ("it hurts"):
+#: no exercise loads it, so it regresses nothing, but like any site it blocks every increase.
+UNSPECIFIED_PAIN_SITE = "unspecified"
+
 
 @dataclass(frozen=True, slots=True)
 class Prescription:
@@ -167,11 +171,15 @@ def guard_pain(
 ) -> tuple[Session, list[tuple[str, str | None]]]:
     """Regress or remove every exercise that loads a painful site.
 
-    Walks down the ``easier`` chain until a variant does not load any painful site; when no
-    such variant exists the exercise is removed. Returns the new session and a list of
+    A site loads an exercise when the exercise lists it, or lists a structure the catalogue
+    maps the site to (``Catalogue.structures``: "back" -> lower and upper back, "quad" -> knee
+    and hip ...). Walks down the ``easier`` chain until a variant loads none of them; when no
+    such variant exists the exercise is removed. A site nothing loads (``"head"``,
+    ``UNSPECIFIED_PAIN_SITE``) changes no exercise here; ``planner.daily`` still blocks every
+    increase while any site is reported. Returns the new session and a list of
     ``(removed_or_regressed_id, replacement_id_or_None)`` for the explanation.
     """
-    sites = set(pain_sites)
+    sites = catalogue.structures(pain_sites)
     if not sites:
         return session, []
     changes: list[tuple[str, str | None]] = []

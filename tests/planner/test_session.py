@@ -6,9 +6,17 @@ import datetime as dt
 
 import pytest
 
-from planner.catalogue import load_catalogue, parse_catalogue
+from nlu import PAIN_SITES, extract
+from planner.catalogue import Catalogue, load_catalogue, parse_catalogue
 from planner.daily import CheckInView, DayContext, plan_day
-from planner.session import guard_pain, scale_session, template_session
+from planner.session import (
+    UNSPECIFIED_PAIN_SITE,
+    Session,
+    guard_pain,
+    prescribe,
+    scale_session,
+    template_session,
+)
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -80,3 +88,81 @@ def test_every_template_the_grouping_model_can_name_exists() -> None:
     from models.items import TEMPLATES
 
     assert set(TEMPLATES) <= set(load_catalogue().templates)
+
+
+#: Sites nlu can emit that no catalogue exercise loads, each with the reason. Keep this list
+#: short and honest: a site here is protected only by "no increase" (planner.daily).
+NOT_LOADED_BY_ANY_EXERCISE = {
+    "head": "a headache loads no muscle, joint or tendon the catalogue lists",
+}
+
+
+def _every_exercise(catalogue: Catalogue) -> Session:
+    return Session(
+        day=MONDAY,
+        title="every exercise",
+        prescriptions=tuple(prescribe(e) for e in catalogue.exercises.values()),
+    )
+
+
+@pytest.mark.parametrize("site", PAIN_SITES)
+def test_every_site_nlu_can_emit_regresses_or_removes_what_loads_it(site: str) -> None:
+    catalogue = load_catalogue()
+    guarded, changes = guard_pain(_every_exercise(catalogue), catalogue, [site])
+    if site in NOT_LOADED_BY_ANY_EXERCISE:
+        assert changes == [], f"{site} is loaded now: drop it from NOT_LOADED_BY_ANY_EXERCISE"
+        return
+    assert changes, f"pain at {site!r} protects no exercise: list it in loads or site_structures"
+    forbidden = catalogue.structures([site])
+    for p in guarded.prescriptions:
+        assert not forbidden.intersection(catalogue.exercise(p.exercise_id).loads), p
+
+
+def test_exceptions_are_sites_nlu_really_emits() -> None:
+    assert set(NOT_LOADED_BY_ANY_EXERCISE) <= set(PAIN_SITES)
+
+
+@pytest.mark.parametrize(
+    ("text", "site", "protected"),
+    [
+        ("my back hurts", "back", {"plank", "crunch", "squat", "pull_up"}),
+        ("quad strain", "quad", {"squat", "lunge", "easy_run", "bike_easy"}),
+        ("glute pain", "glute", {"glute_bridge", "squat", "lunge"}),
+        ("it band pain", "it_band", {"easy_run", "bike_easy", "squat"}),
+        ("hip flexor tweaked", "hip_flexor", {"sit_up", "hip_flexor_stretch", "sprints"}),
+        ("pulled my pec", "chest", {"push_up", "knee_push_up"}),
+        ("stubbed my toe, it hurts", "toe", {"easy_run", "calf_raise", "sprints"}),
+    ],
+)
+def test_pain_said_in_words_reaches_the_exercises_that_load_it(
+    text: str, site: str, protected: set[str]
+) -> None:
+    catalogue = load_catalogue()
+    assert site in extract(text).pain_sites
+    _, changes = guard_pain(_every_exercise(catalogue), catalogue, extract(text).pain_sites)
+    assert protected <= {old for old, _ in changes}
+
+
+def test_unspecified_pain_changes_no_exercise_but_blocks_any_increase() -> None:
+    catalogue = load_catalogue()
+    session = template_session(catalogue, "general", MONDAY)
+    assert guard_pain(session, catalogue, [UNSPECIFIED_PAIN_SITE]) == (session, [])
+    assert guard_pain(session, catalogue, ["tongue"]) == (session, [])  # unknown: no crash
+    start = MONDAY - dt.timedelta(days=14)
+    good = [CheckInView(start + dt.timedelta(days=i), rpe=5, minutes=40, sentiment_level=1)
+            for i in range(14)]
+    hurt = [*good, CheckInView(MONDAY, rpe=5, minutes=40, pain_sites=(UNSPECIFIED_PAIN_SITE,))]
+    held = plan_day(DayContext(today=MONDAY, start_day=start, checkins=hurt))
+    assert held.session.intensity_factor == pytest.approx(1.0)
+    rule = held.explanation.rules[0]
+    assert rule.code == "pain_guard" and rule.inputs["increase_blocked"] is True
+    assert rule.sentence == "You reported pain, so nothing gets harder."
+
+
+def test_site_structure_naming_an_unloaded_structure_is_refused() -> None:
+    exercises = (
+        "exercises:\n  - {id: a, name: A, modality: strength, unit: reps, loads: [knee]}\n"
+        "site_structures:\n  quad: [knee, kneee]\n"
+    )
+    with pytest.raises(ValueError, match="kneee"):
+        parse_catalogue(exercises, "templates: {}\n")

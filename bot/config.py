@@ -24,8 +24,12 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(
-        default=None, description="Self-hosted Bot API server base URL (e.g. http://127.0.0.1:8081/bot)"
+        default=None,
+        description="Self-hosted Bot API server, without /bot (e.g. http://127.0.0.1:8081)",
     )
+    # telegram-bot-api started with --local: files up to 2 GB, served as local paths. Raise
+    # MAX_UPLOAD_BYTES with it; the public server caps bot downloads at 20 MB.
+    telegram_local_mode: bool = False
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"

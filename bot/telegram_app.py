@@ -12,8 +12,8 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatID, ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -43,12 +43,28 @@ log = logging.getLogger(__name__)
 INBOX_GROUP = -10
 DIALOGUE_GROUP = 0
 DONE_GROUP = 10
-GROUP_ANONYMOUS_BOT = 1087968824  # the user Telegram shows for an anonymous group admin
+GROUP_ANONYMOUS_BOT = ChatID.ANONYMOUS_ADMIN  # the user Telegram shows for anonymous admins
 ADMIN_COMMANDS = {"team", "class"}
 ANONYMOUS_REFUSAL = (
     "You are posting as the group (anonymous admin), so I cannot tell who you are. "
     "Turn off 'Remain anonymous' in your admin rights, or send the command from your own "
     "account."
+)
+
+
+COMMAND_MENU = (
+    ("checkin", "report today's session"),
+    ("today", "today's session"),
+    ("why", "why it looks like this"),
+    ("week", "the next seven days"),
+    ("history", "load and wellness charts"),
+    ("done", "tick off today's exercises"),
+    ("test", "enter fitness tests"),
+    ("reminders", "daily check-in reminder"),
+    ("privacy", "what your team may see"),
+    ("status", "coaches: the roster"),
+    ("broadcast", "teachers: send the class plan"),
+    ("help", "everything I can do"),
 )
 
 
@@ -279,8 +295,10 @@ def build_application(
         settings.telegram_token.get_secret_value()
     )
     if settings.telegram_api_url:
-        base = settings.telegram_api_url.rstrip("/")
+        base = settings.telegram_api_url.rstrip("/").removesuffix("/bot")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        if settings.telegram_local_mode:
+            builder = builder.local_mode(True)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -292,6 +310,11 @@ def build_application(
     async def post_init(app: Application) -> None:
         count = await reminders.restore(app, database)
         log.info("reminders scheduled: %d", count)
+        dialogue.bot_username = app.bot.username
+        try:  # the command menu users see; a failure must not stop the bot
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
+        except TelegramError as exc:
+            log.warning("command menu not set: %s", type(exc).__name__)
         # Updates recorded in the inbox but never handled (a crash mid-handling) go first.
         from bot.webhook import replay_pending
 
@@ -301,10 +324,15 @@ def build_application(
     adapter = TelegramAdapter(dialogue, settings)
     application.add_handler(TypeHandler(Update, adapter.gate), group=INBOX_GROUP)
     application.add_handler(CallbackQueryHandler(adapter.on_update), group=DIALOGUE_GROUP)
+    # New messages only: an edited "RPE 7, 60 min" must not store a second check-in.
+    new_only = filters.UpdateType.MESSAGE
     application.add_handler(
-        MessageHandler(filters.Document.ALL, adapter.on_document), group=DIALOGUE_GROUP
+        MessageHandler(new_only & filters.Document.ALL, adapter.on_document),
+        group=DIALOGUE_GROUP,
     )
-    application.add_handler(MessageHandler(filters.TEXT, adapter.on_update), group=DIALOGUE_GROUP)
+    application.add_handler(
+        MessageHandler(new_only & filters.TEXT, adapter.on_update), group=DIALOGUE_GROUP
+    )
     application.add_handler(TypeHandler(Update, adapter.done), group=DONE_GROUP)
     application.add_error_handler(adapter.on_error)
     return application

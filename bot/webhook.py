@@ -116,8 +116,13 @@ async def serve_webhook(
         await application.bot.set_webhook(
             webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
+        # run_polling/run_webhook call post_init; this receiver must too (reminders, command
+        # menu, and the replay of updates received before a crash all live there).
+        if application.post_init is not None:
+            await application.post_init(application)
+        else:
+            await replay_pending(application, database)
         await application.start()
-        await replay_pending(application, database)
         try:
             await stop.wait()
         finally:

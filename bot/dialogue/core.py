@@ -123,6 +123,8 @@ class Dialogue:
         self.max_upload_bytes = max_upload_bytes
         # Which models plan the sessions: the user's retrained ones first (settings' model dir).
         self.planning = planning or PlanningConfig()
+        # Set by the Telegram adapter once it knows the bot: invite codes become t.me links.
+        self.bot_username: str | None = None
         self.database = database
         self.nlu = nlu
         self.timezone = timezone

@@ -57,13 +57,16 @@ def _create(dialogue: Dialogue, turn: Turn, kind: str, args: list[str]) -> list[
     if _in_group(turn.inc):
         return [Reply(f"Create a {kind} in a private chat with me, then link this group.")]
     group = groups.create_group(turn.db, person, kind, " ".join(args[1:]))
-    link = f"/start {group.invite_code}"
     role = "athletes" if kind == "team" else "students"
+    how = f"Your {role} send /join {group.invite_code} (or /start {group.invite_code})."
+    if dialogue.bot_username:  # a deep link: one tap opens the bot with the code
+        how = (f"Share https://t.me/{dialogue.bot_username}?start={group.invite_code} with "
+               f"your {role}, or they send /join {group.invite_code}.")
     extra = (f"\nIn your team's group chat (as a group admin) send /team link "
              f"{group.invite_code}." if kind == "team" else "\nSend /broadcast to send "
              "today's plan to every student.")
     return [Reply(f"{kind.title()} '{group.title}' created. Invite code: {group.invite_code}\n"
-                  f"Your {role} send /join {group.invite_code} (or {link}).{extra}")]
+                  f"{how}{extra}")]
 
 
 def _link(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:

@@ -109,3 +109,46 @@ async def test_updates_left_in_the_inbox_are_replayed_on_start(dialogue: Dialogu
     with dialogue.database.session() as s:
         assert s.scalar(select(func.count()).select_from(CheckIn)) == 1
         assert s.scalars(select(Person)).one().display_name == "Ana"
+
+
+async def test_serve_webhook_restores_reminders_and_ignores_edits(dialogue: Dialogue) -> None:
+    """The production receiver runs post_init (reminders, menu, replay) like run_polling."""
+    from bot.webhook import serve_webhook
+    from storage import people
+
+    _consenting(dialogue, 4242)
+    with dialogue.database.session() as s:
+        person = people.get_by_telegram_id(s, 4242)
+        assert person is not None
+        people.update_profile(person, reminder_time="07:30")
+    request = RecordingRequest()
+    app = build_application(Settings(telegram_token=SecretStr("1:T")), dialogue,
+                            request=request, rate_limit=False)
+    port, stop = _free_port(), asyncio.Event()
+    server = asyncio.create_task(serve_webhook(
+        app, dialogue.database, listen="127.0.0.1", port=port,
+        webhook_url="https://example.invalid/telegram", secret=SECRET, stop=stop))
+    u = Updates(start_id=700)
+    checkin = u.message("rpe 6, 45 min, all good")
+    edited = dict(u.message("rpe 6, 45 min, all good!"))
+    edited["edited_message"] = edited.pop("message")
+    url = f"http://127.0.0.1:{port}/telegram"
+    try:
+        await _wait_for(lambda: app.running)
+        assert [j.name for j in app.job_queue.jobs()] == ["reminder:4242"]  # type: ignore[union-attr]
+        assert request.sent("setMyCommands") and request.sent("setWebhook")
+        async with httpx.AsyncClient() as client:
+            for update in (checkin, edited):
+                ok = await client.post(url, json=update, headers={SECRET_HEADER: SECRET})
+                assert ok.status_code == 200
+
+        def handled() -> bool:
+            with dialogue.database.session() as s:
+                return all(inbox.status_of(s, x["update_id"]) == "done" for x in (checkin, edited))
+
+        await _wait_for(handled)
+    finally:
+        stop.set()
+        await asyncio.wait_for(server, 10)
+    with dialogue.database.session() as s:
+        assert s.scalar(select(func.count()).select_from(CheckIn)) == 1

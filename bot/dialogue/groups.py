@@ -127,8 +127,8 @@ def _join_group(turn: Turn, person: Person, code: str) -> list[Reply]:
     if not groups.join(turn.db, person, group):
         return [Reply(f"You are already in '{group.title}'.")]
     return [Reply(f"You joined the {group.kind} '{group.title}'. Your {staff} sees your "
-                  "readiness, load and plan; the group chat sees only what you allow with "
-                  "/privacy.")]
+                  "check-ins in private (readiness, load, wellness, pain and what you write); "
+                  "the group chat sees only what you allow with /privacy.")]
 
 
 def join(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:

@@ -6,9 +6,10 @@ CONSENT = (
     "- What I store: your daily check-ins (effort, minutes, sleep, stress, fatigue, "
     "soreness, how you feel in your own words), wearable files you send, fitness tests "
     "and the sessions I plan for you.\n"
-    "- Who sees it: you. A coach or teacher of a team or class you join sees your "
-    "readiness and load; you choose with /privacy what else the team may see. Free text and "
-    "pain details are never shown in a group.\n"
+    "- Who sees it: you. A coach or teacher of a team or class you join sees all of it in "
+    "a private chat (readiness, load, wellness, pain sites and what you write), so they can "
+    "look after you. In the team's group chat only what you allow with /privacy is shown; "
+    "free text and pain details never go to a group.\n"
     "- Withdraw any time: /export sends you all your data, /forget erases all of it.\n\n"
     "Do you agree?"
 )

@@ -2,6 +2,9 @@
 
 Every row that belongs to a person hangs off ``person.id`` with ``ON DELETE CASCADE`` so that
 erasure (``/forget``) is one delete and cannot miss a table. Timestamps are timezone-aware UTC.
+Columns typed `EncryptedText` / `EncryptedJSON` hold free text and pain details encrypted at
+rest when a key is configured; their database type is plain TEXT / JSON, so turning encryption
+on for a column changes no DDL and needs no migration (tests/storage/test_migrations.py).
 Alembic migrations under ``storage/migrations`` are generated from this module.
 """
 
@@ -21,7 +24,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -243,7 +245,8 @@ class PrescribedSession(Base):
     intensity_factor: Mapped[float] = mapped_column(Float, default=1.0)
     volume_factor: Mapped[float] = mapped_column(Float, default=1.0)
     reason_codes: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # the decision's inputs name pain sites and wellness answers: encrypted at rest (key set)
+    inputs: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     exercises: Mapped[list[SessionExercise]] = relationship(
@@ -284,9 +287,10 @@ class Explanation(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("prescribed_session.id", ondelete="CASCADE"), unique=True
     )
-    factors: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    rules: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    sentences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # rule inputs and sentences ("pain in your knee") repeat the check-in: encrypted at rest
+    factors: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
+    rules: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
+    sentences: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
 
 
 class ExerciseLog(Base):
@@ -318,7 +322,8 @@ class ConversationState(Base):
     chat_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # a half-finished check-in: free text, pain sites, answers so far (encrypted at rest)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -330,7 +335,8 @@ class ProcessedUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(12), default="received")
-    payload: Mapped[str | None] = mapped_column(Text)
+    # the raw update (the athlete's message) until handled: encrypted at rest (key set)
+    payload: Mapped[str | None] = mapped_column(EncryptedText)
     processed_at: Mapped[dt.datetime | None]
 
 

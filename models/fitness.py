@@ -7,8 +7,10 @@ Missing items are filled so a new athlete with a partial battery still gets a fi
 prescription, and every filled item is listed in ``imputed``: BMI from height and weight; lap
 splits as an even split of a given 3000 m time, or of the 3000 m predicted from the endurance
 run by Riegel's model T2 = T1 (D2/D1)^1.06 (1000 m men, 800 m women); anything else from the
-training cohort's median for the athlete's sex. An imputed item sits at the median, so its SHAP
-contribution is small and it is never named as a deficiency unless actually weak.
+classifier's training median for the athlete's sex (`medians_for`: pooled medians when the
+artefact was trained without a sex column), or, for an item only the grouping uses, the
+grouping's training mean for that sex. An imputed item sits at the centre, so its SHAP
+contribution is small, and it is never named as a deficiency.
 """
 
 from __future__ import annotations
@@ -79,6 +81,25 @@ def complete_tests(
     return values, imputed
 
 
+def medians_for(extra: Mapping[str, Any], sex: str) -> dict[str, float]:
+    """The imputation medians for ``sex``: per-sex when the artefact has them, else pooled.
+
+    Artefacts saved before per-sex medians existed carry only ``{"all": ...}``; a KeyError
+    there used to drop the athlete to the general template without a word. The pooled
+    medians are a worse default (a woman's missing jump is filled with a mixed median) but an
+    honest one: every filled item is listed in ``imputed``.
+    """
+    by_sex: Mapping[str, Mapping[str, float]] = extra.get("medians_by_sex") or {}
+    for key in (sex, "all"):
+        if key in by_sex:
+            return {k: float(v) for k, v in by_sex[key].items()}
+    if by_sex:  # keys written as "M"/"F" or 0/1 by an older or outside artefact
+        for key, medians in by_sex.items():
+            if normalise_sex(key) == sex:
+                return {k: float(v) for k, v in medians.items()}
+    return {}
+
+
 def assess(
     tests: Mapping[str, float],
     sex: str,
@@ -95,17 +116,28 @@ def assess(
     features: list[str] = list(extra["features"])
     grouping = grouping_art.objects["model.joblib"]
     needed = list(dict.fromkeys([*features, *grouping.features_]))
-    values, imputed = complete_tests(tests, sex, extra["medians_by_sex"][sex], needed)
+    medians = medians_for(extra, sex)
+    defaults = {**grouping.centre(sex), **medians}
+    values, imputed = complete_tests(tests, sex, defaults, needed)
     assignment = grouping.group_for(values, sex=sex)
     row = pd.DataFrame([{f: values[f] for f in features}])
     for col, levels in extra.get("categorical", {}).items():
         for level in levels:
-            row[f"{col}={level}"] = 1.0 if (col == "sex" and level == sex) else 0.0
+            row[f"{col}={level}"] = (
+                1.0 if col == "sex" and normalise_sex(level) == sex else 0.0
+            )
     model = clf_art.objects["model.joblib"]
     background: pd.DataFrame = clf_art.objects["background.joblib"]
     row = row[list(background.columns)]
     if explain:
-        result = explain_row(model, background, row)
+        result = explain_row(
+            model,
+            background,
+            row,
+            sex=sex,
+            background_sex=extra.get("background_sex"),
+            reference=medians if sex in extra.get("medians_by_sex", {}) else None,
+        )
         factors = [f for f in result.factors if "=" not in f.feature]
         deficiencies = [d for d in result.deficiencies if d.feature not in imputed]
         predicted, probabilities = result.predicted_class, result.probabilities

@@ -239,6 +239,14 @@ class FitnessGrouping(BaseEstimator):
         c = int(local)
         return GroupAssignment(cluster, group["templates"][c], group["profiles"][c])
 
+    def centre(self, key: str) -> dict[str, float]:
+        """Mean of each item over the group's training rows (a default for a missing item)."""
+        self._check_fitted()
+        if key not in self.groups_:
+            return {}
+        means = self.groups_[key]["scaler"].mean_
+        return {f: float(m) for f, m in zip(self.features_, means, strict=True)}
+
     def report(self) -> dict[str, Any]:
         """JSON-ready summary: both k criteria and every cluster's size, template and profile."""
         self._check_fitted()

@@ -85,8 +85,19 @@ def train_classifier(seed: int = SEED, n: int = COHORT_SIZE) -> Trained:
             "data": "synthetic cohort",
         },
     }
-    background = X_tr.sample(30, random_state=seed)
-    return {"model.joblib": model, "background.joblib": background}, fields
+    return {"model.joblib": model, "background.joblib": classifier_background(X_tr, seed)}, fields
+
+
+def classifier_background(X_train: Any, seed: int = SEED) -> Any:
+    """The SHAP background: 30 training rows of each sex (sex read from the one-hot columns).
+
+    Stratified because explanations compare a person with their own sex (`models.explain`); a
+    pooled sample of 30 held only 9 women. Kept apart so the background of the committed model
+    can be rebuilt from the same training split without retraining the model.
+    """
+    from models.explain import background_sample
+
+    return background_sample(X_train, per_sex=30, seed=seed)[0]
 
 
 def ensure(model_dir: Path | None = None) -> list[str]:

@@ -124,17 +124,34 @@ def _save_best(
     seed: int,
     cv: dict[str, Any],
 ) -> dict[str, Any]:
-    """Refit the best model on all rows and register it (metrics are the CV ones)."""
+    """Refit the best model on all rows and register it (metrics are the CV ones).
+
+    The manifest carries what `models.fitness.assess` needs for a new athlete: imputation
+    medians per sex when the CSV has a ``sex`` column (else pooled under ``"all"``), for the
+    features and for any other known test item in the CSV, and a background stratified by sex
+    with each row's sex, so SHAP compares a woman with women (`models.explain`).
+    """
+    import pandas as pd
+
     from models import registry
     from models.baselines import make_classifier
-    from models.features import data_hash
+    from models.explain import background_sample
+    from models.features import FULL_BATTERY, data_hash
 
     model = make_classifier(model_name, seed).fit(X, y)
     numeric = [f for f in feats if f not in levels]
-    medians = {"all": frame[numeric].median().round(4).to_dict()}
+    items = list(dict.fromkeys([*numeric, *(c for c in FULL_BATTERY if c in frame.columns)]))
+    values = frame[items].apply(pd.to_numeric, errors="coerce")
+    sexes = _csv_sexes(frame)
+    medians: dict[str, dict[str, float]] = {"all": _medians(values)}
+    for sex in ("male", "female"):
+        mask = [s == sex for s in sexes or []]
+        if any(mask):
+            medians[sex] = _medians(values.loc[mask])
+    background, background_sex = background_sample(X, sexes, per_sex=30, seed=seed)
     manifest = registry.save(
         name,
-        {"model.joblib": model, "background.joblib": X.sample(min(30, len(X)), random_state=seed)},
+        {"model.joblib": model, "background.joblib": background},
         model_dir=_model_dir(),
         data_hash=data_hash(frame),
         seed=seed,
@@ -145,9 +162,17 @@ def _save_best(
             "features": numeric,
             "categorical": levels,
             "medians_by_sex": medians,
+            "background_sex": background_sex,
         },
     )
     return {"model": model_name, "name": name, "version": manifest.version}
+
+
+def _medians(values: Any) -> dict[str, float]:
+    """Column medians rounded to 4 places, leaving out columns with no number at all."""
+    import math
+
+    return {str(k): round(float(v), 4) for k, v in values.median().items() if not math.isnan(v)}
 
 
 def train_grouping(
@@ -252,7 +277,16 @@ def explain(
         estimator = art.objects["model.joblib"]
         background = art.objects["background.joblib"]
         X = X[list(background.columns)]
-        result = explain_row(estimator, background, X.iloc[[row]], adverse=parse_list(adverse))
+        sexes = _csv_sexes(frame)
+        background_sex = extra.get("background_sex")
+        result = explain_row(
+            estimator,
+            background,
+            X.iloc[[row]],
+            adverse=parse_list(adverse),
+            sex=sexes[row] if sexes else None,
+            background_sex=background_sex,
+        )
     except (ValueError, FileNotFoundError, KeyError) as err:
         raise _fail(str(err)) from err
     if summary_plot is not None:
@@ -261,8 +295,15 @@ def explain(
 
         sample = X.sample(min(20, len(X)), random_state=0)
         weights = badness_weights([str(c) for c in estimator.classes_], parse_list(adverse))
-        values, _, _ = shap_values(estimator, background, sample, weights=weights)
-        shap_summary_png(values, list(X.columns), summary_plot)
+        explained = shap_values(
+            estimator,
+            background,
+            sample,
+            weights=weights,
+            sexes=[sexes[X.index.get_loc(i)] for i in sample.index] if sexes else None,
+            background_sex=background_sex,
+        )
+        shap_summary_png(explained.values, explained.columns, summary_plot)
     if as_json:
         payload = asdict(result)
         payload["model"] = {"name": model, "version": art.manifest.version, "path": str(art.path)}
@@ -274,6 +315,7 @@ def explain(
         f"explained: {result.target}; base {result.base_value:.3f} -> {result.output:.3f}"
         f" [{result.method}]"
     )
+    typer.echo(f"compared with: {result.comparison}")
     for f in result.factors[:10]:
         typer.echo(f"   {f.feature:24} {f.value:10.2f}  {f.contribution:+.4f}")
     if result.deficiencies:
@@ -283,6 +325,16 @@ def explain(
         typer.echo("no deficiency: no weak item pushes toward a less healthy class")
     if summary_plot is not None:
         typer.echo(f"SHAP summary: {summary_plot}")
+
+
+def _csv_sexes(frame: Any) -> list[str | None] | None:
+    """Each CSV row's sex (``male``/``female``, else None) when the CSV has a ``sex`` column."""
+    from models.grouping import normalise_sex
+
+    if "sex" not in frame.columns:
+        return None
+    sexes = [normalise_sex(v) for v in frame["sex"]]
+    return [s if s in ("male", "female") else None for s in sexes]
 
 
 def cohort(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,22 @@ log = logging.getLogger(__name__)
 
 PLAN_DAYS = 14
 DEFAULT_TEMPLATE = "general"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 Scheduler = Callable[[DbSession, Person, dt.date], dict[str, Any]]
 
 
 def _sex(person: Person) -> str | None:
     return {"M": "male", "F": "female"}.get(person.sex or "")
+
+
+def _log_safe(exc: BaseException) -> str:
+    """The error's message with every number masked: log lines carry no health value.
+
+    Messages name items, files and model versions (what an operator needs to fix the model),
+    but a ValueError raised on the athlete's row could quote a value, so digits never pass.
+    """
+    return _NUMBER.sub("#", str(exc))[:160]
 
 
 def current_plan(db: DbSession, person_id: int) -> Plan | None:
@@ -100,7 +111,10 @@ def ensure_plan(
         try:
             meta.update(_assessment_meta(tests_by_day[test_days[-1]], sex, model_dir))
         except (ValueError, FileNotFoundError, KeyError) as exc:
-            log.warning("fitness assessment unavailable: %s", type(exc).__name__)
+            log.warning(
+                "fitness assessment failed for person %s, using the %r template: %s: %s",
+                person.id, DEFAULT_TEMPLATE, type(exc).__name__, _log_safe(exc),
+            )
             meta["assessment_error"] = str(exc)[:200]
     elif test_days:
         meta["assessment_error"] = "sex unknown: the fitness norms are per sex"

@@ -1,7 +1,9 @@
 """Check-in extraction: RPE, minutes, distance, sleep, wellness, exercises and pain from text.
 
-Only explicit statements are extracted ("rpe 7", "effort 7/10", "7 out of 10", "rpe seven");
-"easy" or "hard" are left to sentiment and to the dialogue, which asks for missing fields.
+Only explicit statements are extracted ("rpe 7", "effort 7/10", "7 out of 10", "rpe seven",
+"rated it a 7"); "easy" or "hard" are left to sentiment and to the dialogue, which asks for
+missing fields. A duration said of sleep ("slept badly 5 hours") is sleep, never session
+minutes; "1:15 run" is 75 minutes, "at 7:30" is a time of day and not read.
 Ranges follow the scales: CR-10 RPE 0-10 (Foster et al. 2001, session-RPE, J Strength Cond
 Res 15(1):109-115), session minutes 1-600, sleep 0-16 h, distance 0-1000 km. A stated value out
 of range is not extracted: the field stays ``None``, its confidence is 0, and the value is kept
@@ -11,7 +13,7 @@ in ``CheckInReport.rejected`` so the dialogue can say why it asks again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +28,8 @@ RPE_RANGE = (0.0, 10.0)
 MINUTES_RANGE = (1.0, 600.0)
 SLEEP_RANGE = (0.0, 16.0)
 DISTANCE_RANGE = (0.0, 1000.0)
+#: Hooper soreness for a muscle said to be tight: as "stiff" in nlu.wellness (5, bad side).
+TIGHT_SORENESS = 5
 
 _FLAGS = re.ASCII
 _N = rf"(?P<n>{NUM})"
@@ -36,6 +40,21 @@ _RPE_KEYED = re.compile(
     r"\b(?:s?rpe|rate\s+of\s+perceived\s+exertion|effort|exertion|intensity)\b"
     r"(?:\s*(?:was|is|of|at|about|around|approx|maybe|like|level|score|=|:|-|~))*\s*"
     rf"{_N}{_RANGE_TAIL}(?:{_OUT_OF_10})?",
+    _FLAGS,
+)
+#: "rated it a 7", "I'd rate the session 6/10", "gave it a solid 8", "call it a 6". "rate"
+#: needs an object ("heart rate 150" is not an RPE); the number must end the phrase
+#: ("gave it 100%", "gave it 2 goes" are not ratings).
+_RATED_OBJECT = (
+    r"(?:it|that|this|today|the\s+(?:session|run|ride|workout|swim|effort|game|match|"
+    r"training|practice|day|race|set))"
+)
+_RPE_RATED = re.compile(
+    rf"\b(?:(?:rated|rating)(?:\s+{_RATED_OBJECT})?|(?:rate|gave|give|giving|call|called)\s+"
+    rf"{_RATED_OBJECT})\s+(?:(?:as|at|about|around|maybe|like|a|an|solid|hard|strong|easy|good|"
+    rf"high|low)\s+){{0,2}}{_N}{_RANGE_TAIL}(?:{_OUT_OF_10})?"
+    r"(?=\s*(?:$|[^\w\s%]|out\b|of\b|for\b|today|tonight|effort|overall|on\b|and\b|but\b|"
+    r"though|rpe))",
     _FLAGS,
 )
 _RPE_BARE = re.compile(rf"(?<![\w/.]){_N}{_OUT_OF_10}", _FLAGS)
@@ -52,19 +71,57 @@ _DUR_HM = re.compile(
     _FLAGS,
 )
 _DUR_HALF = re.compile(
-    r"\b(?:(?P<half_an>half\s+an?\s+hour)|(?:an?|one)\s+hour\s+and\s+a\s+half"
+    r"\b(?:(?P<half_an>half\s+an?\s+hour)|(?:(?:an?|one)\s+)?hour\s+and\s+a\s+half"
     rf"|{_N}\s+and\s+a\s+half\s+hours?|an?\s+hour)\b",
     _FLAGS,
 )
-_DUR_H = re.compile(rf"(?<![\w.]){_N}\s*-?\s*{_HOUR}(?!\w)", _FLAGS)
+_DUR_H = re.compile(rf"(?<![\w.:]){_N}\s*-?\s*{_HOUR}(?!\w)", _FLAGS)
 _DUR_M = re.compile(
-    rf"(?<![\w.]){_N}\s*-?\s*{_MIN}(?![\w'])(?!\s*(?:/|per)\s*(?:km|k|mi|mile))", _FLAGS
+    rf"(?<![\w.:]){_N}\s*-?\s*{_MIN}(?![\w'])(?!\s*(?:/|per)\s*(?:km|k|mi|mile))", _FLAGS
 )
-_SLEEP_FILLER = r"(?:for|about|around|only|just|like|maybe|roughly|approx|a|solid|good|bad|was|of)"
-_SLEEP_BEFORE = re.compile(
-    rf"(?:slept|sleep|sleeping|kip|nap|napped|in\s+bed)\W+(?:{_SLEEP_FILLER}\W+){{0,3}}~?$",
+#: h:mm[:ss] read as a duration only when clearly one: an hour unit after it ("1:15h"), a
+#: session noun after it ("1:15 run", h <= 3, since "7:30 run" is a time of day), or a duration
+#: verb before it ("ran 1:15", "rode for 4:30"). Never after "at", "by", "until"... (a time
+#: of day), before am/pm, or as a pace ("5:40/km"); mm:ss ("46:12", "2:28") is not read.
+_DUR_COLON = re.compile(
+    r"(?<![\w:.@/])(?P<h>\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])"
+    r"(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|/|per\b|pace|min\s*/))",
     _FLAGS,
 )
+_COLON_HOUR_UNIT = re.compile(rf"^\s*{_HOUR}\b", _FLAGS)
+_SESSION_NOUN = re.compile(
+    r"^\s*-?\s*(?:(?:easy|steady|long|hard|slow|recovery|tempo|endurance|z2|trail|road|indoor|"
+    r"outdoor|hilly|hill|aerobic|base)\s+){0,2}(?:run|ride|jog|bike|spin|swim|hike|walk|row|"
+    r"session|workout|trainer|turbo|climb|paddle|ski|skate|class|lift|erg)s?\b",
+    _FLAGS,
+)
+_COLON_DURATION_BEFORE = re.compile(
+    r"\b(?:ran|run|rode|ride|swam|swim|cycled|biked|bike|hiked|walked|jogged|rowed|trained|"
+    r"lasted|took|for|total|moving\s+time|duration|elapsed)\s+"
+    r"(?:(?:for|in|about|around|approx|just|over|under)\s+)?$",
+    _FLAGS,
+)
+_COLON_TIME_BEFORE = re.compile(
+    r"\b(?:at|by|until|till|til|from|since|before|after|around|about|to|between|and|@)\s*$",
+    _FLAGS,
+)
+#: Words that may stand between "slept" and its hours: amounts ("only about 5h") and how the
+#: night was ("slept badly 5 hours", "slept poorly 5h", "sleep was ok, 7 hours").
+_SLEEP_FILLER = (
+    r"(?:for|about|around|only|just|like|maybe|roughly|approx|approximately|barely|nearly|"
+    r"almost|under|over|less\s+than|more\s+than|a|an|solid|good|bad|badly|poorly|terribly|"
+    r"horribly|awfully|awful|terrible|poor|well|ok|okay|alright|fine|great|decent|rough|restless|"
+    r"really|very|so|pretty|quite|was|is|of|at|not|last\s+night|total)"
+)
+_SLEEP_BEFORE = re.compile(
+    r"(?:slept|sleep|sleeping|kip|nap|napped|in\s+bed)"
+    rf"(?P<gap>\W+(?:{_SLEEP_FILLER}\W+){{0,4}})~?$",
+    _FLAGS,
+)
+_CLAUSE_PUNCT = re.compile(r"[,.;!?]")
+#: After a comma, hours belong to sleep only when they stand alone: "slept badly, 5 hours" is
+#: sleep, "slept well, 2h ride" and "slept ok, 45 min run" are the session.
+_STANDS_ALONE = re.compile(r"^\s*(?:$|[,.;!?)]|and\b|but\b|then\b)", _FLAGS)
 _SLEEP_AFTER = re.compile(
     r"^\s*(?:of\s+)?(?:sleep|kip|shut-?eye|in\s+bed|a\s+night|last\s+night|of\s+rest)", _FLAGS
 )
@@ -95,9 +152,9 @@ def _number(match: re.Match[str], group: str = "n") -> float | None:
 
 def _rpe(norm: str) -> _Found:
     rejected: float | None = None
-    for pattern, base_conf in ((_RPE_KEYED, 0.95), (_RPE_BARE, 0.75)):
+    for pattern, base_conf in ((_RPE_KEYED, 0.95), (_RPE_RATED, 0.85), (_RPE_BARE, 0.75)):
         for match in pattern.finditer(norm):
-            if pattern is _RPE_BARE and _NOT_RPE_CONTEXT.search(norm[: match.start()]):
+            if pattern is not _RPE_KEYED and _NOT_RPE_CONTEXT.search(norm[: match.start()]):
                 continue
             value = _number(match)
             if value is None:
@@ -113,23 +170,58 @@ def _rpe(norm: str) -> _Found:
     return _Found(None, 0.0, rejected=rejected)
 
 
-def _is_sleep_context(norm: str, start: int, end: int) -> bool:
-    return bool(_SLEEP_BEFORE.search(norm[:start]) or _SLEEP_AFTER.search(norm[end:]))
+@dataclass(frozen=True, slots=True)
+class _Duration:
+    minutes: float
+    start: int
+    end: int
+    in_hours: bool  # said in hours ("5h", "an hour", "1h15"), as sleep is
+    sleep: bool = False
 
 
-def _durations(norm: str) -> list[tuple[float, int, int, bool]]:
-    """All durations in minutes as (minutes, start, end, is_sleep), without overlaps."""
-    found: list[tuple[float, int, int, bool]] = []
-    taken: list[tuple[int, int]] = []
+def _is_sleep_context(norm: str, d: _Duration) -> bool:
+    if not d.in_hours and _SESSION_NOUN.match(norm[d.end :]):
+        return False  # "slept well 45 min run": the run's ("slept 6h run ok" stays sleep)
+    before = _SLEEP_BEFORE.search(norm[: d.start])
+    if before is not None:
+        if not _CLAUSE_PUNCT.search(before.group("gap")):
+            return True  # "slept badly 5 hours", "sleep: 6h"
+        if d.in_hours and _STANDS_ALONE.match(norm[d.end :]):
+            return True  # "slept badly, 5 hours"
+    return bool(_SLEEP_AFTER.search(norm[d.end :]))
+
+
+def _colon_duration(norm: str, match: re.Match[str]) -> float | None:
+    """Minutes of an h:mm[:ss] that is clearly a duration (see ``_DUR_COLON``), else None."""
+    hours, mins, secs = int(match.group("h")), int(match.group("m")), match.group("s")
+    before, after = norm[: match.start()], norm[match.end() :]
+    if _COLON_TIME_BEFORE.search(before) and not _COLON_DURATION_BEFORE.search(before):
+        return None
+    clear = (
+        _COLON_HOUR_UNIT.match(after) is not None
+        or _COLON_DURATION_BEFORE.search(before) is not None
+        or (hours <= 3 and _SESSION_NOUN.match(after) is not None)
+    )
+    if not clear:
+        return None
+    return hours * 60.0 + mins + (int(secs) / 60.0 if secs else 0.0)
+
+
+def _durations(norm: str) -> list[_Duration]:
+    """All durations in minutes, without overlaps, each marked when it is said of sleep."""
+    found: list[_Duration] = []
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return all(b <= d.start or a >= d.end for d in found)
 
+    for match in _DUR_COLON.finditer(norm):
+        minutes = _colon_duration(norm, match)
+        if minutes is not None:
+            found.append(_Duration(round(minutes, 2), *match.span(), in_hours=False))
     for match in _DUR_HM.finditer(norm):
         hours, mins = _number(match), _number(match, "m")
-        if hours is not None and mins is not None and mins < 60:
-            found.append((hours * 60 + mins, match.start(), match.end(), False))
-            taken.append(match.span())
+        if hours is not None and mins is not None and mins < 60 and free(*match.span()):
+            found.append(_Duration(hours * 60 + mins, *match.span(), in_hours=True))
     for match in _DUR_HALF.finditer(norm):
         if not free(*match.span()):
             continue
@@ -141,8 +233,7 @@ def _durations(norm: str) -> list[tuple[float, int, int, bool]]:
             minutes = ((base or 0.0) + 0.5) * 60
         else:
             minutes = 60.0
-        found.append((minutes, match.start(), match.end(), False))
-        taken.append(match.span())
+        found.append(_Duration(minutes, *match.span(), in_hours=True))
     for pattern, scale in ((_DUR_H, 60.0), (_DUR_M, 1.0)):
         for match in pattern.finditer(norm):
             value = _number(match)
@@ -151,26 +242,34 @@ def _durations(norm: str) -> list[tuple[float, int, int, bool]]:
             unit = norm[match.end("n") : match.end()].strip(" -")
             if scale == 1.0 and unit == "m" and value >= 100:
                 continue  # "400m" is a distance, not minutes
-            found.append((value * scale, match.start(), match.end(), False))
-            taken.append(match.span())
-    return [(v, s, e, _is_sleep_context(norm, s, e)) for v, s, e, _ in found]
+            found.append(_Duration(value * scale, *match.span(), in_hours=scale == 60.0))
+    found.sort(key=lambda d: d.start)
+    return [replace(d, sleep=_is_sleep_context(norm, d)) for d in found]
 
 
-def _minutes(durations: list[tuple[float, int, int, bool]]) -> _Found:
-    session = [v for v, _, _, sleep in durations if not sleep]
+def _minutes(durations: list[_Duration]) -> _Found:
+    """Session minutes from the durations the sleep extraction did not consume."""
+    session = [d.minutes for d in durations if not d.sleep]
     if not session:
         return _Found(None, 0.0)
     valid = [v for v in session if _in_range(v, MINUTES_RANGE)]
     if not valid:
         return _Found(None, 0.0, rejected=max(session))
-    # Several durations ("1h run, last 20 min hard"): the longest is most often the session.
+    # Several durations ("1h run, last 20 min hard"): the longest is most often the session,
+    # but not surely, so the dialogue may confirm.
     return _Found(max(valid), 0.9 if len(set(session)) == 1 else 0.5)
 
 
-def _sleep(durations: list[tuple[float, int, int, bool]], norm: str) -> _Found:
-    sleep = [v / 60.0 for v, _, _, is_sleep in durations if is_sleep]
+#: "slept 7", "slept only about 6": a unit-less number right after "slept" (same phrase).
+_SLEPT_BARE = re.compile(rf"\bslept\s+(?:{_SLEEP_FILLER}\s+){{0,4}}{_N}\b(?!\s*(?:/|x\b))")
+
+
+def _sleep(durations: list[_Duration], norm: str) -> _Found:
+    sleep = [d.minutes / 60.0 for d in durations if d.sleep]
     if not sleep:
-        bare = re.search(rf"\bslept\s+(?:for\s+|about\s+|around\s+|only\s+|just\s+)*{_N}\b", norm)
+        bare = _SLEPT_BARE.search(norm)
+        if bare is not None and any(d.start <= bare.start("n") < d.end for d in durations):
+            bare = None  # that number is a session duration ("slept well 45 min run" is odd)
         value = _number(bare) if bare else None
         if value is None:
             return _Found(None, 0.0)
@@ -246,6 +345,9 @@ def extract(
     )
     wellness = read_wellness(norm)
     pain = read_pain(text)
+    if pain.watch_sites:
+        # Tightness is a soreness signal (Hooper item), not pain: see nlu.pain.
+        wellness["soreness"] = max(wellness.get("soreness", TIGHT_SORENESS), TIGHT_SORENESS)
     exercises = _exercises(norm)
     confidence = {
         "rpe": rpe.confidence,
@@ -280,6 +382,7 @@ def extract(
         mood=wellness.get("mood"),
         pain=pain.pain,
         pain_sites=pain.sites,
+        watch_sites=pain.watch_sites,
         exercises=exercises,
         sentiment=sentiment,
         intent=intent,

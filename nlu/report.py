@@ -30,6 +30,9 @@ class CheckInReport:
     Wellness items use the Hooper scale (1 = very good ... 7 = very bad). ``confidence`` maps a
     field name to a value in [0, 1]; the dialogue asks again for fields below its threshold.
     Pain sites are canonical names from ``nlu.pain.SITE_PATTERNS`` (``"knee"``, ``"lower_back"``).
+    ``pain`` with no ``pain_sites`` ("it hurts") is pain said without a body site: still a
+    safety flag (``pain_unlocated``), which the dialogue stores as site ``"unspecified"`` and
+    asks where. ``watch_sites`` are sites said to be tight, not painful: watch, not guard.
     """
 
     text: str
@@ -44,6 +47,7 @@ class CheckInReport:
     mood: int | None = None
     pain: bool = False
     pain_sites: tuple[str, ...] = ()
+    watch_sites: tuple[str, ...] = ()
     exercises: tuple[str, ...] = ()
     sentiment: Sentiment | None = None
     intent: str | None = None
@@ -51,3 +55,8 @@ class CheckInReport:
     #: Values the athlete stated but that fall outside the field's valid range (e.g. "rpe 14"):
     #: not extracted (the field stays ``None``, confidence 0) so the dialogue can ask again.
     rejected: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pain_unlocated(self) -> bool:
+        """Pain was reported but no body site was named ("it hurts", "something hurts")."""
+        return self.pain and not self.pain_sites

@@ -252,3 +252,181 @@ def test_adverb_back_and_past_injuries_are_not_pain(text: str) -> None:
 )
 def test_pain_idioms_flag_their_site(text: str, sites: tuple[str, ...]) -> None:
     assert extract(text).pain_sites == sites
+
+
+# -- sleep said with how the night was (issue 3 audit) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "sleep", "minutes"),
+    [
+        ("my back hurts, rpe 5, 30 min, slept badly 5 hours", 5.0, 30.0),
+        ("slept poorly 5h", 5.0, None),
+        ("slept terribly, 5 hours", 5.0, None),
+        ("slept well 8 hours then 1h ride", 8.0, 60.0),
+        ("slept only about 6h, 40 min easy", 6.0, 40.0),
+        ("didn't sleep well, maybe 4 hours. 50 min spin", 4.0, 50.0),
+        ("slept well, 45 min run", None, 45.0),
+        ("slept well 45 min run", None, 45.0),
+        ("slept ok. 2h ride", None, 120.0),
+    ],
+)
+def test_a_duration_said_of_sleep_is_never_session_minutes(
+    text: str, sleep: float | None, minutes: float | None
+) -> None:
+    report = extract(text)
+    assert (report.sleep_h, report.minutes) == (sleep, minutes)
+    assert report.rejected == {}
+
+
+def test_the_audited_check_in_reads_every_field() -> None:
+    report = extract("my back hurts, rpe 5, 30 min, slept badly 5 hours")
+    assert (report.rpe, report.minutes, report.sleep_h) == (5.0, 30.0, 5.0)
+    assert report.pain_sites == ("back",)
+    assert report.sleep_quality == 6
+    assert report.confidence["minutes"] == 0.9  # the sleep hours were not a candidate
+
+
+def test_several_session_durations_lower_minutes_confidence() -> None:
+    report = extract("1h run, last 20 min hard")
+    assert report.minutes == 60.0
+    assert report.confidence["minutes"] < 0.9
+
+
+# -- negation that does not cancel, cramps, tightness -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "sites"),
+    [
+        ("can't run without knee pain", ("knee",)),
+        ("couldn't even jog without my shin hurting", ("shin",)),
+        ("not too much pain in the knee", ("knee",)),
+        ("not much knee pain today", ("knee",)),
+        ("a little pain in my ankle", ("ankle",)),
+        ("can't run, knee pain", ("knee",)),
+        ("calf cramp at km 15", ("calf",)),
+        ("cramping in my calves", ("calf",)),
+        ("tight and sore achilles", ("achilles",)),
+    ],
+)
+def test_double_negation_mild_pain_and_cramp_are_pain(text: str, sites: tuple[str, ...]) -> None:
+    report = extract(text)
+    assert report.pain is True
+    assert report.pain_sites == sites
+
+
+@pytest.mark.parametrize("text", ["not much pain", "not very painful", "not without pain"])
+def test_hedged_pain_without_a_site_is_still_pain(text: str) -> None:
+    assert extract(text).pain is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pain free",
+        "can't wait to run without pain",
+        "no real pain in the knee",
+        "not bad, ran without pain",
+        "no cramps today",
+    ],
+)
+def test_real_negations_still_cancel(text: str) -> None:
+    assert extract(text).pain is False
+
+
+@pytest.mark.parametrize(
+    ("text", "watch"),
+    [
+        ("tight hamstring", ("hamstring",)),
+        ("hamstrings feel a bit tight", ("hamstring",)),
+        ("calves were so tight on the hills", ("calf",)),
+        ("tightness in my left hip", ("hip",)),
+    ],
+)
+def test_tightness_is_a_watch_signal_and_soreness_not_pain(
+    text: str, watch: tuple[str, ...]
+) -> None:
+    report = extract(text)
+    assert report.pain is False and report.pain_sites == ()
+    assert report.watch_sites == watch
+    assert report.soreness is not None and report.soreness >= 5
+
+
+@pytest.mark.parametrize("text", ["no tightness in my calf", "tight race, legs good"])
+def test_tight_that_is_not_about_a_body_site_is_no_signal(text: str) -> None:
+    report = extract(text)
+    assert report.watch_sites == () and report.soreness is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sites"),
+    [
+        ("terrible knee pain", ("knee",)),  # "terrible" holds "rib"
+        ("groin strain from football", ("groin",)),  # "football" holds "foot"
+        ("shoulder hurts when I lift overhead", ("shoulder",)),  # "overhead" holds "head"
+    ],
+)
+def test_sites_are_whole_words(text: str, sites: tuple[str, ...]) -> None:
+    assert extract(text).pain_sites == sites
+
+
+def test_pain_without_a_site_is_reported_as_unlocated_pain() -> None:
+    report = extract("it hurts when I run")
+    assert report.pain is True and report.pain_sites == ()
+    assert report.pain_unlocated is True
+    assert 0.0 < report.confidence["pain"] < 0.9  # the dialogue asks where
+    assert extract("knee hurts").pain_unlocated is False
+    assert extract("no pain today").pain_unlocated is False
+
+
+# -- durations and ratings the audit found missing --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("hour and a half run", 90.0),
+        ("did hour and a half on the bike", 90.0),
+        ("1:15 run", 75.0),
+        ("1:15 easy run, felt good", 75.0),
+        ("ran 1:15", 75.0),
+        ("rode for 4:30 today", 270.0),
+        ("1:15h on the turbo", 75.0),
+        ("up at 6:15, 1:15 run", 75.0),
+        ("at 7:30 ran 40 min", 40.0),
+    ],
+)
+def test_clock_style_and_article_less_durations(text: str, minutes: float) -> None:
+    assert extract(text).minutes == minutes
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["run at 7:30", "7:30 run", "200 free in 2:28", "10k in 46:12", "4:30 per km", "meet by 6:00"],
+)
+def test_times_of_day_paces_and_race_splits_are_not_minutes(text: str) -> None:
+    report = extract(text)
+    assert report.minutes is None and "minutes" not in report.rejected
+
+
+@pytest.mark.parametrize(
+    ("text", "rpe"),
+    [
+        ("rated it a 7", 7.0),
+        ("I'd rate the session 6/10", 6.0),
+        ("gave it a solid 8 today", 8.0),
+        ("call it a 5", 5.0),
+        ("rated 4 out of 10", 4.0),
+    ],
+)
+def test_rated_it_phrasings_are_rpe(text: str, rpe: float) -> None:
+    assert extract(text).rpe == rpe
+
+
+@pytest.mark.parametrize(
+    "text", ["gave it 100%", "heart rate 150", "sleep rating 6", "gave it 2 goes"]
+)
+def test_ratings_of_other_things_are_not_rpe(text: str) -> None:
+    report = extract(text)
+    assert report.rpe is None and "rpe" not in report.rejected

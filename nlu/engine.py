@@ -145,21 +145,21 @@ class NluEngine:
     # -- everything ----------------------------------------------------------------------
     def parse(self, text: str) -> CheckInReport:
         """Extract fields, sentiment and intent from one message."""
-        sentiment = self.sentiment(text)
+        return self.parse_many([text])[0]
+
+    def parse_many(self, texts: list[str]) -> list[CheckInReport]:
+        """``parse`` for many texts, with batched sentiment (the one code path for both)."""
+        return [
+            self._report(text, sentiment)
+            for text, sentiment in zip(texts, self.sentiment_many(texts), strict=True)
+        ]
+
+    def _report(self, text: str, sentiment: Sentiment) -> CheckInReport:
         intent, intent_conf = self.intent(text)
         report = extract(text, sentiment=sentiment, intent=intent)
         report.confidence["intent"] = intent_conf
+        # A strong score is a surer level; blank text says nothing.
         report.confidence["sentiment"] = (
             min(1.0, abs(sentiment.score) + 0.5) if text.strip() else 0.0
         )
         return report
-
-    def parse_many(self, texts: list[str]) -> list[CheckInReport]:
-        """``parse`` for many texts, with batched sentiment."""
-        out = []
-        for text, sentiment in zip(texts, self.sentiment_many(texts), strict=True):
-            intent, intent_conf = self.intent(text)
-            report = extract(text, sentiment=sentiment, intent=intent)
-            report.confidence["intent"] = intent_conf
-            out.append(report)
-        return out

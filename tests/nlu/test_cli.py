@@ -55,6 +55,7 @@ def test_parse_prints_one_json_object_per_line(app: typer.Typer, tmp_path: Path)
     assert objs[1]["pain"] is False
     assert objs[2]["pain"] is True and objs[2]["pain_sites"] == ["knee"]
     assert {"sentiment", "intent", "pain_sites"} <= set(objs[0])
+    assert all({"sentiment", "intent", "rpe"} <= set(o["confidence"]) for o in objs)
 
 
 def test_nlu_eval_prints_accuracy_macro_f1_and_fields(app: typer.Typer, tmp_path: Path) -> None:

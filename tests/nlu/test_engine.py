@@ -87,3 +87,13 @@ def test_vader_parse_never_crashes_on_any_unicode(text: str) -> None:
     assert report.sentiment is not None
     assert -1.0 <= report.sentiment.score <= 1.0
     assert report.sentiment.level in (-1, 0, 1)
+
+
+def test_parse_and_parse_many_give_the_same_reports_with_sentiment_confidence() -> None:
+    engine = NluEngine.create("vader")
+    texts = ["crushed it, rpe 8", "knee hurts", ""]
+    many = engine.parse_many(texts)
+    assert many == [engine.parse(t) for t in texts]
+    assert all("sentiment" in r.confidence and "intent" in r.confidence for r in many)
+    assert many[0].confidence["sentiment"] > 0.5
+    assert many[2].confidence["sentiment"] == 0.0

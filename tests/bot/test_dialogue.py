@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from bot.dialogue import Dialogue
+from bot.dialogue import Dialogue, texts
 from bot.replies import Incoming, Reply
 from storage.schema import Base, CheckIn, Person, PrescribedSession
 
@@ -214,14 +214,24 @@ def test_zip_bombs_oversized_and_hostile_files_are_refused_cleanly(dialogue: Dia
         archive.writestr("activity.fit", b"\0" * 50_000_000)  # 50 MB of zeros, ~50 kB zipped
     xxe = (b'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
            b'<gpx version="1.1"><trk><name>&x;</name></trk></gpx>')
+    entities = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE gpx [{entities}]><gpx version="1.1">'
+              "<trk><name>&l9;</name></trk></gpx>").encode()  # a billion "lol"s if expanded
     files = [Upload("export.zip", bomb.getvalue(), "application/zip"),
              Upload("big.fit", b"\0" * (dialogue.max_upload_bytes + 1)),
              Upload("evil.gpx", xxe, "application/gpx+xml"),
-             Upload("photo.fit", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "image/png")]
+             Upload("laughs.gpx", laughs, "application/gpx+xml"),
+             Upload("photo.fit", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "image/png"),
+             Upload("empty.tcx", b""),
+             Upload("cut.fit", b"\x0e\x10\x6c\x00\xff\xff\xff\x7f.FIT\x00"),
+             Upload("odd.csv", "date;hr\n\u202e2026-11-23;-70\n\x00;1e309\n".encode()),
+             Upload("half.tcx", b'<?xml version="1.0"?><TrainingCenterDatabase><Activities>')]
     for upload in files:
         replies = dialogue.handle(Incoming(user_id=7, chat_id=7, display_name="Ana",
                                            received_at=NOW, upload=upload))
         assert len(replies) == 1 and replies[0].text, upload.file_name
+        assert replies[0].text != texts.SORRY, upload.file_name  # refused, not crashed
         assert "passwd" not in replies[0].text and "root:" not in replies[0].text
     assert _count(dialogue.database, Activity) == 0
 

@@ -62,6 +62,9 @@ async def _send_one(send: Send, reply: Reply) -> tuple[str, str | None]:
             await asyncio.sleep(0.5 * attempt)
         except TelegramError as exc:
             return "failed", type(exc).__name__
+        except Exception as exc:  # this student's plan could not be made: report, go on
+            log.exception("broadcast copy not prepared")
+            return "failed", type(exc).__name__
     return "failed", "attempts"  # pragma: no cover
 
 

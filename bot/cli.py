@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.commands import fitness as fitness_commands
 from bot.commands import load as load_commands
 from bot.commands import nlu as nlu_commands
 from bot.commands import simulate as simulate_commands
@@ -31,7 +32,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(models_app, name="models")
 app.add_typer(train_app, name="train")
 
-for area in (nlu_commands, load_commands, wearable_commands, train_commands, simulate_commands):
+for area in (nlu_commands, load_commands, wearable_commands, train_commands, simulate_commands,
+             fitness_commands):
     area.register(app, train_app)
 
 
@@ -139,6 +141,7 @@ def chat(
     typer.echo(f"database: {_where(settings)}; log: {log_file}", err=True)
     dialogue = _dialogue_or_exit(settings)
     from bot.dialogue.features import handle_with_alerts, persona_handler, terminal_persona
+    from bot.dialogue.groups import render_copy
 
     if role:
         try:
@@ -146,9 +149,11 @@ def chat(
         except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
-        run_chat(persona_handler(dialogue, role), user_id=persona_id, name=persona_name)
+        run_chat(persona_handler(dialogue, role), user_id=persona_id, name=persona_name,
+                 prepare=lambda reply: render_copy(dialogue, reply))
     else:
-        run_chat(handle_with_alerts(dialogue), user_id=user_id, name=name)
+        run_chat(handle_with_alerts(dialogue), user_id=user_id, name=name,
+                 prepare=lambda reply: render_copy(dialogue, reply))
 
 
 def _dialogue_or_exit(settings: Settings) -> Dialogue:

@@ -34,7 +34,7 @@ from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.account import REMINDER_META
 from bot.dialogue.features import handle_with_alerts
-from bot.dialogue.groups import BROADCAST_META, REPORT_META, SENDER_IS_ADMIN
+from bot.dialogue.groups import BROADCAST_META, REPORT_META, SENDER_IS_ADMIN, render_copy
 from bot.replies import Incoming, Reply, Upload
 from storage import groups, inbox
 
@@ -168,6 +168,7 @@ async def deliver_broadcast(
     """Send every student's copy, store the outcomes, report back to the teacher."""
 
     async def send(reply: Reply) -> None:
+        reply = await asyncio.to_thread(render_copy, dialogue, reply)
         await _send_one(context, reply.chat_id or teacher_chat, reply)
 
     report = await deliver(copies, send)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.dialogue.groups import REPORT_META
 from bot.replies import Button, Incoming, Reply
 
 TERMINAL_USER_ID = -1
@@ -56,6 +57,7 @@ def pick(text: str, buttons: tuple[Button, ...]) -> str | None:
 def run_chat(
     handle: Callable[[Incoming], list[Reply]],
     *,
+    prepare: Callable[[Reply], Reply] = lambda reply: reply,
     user_id: int = TERMINAL_USER_ID,
     name: str = "You",
     stdin: TextIO = sys.stdin,
@@ -92,8 +94,24 @@ def run_chat(
         )
         replies = handle(inc)
         buttons = ()
+        sent = failed = 0
         for reply in replies:
+            if reply.chat_id is not None and reply.chat_id != user_id:
+                # A message for someone else (a student's copy, an athlete's note): shown
+                # labelled, as Telegram would deliver it to their own chat.
+                try:
+                    reply = prepare(reply)
+                    sent += 1
+                except Exception as exc:  # one copy failing must not end the chat
+                    failed += 1
+                    print(f"coachloop> (to user {reply.chat_id}: not delivered, "
+                          f"{type(exc).__name__})", file=stdout)
+                    continue
+                print(f"[private message to user {reply.chat_id}]", file=stdout)
             print(render_reply(reply), file=stdout, flush=True)
-            if reply.buttons:
+            if reply.buttons and (reply.chat_id is None or reply.chat_id == user_id):
                 buttons = tuple(b for row in reply.buttons for b in row)
+        if any(REPORT_META in r.meta for r in replies):
+            print(f"coachloop> Delivery report: {sent} sent, {failed} failed, 0 blocked the "
+                  f"bot (of {sent + failed}).", file=stdout, flush=True)
     print("bye.", file=stdout)

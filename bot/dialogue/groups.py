@@ -21,6 +21,8 @@ from storage import groups, people
 from storage.schema import Group, Person
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session as DbSession
+
     from bot.dialogue.core import Dialogue, Feature, Turn
 
 SENDER_IS_ADMIN: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
@@ -30,6 +32,8 @@ SENDER_IS_ADMIN: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
 GROUP_CHATS = ("group", "supergroup")
 DOTS = {"green": "🟢", "watch": "🟡", "alert": "🔴"}
 BROADCAST_META = "broadcast"
+PLAN_FOR = "plan_for"  # "<person id> <ISO day>": a copy to plan just before sending
+PLAN_FROM = "plan_from"
 REPORT_META = "broadcast_report"
 
 
@@ -342,15 +346,36 @@ def broadcast(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         return [Reply(f"'{group.title}' has no students yet: share code {group.invite_code}.")]
     today = local_today(teacher, turn.inc.received_at, dialogue.timezone)
     row = groups.start_broadcast(turn.db, group, teacher, today, [p.id for p in students])
-    meta = {BROADCAST_META: str(row.id)}
     out = [Reply(f"Sending today's plan to {len(students)} students of '{group.title}'; "
                  "a delivery report follows.", meta={REPORT_META: str(row.id)})]
+    sender = f"{teacher.display_name} ({group.title})"
     for student in students:
+        # Only the address here: each copy is planned in its own transaction just before it
+        # is sent (`render_copy`), so a class of 200 never holds one write lock for a minute.
         day = local_today(student, turn.inc.received_at, dialogue.timezone)
-        planned = plan_and_store(turn.db, student, day, dialogue.planning)
-        out.append(Reply(f"From {teacher.display_name} ({group.title}):\n"
-                         + session_text(planned), chat_id=student.telegram_user_id, meta=meta))
+        out.append(Reply("", chat_id=student.telegram_user_id, meta={
+            BROADCAST_META: str(row.id), PLAN_FOR: f"{student.id} {day.isoformat()}",
+            PLAN_FROM: sender}))
     return out
+
+
+def render_copy(dialogue: Dialogue, copy: Reply) -> Reply:
+    """A broadcast copy with the student's personalised plan (planned and stored now)."""
+    import dataclasses
+
+    spec = copy.meta.get(PLAN_FOR)
+    if spec is None:
+        return copy
+    person_id, day = spec.split()
+
+    def work(db: DbSession) -> str:
+        student = db.get(Person, int(person_id))
+        if student is None or not people.has_consent(student):
+            raise LookupError("the student left or withdrew consent")
+        planned = plan_and_store(db, student, dt.date.fromisoformat(day), dialogue.planning)
+        return f"From {copy.meta.get(PLAN_FROM, 'your teacher')}:\n" + session_text(planned)
+
+    return dataclasses.replace(copy, text=dialogue.database.run(work))
 
 
 def feature() -> Feature:

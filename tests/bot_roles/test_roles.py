@@ -8,6 +8,7 @@ import json
 from sqlalchemy import select
 
 from bot.dialogue import Dialogue, texts
+from bot.dialogue.groups import render_copy
 from bot.replies import Reply
 from storage import groups
 from storage.schema import BroadcastDelivery, CheckIn, ExerciseLog, FitnessTest, Group, Person
@@ -143,7 +144,9 @@ def test_broadcast_personalises_each_student(full_dialogue: Dialogue) -> None:
     students[0].send("RPE 8, 90 min, my ankle hurts")
     replies = teacher.send("/broadcast")
     assert "Sending today's plan to 3 students" in replies[0].text
-    copies = {r.chat_id: r.text for r in replies[1:]}
+    assert all(r.text == "" for r in replies[1:]), "copies are planned when sent, not here"
+    copies = {r.chat_id: render_copy(full_dialogue, r).text for r in replies[1:]}
+    assert all(t.startswith("From Cruz (10B):") for t in copies.values())
     assert set(copies) == {60, 61, 62}
     assert copies[60] != copies[61], "the student with ankle pain gets a different plan"
     with full_dialogue.database.session() as s:

@@ -26,7 +26,7 @@ import pandas as pd
 from models import registry
 from models.explain import Deficiency, ShapFactor, explain_row
 from models.grouping import normalise_sex
-from models.items import LAP_ITEMS, N_LAPS
+from models.items import FEATURE_GROUPS, LAP_ITEMS, N_LAPS
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,11 @@ def assess(
             reference=medians if sex in extra.get("medians_by_sex", {}) else None,
         )
         factors = [f for f in result.factors if "=" not in f.feature]
-        deficiencies = [d for d in result.deficiencies if d.feature not in imputed]
+        filled = set(imputed)
+        deficiencies = [  # a lap third counts as imputed when any of its splits was filled
+            d for d in result.deficiencies
+            if filled.isdisjoint(FEATURE_GROUPS.get(d.feature, (d.feature,)))
+        ]
         predicted, probabilities = result.predicted_class, result.probabilities
     else:
         proba = model.predict_proba(row)[0]

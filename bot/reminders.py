@@ -13,14 +13,35 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.orm import Session as DbSession
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, JobQueue
 
+from bot.dialogue import Dialogue
 from bot.dialogue.account import reminder_text
 from storage import groups
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+
+DIALOGUE_KEY = "dialogue"  # application.bot_data key, set by build_application
+
+
+def todays_title(dialogue: Dialogue, user_id: int) -> str | None:
+    """The title of today's session for the athlete (planned now if it is not yet)."""
+    from bot.services.planning import local_today, plan_and_store
+    from storage import people
+
+    def work(db: DbSession) -> str | None:
+        person = people.get_by_telegram_id(db, user_id)
+        if person is None or not people.has_consent(person):
+            return None
+        day = local_today(person, dt.datetime.now(dt.UTC), dialogue.timezone)
+        session = plan_and_store(db, person, day, dialogue.planning).session
+        return "rest day" if session.is_rest else session.title
+
+    return dialogue.database.run(work)
 
 
 def job_name(user_id: int) -> str:
@@ -63,8 +84,15 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     if job is None or job.chat_id is None:
         return
+    dialogue = context.application.bot_data.get(DIALOGUE_KEY)
+    title = None
+    if dialogue is not None and job.user_id is not None:
+        try:
+            title = await asyncio.to_thread(todays_title, dialogue, job.user_id)
+        except Exception:  # the nudge matters more than naming the session
+            log.exception("reminder: today's session could not be planned")
     try:
-        await context.bot.send_message(job.chat_id, reminder_text(None))
+        await context.bot.send_message(job.chat_id, reminder_text(title))
     except Forbidden:
         job.schedule_removal()
     except TelegramError as exc:

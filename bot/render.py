@@ -16,7 +16,19 @@ RULE_LABELS = {
     "two_week_hold": "Two-week review",
     "two_week_hold_little_data": "Two-week review",
     "coach_override": "Coach override",
+    "policy_volume": "Scheduler (PPO policy)",
+    "scheduled_rest": "Week schedule (ACO)",
+    "test_emphasis": "Fitness-test emphasis",
+    "reassess_improving": "Fitness reassessment",
+    "reassess_stagnating": "Fitness reassessment",
+    "reassess_declining": "Fitness reassessment",
 }
+PRIVATE_RULES = frozenset({"pain_guard"})  # says that someone is in pain: never in a group
+
+
+def rule_label(code: str) -> str:
+    """The human name of a rule code."""
+    return RULE_LABELS.get(code, code.replace("_", " "))
 
 
 def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
@@ -58,7 +70,7 @@ def why_text(planned: PlannedDay) -> str:
         lines.append("")
         lines.append("Rules that fired:")
         for rule in explanation.rules:
-            label = RULE_LABELS.get(rule.code, rule.code)
+            label = rule_label(rule.code)
             lines.append(
                 f"- {label}: {rule.effect} (rule: {rule.threshold}; your values: "
                 f"{_inputs_text(rule.inputs)})"

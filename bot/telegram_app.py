@@ -322,6 +322,7 @@ def build_application(
         await replay_pending(app, database)
 
     application = builder.post_init(post_init).build()
+    application.bot_data[reminders.DIALOGUE_KEY] = dialogue
     adapter = TelegramAdapter(dialogue, settings)
     application.add_handler(TypeHandler(Update, adapter.gate), group=INBOX_GROUP)
     application.add_handler(CallbackQueryHandler(adapter.on_update), group=DIALOGUE_GROUP)

@@ -13,7 +13,7 @@ import contextvars
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from bot.render import session_text
+from bot.render import PRIVATE_RULES, rule_label, session_text
 from bot.replies import Incoming, Reply, keyboard
 from bot.services import access, roster
 from bot.services.planning import local_today, plan_and_store
@@ -194,7 +194,12 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
     if "flags" in shown and m.flags:
         parts.append("flags: " + ", ".join(f.code for f in m.flags))
     if "plan" in shown:
-        why = f" ({', '.join(status.plan_reasons)})" if status.plan_reasons else ""
+        if "pain" in shown and status.plan_sentence:  # the coach, in private: the reason
+            why = f" - {status.plan_sentence}"
+        else:  # a group: which rules shaped it, never one that reveals pain
+            labels = dict.fromkeys(rule_label(c) for c in status.plan_reasons
+                                   if c not in PRIVATE_RULES)
+            why = f" ({', '.join(labels)})" if labels else ""
         parts.append(f"plan: {status.plan_title}{why}")
     if "pain" in shown and status.pain_sites:
         parts.append("pain: " + ", ".join(s.replace("_", " ") for s in status.pain_sites))

@@ -83,3 +83,28 @@ async def test_commands_before_consent_get_a_clear_answer(
     assert "/start" in request.texts()[-1]
     await _feed(app, u.message("/nonsense"))
     assert "/help" in request.texts()[-1]
+
+
+async def test_reminder_job_names_todays_session(
+    telegram: tuple[Application, RecordingRequest], dialogue: Dialogue  # type: ignore[type-arg]
+) -> None:
+    """The JobQueue reminder plans today for the athlete and says what it is."""
+    import asyncio
+
+    from bot import reminders
+    from tests.bot.test_webhook import _consenting
+
+    app, request = telegram
+    _consenting(dialogue, 4242)
+    await app.start()
+    try:
+        assert app.job_queue is not None
+        app.job_queue.run_once(reminders.remind, 0, chat_id=4242, user_id=4242)
+        for _ in range(200):
+            if request.sent("sendMessage"):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await app.stop()
+    text = request.texts()[0]
+    assert text.startswith("Today's session: ") and "/checkin" in text

@@ -33,7 +33,7 @@ models: $(STAMP)
 run: $(STAMP)
 	$(BIN)/coachloop db upgrade
 	$(BIN)/coachloop models prepare
-	@if [ -n "$$TELEGRAM_TOKEN" ]; then exec $(BIN)/coachloop bot; else exec $(BIN)/coachloop chat; fi
+	exec $(BIN)/coachloop start  # the bot if TELEGRAM_TOKEN is set (env or .env), else the terminal chat
 
 postgres:
 	@bash .ci/ensure-postgres

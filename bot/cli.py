@@ -191,6 +191,16 @@ def bot(
         raise typer.Exit(2) from exc
 
 
+@app.command()
+def start() -> None:
+    """What `make run` starts: the Telegram bot when TELEGRAM_TOKEN is set (environment or
+    .env), else the terminal chat."""
+    if load_settings().telegram_token is not None:
+        bot(webhook=False)
+    else:
+        chat(role=None, user_id=-1, name="You")
+
+
 def _person_day(athlete: str, date: str | None) -> tuple[int, dt.date]:
     """The athlete's id and the day asked for (default: today in the athlete's time zone,
     the day `/today` would answer for)."""

@@ -1,4 +1,4 @@
-"""`coachloop chat` scripted on stdin: consent, a check-in, today's session and its reasons."""
+"""`coachloop start` (no token: the terminal chat) scripted on stdin: consent, a check-in, today's session and its reasons."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_scripted_terminal_chat_stores_and_replies(tmp_path: Path) -> None:
                LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
     env.pop("TELEGRAM_TOKEN", None)
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
+        [sys.executable, "-m", "bot.cli", "start"],  # what `make run` starts without a token
         input=SCRIPT, capture_output=True, text=True, env=env, timeout=300, check=False,
         cwd=tmp_path,
     )

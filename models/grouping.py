@@ -33,12 +33,23 @@ class GroupAssignment(NamedTuple):
 
 
 def normalise_sex(value: object) -> str:
+    """``M``/``male``/``1``... -> ``"male"``, ``F``/``female``/``0``... -> ``"female"``."""
     text = str(value).strip().lower()
     if text in {"m", "male", "man", "boy", "1"}:
         return "male"
     if text in {"f", "female", "woman", "girl", "0"}:
         return "female"
     return text
+
+
+def group_keys(frame: pd.DataFrame, by: str | None) -> pd.Series:
+    """Each row's group: ``"all"``, its normalised sex (``by="sex"``) or the ``by`` value."""
+    if by is None:
+        return pd.Series(ALL, index=frame.index)
+    if by not in frame.columns:
+        raise ValueError(f"grouping column {by!r} not in the data (use --by or none)")
+    keys = frame[by]
+    return keys.map(normalise_sex) if by == "sex" else keys.astype(str)
 
 
 def elbow_k(ks: Sequence[int], sse: Sequence[float]) -> int:
@@ -98,12 +109,7 @@ class FitnessGrouping(BaseEstimator):
         self.random_state = random_state
 
     def _group_keys(self, frame: pd.DataFrame) -> pd.Series:
-        if self.by is None:
-            return pd.Series(ALL, index=frame.index)
-        if self.by not in frame.columns:
-            raise ValueError(f"grouping column {self.by!r} not in the data (use --by or none)")
-        keys = frame[self.by]
-        return keys.map(normalise_sex) if self.by == "sex" else keys.astype(str)
+        return group_keys(frame, self.by)
 
     def fit(self, frame: pd.DataFrame, y: Any = None) -> FitnessGrouping:
         """Fit scaler, optional PCA and K-means for each group; record both k criteria."""

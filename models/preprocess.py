@@ -38,6 +38,46 @@ def drop_iqr_outliers(frame: pd.DataFrame, columns: Sequence[str], k: float = 1.
     return frame.loc[~iqr_outliers(frame, columns, k).any(axis=1)]
 
 
+OUTLIER_METHODS = ("drop", "clip", "none")
+
+
+def iqr_step(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    how: str = "drop",
+    groups: pd.Series | None = None,
+    k: float = 1.5,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The papers' outlier step before K-means, with Tukey fences computed within each group.
+
+    ``how="drop"`` removes every row with a value outside the fences (the PE paper: "outliers
+    are removed"); ``"clip"`` keeps the row and pulls the value to the fence (winsorising, for
+    small groups where dropping would leave too few rows for k = 8-15); ``"none"`` skips the
+    step. Fences are per group (per sex by default in the CLI): pooled fences would flag a
+    woman's ordinary jump as a low outlier of the men's distribution. Returns the new frame and,
+    per group, how many rows were dropped or had a value clipped.
+    """
+    if how not in OUTLIER_METHODS:
+        raise ValueError(f"outlier method {how!r}: choose from {', '.join(OUTLIER_METHODS)}")
+    keys = groups if groups is not None else pd.Series("all", index=frame.index)
+    cols = list(columns)
+    out = frame.copy()
+    if how == "clip":
+        out[cols] = out[cols].astype(float)
+    keep = np.ones(len(frame), dtype=bool)
+    affected: dict[str, int] = {}
+    for key in sorted(keys.unique(), key=str):
+        mask = (keys == key).to_numpy()
+        part = frame.loc[mask]
+        flagged = iqr_outliers(part, cols, k).any(axis=1).to_numpy()
+        affected[str(key)] = int(flagged.sum()) if how != "none" else 0
+        if how == "drop":
+            keep[np.flatnonzero(mask)[flagged]] = False
+        elif how == "clip":
+            out.loc[mask, cols] = clip_iqr(part, cols, k)[cols].to_numpy()
+    return out.loc[keep], affected
+
+
 def zscores(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Standardise each column to mean 0 and SD 1 (population SD, as sklearn's StandardScaler)."""
     data = frame[list(columns)].astype(float)
@@ -53,6 +93,24 @@ class CorrelationReport:
     spearman: pd.DataFrame
     strong_pairs: list[tuple[str, str, float]]
     threshold: float
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: both matrices (4 decimals) and the strong pairs with both coefficients."""
+
+        def matrix(m: pd.DataFrame) -> dict[str, dict[str, float]]:
+            return {str(a): {str(b): round(float(v), 4) for b, v in row.items()}
+                    for a, row in m.iterrows()}
+
+        return {
+            "pearson": matrix(self.pearson),
+            "spearman": matrix(self.spearman),
+            "threshold": self.threshold,
+            "strong_pairs": [
+                {"a": a, "b": b, "pearson": round(r, 4),
+                 "spearman": round(float(self.spearman.loc[a, b]), 4)}
+                for a, b, r in self.strong_pairs
+            ],
+        }
 
 
 def correlation_report(

@@ -89,3 +89,28 @@ def test_train_grouping_reports_k_and_writes_cluster_map(
     assert set(report) == {"male", "female"}
     assert all(8 <= g["selection"]["chosen_k"] <= 15 for g in report.values())
     assert png.stat().st_size > 1000
+
+
+def test_train_grouping_refuses_k_outside_8_15_unless_told(
+    app: typer.Typer, cohort_csv: Path
+) -> None:
+    base = ["train", "grouping", "--csv", str(cohort_csv), "--json"]
+    refused = CliRunner().invoke(app, [*base, "--k", "5"])
+    assert refused.exit_code == 2 and "--allow-any-k" in refused.stderr
+    assert CliRunner().invoke(app, [*base, "--k", "ten"]).exit_code == 2
+    allowed = CliRunner().invoke(app, [*base, "--k", "5", "--allow-any-k"])
+    assert allowed.exit_code == 0, allowed.output
+    assert all(g["selection"]["chosen_k"] == 5 for g in json.loads(allowed.stdout).values())
+
+
+def test_train_grouping_reports_outliers_and_both_correlations(
+    app: typer.Typer, cohort_csv: Path
+) -> None:
+    args = ["train", "grouping", "--csv", str(cohort_csv), "--k", "8"]
+    report = json.loads(CliRunner().invoke(app, [*args, "--json", "--outliers", "drop"]).stdout)
+    for group in report.values():
+        assert group["outliers"]["method"] == "drop" and group["outliers"]["rows"] > 0
+        assert sum(c["size"] for c in group["clusters"]) == group["outliers"]["rows_clustered"]
+        assert set(group["correlation"]) == {"pearson", "spearman", "threshold", "strong_pairs"}
+    text = CliRunner().invoke(app, args).stdout
+    assert "Pearson lower-left, Spearman upper-right" in text and "IQR outliers clipped" in text

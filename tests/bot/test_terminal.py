@@ -1,4 +1,5 @@
-"""`coachloop start` (no token: the terminal chat) scripted on stdin: consent, a check-in, today's session and its reasons."""
+"""`coachloop start` without a token (the terminal chat), scripted on stdin: consent, a
+check-in, today's session and its reasons."""
 
 from __future__ import annotations
 

@@ -2,7 +2,12 @@
 
 The bot runs as its own process (`coachloop bot`, polling) against the fake Bot API on
 loopback. After SIGKILL mid-burst and a restart, every check-in the bot had confirmed to its
-athlete is in the database, none is stored twice, and SQLite's integrity check is ok.
+athlete is in the database exactly once (matched by athlete and text), nothing is stored that
+the athlete was not told about, and SQLite's integrity check is ok.
+
+"None twice" is not checked as distinct source update ids (the UNIQUE constraint makes that
+true by construction) but as one row per confirmed message: a replayed update stored under a
+new reference, or a confirmation without a row, would fail here.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -34,9 +40,19 @@ def _start_bot(url: str, db_url: str, log: Path) -> subprocess.Popen[bytes]:
     )
 
 
+MARKER = 59_999  # a stranger whose /help is sent last: its reply means all before it is done
+CONFIRMATIONS = ("Saved", "Already saved")  # a replay of a stored one is confirmed again
+
+
+def _text(user: int) -> str:
+    """One distinct check-in per athlete (the letters tell the messages apart)."""
+    tag = chr(97 + user % 26) + chr(97 + user // 26)
+    return f"rpe {1 + user % 9}, {20 + user} min, ok note{tag}"
+
+
 def _saved(api: FakeBotApi) -> set[int]:
-    """Chats that got a "Saved" confirmation."""
-    return {s.chat_id for s in api.sent if s.text.startswith("Saved")}
+    """Chats that got a confirmation of their check-in."""
+    return {s.chat_id for s in api.sent if s.text.startswith(CONFIRMATIONS)}
 
 
 @pytest.mark.slow
@@ -54,7 +70,7 @@ async def test_kill_9_mid_burst_loses_no_confirmed_checkin(tmp_path: Path) -> No
     bot = _start_bot(url, db_url, log)
     try:
         for user in range(1, ATHLETES + 1):
-            api.say(50_000 + user, f"A{user}", f"rpe {1 + user % 9}, {20 + user} min, ok")
+            api.say(50_000 + user, f"A{user}", _text(user))
         await api.wait_for(lambda: len(_saved(api)) >= 8, timeout=180)
         os.kill(bot.pid, signal.SIGKILL)
         bot.wait(timeout=30)
@@ -62,7 +78,8 @@ async def test_kill_9_mid_burst_loses_no_confirmed_checkin(tmp_path: Path) -> No
         bot = _start_bot(url, db_url, log)
         # after the restart the bot works on: a second burst is handled completely
         later = [api.say(50_000 + u, f"A{u}", "/today") for u in range(1, 6)]
-        await api.wait_for(lambda: api.confirmed > max(later), timeout=180)
+        api.say(MARKER, "Last", "/help")  # handled in order: after everything above
+        await api.wait_for(lambda: api.confirmed > max(later) and api.to(MARKER), timeout=180)
         await api.wait_for(lambda: _inbox_drained(db), timeout=180)
     finally:
         bot.send_signal(signal.SIGTERM)
@@ -72,13 +89,19 @@ async def test_kill_9_mid_burst_loses_no_confirmed_checkin(tmp_path: Path) -> No
             bot.kill()
         await api.stop()
     with db.session() as s:
-        rows = s.execute(select(CheckIn.source_update_id, Person.telegram_user_id)
+        rows = s.execute(select(Person.telegram_user_id, CheckIn.free_text)
                          .join(Person, Person.id == CheckIn.person_id)).all()
         integrity = s.execute(text("PRAGMA integrity_check")).scalar()
-    stored_chats = {chat for _, chat in rows}
     assert confirmed_before_kill, log.read_text()[-2000:]
-    assert _saved(api) <= stored_chats  # every confirmed check-in is there
-    assert len(rows) == len({ref for ref, _ in rows})  # no update stored twice
+    confirmed = Counter((chat, _text(chat - 50_000)) for chat in _saved(api))
+    stored = Counter((user, free_text) for user, free_text in rows)
+    missing = confirmed - stored
+    assert not missing, f"confirmed but not stored: {sorted(missing)}"
+    twice = {k: n for k, n in stored.items() if n > 1}
+    assert not twice, f"stored more than once: {twice}"
+    assert stored == confirmed, f"stored but never confirmed: {sorted(stored - confirmed)}"
+    assert len(rows) == len(_saved(api))
+    assert confirmed_before_kill <= _saved(api)
     assert integrity == "ok"
 
 

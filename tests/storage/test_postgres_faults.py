@@ -1,8 +1,16 @@
-"""PostgreSQL going away under a running bot: reconnect, retry, lose no confirmed check-in."""
+"""PostgreSQL going away under a running bot: reconnect, retry, lose no confirmed check-in.
+
+The restart test proves the retry, not only the outcome: it records every failed attempt that
+`Database.run` logs while the server is restarting, and requires at least one check-in whose
+write failed during the outage and was then committed and confirmed ("Saved") on the same
+message, i.e. retried across the restart rather than redelivered.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import shutil
 import subprocess
 import threading
@@ -87,40 +95,87 @@ def _pg_version() -> str | None:
     return versions[-1] if versions else None
 
 
+class _Attempts(logging.Handler):
+    """Failed attempts logged by `Database.run` ("database unavailable ... retrying")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at: list[float] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "database unavailable" in record.getMessage():
+            self.at.append(record.created)
+
+
+def _require_cluster_tools() -> str:
+    """The cluster version; a loud skip without the tools, and a failure under CI."""
+    version = _pg_version()
+    if shutil.which("pg_ctlcluster") is not None and version is not None:
+        return version
+    reason = ("NOT RUN: restarting PostgreSQL needs pg_ctlcluster and /etc/postgresql/<version> "
+              "(Debian's postgresql-common); the promise 'a PostgreSQL restart loses no "
+              "confirmed check-in' is UNTESTED on this machine")
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("pg_ctlcluster") is None or _pg_version() is None,
-                    reason="needs the local PostgreSQL cluster tools (pg_ctlcluster)")
 def test_restarting_postgres_mid_burst_loses_no_confirmed_checkin(pg: Database) -> None:
+    version = _require_cluster_tools()
     dialogue = Dialogue(pg, NluEngine.create(backend="vader"))
     with pg.session() as s:
         for user in range(1, 41):
             person = people.get_or_create_person(s, user, f"A{user}")
             people.give_consent(s, person, {})
     restarted = threading.Event()
+    window: list[float] = []
 
     def restart() -> None:
         time.sleep(0.5)
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", str(_pg_version()),
+        window.append(time.time())
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version,
                         "main", "restart"], check=True, capture_output=True, timeout=120)
+        window.append(time.time())
         restarted.set()
 
+    attempts = _Attempts()
+    logging.getLogger("storage.db").addHandler(attempts)
     thread = threading.Thread(target=restart)
     thread.start()
-    confirmed = 0
-    for i in range(1, 41):
-        replies = dialogue.handle(Incoming(user_id=i, chat_id=i, display_name=f"A{i}",
-                                           received_at=NOW, text="rpe 6, 40 min, fine",
-                                           update_id=10_000 + i))
-        confirmed += replies[0].text.startswith("Saved")
-        time.sleep(0.1)
-    thread.join()
+    confirmed: set[int] = set()
+    retried_and_saved: list[int] = []
+    try:
+        for i in range(1, 41):
+            failed_before = len(attempts.at)
+            replies = dialogue.handle(Incoming(user_id=i, chat_id=i, display_name=f"A{i}",
+                                               received_at=NOW, text="rpe 6, 40 min, fine",
+                                               update_id=10_000 + i))
+            if replies[0].text.startswith("Saved"):
+                confirmed.add(i)
+                if len(attempts.at) > failed_before:
+                    retried_and_saved.append(i)
+            time.sleep(0.1)
+        thread.join()
+    finally:
+        logging.getLogger("storage.db").removeHandler(attempts)
     assert restarted.is_set()
+    down_from, up_at = window
+    during = [t for t in attempts.at if down_from <= t <= up_at + 1.0]
+    assert during, f"no write was attempted while the server was down ({attempts.at}, {window})"
+    assert retried_and_saved, "no write failed during the restart and then committed on retry"
     # every update that was not confirmed is redelivered by Telegram; do so here
     for i in range(1, 41):
         dialogue.handle(Incoming(user_id=i, chat_id=i, display_name=f"A{i}", received_at=NOW,
                                  text="rpe 6, 40 min, fine", update_id=10_000 + i))
     with pg.session() as s:
-        stored = s.scalar(select(func.count()).select_from(CheckIn))
-        distinct = s.scalar(select(func.count(func.distinct(CheckIn.source_update_id))))
-    assert confirmed >= 1
-    assert stored == distinct == 40
+        per_athlete = dict(s.execute(
+            select(Person.telegram_user_id, func.count(CheckIn.id))
+            .join(CheckIn, CheckIn.person_id == Person.id)
+            .group_by(Person.telegram_user_id)).all())
+        retried = s.scalars(select(CheckIn).join(Person, Person.id == CheckIn.person_id)
+                            .where(Person.telegram_user_id.in_(retried_and_saved))).all()
+    assert confirmed <= set(per_athlete)  # every confirmed check-in is there
+    assert per_athlete == {i: 1 for i in range(1, 41)}  # once each, after the redelivery
+    # the retried rows were written by an attempt made once the server was back
+    assert all(r.created_at.timestamp() >= min(during) for r in retried)

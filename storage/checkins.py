@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -131,6 +131,11 @@ def locate_pain(
     row.pain_sites = sorted(known)
     session.flush()
     return row
+
+
+def first_checkin_day(session: Session, person_id: int) -> dt.date | None:
+    """The day of the person's first check-in (the start of their two-week blocks)."""
+    return session.scalar(select(func.min(CheckIn.day)).where(CheckIn.person_id == person_id))
 
 
 def list_checkins(

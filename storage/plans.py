@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from storage.schema import (
     ExerciseLog,
     Explanation,
+    Plan,
     PrescribedSession,
     SessionExercise,
 )
@@ -120,3 +121,32 @@ def list_exercise_logs(session: Session, person_id: int, since: dt.date) -> Sequ
         .where(ExerciseLog.person_id == person_id, ExerciseLog.day >= since)
         .order_by(ExerciseLog.day, ExerciseLog.id)
     ).all()
+
+
+def latest_plan(session: Session, person_id: int) -> Plan | None:
+    """The person's newest multi-week plan."""
+    return session.scalar(
+        select(Plan).where(Plan.person_id == person_id).order_by(Plan.id.desc()).limit(1)
+    )
+
+
+def find_plan(session: Session, person_id: int, start_day: dt.date, key: str) -> Plan | None:
+    """The newest plan starting on ``start_day`` made from the tests named by ``key``."""
+    rows = session.scalars(
+        select(Plan)
+        .where(Plan.person_id == person_id, Plan.start_day == start_day)
+        .order_by(Plan.id.desc())
+    ).all()
+    return next((p for p in rows if (p.meta or {}).get("tests_key") == key), None)
+
+
+def add_plan(
+    session: Session, person_id: int, start_day: dt.date, end_day: dt.date, template: str,
+    meta: Mapping[str, Any],
+) -> Plan:
+    """Store a new plan."""
+    plan = Plan(person_id=person_id, start_day=start_day, end_day=end_day, template=template,
+                meta=dict(meta))
+    session.add(plan)
+    session.flush()
+    return plan

@@ -93,7 +93,8 @@ def build_context(
         a for a in list_activities(db, person.id) if a.day is not None and since <= a.day <= day
     ]
     prior = plan_repo.list_prescribed(db, person.id, since, day - dt.timedelta(days=1))
-    start_day = min((r.day for r in rows), default=None)
+    # Two-week blocks count from the first check-in ever, not from the window read here.
+    start_day = checkin_repo.first_checkin_day(db, person.id)
     proposal = None
     if config.use_policy:
         injured = any(r.pain_sites for r in rows if (day - r.day).days < 3)

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from planner.explanation import FiredRule, ShapFactor
 from planner.prescription import Emphasis, plain_feature
 from planner.reassess import ItemTrend, item_trends
+from storage import plans as plan_repo
 from storage.fitness_tests import results_by_day
 from storage.schema import Person, Plan
 
@@ -49,9 +49,18 @@ def _log_safe(exc: BaseException) -> str:
 
 def current_plan(db: DbSession, person_id: int) -> Plan | None:
     """The newest plan of the person."""
-    return db.scalar(
-        select(Plan).where(Plan.person_id == person_id).order_by(Plan.id.desc()).limit(1)
-    )
+    return plan_repo.latest_plan(db, person_id)
+
+
+def period_start(person: Person, day: dt.date) -> dt.date:
+    """The first day of the 14-day plan period that holds ``day``.
+
+    Periods are a fixed grid from the day the athlete consented, so the plan for a day never
+    depends on which day happened to be asked about first (a check-in plans tomorrow, /today
+    plans today, /week the next seven days: all land in the same period's plan).
+    """
+    anchor = person.consent_at.date() if person.consent_at is not None else day
+    return anchor + dt.timedelta(days=PLAN_DAYS * ((day - anchor).days // PLAN_DAYS))
 
 
 def _assessment_meta(tests: dict[str, float], sex: str, model_dir: Path | None) -> dict[str, Any]:
@@ -98,12 +107,9 @@ def ensure_plan(
     tests_by_day = results_by_day(db, person.id)
     test_days = sorted(d for d in tests_by_day if d <= day)
     tests_key = test_days[-1].isoformat() if test_days else "none"
-    plan = current_plan(db, person.id)
-    if (
-        plan is not None
-        and plan.start_day <= day <= plan.end_day
-        and (plan.meta or {}).get("tests_key") == tests_key
-    ):
+    start = period_start(person, day)
+    plan = plan_repo.find_plan(db, person.id, start, tests_key)
+    if plan is not None:
         return plan
     meta: dict[str, Any] = {"tests_key": tests_key, "template": DEFAULT_TEMPLATE}
     sex = _sex(person)
@@ -137,18 +143,10 @@ def ensure_plan(
             e for e in meta.get("emphases", [])
             if not any(t.item == e["feature"] and t.trend == "declining" for t in trends)
         ][:2]
-    if scheduler is not None:
-        meta["schedule"] = scheduler(db, person, day)
-    plan = Plan(
-        person_id=person.id,
-        start_day=day,
-        end_day=day + dt.timedelta(days=PLAN_DAYS - 1),
-        template=str(meta["template"]),
-        meta=meta,
-    )
-    db.add(plan)
-    db.flush()
-    return plan
+    if scheduler is not None:  # from the loads before the period: fixed once it started
+        meta["schedule"] = scheduler(db, person, start)
+    return plan_repo.add_plan(db, person.id, start, start + dt.timedelta(days=PLAN_DAYS - 1),
+                              str(meta["template"]), meta)
 
 
 def plan_inputs(plan: Plan | None) -> dict[str, Any]:

@@ -88,3 +88,30 @@ def test_reassessment_holds_improving_items_and_flags_declining_ones(sqlite_db: 
     codes = [rule.code for rule in planned.explanation.rules]
     assert "reassess_declining" in codes
     assert any("sit-ups result got worse" in s for s in planned.explanation.sentences)
+
+
+@pytest.mark.slow
+def test_the_plan_for_a_day_does_not_depend_on_which_day_was_asked_first(
+    tmp_path: object,
+) -> None:
+    """A check-in plans tomorrow, then /today plans today: tomorrow must not change."""
+    from pathlib import Path
+
+    from storage.schema import Plan
+
+    def run(order: list[int], name: str) -> tuple[object, int]:
+        db = Database(f"sqlite:///{Path(str(tmp_path)) / name}.sqlite3")
+        db.upgrade()
+        person_id = _athlete(db, {})
+        with db.session() as s:
+            person = s.get(Person, person_id)
+            assert person is not None
+            person.consent_at = dt.datetime(2026, 11, 16, 9, tzinfo=dt.UTC)
+            planned = {i: plan_and_store(s, person, DAY + dt.timedelta(days=i)) for i in order}
+            plans = len(s.query(Plan).all())
+        return planned[1].session, plans
+
+    tomorrow_first, plans_a = run([1, 0, 1], "a")
+    tomorrow_only, plans_b = run([1], "b")
+    assert tomorrow_first == tomorrow_only
+    assert plans_a == plans_b == 1, "both days lie in one 14-day period: one plan"

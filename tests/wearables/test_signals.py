@@ -14,9 +14,11 @@ from planner.signals import (
     interpolate_gaps,
     iqr_outliers,
     knn_impute,
+    knn_impute_marked,
     min_max_normalize,
     moving_average,
     rms,
+    spectral_peak,
     spike_outliers,
     z_normalize,
     zscore_outliers,
@@ -115,3 +117,68 @@ def test_a_constant_series_with_rounding_noise_normalizes_to_zero() -> None:
     from planner.signals import z_normalize
 
     assert list(z_normalize([683.3582915348677] * 3)) == [0.0, 0.0, 0.0]
+
+
+def _days(n: int, rng: np.random.Generator) -> np.ndarray:
+    """n complete day rows: resting HR, HRV, sleep h, steps, HRV falling as resting HR rises."""
+    rhr = rng.uniform(45, 65, n)
+    return np.column_stack([rhr, 140 - 1.5 * rhr, rng.uniform(6, 9, n), rng.uniform(4e3, 15e3, n)])
+
+
+def test_marked_imputation_fills_only_missing_cells_and_says_which() -> None:
+    table = _days(8, np.random.default_rng(0))
+    table[2, 1] = np.nan
+    out, imputed = knn_impute_marked(table, k=3)
+    assert imputed.tolist()[2] == [False, True, False, False] and imputed.sum() == 1
+    assert np.array_equal(np.delete(out, 2, axis=0), np.delete(table, 2, axis=0))
+    assert 140 - 1.5 * 65 <= out[2, 1] <= 140 - 1.5 * 45
+
+
+def test_marked_imputation_needs_2k_complete_rows() -> None:
+    table = _days(6, np.random.default_rng(1))
+    table[0, 1] = np.nan  # 5 complete rows < 2k = 6
+    out, imputed = knn_impute_marked(table, k=3)
+    assert not imputed.any() and np.isnan(out[0, 1])
+    more = np.vstack([table, _days(1, np.random.default_rng(2))])  # now 6 complete rows
+    assert knn_impute_marked(more, k=3)[1][0, 1]
+
+
+def test_marked_imputation_never_invents_a_column_or_a_mostly_empty_day() -> None:
+    table = _days(8, np.random.default_rng(3))
+    table[:, 3] = np.nan  # the export has no steps column
+    table[0, [1, 2]] = np.nan  # one of three fields measured: the device was not worn
+    table[1, 2] = np.nan  # two of three measured: filled
+    out, imputed = knn_impute_marked(table, k=3)
+    assert not imputed[:, 3].any() and np.isnan(out[:, 3]).all()
+    assert not imputed[0].any()
+    assert imputed[1].tolist() == [False, False, True, False]
+
+
+def test_iqr_floor_on_the_spread_keeps_a_steady_signal_unflagged() -> None:
+    x = np.r_[np.full(20, 140.0), 141.0, 139.0]
+    assert iqr_outliers(x).sum() == 2  # IQR 0: any wiggle is "outside"
+    assert not iqr_outliers(x, min_spread=5.0).any()
+
+
+def test_zscore_would_drop_a_warm_up_that_the_heart_rate_pipeline_keeps() -> None:
+    # why clean_heart_rate uses the IQR of residuals, not a z-score: 5 min at 85 bpm before
+    # an hour at 155 bpm are more than 3 SD below the mean, yet they are real beats.
+    t = np.arange(65 * 60, dtype=float)
+    hr = np.r_[np.linspace(80, 90, 300), 150 + 5 * np.sin(np.arange(3600) / 60)]
+    assert zscore_outliers(hr).sum() > 60
+    assert np.array_equal(clean_heart_rate(t, hr), hr)
+
+
+def test_spectral_peak_ratio_separates_a_rhythm_from_noise() -> None:
+    rng = np.random.default_rng(4)
+    t = np.arange(0, 20, 1 / 25)
+    rhythm = spectral_peak(np.sin(2 * np.pi * 2.8 * t) + 0.3 * rng.standard_normal(t.size), 25)
+    noise = spectral_peak(rng.standard_normal(t.size), 25)
+    assert rhythm[0] == pytest.approx(2.8, abs=0.05) and rhythm[1] > 20
+    assert noise[1] < 6
+
+
+def test_zero_padding_refines_the_peak_between_bins() -> None:
+    t = np.arange(0, 20, 1 / 25)  # 0.05 Hz bins; 2.83 Hz lies between two
+    signal = np.sin(2 * np.pi * 2.83 * t) * np.hanning(t.size)
+    assert spectral_peak(signal, 25, 1, 4, pad=4)[0] == pytest.approx(2.83, abs=0.007)

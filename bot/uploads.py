@@ -69,6 +69,9 @@ def series_from_activity(activity: ActivityData) -> SessionSeries:
         values = [getattr(s, name) for s in activity.samples]
         setattr(series, name, np.array([np.nan if v is None else v for v in values], float))
     series.rr_ms = np.asarray(activity.rr_ms, dtype=np.float64)
+    if activity.accel is not None and len(activity.accel):
+        series.accel_t_s = activity.accel.t - t0.timestamp()
+        series.accel_g = (activity.accel.x, activity.accel.y, activity.accel.z)
     return series
 
 
@@ -111,6 +114,8 @@ def _activity_row(
         extra["rr_kept_fraction"] = metrics.rr_kept_fraction
     if start is None:
         extra["start_unknown"] = True
+    if metrics.gait is not None and activity.accel is not None:
+        extra["imu"] = {**metrics.gait.as_dict(), "source": activity.accel.source}
     row = NewActivity(
         file_type=kind,
         file_name=file_name[:255],

@@ -17,6 +17,7 @@ Formula sources (all heart rates in bpm, times in seconds unless said):
   a beat more than 20 % away from the median of its 11 surrounding beats is dropped (a
   local-median reference, as Kubios HRV's threshold correction uses) - after a physiological
   range filter of 300-2000 ms (30-200 bpm).
+- Gait from a three-axis accelerometer: ``planner.gait`` (Bo 2025, eqs. 1-2).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.gait import GaitFeatures, gait_features
 from planner.signals import (
     HR_PLAUSIBLE_BPM,
     clean_heart_rate,
@@ -82,12 +84,16 @@ class SessionSeries:
     lat: FloatArray
     lon: FloatArray
     rr_ms: FloatArray = field(default_factory=lambda: np.empty(0))
+    accel_t_s: FloatArray = field(default_factory=lambda: np.empty(0))  # same clock as t_s
+    accel_g: tuple[FloatArray, FloatArray, FloatArray] | None = None  # (x, y, z) in g
 
     @classmethod
     def empty(cls, n: int) -> SessionSeries:
         """All-NaN arrays of length n (t_s zeros), to be filled channel by channel."""
-        nan = np.full(n, np.nan)
-        return cls(np.zeros(n), *(nan.copy() for _ in range(8)))
+        def nan() -> FloatArray:
+            return np.full(n, np.nan)
+
+        return cls(np.zeros(n), nan(), nan(), nan(), nan(), nan(), nan(), nan(), nan())
 
 
 @dataclass(slots=True)
@@ -110,7 +116,9 @@ class SessionMetrics:
     pace_s_per_km: float | None = None
     hr_rest_used: float | None = None
     hr_max_used: float | None = None
+    gait: GaitFeatures | None = None
     notes: list[str] = field(default_factory=list)
+
 
 
 def sample_weights(t_s: FloatArray) -> FloatArray:
@@ -300,6 +308,8 @@ def compute_session_metrics(
         out.cadence_avg = float(np.sum(cad[active] * cad_w) / cad_w.sum())
     if out.distance_m and out.distance_m > 0 and out.moving_s:
         out.pace_s_per_km = out.moving_s / (out.distance_m / 1000.0)
+    if s.accel_g is not None and s.accel_t_s.size:
+        out.gait = gait_features(s.accel_t_s, *s.accel_g)
     rr = s.rr_ms[~np.isnan(s.rr_ms)] if s.rr_ms.size else s.rr_ms
     if rr.size:
         try:

@@ -14,6 +14,7 @@ from storage.readers.detect import FILE_TYPES, detect_type
 from storage.readers.fit import read_fit
 from storage.readers.gpx import read_gpx
 from storage.readers.records import (
+    AccelSeries,
     ActivityData,
     DaySummary,
     ParsedFile,
@@ -26,6 +27,7 @@ from storage.readers.tcx import read_tcx
 
 __all__ = [
     "FILE_TYPES",
+    "AccelSeries",
     "ActivityData",
     "DaySummary",
     "ParsedFile",

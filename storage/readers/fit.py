@@ -11,6 +11,14 @@ Why these rules:
   carry heart rate in fewer than half of them, those ``hr`` samples are merged in.
 - ``hrv`` messages (beat-to-beat intervals in seconds) become ``rr_ms`` when the file has a
   single session (they carry no timestamp to split them by).
+- ``accelerometer_data`` messages (up to 30 samples each; FIT profile, message 165) become
+  ``ActivityData.accel`` in g. Sample i was taken at ``timestamp + timestamp_ms +
+  sample_time_offset[i]``. Values come from ``calibrated_accel_*`` (g) when present, else
+  ``compressed_calibrated_accel_*`` (mG), else the raw ADC ``accel_*`` counts converted with
+  the accelerometer's ``three_d_sensor_calibration`` (message 167) as the FIT protocol
+  (Rev 2.3, sec. 6.3) and the SDK's ``AdjustSensorData`` do: (raw - level_shift - offset_cal)
+  x calibration_factor / calibration_divisor, then rotated by the orientation matrix. Raw
+  counts without a calibration are dropped with a warning: their unit is unknown.
 """
 
 from __future__ import annotations
@@ -21,9 +29,11 @@ import logging
 from typing import Any
 
 import fitdecode
+import numpy as np
 from fitdecode.types import DevFieldDefinition
 
 from storage.readers.records import (
+    AccelSeries,
     ActivityData,
     ParsedFile,
     Sample,
@@ -115,6 +125,105 @@ def _rr_values(message: fitdecode.FitDataMessage) -> list[float]:
     return out
 
 
+_AXES = ("x", "y", "z")
+
+
+class _AccelCollector:
+    """Accelerometer samples gathered while decoding: per-message float blocks (4 x n)."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[str, list[np.ndarray]] = {"calibrated": [], "compressed": [], "raw": []}
+        self.calibration: dict[str, Any] | None = None
+
+    def add(self, message: fitdecode.FitDataMessage) -> None:
+        values = _values(message)
+        stamp = values.get("timestamp")
+        if not isinstance(stamp, dt.datetime) or not plausible_time(stamp):
+            return
+        base = stamp.timestamp() + (finite(values.get("timestamp_ms")) or 0.0) / 1000.0
+        offsets = _tuple(values.get("sample_time_offset"))
+        for source, names, scale in (
+            ("calibrated", "calibrated_accel_", 1.0),
+            ("compressed", "compressed_calibrated_accel_", 0.001),
+            ("raw", "accel_", 1.0),
+        ):
+            axes = [_tuple(values.get(names + axis)) for axis in _AXES]
+            if all(axes):
+                n = min(len(offsets), *(len(a) for a in axes))
+                block = np.vstack([_floats(offsets[:n]), *(_floats(a[:n]) for a in axes)])
+                block[0] = base + block[0] / 1000.0
+                block[1:] *= scale
+                self.blocks[source].append(block[:, np.isfinite(block).all(axis=0)])
+                return
+
+    def calibrate(self, message: fitdecode.FitDataMessage) -> None:
+        values = _values(message)
+        if values.get("sensor_type") == "accelerometer" and self.calibration is None:
+            self.calibration = values
+
+    def series(self, warnings: list[str]) -> AccelSeries | None:
+        """The best source present (calibrated > compressed > raw with calibration)."""
+        for source in ("calibrated", "compressed"):
+            if self.blocks[source]:
+                t, x, y, z = np.concatenate(self.blocks[source], axis=1)
+                return _sorted(t, x, y, z, source)
+        if not self.blocks["raw"]:
+            return None
+        t, *counts = np.concatenate(self.blocks["raw"], axis=1)
+        converted = _from_raw(np.vstack(counts), self.calibration)
+        if converted is None:
+            warnings.append(
+                "raw accelerometer counts without a usable calibration message were ignored"
+            )
+            return None
+        return _sorted(t, *converted, "raw")
+
+
+def _floats(values: tuple[object, ...]) -> np.ndarray:
+    """Floats with NaN for FIT invalid markers (None) and anything that is not a number."""
+    try:
+        return np.array(values, dtype=np.float64)  # numbers and None (-> NaN): the usual case
+    except (TypeError, ValueError):
+        return np.array([v if (v := finite(i)) is not None else np.nan for i in values])
+
+
+def _tuple(value: object) -> tuple[object, ...]:
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _sorted(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray, source: str
+) -> AccelSeries:
+    order = np.argsort(t, kind="stable")
+    return AccelSeries(t[order], x[order], y[order], z[order], source)
+
+
+def _from_raw(
+    counts: np.ndarray, calibration: dict[str, Any] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """g values from ADC counts with a ``three_d_sensor_calibration`` (None if unusable)."""
+    if calibration is None:
+        return None
+    factor = finite(calibration.get("accel_cal_factor", calibration.get("calibration_factor")))
+    divisor = finite(calibration.get("calibration_divisor"))
+    shift = finite(calibration.get("level_shift")) or 0.0
+    offsets = [finite(v) for v in _tuple(calibration.get("offset_cal"))]
+    matrix = [finite(v) for v in _tuple(calibration.get("orientation_matrix"))]
+    if not factor or not divisor:
+        return None
+    offset = np.array([v or 0.0 for v in offsets] if len(offsets) == 3 else [0.0] * 3)
+    rotation = (
+        np.array(matrix, dtype=np.float64).reshape(3, 3)
+        if len(matrix) == 9 and all(v is not None for v in matrix)
+        else np.eye(3)
+    )
+    scaled = (counts - shift - offset[:, None]) * (factor / divisor)
+    x, y, z = rotation @ scaled
+    return x, y, z
+
+
 def _window(summary: Summary) -> tuple[dt.datetime, dt.datetime] | None:
     if summary.start is None:
         return None
@@ -135,7 +244,7 @@ def _starts_within(stamp: dt.datetime | None, session: Summary) -> bool:
     return session.start - _WINDOW_SLACK <= stamp < end - _WINDOW_SLACK
 
 
-def _decode(data: bytes) -> dict[str, list[Any]]:
+def _decode(data: bytes, accel: _AccelCollector) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {
         "record": [], "session": [], "lap": [], "hr": [], "rr": [], "sport": []
     }
@@ -161,7 +270,20 @@ def _decode(data: bytes) -> dict[str, list[Any]]:
                 found["rr"].extend(_rr_values(frame))
             elif name == "sport":
                 found["sport"].append(_values(frame))
+            elif name == "accelerometer_data":
+                accel.add(frame)
+            elif name == "three_d_sensor_calibration":
+                accel.calibrate(frame)
     return found
+
+
+def _accel_in(
+    accel: AccelSeries | None, window: tuple[dt.datetime, dt.datetime] | None
+) -> AccelSeries | None:
+    if accel is None or window is None:
+        return None
+    inside = accel.between(*window)
+    return inside if len(inside) else None
 
 
 def _merge_hr(samples: list[Sample], extra_hr: list[tuple[dt.datetime, float]]) -> list[Sample]:
@@ -174,8 +296,9 @@ def _merge_hr(samples: list[Sample], extra_hr: list[tuple[dt.datetime, float]]) 
 
 def read_fit(data: bytes) -> ParsedFile:
     """Parse FIT bytes into one ``ActivityData`` per session; raise ``WearableFileError``."""
+    collector = _AccelCollector()
     try:
-        found = _decode(data)
+        found = _decode(data, collector)
     except fitdecode.FitError as exc:
         log.info("FIT decode failed: %s", type(exc).__name__)
         raise WearableFileError(
@@ -191,6 +314,7 @@ def read_fit(data: bytes) -> ParsedFile:
     hr_stream = sorted(found["hr"])
     sessions = [(s, v) for s, v in found["session"] if s.start is not None]
     parsed = ParsedFile(file_type="fit")
+    accel = collector.series(parsed.warnings)
     if not sessions:
         sport_msg = found["sport"][0] if found["sport"] else {}
         activity = ActivityData(
@@ -198,6 +322,7 @@ def read_fit(data: bytes) -> ParsedFile:
             samples=_merge_hr(records, hr_stream),
             rr_ms=found["rr"],
             laps=[summary for summary, _ in found["lap"]],
+            accel=accel,
         )
         if found["session"]:
             parsed.warnings.append("the session summary had no start time; derived from records")
@@ -216,6 +341,7 @@ def read_fit(data: bytes) -> ParsedFile:
                 summary=summary,
                 laps=[lap for lap, _ in found["lap"] if _starts_within(lap.start, summary)],
                 extra={"session_index": index},
+                accel=_accel_in(accel, window),
             )
         )
     if found["rr"] and len(sessions) > 1:

@@ -1,14 +1,16 @@
-"""A minimal FIT encoder for our own fixtures (file_id, record, session messages).
+"""A minimal FIT encoder for our own fixtures (file_id, record, session, accelerometer messages).
 
 Follows the FIT protocol: 14-byte header with ".FIT" and a header CRC, definition messages
 (local type, global message number, field number/size/base type), data messages, and the
-file CRC (the SDK's nibble-table CRC-16).
+file CRC (the SDK's nibble-table CRC-16). Array fields (``accelerometer_data`` carries up to 30
+samples per message) are a field whose size is a multiple of its base type's size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import struct
+from collections.abc import Sequence
 
 FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.UTC)
 _CRC_TABLE = (
@@ -28,22 +30,35 @@ def fit_crc(data: bytes, crc: int = 0) -> int:
     return crc
 
 
-# (field number, struct code, FIT base type byte)
-_TYPES = {"B": 0x02, "H": 0x84, "I": 0x86, "e": 0x00}
+# struct code -> FIT base type byte (e = enum, stored as one byte)
+_TYPES = {"B": 0x02, "H": 0x84, "I": 0x86, "i": 0x85, "f": 0x88, "e": 0x00}
+# A field: (field number, struct code) or (field number, struct code, array length).
+Field = tuple[int, str] | tuple[int, str, int]
+Value = int | float | list[int] | list[float]
 
 
-def _definition(local: int, global_num: int, fields: list[tuple[int, str]]) -> bytes:
+def _code(code: str) -> str:
+    return "B" if code == "e" else code
+
+
+def _definition(local: int, global_num: int, fields: Sequence[Field]) -> bytes:
     out = struct.pack("<BBBHB", 0x40 | local, 0, 0, global_num, len(fields))
-    for number, code in fields:
-        size = struct.calcsize("<" + ("B" if code == "e" else code))
+    for spec in fields:
+        number, code = spec[0], spec[1]
+        count = spec[2] if len(spec) == 3 else 1
+        size = struct.calcsize("<" + _code(code)) * count
         out += struct.pack("<BBB", number, size, _TYPES[code])
     return out
 
 
-def _data(local: int, fields: list[tuple[int, str]], values: list[int]) -> bytes:
+def _data(local: int, fields: Sequence[Field], values: Sequence[Value]) -> bytes:
     out = struct.pack("<B", local)
-    for (_, code), value in zip(fields, values, strict=True):
-        out += struct.pack("<" + ("B" if code == "e" else code), value)
+    for spec, value in zip(fields, values, strict=True):
+        items = value if isinstance(value, list) else [value]
+        count = spec[2] if len(spec) == 3 else 1
+        if len(items) != count:
+            raise ValueError(f"field {spec[0]} wants {count} values, got {len(items)}")
+        out += struct.pack(f"<{count}{_code(spec[1])}", *items)
     return out
 
 
@@ -57,8 +72,20 @@ def write_fit(
     speed_ms: float = 3.0,
     sport: int = 1,
     session_hr: tuple[int, int] | None = None,
+    accel: tuple[list[float], list[float], list[float]] | None = None,
+    accel_hz: int = 25,
+    accel_raw: bool = False,
+    orientation: list[float] | None = None,
+    calibration: bool = True,
 ) -> bytes:
-    """A 1 Hz activity: one record per heart-rate value, a session message with totals."""
+    """A 1 Hz activity: one record per heart-rate value, a session message with totals.
+
+    ``accel`` (x, y, z in g, ``accel_hz`` samples a second from ``start``) adds
+    ``accelerometer_data`` messages of one second each: ``calibrated_accel_*`` floats, or with
+    ``accel_raw`` ADC counts plus a ``three_d_sensor_calibration`` message (1000 counts per g
+    around a level shift of 32768, ``orientation`` as the row-major 3 x 3 matrix, identity by
+    default) that the reader must apply; ``calibration=False`` leaves that message out.
+    """
     body = b""
     file_id = [(0, "e"), (1, "H"), (4, "I")]  # type, manufacturer, time_created
     body += _definition(0, 0, file_id) + _data(0, file_id, [4, 255, _ts(start)])
@@ -78,7 +105,56 @@ def write_fit(
         [_ts(end), _ts(start), (n - 1) * 1000, (n - 1) * 1000,
          int((n - 1) * speed_ms * 100), sport, avg, peak],
     )
+    if accel is not None:
+        body += _accelerometer(start, accel, accel_hz, accel_raw, orientation, calibration)
     header = struct.pack("<BBHI4s", 14, 0x20, 2140, len(body), b".FIT")
     header += struct.pack("<H", fit_crc(header))
     payload = header + body
     return payload + struct.pack("<H", fit_crc(payload))
+
+
+RAW_LEVEL_SHIFT = 32768
+RAW_COUNTS_PER_G = 1000
+
+
+def _accelerometer(
+    start: dt.datetime,
+    accel: tuple[list[float], list[float], list[float]],
+    rate: int,
+    raw: bool,
+    orientation: list[float] | None,
+    calibration: bool = True,
+) -> bytes:
+    """``accelerometer_data`` (global 165) per second, after a calibration (167) if raw."""
+    if rate > 30:
+        raise ValueError("FIT carries at most 30 accelerometer samples per message")
+    xs, ys, zs = accel
+    body = b""
+    if raw and calibration:
+        matrix = orientation or [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+        # sensor_type, calibration_factor, calibration_divisor, level_shift, offset_cal,
+        # orientation_matrix (scale 65535), timestamp
+        cal: list[Field] = [(0, "e"), (1, "I"), (2, "I"), (3, "I"), (4, "i", 3), (5, "i", 9),
+                            (253, "I")]
+        body += _definition(3, 167, cal) + _data(
+            3, cal,
+            [0, 1, RAW_COUNTS_PER_G, RAW_LEVEL_SHIFT, [0, 0, 0],
+             [round(v * 65535) for v in matrix], _ts(start)],
+        )
+    seconds = len(xs) // rate
+    axes = (2, 3, 4) if raw else (5, 6, 7)
+    code = "H" if raw else "f"
+    fields: list[Field] = [(253, "I"), (0, "H"), (1, "H", rate)]
+    fields += [(n, code, rate) for n in axes]
+    body += _definition(4, 165, fields)
+    offsets = [round(1000 * k / rate) for k in range(rate)]
+    for second in range(seconds):
+        part = slice(second * rate, (second + 1) * rate)
+        values: list[Value] = [_ts(start + dt.timedelta(seconds=second)), 0, offsets]
+        for axis in (xs[part], ys[part], zs[part]):
+            if raw:
+                values.append([round(g * RAW_COUNTS_PER_G) + RAW_LEVEL_SHIFT for g in axis])
+            else:
+                values.append(list(axis))
+        body += _data(4, fields, values)
+    return body

@@ -23,12 +23,15 @@ from planner.session_metrics import (
     compute_session_metrics,
     series_from_rr,
 )
+from planner.signals import knn_impute_marked
 from storage.activities import (
+    DAY_FIELDS,
     DAY_SUMMARY,
     NewActivity,
     add_file_activities,
     file_sha256,
     is_imported,
+    set_aside_stored_days,
 )
 from storage.db import Database
 from storage.people import has_consent
@@ -39,6 +42,10 @@ log = logging.getLogger(__name__)
 
 MAX_SESSION_S = 48 * 3600.0  # longer is a device clock fault, not a training session
 _CHANNELS = ("hr", "speed", "cadence", "power", "altitude", "distance", "lat", "lon")
+#: Day-summary imputation: k nearest days of the same file (Bo 2025, sec. 3.2, KNN); the
+#: guards (2k complete days, half the fields measured) are in ``knn_impute_marked``.
+DAY_IMPUTE_K = 3
+_DAY_DIGITS = {"steps": 0, "resting_hr": 1, "sleep_h": 2, "hrv_ms": 1}
 
 
 @dataclass(slots=True)
@@ -51,6 +58,7 @@ class UploadResult:
     activity_ids: list[int] = field(default_factory=list)
     records: int = 0
     warnings: list[str] = field(default_factory=list)
+    days_already_imported: int = 0
 
     @property
     def ok(self) -> bool:
@@ -140,20 +148,38 @@ def _activity_row(
     return row, None
 
 
-def _day_row(day: DaySummary, file_name: str) -> NewActivity:
-    return NewActivity(
-        file_type="csv",
-        file_name=file_name[:255],
-        sport=DAY_SUMMARY,
-        day=day.day,
-        rmssd_ms=day.hrv_ms,
-        extra={
-            "steps": day.steps,
-            "resting_hr": day.resting_hr,
-            "sleep_h": day.sleep_h,
-            "hrv_ms": day.hrv_ms,
-        },
-    )
+def day_rows(days: list[DaySummary], file_name: str) -> list[NewActivity]:
+    """One row per day; missing fields KNN-imputed across the file's days, kept apart.
+
+    Measured values stay where they always were (``extra[field]``, HRV also in ``rmssd_ms``,
+    which the planner reads); an imputed value goes only to ``extra["imputed"][field]``, so a
+    reader that wants measurements never gets an estimate by mistake.
+    """
+    table = np.array(
+        [[np.nan if getattr(d, f) is None else float(getattr(d, f)) for f in DAY_FIELDS]
+         for d in days],
+        dtype=np.float64,
+    ).reshape(len(days), len(DAY_FIELDS))
+    filled, imputed = knn_impute_marked(table, k=DAY_IMPUTE_K)
+    rows = []
+    for i, day in enumerate(days):
+        extra: dict[str, object] = {f: getattr(day, f) for f in DAY_FIELDS}
+        estimates = {
+            f: round(float(filled[i, j]), _DAY_DIGITS[f])
+            for j, f in enumerate(DAY_FIELDS) if imputed[i, j]
+        }
+        if estimates:
+            if "steps" in estimates:
+                estimates["steps"] = int(estimates["steps"])
+            extra["imputed"] = estimates
+            extra["imputation"] = {"method": "knn", "k": DAY_IMPUTE_K, "days_in_file": len(days)}
+        rows.append(
+            NewActivity(
+                file_type="csv", file_name=file_name[:255], sport=DAY_SUMMARY, day=day.day,
+                rmssd_ms=day.hrv_ms, extra=extra,
+            )
+        )
+    return rows
 
 
 def _is_data_fault(note: str) -> bool:
@@ -176,7 +202,8 @@ def build_rows(
             rows.append(row)
             notes = row.extra.get("notes", [])
             skipped.extend(n for n in notes if isinstance(n, str) and _is_data_fault(n))
-    rows.extend(_day_row(day, file_name) for day in parsed.days)
+    if parsed.days:
+        rows.extend(day_rows(parsed.days, file_name))
     if not rows:
         detail = "; ".join(skipped) or "no sessions or days"
         raise WearableFileError(f"nothing usable in this file ({detail})")
@@ -185,7 +212,9 @@ def build_rows(
 
 def _summary_line(rows: list[NewActivity]) -> str:
     if rows[0].sport == DAY_SUMMARY:
-        return f"{len(rows)} day summaries"
+        imputed = sum(1 for r in rows if "imputed" in r.extra)
+        line = f"{len(rows)} day summaries"
+        return line + (f" ({imputed} with estimated missing values)" if imputed else "")
     parts = []
     for row in rows:
         bits = [row.sport or "session"]
@@ -205,7 +234,10 @@ def import_upload(
     """Validate, parse, derive and store one file for one person; never raises for bad input.
 
     Refused: over ``max_bytes``, empty, unknown type, damaged, nothing usable, unknown person,
-    or no consent to store health data. Importing the same bytes again is a "duplicate".
+    or no consent to store health data. Importing the same bytes again is a "duplicate"; so is
+    a day-summary file whose every day is stored already (days of overlapping exports are
+    stored once; a stored day only gains the fields it lacked, see
+    ``storage.activities.set_aside_stored_days``).
     """
     name = (file_name or "upload").rsplit("/", 1)[-1]
     if len(data) > max_bytes:
@@ -242,16 +274,33 @@ def import_upload(
         with db.session() as session:
             if is_imported(session, person_id, file_hash):
                 return UploadResult("duplicate", f"{name} was already imported.", name)
-            stored = add_file_activities(session, person_id, file_hash, rows)
+            new_rows, already, filled = set_aside_stored_days(session, person_id, rows, file_hash)
+            stored = add_file_activities(session, person_id, file_hash, new_rows)
             session.flush()
             ids = [a.id for a in stored]
     except IntegrityError:  # the same file raced in from a second worker
         return UploadResult("duplicate", f"{name} was already imported; nothing changed.", name)
     log.info(
-        "upload imported: person=%s type=%s sessions=%d records=%d",
-        person_id, parsed.file_type, len(ids), parsed.record_count,
+        "upload %s: person=%s type=%s sessions=%d records=%d days_already=%d filled=%d",
+        "imported" if new_rows else "duplicate days", person_id, parsed.file_type, len(ids),
+        parsed.record_count, already, filled,
     )
-    message = f"Imported {name}: {_summary_line(rows)}."
+    overlap = _overlap_note(already, filled)
+    if not new_rows:
+        return UploadResult(
+            "duplicate", f"{name}: all {already} days were already imported{overlap}.", name,
+            records=parsed.record_count, warnings=warnings, days_already_imported=already,
+        )
+    message = f"Imported {name}: {_summary_line(new_rows)}"
+    message += f"; {already} days were already imported{overlap}." if already else "."
     if warnings:
         message += " Note: " + "; ".join(warnings[:3])
-    return UploadResult("imported", message, name, ids, parsed.record_count, warnings)
+    return UploadResult("imported", message, name, ids, parsed.record_count, warnings, already)
+
+
+def _overlap_note(already: int, filled: int) -> str:
+    if not already:
+        return ""
+    if filled:
+        return f" ({filled} missing values filled in from this file)"
+    return " (kept as they were)"

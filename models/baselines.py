@@ -3,7 +3,8 @@
 "Personalized training ... data mining" paper (PPO/biomechanics), model selection: SVM (RBF
 kernel, C chosen by grid search with cross-validation), random forest (Gini splits) and SVR for
 continuous targets; we add a plain LightGBM on the raw test items so the hybrid's 256-d features
-are compared with the same booster on the original columns.
+are compared with the same booster on the original columns. For a continuous target the
+forest and LightGBM have regressor twins, so SVR is always shown next to them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 BASELINES = ("rf", "svm", "lgbm")
+REGRESSORS = ("svr", "rf", "lgbm")
+"""Models for a continuous label (`coachloop train classifier --task regression`)."""
 
 
 def random_forest(random_state: int = 0) -> Any:
@@ -44,7 +47,13 @@ def svm(random_state: int = 0) -> Any:
 
 
 def svr(random_state: int = 0) -> Any:
-    """z-scores -> RBF SVR with C picked from {1, 10, 100} by inner 3-fold CV (continuous y)."""
+    """z-scores -> RBF SVR with C picked from {1, 10, 100} by inner 3-fold CV (continuous y).
+
+    The target is standardised too (and predictions mapped back): with C <= 100 and the
+    default epsilon 0.1, an SVR on raw millilitres or seconds is regularised by the units, not
+    by the data. ``random_state`` only seeds the inner folds (SVR itself is deterministic).
+    """
+    from sklearn.compose import TransformedTargetRegressor
     from sklearn.model_selection import GridSearchCV, KFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -57,7 +66,42 @@ def svr(random_state: int = 0) -> Any:
         scoring="neg_mean_squared_error",
         n_jobs=1,
     )
-    return make_pipeline(StandardScaler(), search)
+    return TransformedTargetRegressor(
+        regressor=make_pipeline(StandardScaler(), search), transformer=StandardScaler()
+    )
+
+
+def random_forest_regressor(random_state: int = 0) -> Any:
+    """Random forest regressor, 300 squared-error trees (the classifier's forest, for y real)."""
+    from sklearn.ensemble import RandomForestRegressor
+
+    return RandomForestRegressor(n_estimators=300, n_jobs=1, random_state=random_state)
+
+
+def lightgbm_regressor(random_state: int = 0) -> Any:
+    """LightGBM regressor with the classifier baseline's settings (L1 1.2, L2 0.8)."""
+    import lightgbm as lgb
+
+    return lgb.LGBMRegressor(
+        n_estimators=200,
+        learning_rate=0.05,
+        num_leaves=15,
+        reg_alpha=1.2,
+        reg_lambda=0.8,
+        random_state=random_state,
+        deterministic=True,
+        force_row_wise=True,
+        n_jobs=1,
+        verbose=-1,
+    )
+
+
+def make_regressor(name: str, random_state: int = 0) -> Any:
+    """A regression model by name: svr, rf or lgbm (the hybrid and BP net are classifiers)."""
+    factories = {"svr": svr, "rf": random_forest_regressor, "lgbm": lightgbm_regressor}
+    if name not in factories:
+        raise ValueError(f"unknown regression model {name!r}: choose from {', '.join(REGRESSORS)}")
+    return factories[name](random_state)
 
 
 def lightgbm(random_state: int = 0) -> Any:

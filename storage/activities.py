@@ -6,12 +6,17 @@ row per day) carry sha256(file_hash + "#" + index) so the (person, content_hash)
 constraint holds, and every row keeps the file hash in ``extra["file_sha256"]``. The caller
 adds all sessions of one file in one transaction, so "file hash present" means "whole file
 stored".
+
+Day summaries are also one per person and day: overlapping exports (last 30 days, exported
+weekly) share days but not bytes, so the file hash alone would store each shared day twice.
+``set_aside_stored_days`` keeps a stored day and only fills the measured fields it lacks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -33,6 +38,9 @@ EXERCISE_IDS = {
     "transition": "transition",
 }
 DAY_SUMMARY = "day_summary"
+#: Measured fields of a day summary, as keys of ``Activity.extra``.
+DAY_FIELDS = ("resting_hr", "hrv_ms", "sleep_h", "steps")
+_IN_CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit
 
 
 def file_sha256(data: bytes) -> str:
@@ -80,6 +88,82 @@ def is_imported(session: Session, person_id: int, file_hash: str) -> bool:
         )
     )
     return found is not None
+
+
+def stored_days(
+    session: Session, person_id: int, days: Collection[dt.date]
+) -> dict[dt.date, Activity]:
+    """The person's stored day summaries for ``days``, by day (the oldest row if several)."""
+    wanted = sorted(set(days))
+    found: dict[dt.date, Activity] = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        query = (
+            select(Activity)
+            .where(
+                Activity.person_id == person_id,
+                Activity.sport == DAY_SUMMARY,
+                Activity.day.in_(wanted[start : start + _IN_CHUNK]),
+            )
+            .order_by(Activity.id)
+        )
+        for activity in session.scalars(query):
+            if activity.day is not None:
+                found.setdefault(activity.day, activity)
+    return found
+
+
+def fill_stored_day(stored: Activity, new: NewActivity, file_hash: str) -> int:
+    """Copy measured fields ``stored`` lacks from ``new``; return how many were filled.
+
+    A stored measurement is never overwritten (the first export wins); an estimate stored in
+    ``extra["imputed"]`` gives way to a measurement; estimates are never copied over.
+    """
+    extra = dict(stored.extra or {})
+    imputed = dict(extra.get("imputed") or {})
+    filled = 0
+    for name in DAY_FIELDS:
+        value = new.extra.get(name)
+        if extra.get(name) is None and value is not None:
+            extra[name] = value
+            imputed.pop(name, None)
+            filled += 1
+    if not filled:
+        return 0
+    if imputed:
+        extra["imputed"] = imputed
+    else:
+        extra.pop("imputed", None)
+        extra.pop("imputation", None)
+    extra["filled_from"] = [*extra.get("filled_from", []), file_hash]
+    if stored.rmssd_ms is None and extra.get("hrv_ms") is not None:
+        stored.rmssd_ms = extra["hrv_ms"]
+    stored.extra = extra  # a new dict: JSON columns do not track in-place changes
+    return filled
+
+
+def set_aside_stored_days(
+    session: Session, person_id: int, rows: list[NewActivity], file_hash: str
+) -> tuple[list[NewActivity], int, int]:
+    """(rows still to add, day rows already stored, fields filled into stored days).
+
+    Run inside the transaction that adds the rows, so the check and the insert see the same
+    database (SQLite's ``BEGIN IMMEDIATE`` serialises writers; on PostgreSQL two workers
+    importing overlapping exports of one person at the same moment could still both add a day).
+    """
+    days = [r.day for r in rows if r.sport == DAY_SUMMARY and r.day is not None]
+    if not days:
+        return rows, 0, 0
+    existing = stored_days(session, person_id, days)
+    keep: list[NewActivity] = []
+    already = filled = 0
+    for row in rows:
+        stored = existing.get(row.day) if row.sport == DAY_SUMMARY and row.day else None
+        if stored is None:
+            keep.append(row)
+        else:
+            already += 1
+            filled += fill_stored_day(stored, row, file_hash)
+    return keep, already, filled
 
 
 def add_file_activities(

@@ -1,4 +1,6 @@
-"""`coachloop import-tests`: fitness-test results from a CSV, with a column mapping.
+"""Fitness-test data in and explanations out: `import-tests`, `explain`, `cohort` (issue 6).
+
+`coachloop import-tests` stores fitness-test results from a CSV, with a column mapping.
 
 The same checks as the chat's ``/test`` (one range table, `bot.dialogue.account.TEST_ITEMS`),
 plus the prescription paper's fifteen 200 m lap splits (``lap_01_s`` ... ``lap_15_s``), so
@@ -6,6 +8,10 @@ plus the prescription paper's fifteen 200 m lap splits (``lap_01_s`` ... ``lap_1
 a ``/test`` message: one bad value skips the whole row, and every skipped row is counted on
 stderr by reason. An empty cell is an item not taken, not an error. Results are stored only for
 athletes who consented to health data (ARCHITECTURE.md, Storage).
+
+`coachloop explain` gives one CSV row's SHAP factors, deficiencies and emphasis from a
+registered classifier; `coachloop cohort` writes the SYNTHETIC cohort. Both are a stable
+contract (docs/models.md).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Annotated, Final
 
 import typer
 
+from bot.commands.train import fail, read_csv, user_model_dir
 from models.items import LAP_ITEMS, N_LAPS
 
 PROGRESS_MIN_ROWS: Final = 500
@@ -253,11 +260,106 @@ def import_tests(
         raise typer.Exit(code=1)
 
 
+def explain(
+    csv: Annotated[Path, typer.Option("--csv")],
+    row: Annotated[int, typer.Option("--row", help="0-based row number in the CSV")],
+    model: Annotated[str, typer.Option("--model", help="registered model name")] = "classifier",
+    adverse: Annotated[str, typer.Option("--adverse", help="classes counted as unhealthy")] = "",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    summary_plot: Annotated[
+        Path | None, typer.Option("--summary-plot", help="SHAP summary PNG")
+    ] = None,
+) -> None:
+    """SHAP factors on the original test items, the top deficiencies and their emphasis."""
+    from dataclasses import asdict
+
+    from models import registry
+    from models.explain import explain_row, sex_of_rows, shap_values
+    from models.features import design_matrix, parse_list
+
+    frame = read_csv(csv)
+    if not 0 <= row < len(frame):
+        raise fail(f"--row must be between 0 and {len(frame) - 1}")
+    try:
+        art = registry.load_current(model, user_model_dir())
+        extra = art.manifest.extra
+        X, _ = design_matrix(
+            frame, extra["features"], list(extra["categorical"]), extra["categorical"]
+        )
+        estimator = art.objects["model.joblib"]
+        background = art.objects["background.joblib"]
+        X = X[list(background.columns)]
+        sexes = sex_of_rows(frame) if "sex" in frame.columns else None
+        background_sex = extra.get("background_sex")
+        result = explain_row(
+            estimator,
+            background,
+            X.iloc[[row]],
+            adverse=parse_list(adverse),
+            sex=sexes[row] if sexes else None,
+            background_sex=background_sex,
+        )
+    except (ValueError, FileNotFoundError, KeyError) as err:
+        raise fail(str(err)) from err
+    if summary_plot is not None:
+        from models.explain import badness_weights
+        from models.figures import shap_summary_png
+
+        sample = X.sample(min(20, len(X)), random_state=0)
+        weights = badness_weights([str(c) for c in estimator.classes_], parse_list(adverse))
+        explained = shap_values(
+            estimator,
+            background,
+            sample,
+            weights=weights,
+            sexes=[sexes[X.index.get_loc(i)] for i in sample.index] if sexes else None,
+            background_sex=background_sex,
+        )
+        shap_summary_png(explained.values, explained.columns, summary_plot)
+    if as_json:
+        payload = asdict(result)
+        payload["model"] = {"name": model, "version": art.manifest.version, "path": str(art.path)}
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    probs = ", ".join(f"{c} {p:.2f}" for c, p in result.probabilities.items())
+    typer.echo(f"row {row}: predicted {result.predicted_class} ({probs})")
+    typer.echo(
+        f"explained: {result.target}; base {result.base_value:.3f} -> {result.output:.3f}"
+        f" [{result.method}]"
+    )
+    typer.echo(f"compared with: {result.comparison}")
+    for f in result.factors[:10]:
+        typer.echo(f"   {f.feature:24} {f.value:10.2f}  {f.contribution:+.4f}")
+    if result.deficiencies:
+        for d in result.deficiencies:
+            typer.echo(f"deficiency: {d.feature} -> emphasis: {d.emphasis} ({d.contribution:+.3f})")
+    else:
+        typer.echo("no deficiency: no weak item pushes toward a less healthy class")
+    if summary_plot is not None:
+        typer.echo(f"SHAP summary: {summary_plot}")
+
+
+def cohort(
+    out: Annotated[Path, typer.Option("--out", help="CSV path to write")],
+    n: Annotated[int, typer.Option("--n", min=1)] = 1500,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Write a SYNTHETIC cohort (both papers' batteries; column `synthetic` is true)."""
+    from models.cohort import generate_cohort
+
+    frame = generate_cohort(n, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False)
+    typer.echo(f"wrote {len(frame)} synthetic rows to {out}")
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"coachloop import-tests: {message}", err=True)
     return typer.Exit(code=2)
 
 
 def register(app: typer.Typer, train: typer.Typer) -> None:
-    """Add ``import-tests`` to the coachloop app."""
+    """Add ``import-tests``, ``explain`` and ``cohort`` to the coachloop app."""
     app.command("import-tests")(import_tests)
+    app.command("explain")(explain)
+    app.command("cohort")(cohort)

@@ -1,4 +1,4 @@
-"""`coachloop train classifier|grouping`, `coachloop explain`, `coachloop cohort` (issue 6).
+"""`coachloop train classifier|grouping` (issue 6); `explain` and `cohort` are in `fitness`.
 
 Stable contract: these flags are how outside data is evaluated. Heavy libraries are imported
 inside the commands so `coachloop --help` stays fast.
@@ -12,10 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
+from models.baselines import REGRESSORS  # a tuple of names: no sklearn at import time
+
 DEFAULT_MODELS = "hybrid,bp,lgbm,rf,svm"
 
 
-def _read_csv(path: Path) -> Any:
+def read_csv(path: Path) -> Any:
+    """The CSV as a DataFrame; a missing file is a usage error."""
     import pandas as pd
 
     if not path.is_file():
@@ -23,20 +26,24 @@ def _read_csv(path: Path) -> Any:
     return pd.read_csv(path)
 
 
-def _model_dir() -> Path:
+def user_model_dir() -> Path:
+    """Where `--save` registers: MODEL_DIR, default ``<data_dir>/models``."""
     from bot.config import load_settings
 
     return load_settings().resolved_model_dir
 
 
-def _fail(message: str) -> typer.Exit:
+def fail(message: str) -> typer.Exit:
+    """Print ``error: message`` on stderr; raise the returned Exit (code 2)."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
 
 
 def train_classifier(
     csv: Annotated[Path, typer.Option("--csv", help="CSV with one row per person")],
-    label: Annotated[str, typer.Option("--label", help="column to predict (class names)")],
+    label: Annotated[
+        str, typer.Option("--label", help="column to predict (class names, or a number)")
+    ],
     features: Annotated[
         str, typer.Option("--features", help="A,B,...; default: all numeric columns")
     ] = "",
@@ -44,47 +51,76 @@ def train_classifier(
         str, typer.Option("--categorical", help="columns to one-hot encode")
     ] = "",
     models: Annotated[
-        str, typer.Option("--models", help="subset of " + DEFAULT_MODELS)
-    ] = DEFAULT_MODELS,
+        str,
+        typer.Option(
+            "--models",
+            help=f"subset of {DEFAULT_MODELS}; for regression of {','.join(REGRESSORS)}",
+        ),
+    ] = "",
     folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
     save: Annotated[
         str | None, typer.Option("--save", help="register the best model as NAME")
     ] = None,
+    task: Annotated[
+        str,
+        typer.Option(
+            "--task",
+            help="auto (a label of >= 10 distinct numbers is regression), classification "
+            "or regression",
+        ),
+    ] = "auto",
 ) -> None:
-    """Cross-validate models on the same stratified folds: accuracy, macro-F1, timings."""
+    """Cross-validate models on the same folds: accuracy, macro-F1 (or R^2, MAE), timings.
+
+    A continuous label (``--task regression``, or auto-detected) is scored with the
+    data-mining paper's SVR next to a random-forest and a LightGBM regressor on the same
+    shuffled KFold splits; ``--save`` is for classifiers only (the planner assesses classes).
+    """
     from tqdm import tqdm
 
-    from models.evaluate import cross_validate_models
+    from models.evaluate import cross_validate_models, cross_validate_regressors, is_continuous
     from models.features import design_matrix, labels, parse_list
 
-    frame = _read_csv(csv)
-    names = parse_list(models)
-    unknown = [m for m in names if m not in DEFAULT_MODELS.split(",")]
-    if unknown or not names:
-        raise _fail(f"unknown model(s) {unknown}: choose from {DEFAULT_MODELS}")
+    frame = read_csv(csv)
+    if task not in {"auto", "classification", "regression"}:
+        raise fail(f"--task {task!r}: choose auto, classification or regression")
+    if label not in frame.columns:
+        raise fail(f"label column {label!r} not in the data")
+    regression = task == "regression" or (task == "auto" and is_continuous(frame[label]))
+    allowed = list(REGRESSORS) if regression else DEFAULT_MODELS.split(",")
+    names = parse_list(models) or allowed
+    unknown = [m for m in names if m not in allowed]
+    if unknown:
+        kind = "regression" if regression else "classification"
+        raise fail(f"unknown {kind} model(s) {unknown}: choose from {','.join(allowed)}")
+    if regression and save:
+        raise fail("--save registers classifiers only (the planner assesses classes)")
     cats = parse_list(categorical)
     feats = parse_list(features) or [
         c
         for c in frame.select_dtypes("number").columns
         if c != label and c not in cats and c not in {"person_id", "synthetic"}
     ]
+    scores: list[Any]
     try:
         X, levels = design_matrix(frame, feats, cats)
-        y = labels(frame, label)
+        y: Any = _numeric_label(frame, label) if regression else labels(frame, label)
         with tqdm(total=len(names) * folds, desc="cross-validating", unit="fit") as bar:
 
             def tick(name: str, fold: int) -> None:
                 bar.set_postfix_str(f"{name} fold {fold + 1}")
                 bar.update()
 
-            scores = cross_validate_models(X, y, names, folds=folds, seed=seed, on_step=tick)
+            run = cross_validate_regressors if regression else cross_validate_models
+            scores = list(run(X, y, names, folds=folds, seed=seed, on_step=tick))
     except ValueError as err:
-        raise _fail(str(err)) from err
+        raise fail(str(err)) from err
     result: dict[str, Any] = {
         "csv": str(csv),
         "label": label,
+        "task": "regression" if regression else "classification",
         "rows": len(frame),
         "features": feats,
         "categorical": cats,
@@ -100,6 +136,17 @@ def train_classifier(
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
+    if regression:
+        typer.echo(f"{label}: {len(frame)} rows, {len(X.columns)} features, {folds}-fold CV "
+                   "(regression)")
+        typer.echo(f"{'model':8} {'R^2':>15} {'MAE':>21} {'fit s':>8} {'ms/sample':>10}")
+        for s in scores:
+            typer.echo(
+                f"{s.model:8} {s.r2_mean:7.3f} ± {s.r2_sd:5.3f} "
+                f"{s.mae_mean:10.3f} ± {s.mae_sd:8.3f} {s.fit_seconds:8.2f} "
+                f"{s.infer_ms_per_sample:10.4f}"
+            )
+        return
     typer.echo(f"{label}: {len(frame)} rows, {len(X.columns)} features, {folds}-fold stratified CV")
     typer.echo(f"{'model':8} {'accuracy':>15} {'macro-F1':>15} {'fit s':>8} {'ms/sample':>10}")
     for s in scores:
@@ -110,6 +157,17 @@ def train_classifier(
         )
     if save:
         typer.echo(f"saved {result['saved']['model']} as {save} {result['saved']['version']}")
+
+
+def _numeric_label(frame: Any, label: str) -> Any:
+    """The label as floats; a clear error naming the rows that are not numbers."""
+    import pandas as pd
+
+    values = pd.to_numeric(frame[label], errors="coerce")
+    if values.isna().any():
+        bad = [int(i) for i in values.index[values.isna()][:5]]
+        raise ValueError(f"label {label!r} is not a number in rows {bad}: drop or fix them")
+    return values.to_numpy(dtype=float)
 
 
 def _save_best(
@@ -135,14 +193,14 @@ def _save_best(
 
     from models import registry
     from models.baselines import make_classifier
-    from models.explain import background_sample
+    from models.explain import background_sample, sex_of_rows
     from models.features import FULL_BATTERY, data_hash
 
     model = make_classifier(model_name, seed).fit(X, y)
     numeric = [f for f in feats if f not in levels]
     items = list(dict.fromkeys([*numeric, *(c for c in FULL_BATTERY if c in frame.columns)]))
     values = frame[items].apply(pd.to_numeric, errors="coerce")
-    sexes = _csv_sexes(frame)
+    sexes = sex_of_rows(frame) if "sex" in frame.columns else None
     medians: dict[str, dict[str, float]] = {"all": _medians(values)}
     for sex in ("male", "female"):
         mask = [s == sex for s in sexes or []]
@@ -152,7 +210,7 @@ def _save_best(
     manifest = registry.save(
         name,
         {"model.joblib": model, "background.joblib": background},
-        model_dir=_model_dir(),
+        model_dir=user_model_dir(),
         data_hash=data_hash(frame),
         seed=seed,
         metrics={f"cv_{k}": v for k, v in cv.items() if k != "model"},
@@ -216,7 +274,7 @@ def train_grouping(
     from models.items import PE_ITEMS
     from models.preprocess import correlation_report, iqr_step
 
-    frame = _read_csv(csv)
+    frame = read_csv(csv)
     feats = parse_list(features) or list(PE_ITEMS)
     k_value = _k_option(k, allow_any_k)
     by_col = None if by == "none" else by
@@ -233,7 +291,7 @@ def train_grouping(
             str(key): correlation_report(kept.loc[keys == key], feats) for key in grouping.groups_
         }
     except ValueError as err:
-        raise _fail(str(err)) from err
+        raise fail(str(err)) from err
     report = grouping.report()
     for key, group in report.items():
         group["outliers"] = {"method": outliers, "rows": affected.get(key, 0),
@@ -249,7 +307,7 @@ def train_grouping(
         manifest = registry.save(
             save,
             {"model.joblib": grouping},
-            model_dir=_model_dir(),
+            model_dir=user_model_dir(),
             data_hash=data_hash(frame),
             seed=seed,
             metrics={g: {"k": r["selection"]["chosen_k"]} for g, r in report.items()},
@@ -292,11 +350,11 @@ def _k_option(k: str, allow_any: bool) -> int | str:
     try:
         value = int(k)
     except ValueError as err:
-        raise _fail(f"--k must be 'auto' or a whole number, not {k!r}") from err
+        raise fail(f"--k must be 'auto' or a whole number, not {k!r}") from err
     if value < 2:
-        raise _fail("--k must be at least 2")
+        raise fail("--k must be at least 2")
     if not 8 <= value <= 15 and not allow_any:
-        raise _fail(
+        raise fail(
             f"--k {value} is outside the 8-15 groups the PE paper's experts asked for; "
             "pass --allow-any-k to use it anyway"
         )
@@ -324,112 +382,7 @@ def _echo_correlations(report: Any) -> None:
         )
 
 
-def explain(
-    csv: Annotated[Path, typer.Option("--csv")],
-    row: Annotated[int, typer.Option("--row", help="0-based row number in the CSV")],
-    model: Annotated[str, typer.Option("--model", help="registered model name")] = "classifier",
-    adverse: Annotated[str, typer.Option("--adverse", help="classes counted as unhealthy")] = "",
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-    summary_plot: Annotated[
-        Path | None, typer.Option("--summary-plot", help="SHAP summary PNG")
-    ] = None,
-) -> None:
-    """SHAP factors on the original test items, the top deficiencies and their emphasis."""
-    from dataclasses import asdict
-
-    from models import registry
-    from models.explain import explain_row, shap_values
-    from models.features import design_matrix, parse_list
-
-    frame = _read_csv(csv)
-    if not 0 <= row < len(frame):
-        raise _fail(f"--row must be between 0 and {len(frame) - 1}")
-    try:
-        art = registry.load_current(model, _model_dir())
-        extra = art.manifest.extra
-        X, _ = design_matrix(
-            frame, extra["features"], list(extra["categorical"]), extra["categorical"]
-        )
-        estimator = art.objects["model.joblib"]
-        background = art.objects["background.joblib"]
-        X = X[list(background.columns)]
-        sexes = _csv_sexes(frame)
-        background_sex = extra.get("background_sex")
-        result = explain_row(
-            estimator,
-            background,
-            X.iloc[[row]],
-            adverse=parse_list(adverse),
-            sex=sexes[row] if sexes else None,
-            background_sex=background_sex,
-        )
-    except (ValueError, FileNotFoundError, KeyError) as err:
-        raise _fail(str(err)) from err
-    if summary_plot is not None:
-        from models.explain import badness_weights
-        from models.figures import shap_summary_png
-
-        sample = X.sample(min(20, len(X)), random_state=0)
-        weights = badness_weights([str(c) for c in estimator.classes_], parse_list(adverse))
-        explained = shap_values(
-            estimator,
-            background,
-            sample,
-            weights=weights,
-            sexes=[sexes[X.index.get_loc(i)] for i in sample.index] if sexes else None,
-            background_sex=background_sex,
-        )
-        shap_summary_png(explained.values, explained.columns, summary_plot)
-    if as_json:
-        payload = asdict(result)
-        payload["model"] = {"name": model, "version": art.manifest.version, "path": str(art.path)}
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    probs = ", ".join(f"{c} {p:.2f}" for c, p in result.probabilities.items())
-    typer.echo(f"row {row}: predicted {result.predicted_class} ({probs})")
-    typer.echo(
-        f"explained: {result.target}; base {result.base_value:.3f} -> {result.output:.3f}"
-        f" [{result.method}]"
-    )
-    typer.echo(f"compared with: {result.comparison}")
-    for f in result.factors[:10]:
-        typer.echo(f"   {f.feature:24} {f.value:10.2f}  {f.contribution:+.4f}")
-    if result.deficiencies:
-        for d in result.deficiencies:
-            typer.echo(f"deficiency: {d.feature} -> emphasis: {d.emphasis} ({d.contribution:+.3f})")
-    else:
-        typer.echo("no deficiency: no weak item pushes toward a less healthy class")
-    if summary_plot is not None:
-        typer.echo(f"SHAP summary: {summary_plot}")
-
-
-def _csv_sexes(frame: Any) -> list[str | None] | None:
-    """Each CSV row's sex (``male``/``female``, else None) when the CSV has a ``sex`` column."""
-    from models.grouping import normalise_sex
-
-    if "sex" not in frame.columns:
-        return None
-    sexes = [normalise_sex(v) for v in frame["sex"]]
-    return [s if s in ("male", "female") else None for s in sexes]
-
-
-def cohort(
-    out: Annotated[Path, typer.Option("--out", help="CSV path to write")],
-    n: Annotated[int, typer.Option("--n", min=1)] = 1500,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
-) -> None:
-    """Write a SYNTHETIC cohort (both papers' batteries; column `synthetic` is true)."""
-    from models.cohort import generate_cohort
-
-    frame = generate_cohort(n, seed)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False)
-    typer.echo(f"wrote {len(frame)} synthetic rows to {out}")
-
-
 def register(app: typer.Typer, train: typer.Typer) -> None:
     """Add this area's commands to the coachloop app and its train group."""
     train.command("classifier")(train_classifier)
     train.command("grouping")(train_grouping)
-    app.command("explain")(explain)
-    app.command("cohort")(cohort)

@@ -82,9 +82,11 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
             typer.echo(f"[{result.status}] {result.message}")
         statuses = ("imported", "duplicate", "refused")
         counts = {s: sum(r.status == s for r in results) for s in statuses}
+        days_already = sum(r.days_already_imported for r in results)
         typer.echo(
             f"{name}: {counts['imported']} imported, {counts['duplicate']} already imported, "
             f"{counts['refused']} refused"
+            + (f" ({days_already} days already imported)" if days_already else "")
         )
         if counts["refused"] and not counts["imported"] and not counts["duplicate"]:
             raise typer.Exit(code=1)
@@ -130,4 +132,5 @@ def _as_dict(result: UploadResult) -> dict[str, object]:
         "activity_ids": result.activity_ids,
         "records": result.records,
         "warnings": result.warnings,
+        "days_already_imported": result.days_already_imported,
     }

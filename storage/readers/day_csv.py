@@ -4,12 +4,14 @@ Exports differ in column names, separators (``,`` or ``;``), thousands separator
 and date formats, so columns are matched by alias and values parsed leniently. Sleep is read
 as hours from columns named in hours, and converted from minutes where the name says minutes
 ("Minutes Asleep", Fitbit). Rows with an unreadable date are skipped (counted in a warning);
-a file with no date column or no recognised measure is refused.
+a file with no date column or no recognised measure is refused. A date that appears on several
+rows becomes one day: the first value of each field wins, later rows only fill what it lacks.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 
@@ -79,6 +81,16 @@ def _in(value: float | None, low: float, high: float) -> float | None:
     return value if value is not None and low <= value <= high else None
 
 
+def _fill(first: DaySummary, later: DaySummary) -> DaySummary:
+    """``first`` with the fields it lacks taken from ``later`` (a repeated date)."""
+    missing = {
+        f.name: getattr(later, f.name)
+        for f in dataclasses.fields(first)
+        if getattr(first, f.name) is None and getattr(later, f.name) is not None
+    }
+    return dataclasses.replace(first, **missing)
+
+
 def read_day_csv(data: bytes) -> ParsedFile:
     """Parse a day-summary CSV into ``DaySummary`` rows."""
     try:
@@ -111,7 +123,8 @@ def read_day_csv(data: bytes) -> ParsedFile:
             "this CSV has a date but none of: steps, resting heart rate, sleep, HRV"
         )
     parsed = ParsedFile(file_type="csv")
-    skipped = 0
+    by_day: dict[dt.date, DaySummary] = {}
+    skipped = repeated = 0
     for row in rows[header_at + 1 :]:
         index = cols["date"]
         day = _date(row[index]) if index is not None and index < len(row) else None
@@ -128,11 +141,17 @@ def read_day_csv(data: bytes) -> ParsedFile:
             sleep_h=_in(sleep_h, 0, 24),
             hrv_ms=_in(_number(row, cols["hrv"]), 1, 500),
         )
-        if any(v is not None for v in (summary.steps, summary.resting_hr, summary.sleep_h,
-                                       summary.hrv_ms)):
-            parsed.days.append(summary)
-        else:
+        if not any(v is not None for v in (summary.steps, summary.resting_hr, summary.sleep_h,
+                                           summary.hrv_ms)):
             skipped += 1
+        elif day in by_day:
+            repeated += 1
+            by_day[day] = _fill(by_day[day], summary)
+        else:
+            by_day[day] = summary
+    parsed.days.extend(by_day.values())
+    if repeated:
+        parsed.warnings.append(f"{repeated} rows repeated a date already in the file; merged")
     if skipped:
         parsed.warnings.append(f"{skipped} rows had no readable date or values and were skipped")
     if not parsed.days:

@@ -12,7 +12,12 @@ from sklearn.base import clone
 from models import augment
 from models.baselines import make_classifier, svr
 from models.bp import BPNetClassifier
-from models.evaluate import cross_validate_models, fold_indices
+from models.evaluate import (
+    cross_validate_models,
+    cross_validate_regressors,
+    fold_indices,
+    is_continuous,
+)
 from models.features import PRESCRIPTION_BATTERY, design_matrix
 from models.hybrid import HybridCNNLightGBM
 from models.items import PE_ITEMS
@@ -149,3 +154,21 @@ def test_cv_scores_every_model_on_the_same_folds(pe_data: tuple[pd.DataFrame, np
     for s in scores:
         assert 0.0 <= s.macro_f1_mean <= s.accuracy_mean + 1.0
         assert s.folds == 3 and s.infer_ms_per_sample > 0
+
+
+def test_regression_cv_shows_svr_next_to_forest_and_lightgbm(cohort: pd.DataFrame) -> None:
+    X = cohort[["height_cm", "weight_kg", "run_50m_s", "endurance_run_s"]].astype(float)
+    y = cohort["vital_capacity_ml"].to_numpy(dtype=float)
+    scores = cross_validate_regressors(X, y, ["svr", "rf", "lgbm"], folds=3, seed=0)
+    assert [s.model for s in scores] == ["svr", "rf", "lgbm"]
+    for s in scores:
+        assert 0.3 < s.r2_mean <= 1.0 and s.r2_sd >= 0.0  # height and sex-linked items explain VC
+        assert 0.0 < s.mae_mean < float(np.std(y))
+    again = cross_validate_regressors(X, y, ["svr"], folds=3, seed=0)
+    assert again[0].r2_mean == scores[0].r2_mean  # same folds, deterministic
+
+
+def test_a_label_is_continuous_when_it_has_many_distinct_numbers() -> None:
+    assert is_continuous(pd.Series(np.linspace(180.0, 320.0, 40)))
+    assert not is_continuous(pd.Series([1, 2, 3, 4, 5] * 8))  # a 1-5 grade is classes
+    assert not is_continuous(pd.Series(["pass", "fail"] * 20))

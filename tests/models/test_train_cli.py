@@ -9,14 +9,15 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot.commands.train import register
+from bot.commands import fitness, train
 
 
 @pytest.fixture()
 def app() -> typer.Typer:
-    root, train = typer.Typer(), typer.Typer()
-    root.add_typer(train, name="train")
-    register(root, train)
+    root, train_app = typer.Typer(), typer.Typer()
+    root.add_typer(train_app, name="train")
+    train.register(root, train_app)
+    fitness.register(root, train_app)
     return root
 
 
@@ -114,3 +115,24 @@ def test_train_grouping_reports_outliers_and_both_correlations(
         assert set(group["correlation"]) == {"pearson", "spearman", "threshold", "strong_pairs"}
     text = CliRunner().invoke(app, args).stdout
     assert "Pearson lower-left, Spearman upper-right" in text and "IQR outliers clipped" in text
+
+
+def test_a_continuous_label_is_scored_as_regression_with_svr(
+    app: typer.Typer, cohort_csv: Path
+) -> None:
+    args = ["train", "classifier", "--csv", str(cohort_csv), "--label", "vital_capacity_ml",
+            "--features", "height_cm,weight_kg,run_50m_s", "--folds", "3"]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout[result.stdout.index("{") :])
+    assert payload["task"] == "regression"
+    assert [s["model"] for s in payload["scores"]] == ["svr", "rf", "lgbm"]
+    assert all({"r2_mean", "mae_mean", "mae_sd"} <= set(s) for s in payload["scores"])
+    table = CliRunner().invoke(app, [*args, "--models", "svr"]).stdout
+    assert "(regression)" in table and "R^2" in table and "svr" in table
+    assert CliRunner().invoke(app, [*args, "--models", "hybrid"]).exit_code == 2
+    assert CliRunner().invoke(app, [*args, "--save", "vc"]).exit_code == 2
+    forced = CliRunner().invoke(
+        app, [*args, "--task", "classification", "--models", "rf", "--folds", "2"]
+    )
+    assert forced.exit_code == 2  # 3 significant digits of ml: classes of one row each

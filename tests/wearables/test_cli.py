@@ -55,3 +55,18 @@ def test_import_then_list_as_json(cli: typer.Typer, tmp_path: Path) -> None:
 def test_unknown_athlete_exits_with_message(cli: typer.Typer) -> None:
     out = CliRunner().invoke(cli, ["activities", "--athlete", "nobody"])
     assert out.exit_code == 2 and "no athlete" in out.output
+
+
+def test_cli_counts_days_of_overlapping_exports_as_already_imported(
+    cli: typer.Typer, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    header = "Date,Steps,Resting Heart Rate\n"
+    first.write_text(header + "".join(f"2024-05-0{d},900{d},5{d}\n" for d in range(1, 6)))
+    second.write_text(header + "".join(f"2024-05-0{d},900{d},5{d}\n" for d in range(4, 9)))
+    out = CliRunner().invoke(cli, ["import", str(first), str(second), "--athlete", "ana"])
+    assert "2 imported, 0 already imported, 0 refused (2 days already imported)" in out.output
+    listed = CliRunner().invoke(cli, ["activities", "--athlete", "ana", "--days", "--json"])
+    assert sorted(r["day"] for r in json.loads(listed.output)) == [
+        f"2024-05-0{d}" for d in range(1, 9)
+    ]

@@ -1,14 +1,22 @@
 """Load: a replay of realistic updates through the full stack over HTTP on loopback.
 
 The real bot (python-telegram-bot polling, our handlers, NLU, planner, SQLite) talks HTTP to
-the fake Bot API server of the end-to-end tests on 127.0.0.1. The traffic is what a club
-sends: free-text check-ins, /checkin button flows, /today and /why, wearable files, a coach's
-/status in the team chat, and one teacher's broadcast to a class. Reported: zero errors,
-every check-in stored once, handling latency p50/p95/p99 (from the first handler to the last,
-per update), throughput, and the throughput as a ratio to a bare python-telegram-bot echo
-handler polling the same server with the same number of updates, measured in the same run.
+the fake Bot API server of the end-to-end tests on 127.0.0.1. The traffic is a seeded script
+of what a club sends, each athlete's actions in order and athletes interleaved at random:
+complete free-text check-ins, check-ins missing their minutes (the bot asks, the athlete
+answers), full /checkin button flows (RPE button, minutes, four Hooper buttons, how do you
+feel), /today and /why, GPX files, "hi", a coach's /status in the team chat, and one teacher's
+/broadcast to the class in the middle.
 
-    python -m benchmarks.replay [--quick] [--n 10000] [--athletes 200]
+Checked against the script, not against the database's own constraints: the check-ins stored
+per athlete equal the check-ins the script completes (counted from the script alone), each is
+confirmed with "Saved", no (person, source update) pair is stored twice, every file becomes an
+activity, the broadcast reaches every student, and no reply is an apology ("Sorry, something
+went wrong") or a refusal. Reported: handling latency p50/p95/p99 (from the first handler to
+the last, per update), throughput, and the throughput as a ratio to a bare python-telegram-bot
+echo handler polling the same server with the same number of updates, measured in the same run.
+
+    python -m benchmarks.replay [--quick] [--n 10000] [--athletes 200] [--seed S]
 """
 
 from __future__ import annotations
@@ -17,8 +25,12 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
+import random
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +53,43 @@ from bot.telegram_app import build_application
 from nlu import NluEngine
 from storage import groups, people
 from storage.db import Database
-from storage.schema import CheckIn
+from storage.schema import Activity, CheckIn, Person
 from tests.e2e.fake_bot_api import FakeBotApi
 
 TOKEN = "777:REPLAY"
 COACH, TEACHER, TEAM_CHAT = 900_001, 900_002, -100_777
+SEED = 20_261_123
 TEXTS = ["rpe 6, 45 min, legs a bit heavy", "RPE 8, 70 min, tough intervals, knee sore",
          "rpe 4, 30 min easy jog, felt great", "effort 7/10, 1h, slept badly, stressed"]
+PARTIAL = ["legs heavy after intervals, rpe 8", "hard session today, my hamstring is tight, rpe 7"]
+FEEL = ["Great session, I crushed it but my knee hurts a bit", "felt flat, calves tight",
+        "skip"]
+HOOPER = ("sleep_quality", "stress", "fatigue", "soreness")  # the dialogue asks in this order
+SORRY = "Sorry, something went wrong"  # the dialogue's apology and the error handler's
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One update to push: a message, a button press, a file, or a message in the team chat."""
+
+    user: int
+    kind: str  # "say" | "press" | "file" | "group"
+    value: str
+    data: bytes = b""
+
+
+@dataclass
+class Script:
+    """The traffic and what it must leave behind, known before the bot sees any of it."""
+
+    steps: list[Step] = field(default_factory=list)
+    checkins: Counter[int] = field(default_factory=Counter)  # per athlete's Telegram id
+    uploads: Counter[int] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
 
 
 def _gpx(i: int) -> bytes:
-    start = dt.datetime(2026, 11, 1, 7, tzinfo=dt.UTC) + dt.timedelta(days=i)
+    start = dt.datetime(2026, 11, 20, 7, tzinfo=dt.UTC) - dt.timedelta(minutes=7 * i)
     pts = "".join(
         f'<trkpt lat="{46 + k * 3e-4:.6f}" lon="14.5"><ele>300</ele>'
         f"<time>{(start + dt.timedelta(seconds=10 * k)):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
@@ -79,32 +117,80 @@ def _setup(db: Database, athletes: int) -> None:
             groups.join(s, person, klass)
 
 
-def _traffic(api: FakeBotApi, n: int, athletes: int) -> list[int]:
-    """Push n updates; returns the update ids of free-text check-ins."""
-    checkins = []
-    for i in range(n):
-        u = 1 + i % athletes
-        name = f"A{u}"
-        kind = i % 20
-        if i == n // 2:
-            api.say(TEACHER, "Teacher", "/broadcast")
-        elif kind < 11:
-            checkins.append(api.say(u, name, TEXTS[i % len(TEXTS)]))
-        elif kind < 14:
-            api.say(u, name, "/today")
-        elif kind == 14:
-            api.say(u, name, "/why")
-        elif kind == 15:
-            api.say(u, name, "/checkin")
-        elif kind == 16:
-            api.press(u, name, "rpe:6")
-        elif kind == 17:
-            api.document(u, name, f"run{i}.gpx", _gpx(i))
-        elif kind == 18:
-            api.say(COACH, "Coach", "/status", chat_id=TEAM_CHAT)
-        else:
-            api.say(u, name, "hi")
-    return checkins
+# What an athlete does, as a short script of steps: (name, weight, steps(u, rng, i), check-ins).
+def _free_text(u: int, rng: random.Random, i: int) -> list[Step]:
+    return [Step(u, "say", rng.choice(TEXTS))]
+
+
+def _two_step(u: int, rng: random.Random, i: int) -> list[Step]:
+    """A check-in missing its minutes: the bot asks, the athlete answers."""
+    return [Step(u, "say", rng.choice(PARTIAL)), Step(u, "say", str(rng.randint(20, 120)))]
+
+
+def _button_flow(u: int, rng: random.Random, i: int) -> list[Step]:
+    """/checkin -> RPE button -> minutes -> four Hooper buttons -> how do you feel."""
+    return ([Step(u, "say", "/checkin"), Step(u, "press", f"rpe:{rng.randint(0, 10)}"),
+             Step(u, "say", str(rng.randint(15, 150)))]
+            + [Step(u, "press", f"hooper:{item}:{rng.randint(1, 7)}") for item in HOOPER]
+            + [Step(u, "say", rng.choice(FEEL))])
+
+
+ACTIONS: list[tuple[str, float, Callable[[int, random.Random, int], list[Step]], bool]] = [
+    ("free-text check-in", 30, _free_text, True),
+    ("two-step check-in", 8, _two_step, True),
+    ("button check-in", 8, _button_flow, True),
+    ("/today", 14, lambda u, r, i: [Step(u, "say", "/today")], False),
+    ("/why", 5, lambda u, r, i: [Step(u, "say", "/why")], False),
+    ("file", 7, lambda u, r, i: [Step(u, "file", f"run{i}.gpx", _gpx(i))], False),
+    ("hi", 3, lambda u, r, i: [Step(u, "say", "hi")], False),
+    ("coach /status", 5, lambda u, r, i: [Step(COACH, "group", "/status")], False),
+]
+
+
+def make_script(n: int, athletes: int, seed: int = SEED) -> Script:
+    """``n`` updates: each athlete's actions in order, athletes interleaved at random (seeded).
+
+    A multi-step check-in is never cut by the end of the budget (smaller actions fill it), so
+    every check-in the script starts, it finishes; one teacher /broadcast sits in the middle.
+    """
+    rng = random.Random(seed)
+    script = Script()
+    queues: dict[int, list[Step]] = {}
+    budget = n - 1  # the broadcast
+    weights = [w for _, w, _, _ in ACTIONS]
+    i = 0
+    while budget > 0:
+        name, _, make, is_checkin = rng.choices(ACTIONS, weights)[0]
+        u = rng.randint(1, athletes)
+        steps = make(u, rng, i)
+        if len(steps) > budget:
+            name, steps, is_checkin = "/today", [Step(u, "say", "/today")], False
+        i += 1
+        budget -= len(steps)
+        script.kinds[name] += 1
+        script.checkins[u] += is_checkin
+        script.uploads[u] += any(st.kind == "file" for st in steps)
+        queues.setdefault(steps[0].user, []).extend(steps)
+    order = [user for user, steps in queues.items() for _ in steps]
+    rng.shuffle(order)
+    cursor = dict.fromkeys(queues, 0)
+    for user in order:
+        script.steps.append(queues[user][cursor[user]])
+        cursor[user] += 1
+    script.steps.insert(len(script.steps) // 2, Step(TEACHER, "say", "/broadcast"))
+    script.kinds["teacher /broadcast"] += 1
+    return script
+
+
+def _push(api: FakeBotApi, step: Step) -> int:
+    name = f"A{step.user}"
+    if step.kind == "press":
+        return api.press(step.user, name, step.value)
+    if step.kind == "file":
+        return api.document(step.user, name, step.value, step.data)
+    if step.kind == "group":
+        return api.say(step.user, "Coach", step.value, chat_id=TEAM_CHAT)
+    return api.say(step.user, name, step.value)
 
 
 def _timing(app: Application[Any, Any, Any, Any, Any, Any], spans: dict[int, list[float]]) -> None:
@@ -119,7 +205,9 @@ def _timing(app: Application[Any, Any, Any, Any, Any, Any], spans: dict[int, lis
 
 
 async def _poll_until(app: Application[Any, Any, Any, Any, Any, Any], api: FakeBotApi,
-                      spans: dict[int, list[float]], n: int, timeout: float) -> float:
+                      spans: dict[int, list[float]], n: int, timeout: float,
+                      after: Callable[[], Awaitable[None]] | None = None) -> float:
+    """Poll until ``n`` updates were handled (the time returned), then wait for ``after``."""
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
@@ -129,7 +217,10 @@ async def _poll_until(app: Application[Any, Any, Any, Any, Any, Any], api: FakeB
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
         await api.wait_for(lambda: sum(len(v) == 2 for v in spans.values()) >= n, timeout)
-        return time.perf_counter() - start
+        took = time.perf_counter() - start
+        if after is not None:  # background work (the broadcast's copies) finishing
+            await after()
+        return took
     finally:
         await app.updater.stop()
         await app.stop()
@@ -156,7 +247,7 @@ async def echo_run(n: int) -> tuple[float, list[float]]:
     return took, [v[1] - v[0] for v in spans.values() if len(v) == 2]
 
 
-async def coachloop_run(n: int, athletes: int, folder: Path) -> dict[str, Any]:
+async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED) -> dict[str, Any]:
     db = Database(f"sqlite:///{folder / 'replay.sqlite3'}")
     db.upgrade()
     _setup(db, athletes)
@@ -174,17 +265,61 @@ async def coachloop_run(n: int, athletes: int, folder: Path) -> dict[str, Any]:
     app.add_error_handler(record_error)
     spans: dict[int, list[float]] = {}
     _timing(app, spans)
-    checkins = _traffic(api, n, athletes)
-    took = await _poll_until(app, api, spans, n, timeout=6 * 3600)
+    script = make_script(n, athletes, seed)
+    for step in script.steps:
+        _push(api, step)
+    took = await _poll_until(app, api, spans, n, timeout=6 * 3600, after=lambda: api.wait_for(
+        lambda: any(m.text.startswith("Delivery report") for m in api.to(TEACHER)), 300))
     await api.stop()
     with db.session() as s:
-        stored = s.scalar(select(func.count()).select_from(CheckIn)) or 0
-        refs = s.scalar(select(func.count(func.distinct(CheckIn.source_update_id)))) or 0
+        per_athlete = Counter(dict(s.execute(
+            select(Person.telegram_user_id, func.count(CheckIn.id))
+            .join(CheckIn, CheckIn.person_id == Person.id).group_by(Person.telegram_user_id)
+        ).all()))
+        twice = s.execute(
+            select(CheckIn.person_id, CheckIn.source_update_id, func.count())
+            .group_by(CheckIn.person_id, CheckIn.source_update_id).having(func.count() > 1)
+        ).all()
+        unreferenced = s.scalar(select(func.count()).select_from(CheckIn)
+                                .where(CheckIn.source_update_id.is_(None))) or 0
+        files = Counter(dict(s.execute(
+            select(Person.telegram_user_id, func.count(Activity.id))
+            .join(Activity, Activity.person_id == Person.id).group_by(Person.telegram_user_id)
+        ).all()))
     db.dispose()
-    sorry = [m for m in api.sent if m.text.startswith("Sorry, something went wrong")]
+    saved = Counter(m.chat_id for m in api.sent if m.text.startswith("Saved"))
+    report = next((m.text for m in api.to(TEACHER) if m.text.startswith("Delivery report")), "")
     return {"took": took, "latencies": [v[1] - v[0] for v in spans.values() if len(v) == 2],
-            "errors": errors, "sorry": len(sorry), "stored": stored, "distinct": refs,
-            "checkins": len(checkins), "sent": len(api.sent)}
+            "errors": errors, "sent": len(api.sent), "script": script,
+            "sorry": sum(m.text.startswith(SORRY) for m in api.sent),
+            "refused": sum(m.text.startswith("Sorry, I can't use that") for m in api.sent),
+            "stored": per_athlete, "saved": saved, "twice": twice,
+            "unreferenced": unreferenced, "files": files, "broadcast": report}
+
+
+def check(ours: dict[str, Any], athletes: int) -> list[str]:
+    """Everything that must hold after the replay; an empty list is a pass."""
+    script: Script = ours["script"]
+    expected, stored = script.checkins, ours["stored"]
+    problems = []
+    if ours["errors"] or ours["sorry"] or ours["refused"]:
+        problems.append(f"{len(ours['errors'])} handler errors, {ours['sorry']} apologies, "
+                        f"{ours['refused']} refusals")
+    if stored != expected:
+        wrong = {u: (expected[u], stored[u]) for u in set(expected) | set(stored)
+                 if expected[u] != stored[u]}
+        problems.append(f"check-ins stored {stored.total()}, the script made "
+                        f"{expected.total()}; (expected, stored) per athlete: {wrong}")
+    if ours["saved"] != expected:
+        problems.append(f"confirmations {ours['saved'].total()} != {expected.total()} check-ins")
+    if ours["twice"] or ours["unreferenced"]:
+        problems.append(f"(person, update) stored twice: {ours['twice']}; "
+                        f"{ours['unreferenced']} without an update reference")
+    if ours["files"] != script.uploads:
+        problems.append(f"activities {ours['files'].total()} != {script.uploads.total()} files")
+    if f"{athletes} sent" not in ours["broadcast"]:
+        problems.append(f"broadcast: {ours['broadcast'] or 'no delivery report'}")
+    return problems
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -197,26 +332,32 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="400 updates, 40 athletes")
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--athletes", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the traffic script")
     args = parser.parse_args()
     # the fake server's access log prints Bot API paths (with the fake token); keep it quiet
     logging.getLogger("tornado.access").setLevel(logging.ERROR)
     n, athletes = (400, 40) if args.quick else (args.n, args.athletes)
     echo_took, echo_lat = asyncio.run(echo_run(n))
     with tempfile.TemporaryDirectory() as tmp:
-        ours = asyncio.run(coachloop_run(n, athletes, Path(tmp)))
+        ours = asyncio.run(coachloop_run(n, athletes, Path(tmp), args.seed))
+    script: Script = ours["script"]
     echo_rate, our_rate = n / echo_took, n / ours["took"]
-    print(f"replay: {n} updates from {athletes} athletes, a coach and a teacher "
-          f"({ours['checkins']} free-text check-ins, files, /status, one broadcast)")
+    print(f"replay {dt.datetime.now(dt.UTC):%Y-%m-%d}: {n} updates from {athletes} athletes, "
+          f"a coach and a teacher (seed {args.seed})")
+    print("  script: " + ", ".join(f"{k} {v}" for k, v in script.kinds.most_common()))
     for name, rate, lat in (("echo (python-telegram-bot)", echo_rate, echo_lat),
                             ("coachloop full stack", our_rate, ours["latencies"])):
         print(f"{name:28s} {rate:9.1f} updates/s   p50 {_pct(lat, .5):7.1f} ms   "
               f"p95 {_pct(lat, .95):7.1f} ms   p99 {_pct(lat, .99):7.1f} ms")
     print(f"throughput ratio coachloop / echo: {our_rate / echo_rate:.4f}")
-    print(f"errors: {len(ours['errors'])} handler errors, {ours['sorry']} apologies; "
-          f"check-ins stored {ours['stored']} rows for {ours['distinct']} distinct updates; "
-          f"{ours['sent']} messages sent")
-    if ours["errors"] or ours["sorry"] or ours["stored"] != ours["distinct"]:
-        raise SystemExit("replay failed: errors or a check-in stored twice")
+    print(f"check-ins: script made {script.checkins.total()}, stored "
+          f"{ours['stored'].total()}, confirmed {ours['saved'].total()}; files "
+          f"{script.uploads.total()} sent, {ours['files'].total()} stored; "
+          f"{len(ours['errors'])} handler errors, {ours['sorry']} apologies; "
+          f"{ours['broadcast']}; {ours['sent']} messages sent")
+    problems = check(ours, athletes)
+    if problems:
+        raise SystemExit("replay failed: " + "; ".join(problems))
 
 
 if __name__ == "__main__":

@@ -147,7 +147,10 @@ def _evidence(ctx: DayContext) -> dict[dt.date, DayEvidence]:
 
 
 def _change_sentence(ctx: DayContext, session: Session) -> str | None:
-    earlier = [d for d in ctx.prior_sessions if d < ctx.today]
+    """How much more or less work than the last planned training session (rest days skipped:
+    a rest day's factors of 1 say nothing about the work)."""
+    earlier = [d for d, p in ctx.prior_sessions.items()
+               if d < ctx.today and (p.minutes is None or p.minutes > 0)]
     if not earlier or session.is_rest:
         return None
     prior = ctx.prior_sessions[max(earlier)]
@@ -210,6 +213,8 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         blocked = intensity > state.previous_factor
         if blocked:
             intensity = state.previous_factor
+            # The two-week rule's raise did not happen: say so, not "intensity goes up".
+            rules = [r for r in rules if r.code != "two_week_up"]
         swapped = [
             f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
             if new else f"{catalogue.exercise(old).name} removed"
@@ -218,6 +223,9 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         named = [s.replace("_", " ") for s in sites if s != UNSPECIFIED_PAIN_SITE]
         where = f" in your {' and '.join(named)}" if named else ""
         detail = f" I changed: {'; '.join(swapped)}." if swapped else ""
+        if blocked:
+            detail += (" Your last two weeks would have raised intensity 10%; that waits "
+                       "until the pain is gone.")
         rules.insert(
             0,
             FiredRule(

@@ -63,9 +63,14 @@ def find_person(session: Session, name_or_id: str) -> Person | None:
     )
 
 
-def give_consent(session: Session, person: Person, scope: dict[str, Any]) -> None:
-    """Record consent (time and scope); health data may be stored from now on."""
-    person.consent_at = utcnow()
+def give_consent(
+    session: Session, person: Person, scope: dict[str, Any], at: dt.datetime | None = None
+) -> None:
+    """Record consent (time and scope); health data may be stored from now on.
+
+    ``at`` is when the person said yes (the message's time); it anchors their plan periods.
+    """
+    person.consent_at = at.astimezone(dt.UTC) if at is not None else utcnow()
     person.consent_scope = dict(scope)
 
 

@@ -296,7 +296,8 @@ class Dialogue:
         if inc.username:
             person.username = inc.username[:64]
         person.timezone = person.timezone or self.timezone
-        people.give_consent(turn.db, person, {"health_data": True, "version": 1})
+        people.give_consent(turn.db, person, {"health_data": True, "version": 1},
+                            at=inc.received_at)
         turn.person = person
         turn.goto("profile_sex", {})
         return [

@@ -91,3 +91,20 @@ def test_a_scheduled_rest_day_says_when_the_training_days_are() -> None:
     assert planned.explanation.sentences[0] == (
         "Today is a planned rest day: this week you train on Tue, Thu, Sat, Sun."
     )
+
+
+def test_pain_that_blocks_the_two_week_raise_says_so_and_no_raise_is_claimed() -> None:
+    """Two good weeks would raise intensity 10%; knee pain today holds it, and /why agrees."""
+    start = MONDAY - dt.timedelta(days=14)
+    good = tuple(CheckInView(day=start + dt.timedelta(days=i), rpe=5, minutes=45,
+                             sentiment_level=1) for i in range(14))
+    ctx = DayContext(today=MONDAY, start_day=start, checkins=good)
+    assert plan_day(ctx).session.intensity_factor == pytest.approx(1.1)
+    hurt = (*good, CheckInView(day=MONDAY, rpe=5, minutes=45, sentiment_level=1,
+                               pain_sites=("knee",)))
+    planned = plan_day(DayContext(today=MONDAY, start_day=start, checkins=hurt))
+    assert planned.session.intensity_factor == pytest.approx(1.0)
+    codes = [r.code for r in planned.explanation.rules]
+    assert "pain_guard" in codes and "two_week_up" not in codes
+    text = " ".join(planned.explanation.sentences)
+    assert "goes up" not in text and "waits until the pain is gone" in text

@@ -156,7 +156,8 @@ def test_unspecified_pain_changes_no_exercise_but_blocks_any_increase() -> None:
     assert held.session.intensity_factor == pytest.approx(1.0)
     rule = held.explanation.rules[0]
     assert rule.code == "pain_guard" and rule.inputs["increase_blocked"] is True
-    assert rule.sentence == "You reported pain, so nothing gets harder."
+    assert rule.sentence.startswith("You reported pain, so nothing gets harder.")
+    assert "would have raised intensity 10%" in rule.sentence
 
 
 def test_site_structure_naming_an_unloaded_structure_is_refused() -> None:

@@ -4,13 +4,15 @@ The channel-agnostic service the Telegram and terminal adapters and ``coachloop 
 read (``storage.readers``) -> clean and derive (``planner.session_metrics``) -> store
 (``storage.activities``) in one transaction. It never half-stores: parsing and metrics happen
 before the write, and all sessions of a file are added in a single unit of work. Log lines
-carry the person id, file type, sizes and refusal reasons, never a health value.
+carry the person id, file type, sizes and refusal reasons, never a health value; refusals log
+at WARNING. Sizes are in MiB (2^20 bytes) everywhere, the unit the limit is set in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +37,14 @@ from storage.activities import (
 )
 from storage.db import Database
 from storage.people import has_consent
-from storage.readers import ActivityData, DaySummary, ParsedFile, WearableFileError, read_wearable
+from storage.readers import (
+    ActivityData,
+    DaySummary,
+    ParsedFile,
+    WearableFileError,
+    detect_type,
+    read_wearable,
+)
 from storage.schema import Person
 
 log = logging.getLogger(__name__)
@@ -46,6 +55,7 @@ _CHANNELS = ("hr", "speed", "cadence", "power", "altitude", "distance", "lat", "
 #: guards (2k complete days, half the fields measured) are in ``knn_impute_marked``.
 DAY_IMPUTE_K = 3
 _DAY_DIGITS = {"steps": 0, "resting_hr": 1, "sleep_h": 2, "hrv_ms": 1}
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 @dataclass(slots=True)
@@ -228,6 +238,47 @@ def _summary_line(rows: list[NewActivity]) -> str:
     return "; ".join(parts)
 
 
+def format_size(size: int) -> str:
+    """Bytes as MiB (binary), the one unit size limits are shown in: 20 * 2**20 -> "20.0 MiB"."""
+    return f"{size / 2**20:.1f} MiB"
+
+
+def _loggable(reason: str) -> str:
+    """A refusal reason without quoted file content (a line of the file may be a health value)."""
+    return _QUOTED.sub("'...'", reason)
+
+
+def _kind(name: str, head: bytes) -> str:
+    """The file type for a log line: detected from the first bytes, else the extension."""
+    try:
+        return detect_type(name, head[:8192])
+    except WearableFileError:
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        return extension[:8] or "unknown"
+
+
+def refuse(
+    person_id: int, name: str, size: int, head: bytes, reason: str, message: str
+) -> UploadResult:
+    """A refused upload: one WARNING line (person, type, size, reason), the athlete's message."""
+    log.warning(
+        "upload refused: person=%s type=%s bytes=%d reason=%s",
+        person_id, _kind(name, head), size, _loggable(reason),
+    )
+    return UploadResult("refused", message, name)
+
+
+def refuse_oversized(
+    person_id: int, name: str, size: int, max_bytes: int, head: bytes = b""
+) -> UploadResult:
+    """Refuse a file over the limit before reading it (``head``: its first bytes, if read)."""
+    return refuse(
+        person_id, name, size, head, f"over the {format_size(max_bytes)} limit",
+        f"{name} is {format_size(size)}; the limit is {format_size(max_bytes)}. "
+        "Export a single activity (FIT files are usually under 1 MiB).",
+    )
+
+
 def import_upload(
     db: Database, person_id: int, file_name: str, data: bytes, max_bytes: int
 ) -> UploadResult:
@@ -241,34 +292,28 @@ def import_upload(
     """
     name = (file_name or "upload").rsplit("/", 1)[-1]
     if len(data) > max_bytes:
-        log.info("upload refused: person=%s size=%d over limit", person_id, len(data))
-        return UploadResult(
-            "refused",
-            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB. "
-            "Export a single activity (FIT files are usually under 1 MB).",
-            name,
-        )
+        return refuse_oversized(person_id, name, len(data), max_bytes, data[:8192])
     file_hash = file_sha256(data)
     with db.session() as session:
         person = session.get(Person, person_id)
         if person is None:
-            return UploadResult("refused", f"no athlete with id {person_id}", name)
+            return refuse(person_id, name, len(data), data, "unknown athlete",
+                          f"no athlete with id {person_id}")
         if not has_consent(person):
-            log.info("upload refused: person=%s no consent", person_id)
-            return UploadResult(
-                "refused",
+            return refuse(
+                person_id, name, len(data), data, "no consent",
                 "I can only store health data after you agree to it; send /consent first.",
-                name,
             )
         if is_imported(session, person_id, file_hash):
+            log.info("upload duplicate: person=%s bytes=%d", person_id, len(data))
             return UploadResult("duplicate", f"{name} was already imported; nothing changed.", name)
         profile = _profile(person)
     try:
         parsed = read_wearable(name, data)
         rows, skipped = build_rows(parsed, name, profile)
     except WearableFileError as exc:
-        log.info("upload refused: person=%s bytes=%d reason=%s", person_id, len(data), exc)
-        return UploadResult("refused", f"{name} was not imported: {exc}", name)
+        return refuse(person_id, name, len(data), data, str(exc),
+                      f"{name} was not imported: {exc}")
     warnings = parsed.warnings + skipped
     try:
         with db.session() as session:

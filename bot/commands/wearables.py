@@ -1,4 +1,9 @@
-"""`coachloop import` and `coachloop activities`: wearable files in, stored sessions out."""
+"""`coachloop import` and `coachloop activities`: wearable files in, stored sessions out.
+
+`import` logs as `coachloop chat` does (``bot.wiring.configure_logging``, to ``coachloop.log``
+under the data directory, so log lines do not break the progress bar or ``--json``): every
+refusal is a WARNING line with person id, file type, size and reason, never a health value.
+"""
 
 from __future__ import annotations
 
@@ -53,25 +58,27 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         from tqdm import tqdm
 
         from bot.config import load_settings
-        from bot.uploads import UploadResult, import_upload
+        from bot.uploads import import_upload, refuse, refuse_oversized
+        from bot.wiring import configure_logging
 
+        settings = load_settings()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        log_file = settings.data_dir / "coachloop.log"
+        configure_logging(settings, log_file=log_file)
         database, person_id, name = _open(athlete)
-        limit = load_settings().max_upload_bytes
+        limit = settings.max_upload_bytes
         files = _expand(paths)
         results: list[UploadResult] = []
         for path in tqdm(files, desc="importing", unit="file", disable=len(files) < 2):
-            if not path.exists():
-                results.append(UploadResult("refused", f"{path} does not exist", path.name))
+            if not path.is_file():
+                results.append(refuse(person_id, path.name, 0, b"", "no such file",
+                                      f"{path} does not exist"))
                 continue
             size = path.stat().st_size
-            if size > limit:  # checked before reading: a 200 MB file never enters memory
-                results.append(
-                    UploadResult(
-                        "refused",
-                        f"{path.name} is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB",
-                        path.name,
-                    )
-                )
+            if size > limit:  # checked before reading: a 200 MiB file never enters memory
+                with path.open("rb") as handle:
+                    head = handle.read(8192)
+                results.append(refuse_oversized(person_id, path.name, size, limit, head))
                 continue
             data = path.read_bytes()
             results.append(import_upload(database, person_id, path.name, data, limit))
@@ -88,6 +95,8 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
             f"{counts['refused']} refused"
             + (f" ({days_already} days already imported)" if days_already else "")
         )
+        if counts["refused"]:
+            typer.echo(f"refusals are logged in {log_file}", err=True)
         if counts["refused"] and not counts["imported"] and not counts["duplicate"]:
             raise typer.Exit(code=1)
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 import bot.uploads as uploads
-from bot.uploads import import_upload
+from bot.uploads import format_size, import_upload
 from storage.activities import list_activities
 from storage.db import Database
 from storage.schema import Activity, ExerciseLog
@@ -46,11 +46,24 @@ def test_imported_fit_metrics_match_the_session_message(db: Database, athlete: i
     assert log.exercise_id == "run" and log.activity_id == activity.id
 
 
-def test_oversized_upload_is_refused_before_parsing(db: Database, athlete: int) -> None:
-    big = b"\0" * (200 * 1024 * 1024)
-    result = import_upload(db, athlete, "huge.fit", big, 20 * 1024 * 1024)
-    assert result.status == "refused" and "limit is" in result.message
+def test_oversized_upload_is_refused_before_parsing(
+    db: Database, athlete: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    big = write_fit(START, [140] * 60) + b"\0" * (200 * 1024 * 1024)
+    with caplog.at_level(logging.WARNING, logger="bot.uploads"):
+        result = import_upload(db, athlete, "huge.fit", big, 20 * 1024 * 1024)
+    assert result.status == "refused"
+    assert "is 200.0 MiB; the limit is 20.0 MiB" in result.message  # one unit, binary
     assert _count(db, Activity) == 0
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert f"person={athlete}" in record.getMessage() and "type=fit" in record.getMessage()
+    assert f"bytes={len(big)}" in record.getMessage() and "limit" in record.getMessage()
+
+
+def test_sizes_are_shown_in_mib_with_binary_math() -> None:
+    assert format_size(20 * 1024 * 1024) == "20.0 MiB"
+    assert format_size(1024 * 1024 + 1024 * 512) == "1.5 MiB"
 
 
 @pytest.mark.parametrize(
@@ -70,7 +83,30 @@ def test_bad_input_is_refused_with_reason_and_nothing_stored(
         result = import_upload(db, athlete, name, data, LIMIT)
     assert result.status == "refused" and reason in result.message
     assert _count(db, Activity) == 0
-    assert any("upload refused" in r.message for r in caplog.records)
+    (record,) = [r for r in caplog.records if "upload refused" in r.getMessage()]
+    assert record.levelno == logging.WARNING
+    line = record.getMessage()
+    assert f"person={athlete}" in line and f"bytes={len(data)}" in line
+    assert "type=" in line and reason in line
+
+
+def test_refusal_log_line_carries_no_file_content(
+    db: Database, athlete: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    rr = b"\n".join([b"800"] * 60 + [b"805ms"] + [b"800"] * 10)  # detected as RR, then bad
+    with caplog.at_level(logging.WARNING, logger="bot.uploads"):
+        result = import_upload(db, athlete, "rr.txt", rr, LIMIT)
+    assert result.status == "refused" and "805ms" in result.message  # the athlete sees it
+    (record,) = caplog.records
+    assert "type=rr" in record.getMessage() and "805" not in record.getMessage()
+
+
+def test_no_consent_refusal_is_logged(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    person = add_person(db, consent=False)
+    with caplog.at_level(logging.WARNING, logger="bot.uploads"):
+        import_upload(db, person, "run.fit", write_fit(START, [140] * 60), LIMIT)
+    (record,) = caplog.records
+    assert f"person={person}" in record.getMessage() and "no consent" in record.getMessage()
 
 
 def test_absurd_heart_rate_does_not_reach_the_database_or_logs(

@@ -63,7 +63,7 @@ MUSCLE_SITES = frozenset({"hamstring", "calf", "quad", "glute", "groin", "chest"
 
 #: Words that signal pain or injury wherever they stand.
 _PAIN_CUES = (
-    r"pain(?:s|ful)?|hurt(?:s|ing)?|aches?|aching|achy|injur(?:y|ed|ies)|tweak(?:ed)?|"
+    r"pain(?:s|ful)?|hurt(?:s|ing)?|aches?|ached|aching|achy|injur(?:y|ed|ies)|tweak(?:ed)?|"
     r"strain(?:ed)?|sprain(?:ed)?|pulled|twinges?|niggles?|niggly|tender(?:ness)?|"
     r"swollen|swelling|stabbing|throbbing|twisted|(?<!foam\s)rolled(?!\s+out)|inflamed|tendinitis|"
     r"cramp(?:s|ed|ing)?|"

@@ -308,6 +308,7 @@ def test_several_session_durations_lower_minutes_confidence() -> None:
         ("calf cramp at km 15", ("calf",)),
         ("cramping in my calves", ("calf",)),
         ("tight and sore achilles", ("achilles",)),
+        ("my knee ached all run", ("knee",)),
     ],
 )
 def test_double_negation_mild_pain_and_cramp_are_pain(text: str, sites: tuple[str, ...]) -> None:

@@ -36,6 +36,7 @@ from bot.dialogue.account import REMINDER_META
 from bot.dialogue.features import handle_with_alerts
 from bot.dialogue.groups import BROADCAST_META, REPORT_META, SENDER_IS_ADMIN, render_copy
 from bot.replies import Incoming, Reply, Upload
+from bot.uploads import format_size
 from storage import groups, inbox
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ COMMAND_MENU = (
     ("done", "tick off today's exercises"),
     ("test", "enter fitness tests"),
     ("reminders", "daily check-in reminder"),
+    ("schedule", "your week: sessions, minutes, days"),
     ("privacy", "what your team may see"),
     ("status", "coaches: the roster"),
     ("broadcast", "teachers: send the class plan"),
@@ -256,8 +258,8 @@ class TelegramAdapter:
         limit = self.settings.max_upload_bytes
         if document.file_size is not None and document.file_size > limit:
             await message.reply_text(
-                f"That file is {document.file_size / 1e6:.1f} MB; the limit is "
-                f"{limit / 1e6:.0f} MB. Export a single activity and send that."
+                f"That file is {format_size(document.file_size)}; the limit is "
+                f"{format_size(limit)}. Export a single activity and send that."
             )
             return
         telegram_file = await document.get_file()

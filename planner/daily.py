@@ -26,6 +26,7 @@ from planner.rules import (
 from planner.session import (
     UNSPECIFIED_PAIN_SITE,
     Session,
+    fit_to_minutes,
     guard_pain,
     scale_session,
     template_session,
@@ -100,6 +101,7 @@ class DayContext:
     shap_factors: tuple[ShapFactor, ...] = ()
     emphases: tuple[Emphasis, ...] = ()
     training_days: tuple[int, ...] | None = None
+    minutes_by_weekday: Mapping[int, float] = field(default_factory=dict)
     proposal: PolicyProposal | None = None
     override: CoachOverride | None = None
     plan_rules: tuple[FiredRule, ...] = ()
@@ -196,6 +198,25 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
                 ),
             )
         )
+
+    slot = ctx.minutes_by_weekday.get(ctx.today.isoweekday())
+    if slot and not session.is_rest:
+        before = session.estimated_minutes()
+        session = fit_to_minutes(session, slot, catalogue)
+        after = session.estimated_minutes()
+        if abs(after - before) >= 0.1 * before:
+            rules.append(
+                FiredRule(
+                    code="scheduled_minutes",
+                    effect=f"session sized from {before:.0f} to {after:.0f} min",
+                    inputs={"slot_minutes": round(slot, 1), "template_minutes": round(before, 1),
+                            "planned_minutes": round(after, 1)},
+                    threshold="the week scheduler's minutes for this day (template dose x "
+                              "0.5-2)",
+                    sentence=(f"Your week schedule gives today about {slot:.0f} minutes, so "
+                              f"the session is sized to about {after:.0f} minutes."),
+                )
+            )
 
     pain_by_day: dict[dt.date, list[str]] = defaultdict(list)
     for row in ctx.checkins:

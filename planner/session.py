@@ -166,6 +166,55 @@ def scale_session(session: Session, intensity: float, volume: float) -> Session:
     )
 
 
+FIT_BOUNDS = (0.5, 2.0)  # never halve or more than double the template's main part
+MAX_EXTRA_SETS = 3
+WARM_UP = ("warm_up", 10.0, 15.0)  # catalogue id, usual and longest minutes
+COOL_DOWN = ("cool_down", 5.0, 10.0)
+FRAMED_FROM = 30.0  # slots this long get a warm-up and a cool-down
+
+
+def _scale_main(session: Session, ratio: float) -> Session:
+    fitted = []
+    for p in session.prescriptions:
+        if p.distance_m is not None:
+            fitted.append(replace(p, distance_m=float(round(p.distance_m * ratio, -1))))
+        elif p.seconds is not None:
+            fitted.append(replace(p, seconds=float(round(p.seconds * ratio))))
+        else:
+            sets = min(max(round(p.sets * ratio), 1), p.sets + MAX_EXTRA_SETS)
+            fitted.append(replace(p, sets=sets))
+    return replace(session, prescriptions=tuple(fitted))
+
+
+def fit_to_minutes(session: Session, minutes: float, catalogue: Catalogue) -> Session:
+    """Size the session to the minutes the week scheduler gave its day.
+
+    The PE paper's sessions last 35-60 minutes, but its Table 3 lists only the main part, so
+    a slot of 30 minutes or more is framed by a warm-up (10 min) and a cool-down (5 min), as
+    in a PE lesson. The main part then fills the rest: timed and distance work (runs, rides,
+    holds) stretch or shrink continuously, strength work changes by whole sets (at most
+    ``MAX_EXTRA_SETS`` more, never below one), because "40 push-ups" is not a longer
+    "15 push-ups"; pace, reps per set, loads and rests stay the template's. The main part's
+    ratio is bounded by ``FIT_BOUNDS``; what is still missing lengthens the warm-up (to 15)
+    and the cool-down (to 10). `Session.estimated_minutes` gives what it came to.
+    """
+    if session.is_rest or minutes <= 0 or session.estimated_minutes() <= 0:
+        return session
+    framed = minutes >= FRAMED_FROM
+    frame = WARM_UP[1] + COOL_DOWN[1] if framed else 0.0
+    low, high = FIT_BOUNDS
+    ratio = min(max((minutes - frame) / session.estimated_minutes(), low), high)
+    main = _scale_main(session, ratio)
+    if not framed:
+        return main
+    gap = max(minutes - frame - main.estimated_minutes(), 0.0)
+    warm = min(WARM_UP[1] + gap / 2, WARM_UP[2])
+    cool = min(COOL_DOWN[1] + (gap - (warm - WARM_UP[1])), COOL_DOWN[2])
+    first = replace(prescribe(catalogue.exercise(WARM_UP[0])), seconds=round(warm) * 60.0)
+    last = replace(prescribe(catalogue.exercise(COOL_DOWN[0])), seconds=round(cool) * 60.0)
+    return replace(main, prescriptions=(first, *main.prescriptions, last))
+
+
 def guard_pain(
     session: Session, catalogue: Catalogue, pain_sites: Collection[str]
 ) -> tuple[Session, list[tuple[str, str | None]]]:

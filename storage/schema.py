@@ -105,6 +105,8 @@ class Person(Base):
     consent_scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     team_visibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reminder_time: Mapped[str | None] = mapped_column(String(5))
+    # {"sessions": n, "minutes": m, "days": [ISO weekdays]}; None = the default week.
+    week_prefs: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

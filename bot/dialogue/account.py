@@ -270,6 +270,30 @@ def reminders(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                   meta={REMINDER_META: f"{when} {person.timezone}"})]
 
 
+def schedule(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/schedule 4 45 mon wed fri sat | /schedule default | /schedule: the athlete's week."""
+    from planner.week_prefs import WeekPreferences, parse_week_prefs
+
+    person = dialogue.require_person(turn)
+    usage = ("Send /schedule SESSIONS MINUTES DAYS, e.g. /schedule 4 45 mon wed fri sat, "
+             "or /schedule default.")
+    if not args:
+        prefs = WeekPreferences.from_dict(person.week_prefs)
+        now = prefs.describe() if prefs else "the default week: 4-6 sessions of 35-60 min, any day"
+        return [Reply(f"Your week: {now}.\n{usage}")]
+    if args[0].lower() in ("default", "off", "reset"):
+        people.update_profile(person, week_prefs=None)
+        return [Reply("Back to the default week (4-6 sessions of 35-60 min, any day). "
+                      "/week shows it.")]
+    try:
+        prefs = parse_week_prefs(args)
+    except ValueError as exc:
+        return [Reply(f"{str(exc)[:200]}.\n{usage}")]
+    people.update_profile(person, week_prefs=prefs.as_dict())
+    return [Reply(f"Your week: {prefs.describe()}. I re-plan your training days now; "
+                  "/week shows them.")]
+
+
 def reminder_text(planned_title: str | None) -> str:
     """What the daily reminder says."""
     head = f"Today's session: {planned_title}. " if planned_title else ""
@@ -284,6 +308,7 @@ def feature() -> Feature:
         commands={
             "week": week, "history": history, "done": done, "test": test,
             "privacy": privacy_cmd, "export": export, "forget": forget, "reminders": reminders,
+            "schedule": schedule,
         },
         buttons={"ex": exercise_feedback, "privacy": privacy_button, "forget": forget_button},
     )

@@ -29,6 +29,7 @@ HELP_ATHLETE = (
     "/done - tick off today's exercises (done / skipped / too hard)\n"
     "/test - enter fitness-test results\n"
     "/reminders 19:30 - a daily check-in reminder (/reminders off)\n"
+    "/schedule 4 45 mon wed fri sat - your week: sessions, minutes, days\n"
     "/privacy - what your team chat may see\n"
     "/export - all your data as a file; /forget - erase all of it"
 )

@@ -111,6 +111,7 @@ def build_context(
         emphases=from_plan["emphases"],
         shap_factors=from_plan["shap_factors"],
         training_days=from_plan["training_days"],
+        minutes_by_weekday=from_plan["minutes_by_weekday"],
         plan_rules=from_plan["plan_rules"],
         override=None if override is None else CoachOverride(
             override.intensity_factor, override.volume_factor, override.note,

@@ -106,7 +106,12 @@ def ensure_plan(
     """The plan covering ``day``: the stored one, or a new one (see the module docstring)."""
     tests_by_day = results_by_day(db, person.id)
     test_days = sorted(d for d in tests_by_day if d <= day)
+    # What the plan was made from: the latest tests and the athlete's week preferences; a
+    # change in either makes a new plan for the period.
     tests_key = test_days[-1].isoformat() if test_days else "none"
+    prefs = person.week_prefs or {}
+    if prefs:
+        tests_key += "|week:" + ",".join(f"{k}={prefs[k]}" for k in sorted(prefs))
     start = period_start(person, day)
     plan = plan_repo.find_plan(db, person.id, start, tests_key)
     if plan is not None:
@@ -162,6 +167,8 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
     )
     schedule = meta.get("schedule") or {}
     days = schedule.get("training_days")
+    minutes = {int(x["weekday"]): float(x["minutes"]) for x in schedule.get("sessions", [])
+               if x.get("minutes")}
     rules: list[FiredRule] = []
     trends = meta.get("trends", [])
     improving = [t for t in trends if t["trend"] == "improving"]
@@ -202,5 +209,6 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
         "emphases": emphases,
         "shap_factors": factors,
         "training_days": tuple(days) if days else None,
+        "minutes_by_weekday": minutes,
         "plan_rules": tuple(rules),
     }

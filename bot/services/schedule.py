@@ -34,7 +34,7 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date) -> dict[str, Any]:
     """Schedule one week from ``day`` with ACO; JSON-ready result stored in the plan."""
     from planner.aco import plan_week
     from planner.sim.real_athlete import athlete_from_profile, objective_params_from_history
-    from planner.week import WeekConstraints
+    from planner.week_prefs import WeekPreferences, constraints_for
 
     since = day - dt.timedelta(days=HISTORY_DAYS)
     rows = list(checkin_repo.list_checkins(db, person.id, since=since, until=day))
@@ -42,7 +42,8 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date) -> dict[str, Any]:
     loads = daily_trimp(person, rows, acts, day - dt.timedelta(days=28), day - dt.timedelta(days=1))
     hr_rest = float(person.hr_rest or 65.0)
     hr_max = _hr_max(person, day)
-    constraints = WeekConstraints(hr_rest=hr_rest, hr_max=hr_max)
+    prefs = WeekPreferences.from_dict(person.week_prefs)
+    constraints = constraints_for(prefs, hr_rest=hr_rest, hr_max=hr_max)
     age = day.year - person.birth_year if person.birth_year else None
     athlete = athlete_from_profile(
         sex="F" if person.sex == "F" else "M",
@@ -66,6 +67,7 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date) -> dict[str, Any]:
              "hr_target": round(s.hr_target)}
             for s in sessions
         ],
+        "preferences": prefs.as_dict() if prefs is not None else None,
         "objective": round(week.objective, 4),
         "violation": round(week.violation, 4),
     }

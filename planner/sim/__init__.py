@@ -7,7 +7,6 @@ from planner.sim.athletes import (
     sample_athlete,
     sample_athletes,
 )
-from planner.sim.env import TrainingSchedulerEnv
 from planner.sim.observation import FEATURES, OBS_DIM, observation_from_history
 
 __all__ = [
@@ -21,3 +20,13 @@ __all__ = [
     "sample_athlete",
     "sample_athletes",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``TrainingSchedulerEnv`` on first use: the environment imports `planner.week`, which
+    imports this package's athletes, so an eager import here would be circular."""
+    if name == "TrainingSchedulerEnv":
+        from planner.sim.env import TrainingSchedulerEnv
+
+        return TrainingSchedulerEnv
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

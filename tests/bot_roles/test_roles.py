@@ -259,3 +259,25 @@ def test_personal_commands_and_buttons_are_refused_in_a_group(full_dialogue: Dia
         assert s.scalar(select(Person).where(Person.telegram_user_id == 2)) is not None
     assert "Roster" in coach.send("/status", chat=GROUP_CHAT)[0].text
     assert "/status" in coach.send("/help", chat=GROUP_CHAT)[0].text
+
+
+def test_schedule_preferences_shape_the_week(full_dialogue: Dialogue) -> None:
+    """/schedule 3 50 mon wed fri: ACO trains on those days only, sessions sized to ~50 min."""
+    from bot.services.planning import plan_and_store
+
+    ana = User(full_dialogue, 2, "Ana")
+    ana.onboard()
+    assert "default week" in ana.send("/schedule")[0].text
+    assert "at least 3 days" in ana.send("/schedule 3 50 mon")[0].text
+    assert "3 sessions of 50 min on Mon, Wed, Fri" in ana.send("/schedule 3 50 mon wed fri")[0].text
+    with full_dialogue.database.session() as s:
+        person = s.scalar(select(Person).where(Person.telegram_user_id == 2))
+        assert person is not None and person.week_prefs == {
+            "sessions": 3, "minutes": 50.0, "days": [1, 3, 5]}
+        week = [plan_and_store(s, person, NOW.date() + dt.timedelta(days=i),
+                               full_dialogue.planning) for i in range(7)]
+    trained = [p for p in week if not p.session.is_rest]
+    assert {p.session.day.isoweekday() for p in trained} == {1, 3, 5}
+    for planned in trained:
+        assert 35 <= planned.session.estimated_minutes() <= 70, planned.session.title
+    assert "default week" in ana.send("/schedule default")[0].text

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planner.daily import PlannedDay
+from planner.explanation import plain_state
+from planner.prescription import plain_feature
 
 RULE_LABELS = {
     "pain_guard": "Pain guard",
@@ -17,6 +19,9 @@ RULE_LABELS = {
     "two_week_hold_little_data": "Two-week review",
     "coach_override": "Coach override",
     "policy_volume": "Scheduler (PPO policy)",
+    "policy_intensity": "Scheduler (PPO policy)",
+    "policy_modality": "Scheduler (PPO policy)",
+    "scheduled_minutes": "Week schedule (ACO)",
     "scheduled_rest": "Week schedule (ACO)",
     "test_emphasis": "Fitness-test emphasis",
     "reassess_improving": "Fitness reassessment",
@@ -51,7 +56,11 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
 def _inputs_text(inputs: Mapping[str, Any]) -> str:
     shown = []
     for key, value in inputs.items():
-        if value is None or value == [] or key in ("changed", "attributions"):
+        if value is None or value == [] or value == {} or key == "changed":
+            continue
+        if key == "attributions" and isinstance(value, Mapping):  # SHAP on the policy
+            value = ", ".join(f"{plain_state(f)} {c:+.3f}" for f, c in value.items())
+            shown.append(f"because of {value}")
             continue
         if isinstance(value, float):
             value = round(value, 2)
@@ -79,7 +88,9 @@ def why_text(planned: PlannedDay) -> str:
         lines.append("")
         lines.append("Fitness-test factors:")
         for factor in explanation.factors[:3]:
-            lines.append(f"- {factor.feature.replace('_', ' ')}: {factor.contribution:+.2f}")
+            value = "" if factor.value is None else f" = {factor.value:g}"
+            lines.append(f"- {plain_feature(factor.feature)}{value}: "
+                         f"{factor.contribution:+.2f}")
     return "\n".join(lines)
 
 

@@ -24,6 +24,7 @@ from planner.rules import (
     replay_intensity,
 )
 from planner.session import (
+    FRAME_IDS,
     UNSPECIFIED_PAIN_SITE,
     Session,
     fit_to_minutes,
@@ -78,13 +79,18 @@ class CoachOverride:
 class PolicyProposal:
     """What the scheduling policy (PPO) proposes for the day, with its reasons.
 
-    ``volume_change`` is a fraction (+0.04 = 4 % more work), already bounded by the caller;
-    ``attributions`` are the state features that drove it (SHAP on the policy), largest first.
+    ``volume_change`` and ``intensity_change`` are fractions (+0.04 = 4 % more), already
+    bounded by the caller; ``modality`` is the kind of work the policy leans towards today
+    (more than for a typical athlete), or None; ``attributions`` and
+    ``intensity_attributions`` are the state features that drove the volume and the intensity
+    outputs (SHAP on the policy), largest first.
     """
 
     volume_change: float
     modality: str | None = None
     attributions: tuple[ShapFactor, ...] = ()
+    intensity_change: float = 0.0
+    intensity_attributions: tuple[ShapFactor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +169,68 @@ def _change_sentence(ctx: DayContext, session: Session) -> str | None:
     change = now / before - 1
     direction = "more" if change > 0 else "less"
     return f"Overall that is {abs(change):.0%} {direction} work than your last planned session."
+
+
+def _because(attributions: Sequence[ShapFactor]) -> str:
+    reasons = " and ".join(dict.fromkeys(plain_state(a.feature) for a in attributions[:2]))
+    return f", mostly because of your {reasons}" if reasons else ""
+
+
+def _apply_policy(
+    proposal: PolicyProposal, session: Session, intensity: float, volume: float,
+    in_pain: bool, intensity_decided: bool, catalogue: Catalogue, rules: list[FiredRule],
+) -> tuple[Session, float, float]:
+    """The PPO proposal on a day no guard cut: volume, intensity (each within +/-5 %) and one
+    more set of the kind of work it leans towards. Pain forbids every increase; when the
+    two-week rule moved intensity this block, that rule decides intensity alone."""
+    threshold = "PPO proposal, bounded to +/-5% and guarded by the rules"
+    vol_change = 0.0 if in_pain and proposal.volume_change > 0 else proposal.volume_change
+    if abs(vol_change) >= 0.005:
+        volume = round(volume * (1.0 + vol_change), 4)
+        rules.append(FiredRule(
+            code="policy_volume",
+            effect=f"{vol_change:+.0%} volume",
+            inputs={"volume_change": round(vol_change, 3),
+                    "attributions": {a.feature: round(a.contribution, 4)
+                                     for a in proposal.attributions}},
+            threshold=threshold,
+            sentence=(f"The scheduling model suggests {abs(vol_change):.0%} "
+                      f"{'more' if vol_change > 0 else 'less'} work today"
+                      f"{_because(proposal.attributions)}."),
+        ))
+    int_change = 0.0 if in_pain and proposal.intensity_change > 0 else proposal.intensity_change
+    if intensity_decided:
+        int_change = 0.0
+    if abs(int_change) >= 0.005:
+        intensity = round(intensity * (1.0 + int_change), 4)
+        rules.append(FiredRule(
+            code="policy_intensity",
+            effect=f"{int_change:+.0%} intensity",
+            inputs={"intensity_change": round(int_change, 3),
+                    "attributions": {a.feature: round(a.contribution, 4)
+                                     for a in proposal.intensity_attributions}},
+            threshold=threshold,
+            sentence=(f"It also makes the work {abs(int_change):.0%} "
+                      f"{'harder' if int_change > 0 else 'easier'}"
+                      f"{_because(proposal.intensity_attributions)}."),
+        ))
+    target = next((i for i, p in enumerate(session.prescriptions)
+                   if p.exercise_id not in FRAME_IDS
+                   and catalogue.exercise(p.exercise_id).modality == proposal.modality), None)
+    if proposal.modality and not in_pain and target is not None:
+        chosen = session.prescriptions[target]
+        items = list(session.prescriptions)
+        items[target] = replace(chosen, sets=chosen.sets + 1)
+        session = replace(session, prescriptions=tuple(items))
+        rules.append(FiredRule(
+            code="policy_modality",
+            effect=f"+1 set of {chosen.name}",
+            inputs={"modality": proposal.modality, "exercise": chosen.exercise_id},
+            threshold="the modality the PPO policy weights more than for a typical athlete",
+            sentence=(f"The model leans towards {proposal.modality} work today, so "
+                      f"{chosen.name} gets one more set."),
+        ))
+    return session, intensity, volume
 
 
 def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
@@ -263,30 +331,10 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
     if frbi_rule is not None:
         rules.append(frbi_rule)
     elif ctx.proposal is not None and not session.is_rest:
-        vol_change = ctx.proposal.volume_change
-        if sites and vol_change > 0:
-            vol_change = 0.0  # the pain guard forbids any increase
-        if abs(vol_change) >= 0.005:
-            volume = round(1.0 + vol_change, 4)
-            reasons = " and ".join(
-                dict.fromkeys(plain_state(a.feature) for a in ctx.proposal.attributions[:2])
-            )
-            because = f", mostly because of your {reasons}" if reasons else ""
-            rules.append(
-                FiredRule(
-                    code="policy_volume",
-                    effect=f"{vol_change:+.0%} volume",
-                    inputs={"volume_change": round(vol_change, 3),
-                            "modality": ctx.proposal.modality,
-                            "attributions": {a.feature: round(a.contribution, 4)
-                                             for a in ctx.proposal.attributions}},
-                    threshold="PPO proposal, bounded to +/-5% and guarded by the rules",
-                    sentence=(
-                        f"The scheduling model suggests {abs(vol_change):.0%} "
-                        f"{'more' if vol_change > 0 else 'less'} work today{because}."
-                    ),
-                )
-            )
+        decided = state.last_rule is not None and state.last_rule.code in (
+            "two_week_up", "two_week_down")
+        session, intensity, volume = _apply_policy(
+            ctx.proposal, session, intensity, volume, bool(sites), decided, catalogue, rules)
 
     if ctx.override is not None:
         o = ctx.override
@@ -334,6 +382,8 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         "training_days": list(ctx.training_days or ()),
         "emphases": [e.emphasis for e in ctx.emphases],
         "policy_volume_change": ctx.proposal.volume_change if ctx.proposal else None,
+        "policy_intensity_change": ctx.proposal.intensity_change if ctx.proposal else None,
+        "policy_modality": ctx.proposal.modality if ctx.proposal else None,
         "override": ctx.override is not None,
     }
     return PlannedDay(session=session, explanation=explanation, inputs=inputs)

@@ -106,9 +106,11 @@ def render(
     """Two to five short sentences: the rules first (they decide), then the model, then change."""
     sentences = [rule.sentence for rule in rules if rule.sentence]
     if factors and not any(rule.code == "test_emphasis" for rule in rules):
+        from planner.prescription import plain_feature  # prescription imports this module
+
         top = max(factors, key=lambda f: abs(f.contribution))
         sentences.append(
-            f"Your fitness tests point most to {top.feature.replace('_', ' ')}, "
+            f"Your fitness tests point most to your {plain_feature(top.feature)}, "
             "so the plan puts some extra work there."
         )
     if change:

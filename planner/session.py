@@ -171,6 +171,7 @@ MAX_EXTRA_SETS = 3
 WARM_UP = ("warm_up", 10.0, 15.0)  # catalogue id, usual and longest minutes
 COOL_DOWN = ("cool_down", 5.0, 10.0)
 FRAMED_FROM = 30.0  # slots this long get a warm-up and a cool-down
+FRAME_IDS = frozenset({WARM_UP[0], COOL_DOWN[0]})
 
 
 def _scale_main(session: Session, ratio: float) -> Session:

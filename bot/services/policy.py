@@ -1,10 +1,11 @@
 """Ask the shipped PPO scheduling policy about a real athlete, and why it answers so.
 
 The athlete's stored history becomes the simulator's 25-feature state
-(`planner.sim.observation.observation_from_history`); the policy's volume output is compared
-with its output for a typical athlete (the all-zero standardised state), and the difference,
-scaled to at most +/-5 %, is proposed to the daily planner, whose rules guard it. SHAP on the
-policy (`models.policy_explain`) names the state features behind the difference.
+(`planner.sim.observation.observation_from_history`); the policy's intensity and volume
+outputs are compared with its outputs for a typical athlete (the all-zero standardised
+state), and each difference, scaled to at most +/-5 %, is proposed to the daily planner,
+whose rules guard it; so is the modality whose share of the mix it raises most. SHAP on the
+policy (`models.policy_explain`) names the state features behind each difference.
 
 Only days before ``day`` are used, so a plan asked for in the morning and in the evening is the
 same decision.
@@ -29,7 +30,9 @@ log = logging.getLogger(__name__)
 
 MAX_CHANGE = 0.05
 MIN_DAYS = 7
-VOLUME = 1  # index of the volume component of the 8-value action
+INTENSITY = 0  # indices in the 8-value action (planner.sim.dynamics.decode_action)
+VOLUME = 1
+MIN_LEAN = 0.05  # a modality share this much above a typical athlete's counts as a lean
 
 
 @lru_cache(maxsize=2)
@@ -116,16 +119,27 @@ def propose_for(
     reference = np.zeros_like(obs)
     action = propose(policy, obs)
     typical = propose(policy, reference)
-    change = float(np.clip(action[VOLUME] - typical[VOLUME], -1.0, 1.0)) * MAX_CHANGE
 
-    def volume(rows: np.ndarray) -> np.ndarray:
-        return np.asarray(propose(policy, rows)[:, VOLUME], dtype=np.float64) * MAX_CHANGE
+    def change_and_reasons(index: int) -> tuple[float, tuple[ShapFactor, ...]]:
+        """Output ``index`` relative to a typical athlete, and the features behind it."""
+        change = float(np.clip(action[index] - typical[index], -1.0, 1.0)) * MAX_CHANGE
 
-    attributions = explain_output(volume, obs, reference, FEATURES, seed=day.toordinal())
-    same_sign = [a for a in attributions if a.contribution * change > 0][:3]
-    modality = MODALITIES[int(np.argmax(decode_action(action).mix))]
+        def output(rows: np.ndarray) -> np.ndarray:
+            return np.asarray(propose(policy, rows)[:, index], dtype=np.float64) * MAX_CHANGE
+
+        found = explain_output(output, obs, reference, FEATURES, seed=day.toordinal() + index)
+        return change, tuple(ShapFactor(a.feature, a.value, a.contribution)
+                             for a in found if a.contribution * change > 0)[:3]
+
+    volume_change, volume_reasons = change_and_reasons(VOLUME)
+    intensity_change, intensity_reasons = change_and_reasons(INTENSITY)
+    # The kind of work it weights more than for a typical athlete (a clear lean only).
+    lean = decode_action(action).mix - decode_action(typical).mix
+    modality = MODALITIES[int(np.argmax(lean))] if float(lean.max()) >= MIN_LEAN else None
     return PolicyProposal(
-        volume_change=round(change, 4),
-        modality=str(modality),
-        attributions=tuple(ShapFactor(a.feature, a.value, a.contribution) for a in same_sign),
+        volume_change=round(volume_change, 4),
+        modality=None if modality is None else str(modality),
+        attributions=volume_reasons,
+        intensity_change=round(intensity_change, 4),
+        intensity_attributions=intensity_reasons,
     )

@@ -108,3 +108,28 @@ def test_pain_that_blocks_the_two_week_raise_says_so_and_no_raise_is_claimed() -
     assert "pain_guard" in codes and "two_week_up" not in codes
     text = " ".join(planned.explanation.sentences)
     assert "goes up" not in text and "waits until the pain is gone" in text
+
+
+def test_policy_intensity_and_modality_are_applied_and_explained_unless_in_pain() -> None:
+    proposal = PolicyProposal(
+        0.0, "strength", (), intensity_change=-0.03,
+        intensity_attributions=(ShapFactor("days_since_rest", 1.2, -0.02),))
+    base = plan_day(DayContext(today=MONDAY))
+    planned = plan_day(DayContext(today=MONDAY, proposal=proposal))
+    assert planned.session.intensity_factor == pytest.approx(0.97)
+    codes = [r.code for r in planned.explanation.rules]
+    assert codes[:2] == ["policy_intensity", "policy_modality"]
+    text = " ".join(planned.explanation.sentences)
+    assert "3% easier" in text and "days in a row without rest" in text
+    catalogue = load_catalogue()
+    before = [p.sets for p in base.session.prescriptions]
+    after = [p.sets for p in planned.session.prescriptions]
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert len(changed) == 1 and after[changed[0]] == before[changed[0]] + 1
+    assert catalogue.exercise(planned.session.prescriptions[changed[0]].exercise_id
+                              ).modality == "strength"
+    harder = PolicyProposal(0.0, "strength", (), intensity_change=0.04)
+    hurt = plan_day(DayContext(today=MONDAY, proposal=harder,
+                               checkins=[CheckInView(MONDAY, pain_sites=("knee",))]))
+    assert hurt.session.intensity_factor == pytest.approx(1.0)
+    assert not {"policy_intensity", "policy_modality"} & {r.code for r in hurt.explanation.rules}

@@ -22,6 +22,7 @@ RULE_LABELS = {
     "policy_intensity": "Scheduler (PPO policy)",
     "policy_modality": "Scheduler (PPO policy)",
     "scheduled_minutes": "Week schedule (ACO)",
+    "too_hard_regress": "Your exercise feedback",
     "scheduled_rest": "Week schedule (ACO)",
     "test_emphasis": "Fitness-test emphasis",
     "reassess_improving": "Fitness reassessment",

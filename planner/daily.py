@@ -29,9 +29,13 @@ from planner.session import (
     Session,
     fit_to_minutes,
     guard_pain,
+    regress,
     scale_session,
     template_session,
 )
+
+TOO_HARD_DAYS = 7  # exercise feedback this recent regresses the exercise next time
+TOO_HARD_RPE = 9.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +289,22 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
                               f"the session is sized to about {after:.0f} minutes."),
                 )
             )
+
+    too_hard = {r.exercise_id for r in ctx.exercise_logs
+                if (ctx.today - r.day).days <= TOO_HARD_DAYS and r.day < ctx.today
+                and (r.status == "too_hard" or (r.rpe is not None and r.rpe >= TOO_HARD_RPE))}
+    session, eased = regress(session, catalogue, too_hard)
+    if eased:
+        names = "; ".join(f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
+                          for old, new in eased)
+        rules.append(FiredRule(
+            code="too_hard_regress",
+            effect=names,
+            inputs={"too_hard": sorted(old for old, _ in eased)},
+            threshold=f"marked too hard, or RPE >= {TOO_HARD_RPE:g}, in the last "
+                      f"{TOO_HARD_DAYS} days",
+            sentence=f"You found some exercises too hard lately, so they are easier: {names}.",
+        ))
 
     pain_by_day: dict[dt.date, list[str]] = defaultdict(list)
     for row in ctx.checkins:

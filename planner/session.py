@@ -216,6 +216,26 @@ def fit_to_minutes(session: Session, minutes: float, catalogue: Catalogue) -> Se
     return replace(main, prescriptions=(first, *main.prescriptions, last))
 
 
+def regress(
+    session: Session, catalogue: Catalogue, exercise_ids: Collection[str]
+) -> tuple[Session, list[tuple[str, str]]]:
+    """Swap each named exercise for its ``easier`` variant (kept when it has none).
+
+    Exercise-level feedback: what the athlete marked "too hard" (or logged at RPE 9-10) is
+    prescribed one step down the catalogue's regression chain next time.
+    """
+    items = list(session.prescriptions)
+    changes: list[tuple[str, str]] = []
+    for i, p in enumerate(items):
+        easier = catalogue.exercise(p.exercise_id).easier if p.exercise_id in exercise_ids else None
+        if easier is None:
+            continue
+        replacement = prescribe(catalogue.exercise(easier))
+        items[i] = replace(replacement, sets=p.sets)
+        changes.append((p.exercise_id, easier))
+    return replace(session, prescriptions=tuple(items)), changes
+
+
 def guard_pain(
     session: Session, catalogue: Catalogue, pain_sites: Collection[str]
 ) -> tuple[Session, list[tuple[str, str | None]]]:

@@ -133,3 +133,24 @@ def test_policy_intensity_and_modality_are_applied_and_explained_unless_in_pain(
                                checkins=[CheckInView(MONDAY, pain_sites=("knee",))]))
     assert hurt.session.intensity_factor == pytest.approx(1.0)
     assert not {"policy_intensity", "policy_modality"} & {r.code for r in hurt.explanation.rules}
+
+
+def test_an_exercise_marked_too_hard_is_easier_next_time() -> None:
+    from planner.daily import ExerciseLogView
+
+    base = plan_day(DayContext(today=MONDAY))
+    first = base.session.prescriptions[0]
+    catalogue = load_catalogue()
+    easier = catalogue.exercise(first.exercise_id).easier
+    assert easier is not None, "the first exercise of the Monday template has a regression"
+    logs = (ExerciseLogView(MONDAY - dt.timedelta(days=7), first.exercise_id, "too_hard"),)
+    eased = plan_day(DayContext(today=MONDAY, exercise_logs=logs))
+    assert eased.session.prescriptions[0].exercise_id == easier
+    assert eased.session.prescriptions[0].sets == first.sets
+    assert any("too hard" in s for s in eased.explanation.sentences)
+    by_rpe = (ExerciseLogView(MONDAY - dt.timedelta(days=2), first.exercise_id, "done", rpe=9),)
+    assert plan_day(DayContext(today=MONDAY, exercise_logs=by_rpe)
+                    ).session.prescriptions[0].exercise_id == easier
+    stale = (ExerciseLogView(MONDAY - dt.timedelta(days=8), first.exercise_id, "too_hard"),)
+    assert plan_day(DayContext(today=MONDAY, exercise_logs=stale)
+                    ).session.prescriptions[0].exercise_id == first.exercise_id

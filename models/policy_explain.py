@@ -24,7 +24,7 @@ class Attribution:
     contribution: float
 
 
-def explain_output(
+def explain_outputs(
     f: Callable[[NDArray[np.float32]], NDArray[np.float64]],
     x: NDArray[np.float32],
     reference: NDArray[np.float32],
@@ -32,8 +32,12 @@ def explain_output(
     *,
     seed: int = 0,
     max_evals: int = 256,
-) -> list[Attribution]:
-    """Shapley values of scalar ``f`` at ``x`` against ``reference``, largest first."""
+) -> list[list[Attribution]]:
+    """Shapley values of each column of ``f`` (rows -> (rows, k)) at ``x``, largest first.
+
+    One permutation pass serves every output: the policy is asked once per masked row, not
+    once per row and output (explaining intensity and volume costs what one of them did).
+    """
     import shap
 
     x = np.asarray(x, dtype=np.float32).reshape(1, -1)
@@ -47,9 +51,28 @@ def explain_output(
         feature_names=list(feature_names),
         seed=seed,
     )
-    values = explainer(x, max_evals=max(max_evals, 2 * x.shape[1] + 1), silent=True).values[0]
-    out = [
-        Attribution(name, float(x[0, i]), float(values[i]))
-        for i, name in enumerate(feature_names)
+    values = np.asarray(
+        explainer(x, max_evals=max(max_evals, 2 * x.shape[1] + 1), silent=True).values[0]
+    )
+    columns = values.reshape(len(feature_names), -1)
+    return [
+        sorted(
+            (Attribution(name, float(x[0, i]), float(columns[i, k]))
+             for i, name in enumerate(feature_names)),
+            key=lambda a: -abs(a.contribution),
+        )
+        for k in range(columns.shape[1])
     ]
-    return sorted(out, key=lambda a: -abs(a.contribution))
+
+
+def explain_output(
+    f: Callable[[NDArray[np.float32]], NDArray[np.float64]],
+    x: NDArray[np.float32],
+    reference: NDArray[np.float32],
+    feature_names: Sequence[str],
+    *,
+    seed: int = 0,
+    max_evals: int = 256,
+) -> list[Attribution]:
+    """Shapley values of scalar ``f`` at ``x`` against ``reference``, largest first."""
+    return explain_outputs(f, x, reference, feature_names, seed=seed, max_evals=max_evals)[0]

@@ -82,7 +82,7 @@ def propose_for(
     injured: bool = False,
 ) -> PolicyProposal | None:
     """The policy's proposal for ``day``, or None with too little history (< 7 days)."""
-    from models.policy_explain import explain_output
+    from models.policy_explain import explain_outputs
     from models.ppo import propose
     from planner.sim.athletes import MODALITIES
     from planner.sim.dynamics import decode_action
@@ -120,19 +120,22 @@ def propose_for(
     action = propose(policy, obs)
     typical = propose(policy, reference)
 
-    def change_and_reasons(index: int) -> tuple[float, tuple[ShapFactor, ...]]:
-        """Output ``index`` relative to a typical athlete, and the features behind it."""
+    outputs = [VOLUME, INTENSITY]
+
+    def chosen(rows: np.ndarray) -> np.ndarray:
+        return np.asarray(propose(policy, rows)[:, outputs], dtype=np.float64) * MAX_CHANGE
+
+    found = explain_outputs(chosen, obs, reference, FEATURES, seed=day.toordinal())
+
+    def change_and_reasons(k: int) -> tuple[float, tuple[ShapFactor, ...]]:
+        """Output ``outputs[k]`` relative to a typical athlete, and the features behind it."""
+        index = outputs[k]
         change = float(np.clip(action[index] - typical[index], -1.0, 1.0)) * MAX_CHANGE
-
-        def output(rows: np.ndarray) -> np.ndarray:
-            return np.asarray(propose(policy, rows)[:, index], dtype=np.float64) * MAX_CHANGE
-
-        found = explain_output(output, obs, reference, FEATURES, seed=day.toordinal() + index)
         return change, tuple(ShapFactor(a.feature, a.value, a.contribution)
-                             for a in found if a.contribution * change > 0)[:3]
+                             for a in found[k] if a.contribution * change > 0)[:3]
 
-    volume_change, volume_reasons = change_and_reasons(VOLUME)
-    intensity_change, intensity_reasons = change_and_reasons(INTENSITY)
+    volume_change, volume_reasons = change_and_reasons(0)
+    intensity_change, intensity_reasons = change_and_reasons(1)
     # The kind of work it weights more than for a typical athlete (a clear lean only).
     lean = decode_action(action).mix - decode_action(typical).mix
     modality = MODALITIES[int(np.argmax(lean))] if float(lean.max()) >= MIN_LEAN else None

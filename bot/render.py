@@ -23,6 +23,7 @@ RULE_LABELS = {
     "policy_modality": "Scheduler (PPO policy)",
     "scheduled_minutes": "Week schedule (ACO)",
     "too_hard_regress": "Your exercise feedback",
+    "class_plan": "Class plan",
     "scheduled_rest": "Week schedule (ACO)",
     "test_emphasis": "Fitness-test emphasis",
     "reassess_improving": "Fitness reassessment",

@@ -279,3 +279,22 @@ def reminder_specs(session: Session) -> list[tuple[int, str]]:
         )
     ).all()
     return [(int(uid), f"{when} {tz or 'UTC'}") for uid, when, tz in rows]
+
+
+def set_class_template(session: Session, group: Group, template: str | None) -> None:
+    """Set (or with None clear) the class plan's template."""
+    group.plan_template = template
+    session.flush()
+
+
+def class_template_for(session: Session, person_id: int) -> tuple[str, str] | None:
+    """(template, class title) of the newest class plan among the student's classes."""
+    rows = session.execute(
+        select(Group.plan_template, Group.title)
+        .join(Membership)
+        .where(Membership.person_id == person_id, Membership.role == "athlete",
+               Group.kind == "class", Group.plan_template.is_not(None))
+        .order_by(Membership.id.desc())
+        .limit(1)
+    ).first()
+    return None if rows is None else (str(rows[0]), str(rows[1]))

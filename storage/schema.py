@@ -124,6 +124,8 @@ class Group(Base):
     kind: Mapped[str] = mapped_column(String(8))  # "team" | "class"
     title: Mapped[str] = mapped_column(String(128))
     invite_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # A class plan: the template every student of the class starts from (None: their own).
+    plan_template: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -36,7 +36,7 @@ HELP_ATHLETE = (
 HELP_STAFF = (
     "Coaches: /team create NAME, /team link CODE (in the group, as admin), /status, "
     "/status @athlete, /teamchart, /override @athlete 70% tomorrow note.\n"
-    "Teachers: /class create NAME, /class, /broadcast [CODE]."
+    "Teachers: /class create NAME, /class, /class plan TEMPLATE, /broadcast [CODE]."
 )
 GROUP_PREFIX = "group:"
 PERSONAS: dict[str, tuple[int, int, str, str]] = {

@@ -113,11 +113,45 @@ def team(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     return _list(turn, "team")
 
 
+def _class_plan(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/class plan [CODE] TEMPLATE | /class plan [CODE] off | /class plan: the class plan."""
+    from planner.catalogue import load_catalogue
+
+    teacher = _need(dialogue, turn)
+    names = sorted(load_catalogue().templates)
+    classes = [g for g in _staff_groups(turn, teacher) if g.kind == "class"]
+    words = args[1:]
+    if words and groups.normalise_code(words[0]) in {g.invite_code for g in classes}:
+        code = groups.normalise_code(words[0])
+        classes, words = [g for g in classes if g.invite_code == code], words[1:]
+    if len(classes) != 1:
+        return [Reply("Which class? /class plan CODE TEMPLATE (your codes: /class)." if classes
+                      else "Only a class's teacher can set its plan: /class create NAME first.")]
+    group = classes[0]
+    if not words:
+        now = group.plan_template or "none (each student starts from their own group's plan)"
+        return [Reply(f"'{group.title}' class plan: {now}.\nSet one with /class plan "
+                      f"TEMPLATE, one of: {', '.join(names)}; /class plan off clears it.")]
+    choice = words[0].lower()
+    if choice == "off":
+        groups.set_class_template(turn.db, group, None)
+        return [Reply(f"'{group.title}' has no class plan now: each student follows their "
+                      "own group's plan.")]
+    if choice not in names:
+        return [Reply(f"I don't know the plan '{choice[:32]}'. Choose one of: {', '.join(names)}.")]
+    groups.set_class_template(turn.db, group, choice)
+    return [Reply(f"'{group.title}' class plan: {choice}. Every student gets it adjusted to "
+                  "their own tests, load, pain and week; /broadcast sends today's version to "
+                  "each of them.")]
+
+
 def klass(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
-    """/class create NAME | /class link CODE | /class."""
+    """/class create NAME | /class link CODE | /class plan ... | /class."""
     sub = args[0].lower() if args else ""
     if sub == "create":
         return _create(dialogue, turn, "class", args)
+    if sub == "plan":
+        return _class_plan(dialogue, turn, args)
     if sub == "link":
         return _link(dialogue, turn, args)
     return _list(turn, "class")

@@ -23,6 +23,7 @@ from planner.prescription import Emphasis, plain_feature
 from planner.reassess import ItemTrend, item_trends
 from storage import plans as plan_repo
 from storage.fitness_tests import results_by_day
+from storage.groups import class_template_for
 from storage.schema import Person, Plan
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,9 @@ def ensure_plan(
     prefs = person.week_prefs or {}
     if prefs:
         tests_key += "|week:" + ",".join(f"{k}={prefs[k]}" for k in sorted(prefs))
+    class_plan = class_template_for(db, person.id)
+    if class_plan is not None:
+        tests_key += f"|class:{class_plan[0]}"
     start = period_start(person, day)
     plan = plan_repo.find_plan(db, person.id, start, tests_key)
     if plan is not None:
@@ -148,6 +152,11 @@ def ensure_plan(
             e for e in meta.get("emphases", [])
             if not any(t.item == e["feature"] and t.trend == "declining" for t in trends)
         ][:2]
+    if class_plan is not None:
+        # The teacher's class plan is every student's base; their own tests still add the
+        # SHAP emphasis, and their loads and week still decide the days (same steps).
+        meta["group_template"] = meta["template"]
+        meta["template"], meta["class_plan"] = class_plan[0], class_plan[1]
     if scheduler is not None:  # from the loads before the period: fixed once it started
         meta["schedule"] = scheduler(db, person, start)
     return plan_repo.add_plan(db, person.id, start, start + dt.timedelta(days=PLAN_DAYS - 1),
@@ -202,6 +211,18 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
                     f"Your {plain_feature(best['item'])} improved since your last test "
                     f"({best['before']:g} -> {best['after']:g}), so that part of the plan holds."
                 ),
+            )
+        )
+    if meta.get("class_plan"):
+        rules.append(
+            FiredRule(
+                code="class_plan",
+                effect=f"template {meta['template']}",
+                inputs={"class": meta["class_plan"], "template": meta["template"],
+                        "own_group_template": meta.get("group_template")},
+                threshold="a class plan set by the teacher is the base of every student's plan",
+                sentence=(f"This is {meta['class_plan']}'s class plan, adjusted to your own "
+                          "tests, load and week."),
             )
         )
     return {

@@ -281,3 +281,41 @@ def test_schedule_preferences_shape_the_week(full_dialogue: Dialogue) -> None:
     for planned in trained:
         assert 35 <= planned.session.estimated_minutes() <= 70, planned.session.title
     assert "default week" in ana.send("/schedule default")[0].text
+
+
+def test_a_class_plan_is_every_students_base_personalised_per_student(
+    full_dialogue: Dialogue,
+) -> None:
+    """One plan for the class; each student's version still follows their own pain and week."""
+    from bot.services.planning import plan_and_store
+    from bot.services.prescription import current_plan
+
+    teacher = User(full_dialogue, 50, "Cruz")
+    teacher.onboard()
+    code = code_of(teacher.send("/class create 10B"))
+    assert "none" in teacher.send("/class plan")[0].text
+    assert "don't know the plan" in teacher.send("/class plan yoga")[0].text
+    assert "class plan: aerobic-base" in teacher.send("/class plan aerobic-base")[0].text
+    students = [User(full_dialogue, 60 + i, f"S{i}") for i in range(2)]
+    for s in students:
+        s.onboard()
+        s.send(f"/join {code}")
+    students[1].send("RPE 6, 40 min, my knee hurts")
+    with full_dialogue.database.session() as s:
+        people_ = [s.scalar(select(Person).where(Person.telegram_user_id == 60 + i))
+                   for i in range(2)]
+        plans = []
+        for person in people_:
+            assert person is not None
+            week = [plan_and_store(s, person, NOW.date() + dt.timedelta(days=i),
+                                   full_dialogue.planning) for i in range(7)]
+            plan = current_plan(s, person.id)
+            assert plan is not None and plan.template == "aerobic-base"
+            assert plan.meta["class_plan"] == "10B"
+            plans.append(week)
+    first = [p for p in plans[0] if not p.session.is_rest][0]
+    assert any(r.code == "class_plan" for r in first.explanation.rules)
+    assert "10B's class plan" in " ".join(first.explanation.sentences)
+    hurt_today = plans[1][0]
+    assert hurt_today.session != plans[0][0].session, "the student in pain gets another version"
+    assert "no class plan" in teacher.send("/class plan off")[0].text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from bot.dialogue import Dialogue
 from bot.dialogue.features import default_features
 from bot.telegram_app import build_application
 from nlu import NluEngine
+from storage import inbox
 from storage.db import Database
 from tests.e2e.fake_bot_api import FakeBotApi
 
@@ -23,8 +25,22 @@ TOKEN = "123456:E2E-SECRET-TOKEN"
 @dataclass
 class Running:
     api: FakeBotApi
-    app: Application  # type: ignore[type-arg]
+    app: Application
     database: Database
+
+    async def handled(self, update_id: int, timeout: float = 20.0) -> None:
+        """Wait until the bot finished ``update_id`` (its inbox row is "done"): every reply it
+        caused was sent by then, so "nothing was sent" can be asserted right after."""
+
+        def status() -> str | None:
+            with self.database.session() as s:
+                return inbox.status_of(s, update_id)
+
+        async def done() -> None:
+            while await asyncio.to_thread(status) != "done":
+                await asyncio.sleep(0.05)
+
+        await asyncio.wait_for(done(), timeout)
 
 
 @pytest.fixture(scope="session")

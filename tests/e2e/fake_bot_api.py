@@ -1,9 +1,11 @@
 """A fake Telegram Bot API server on 127.0.0.1 (tornado), for real python-telegram-bot polling.
 
 Implements what the bot uses: getMe, getUpdates (long poll), sendMessage, sendPhoto,
-sendDocument, getFile + file download, getChatMember, answerCallbackQuery, setWebhook,
-deleteWebhook. Records every call; can make a chat "block the bot" (403) or answer one 429
-with retry_after, so the rate limiter's retries are exercised for real.
+sendDocument, getFile + file download, getChatMember, answerCallbackQuery, setMyCommands,
+setWebhook, deleteWebhook. Records every call (the answered callback ids and the command menu
+too); can make a chat "block the bot" (403) or answer one 429 with retry_after, so the rate
+limiter's retries are exercised for real. Updates can come from a private or a group chat,
+as new or edited messages.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class FakeBotApi:
         self.blocked: set[int] = set()
         self.throttle_once: set[int] = set()
         self.files: dict[str, bytes] = {}
+        self.answered: list[str] = []  # callback_query_id of each answerCallbackQuery
+        self.commands: list[dict[str, Any]] = []  # the last setMyCommands menu
         self.confirmed = 0  # like Telegram: a getUpdates offset confirms (forgets) older ones
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -86,10 +90,16 @@ class FakeBotApi:
         self._new.set()
         return update_id
 
+    @staticmethod
+    def chat(user_id: int, name: str, chat_id: int | None = None) -> dict[str, Any]:
+        """The user's private chat, or the group ``chat_id``."""
+        if chat_id:
+            return {"id": chat_id, "type": "supergroup", "title": "Team chat"}
+        return {"id": user_id, "type": "private", "first_name": name}
+
     def say(self, user_id: int, name: str, text: str, *, chat_id: int | None = None,
             sender_chat: dict[str, Any] | None = None) -> int:
-        chat = ({"id": chat_id, "type": "supergroup", "title": "Team chat"} if chat_id
-                else {"id": user_id, "type": "private", "first_name": name})
+        chat = self.chat(user_id, name, chat_id)
         message: dict[str, Any] = {"message_id": next(self._message_ids),
                                    "from": self.user(user_id, name), "chat": chat,
                                    "date": int(time.time()), "text": text}
@@ -100,8 +110,16 @@ class FakeBotApi:
                                     "length": len(text.split()[0])}]
         return self.push({"message": message})
 
-    def press(self, user_id: int, name: str, data: str) -> int:
-        chat = {"id": user_id, "type": "private", "first_name": name}
+    def edit(self, update_id: int, text: str) -> int:
+        """The message of update ``update_id`` edited to ``text`` (an ``edited_message``)."""
+        original = next(u["message"] for u in self.updates if u["update_id"] == update_id)
+        edited = {**original, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        return self.push({"edited_message": edited})
+
+    def press(self, user_id: int, name: str, data: str, *, chat_id: int | None = None) -> int:
+        """A button press on a bot message in the private chat (or in the group ``chat_id``)."""
+        chat = self.chat(user_id, name, chat_id)
         return self.push({"callback_query": {
             "id": str(next(self._message_ids)), "from": self.user(user_id, name),
             "chat_instance": "ci", "data": data,
@@ -130,9 +148,10 @@ class FakeBotApi:
                 raise TimeoutError("the bot did not answer as expected in time")
             await asyncio.sleep(0.02)
 
-    async def reply_to(self, chat_id: int, before: int, count: int = 1) -> list[Sent]:
+    async def reply_to(self, chat_id: int, before: int, count: int = 1,
+                       timeout: float = 20.0) -> list[Sent]:
         """Wait until ``count`` new messages went to ``chat_id`` after ``before`` had."""
-        await self.wait_for(lambda: len(self.to(chat_id)) >= before + count)
+        await self.wait_for(lambda: len(self.to(chat_id)) >= before + count, timeout)
         return self.to(chat_id)[before:]
 
     # ---- answering methods -----------------------------------------------------------------
@@ -144,7 +163,13 @@ class FakeBotApi:
             return 200, {"ok": True, "result": BOT}
         if method == "getUpdates":
             return 200, {"ok": True, "result": await self._get_updates(params)}
-        if method in ("setWebhook", "deleteWebhook", "answerCallbackQuery", "setMyCommands"):
+        if method == "answerCallbackQuery":
+            self.answered.append(str(params["callback_query_id"]))
+            return 200, {"ok": True, "result": True}
+        if method == "setMyCommands":
+            self.commands = list(params.get("commands") or [])
+            return 200, {"ok": True, "result": True}
+        if method in ("setWebhook", "deleteWebhook"):
             return 200, {"ok": True, "result": True}
         if method == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))

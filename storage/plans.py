@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.schema import (
+    AuditLog,
     ExerciseLog,
     Explanation,
     Plan,
@@ -46,7 +47,29 @@ def save_prescribed(
     exercises: Sequence[Mapping[str, Any]],
     explanation: Mapping[str, Any],
 ) -> PrescribedSession:
-    """Store (or replace) the session prescribed for ``person_id`` on ``day``."""
+    """Store (or replace) the session prescribed for ``person_id`` on ``day``.
+
+    A replaced decision that differs (new data arrived: a check-in, a test, an override)
+    leaves a line in the audit log with what it was, so "what did the bot tell me this
+    morning?" has an answer; the line holds the title and factors, never health values.
+    """
+    old = session.scalar(
+        select(PrescribedSession).where(
+            PrescribedSession.person_id == person_id, PrescribedSession.day == day
+        )
+    )
+    new_ids = [item.get("exercise_id") for item in exercises]
+    if old is not None and (old.title, round(old.intensity_factor, 4),
+                            round(old.volume_factor, 4),
+                            [e.exercise_id for e in old.exercises]) != (
+            title, round(intensity_factor, 4), round(volume_factor, 4), new_ids):
+        session.add(AuditLog(subject_id=person_id, action="prescription_replaced", detail={
+            "day": day.isoformat(), "title": old.title,
+            "intensity_factor": old.intensity_factor, "volume_factor": old.volume_factor,
+            "decided_at": old.created_at.isoformat() if old.created_at else None,
+            "exercises": [e.exercise_id for e in old.exercises], "new_exercises": new_ids,
+            "new_title": title, "new_intensity_factor": intensity_factor,
+            "new_volume_factor": volume_factor}))
     session.execute(
         delete(PrescribedSession).where(
             PrescribedSession.person_id == person_id, PrescribedSession.day == day

@@ -272,3 +272,26 @@ def test_pain_without_a_site_is_stored_as_a_flag_and_located_later(dialogue: Dia
     with dialogue.database.session() as s:
         row = s.scalars(select(CheckIn)).one()  # still one check-in: the site was added to it
         assert row.pain_sites == ["knee"]
+
+
+def test_a_replaced_decision_leaves_an_audit_line(dialogue: Dialogue) -> None:
+    """New data changes today's session; what the bot said before stays on record."""
+    from storage.schema import AuditLog
+
+    chat = Chat(dialogue)
+    chat.onboard()
+    chat.send("RPE 6, 40 min, felt fine", at=NOW - dt.timedelta(days=1))
+    before = chat.send("/today")[0].text
+    chat.send("knee pain after a fall, rpe 3, 20 min")
+    after = chat.send("/today")[0].text
+    with dialogue.database.session() as s:
+        audit = s.scalars(select(AuditLog).where(
+            AuditLog.action == "prescription_replaced")).all()
+    assert before != after, "knee pain swaps the Monday run"
+    assert len(audit) == 1 and audit[0].detail["day"] == "2026-11-23"
+    assert "easy_run" in audit[0].detail["exercises"]
+    assert "easy_run" not in audit[0].detail["new_exercises"]
+    chat.send("/today")  # the same decision again: no new line
+    with dialogue.database.session() as s:
+        assert len(s.scalars(select(AuditLog).where(
+            AuditLog.action == "prescription_replaced")).all()) == 1

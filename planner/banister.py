@@ -15,6 +15,9 @@ conventional values, e.g. Morton et al. 1990, J Appl Physiol 69:1171) weighted b
 constants stay near the prior and only p0, k1, k2 are learned. The start point comes from a
 deterministic grid over (tau1, tau2) where p0, k1, k2 are solved exactly by bounded linear
 least squares, so the fit is deterministic and does not depend on a random seed.
+
+Used by `planner.performance` (fitted to an athlete's stored tests, predicting the next test under
+a planned load) and so by ``coachloop report``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """PNG charts of the load metrics (matplotlib, Agg canvas: no display, no pyplot state).
 
 Every function takes plain data (a list of `LoadMetrics`, or a `daily_series` DataFrame for one
-athlete) and returns PNG bytes, so the bot can send them in chat and the CLI can write a file.
-matplotlib is imported inside the functions so that importing `planner` stays fast.
+athlete; the report also a `planner.performance.PerformanceForecast`) and returns PNG bytes,
+so the bot can send them in chat and the CLI can write a file. matplotlib is imported inside the
+functions so that importing `planner` stays fast.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from planner.loadtypes import LoadMetrics
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from planner.performance import PerformanceForecast
 
 History: TypeAlias = Sequence[LoadMetrics] | pd.DataFrame
 READINESS_COLOURS = {"green": "#2e7d32", "watch": "#f9a825", "alert": "#c62828"}
@@ -115,6 +118,42 @@ def draw_wellness(ax: Axes, frame: pd.DataFrame) -> None:
     ax.legend(loc="upper left", fontsize=8)
 
 
+def draw_performance(ax: Axes, forecast: PerformanceForecast) -> None:
+    """Measured tests, the fitted Banister curve and its prediction under the planned load.
+
+    The curve is solid over the recorded history and dashed over the planned days, so a coach
+    sees which part is a fit and which a forecast (`planner.performance`).
+    """
+    from planner.performance import PERFORMANCE_ITEMS
+
+    if forecast.fit is None or forecast.item is None or forecast.history_end is None:
+        raise ValueError(f"no Banister fit to chart: {forecast.reason}")
+    spec = PERFORMANCE_ITEMS[forecast.item]
+    fit = forecast.fit
+    days = pd.to_datetime([d for d, _ in forecast.curve])
+    values = np.array([v for _, v in forecast.curve])
+    recorded = np.array([d <= forecast.history_end for d, _ in forecast.curve])
+    ax.plot(days[recorded], values[recorded], color="#1565c0", label="Banister fit")
+    if not recorded.all():
+        # start the dashed part on the last recorded day so the two lines join
+        planned = np.concatenate([[max(0, int(recorded.sum()) - 1)], np.flatnonzero(~recorded)])
+        ax.plot(days[planned], values[planned], "--", color="#1565c0",
+                label=f"planned load ({forecast.planned_mean_load or 0:.0f} AU/day)")
+    ax.plot(pd.to_datetime([d for d, _ in forecast.tests]), [p for _, p in forecast.tests],
+            "o", color="#37474f", label="tests")
+    if forecast.target_day is not None and forecast.predicted is not None:
+        shown = (spec.format(forecast.predicted_value)
+                 if forecast.predicted_value is not None else f"{forecast.predicted:.3g}")
+        ax.plot([pd.Timestamp(forecast.target_day)], [forecast.predicted], "*", markersize=12,
+                color="#c62828", label=f"predicted {forecast.target_day}: {shown}")
+    ax.set_title(
+        f"{spec.name} (Banister: k1={fit.k1:.3g}, k2={fit.k2:.3g}, "
+        f"τ1={fit.tau1:.0f} d, τ2={fit.tau2:.0f} d, p0={fit.p0:.3g})", fontsize=9,
+    )
+    ax.set_ylabel(f"{spec.unit}, higher is better", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8)
+
+
 def _single(draw: Callable[[Any, pd.DataFrame], None], history: History) -> bytes:
     frame = history_frame(history)
     _need_days(frame)
@@ -144,16 +183,47 @@ def wellness_chart(history: History) -> bytes:
     return _single(draw_wellness, history)
 
 
-def report_chart(history: History, title: str = "") -> bytes:
-    """All four panels in one PNG (what `coachloop report` writes)."""
+REPORT_PANEL_HEIGHT = 2.6
+"""Inches per report panel (at 100 dpi: 260 px per panel)."""
+
+
+def _concise_dates(axes: Sequence[Axes]) -> None:
+    """Short date ticks (no overlapping full dates) on panels with their own date ranges."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    for ax in axes:
+        locator = AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def report_figure(
+    history: History, title: str = "", performance: PerformanceForecast | None = None
+) -> Figure:
+    """The report's figure: four load panels, and a fifth when the Banister model was fitted.
+
+    A forecast that was refused (fewer than 3 tests, no load) adds no panel: the command prints
+    the reason instead, so an empty panel never looks like a flat prediction.
+    """
     frame = history_frame(history)
     _need_days(frame)
-    figure, axes = _figure(rows=4, height=2.6)
-    for ax, draw in zip(axes, (draw_pmc, draw_acwr, draw_weekly, draw_wellness), strict=True):
+    fitted = performance is not None and performance.fit is not None
+    figure, axes = _figure(rows=5 if fitted else 4, height=REPORT_PANEL_HEIGHT)
+    for ax, draw in zip(axes, (draw_pmc, draw_acwr, draw_weekly, draw_wellness), strict=False):
         draw(ax, frame)
+    if fitted and performance is not None:
+        draw_performance(axes[4], performance)
+    _concise_dates(axes)
     if title:
         figure.suptitle(title)
-    return _png(figure)
+    return figure
+
+
+def report_chart(
+    history: History, title: str = "", performance: PerformanceForecast | None = None
+) -> bytes:
+    """The report PNG (what `coachloop report` writes): `report_figure` rendered."""
+    return _png(report_figure(history, title, performance))
 
 
 def team_chart(team: Sequence[tuple[str, LoadMetrics]]) -> bytes:

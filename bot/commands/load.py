@@ -14,6 +14,7 @@ import json
 import math
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +22,9 @@ import typer
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from planner.performance import PerformanceForecast
+    from storage.schema import PrescribedSession
 
 OUTPUT_COLUMNS = (
     "athlete", "date", "load", "acwr_rolling", "acwr_ewma", "monotony", "strain", "ctl", "atl",
@@ -142,17 +146,36 @@ def run_load(
         print("\t".join(_table_value(record[c]) for c in OUTPUT_COLUMNS))
 
 
-def run_report(athlete: str, out: Path, days: int) -> None:
-    """The body of ``coachloop report``: read the athlete's history, write the PNG."""
+def run_report(
+    athlete: str, out: Path, days: int, as_json: bool = False, item: str | None = None
+) -> None:
+    """The body of ``coachloop report``: read the athlete's history, write the PNG.
+
+    Also fits the athlete's Banister model to their performance tests and predicts the next
+    test day (`planner.performance`). Planned load: each stored prescribed session after the
+    last recorded day counts as its planned minutes x the athlete's minutes-weighted mean RPE
+    of the last 28 days (planned RPE is not stored); every other day keeps the last 28-day
+    mean daily load.
+    """
     from bot.config import load_settings
     from bot.services.history import first_day, stored_inputs
+    from bot.wiring import open_migrated
     from planner.charts import report_chart
+    from planner.performance import (
+        PLAN_BASELINE_DAYS,
+        PerformanceTest,
+        assumed_rpe,
+        daily_load_history,
+        forecast_performance,
+    )
     from planner.readiness import metrics_history
-    from storage.db import open_database
+    from storage.crypto import DecryptionError
+    from storage.fitness_tests import results_by_day
     from storage.people import find_person
+    from storage.plans import list_prescribed
 
-    database = open_database(load_settings().resolved_database_url)
-    database.upgrade()
+    # open_migrated also configures ENCRYPTION_KEY: prescribed sessions' inputs are encrypted
+    database = open_migrated(load_settings())
     with database.session() as session:
         person = find_person(session, athlete)
         if person is None:
@@ -160,16 +183,96 @@ def run_report(athlete: str, out: Path, days: int) -> None:
             raise typer.Exit(code=2)
         name = person.display_name
         sessions, wellness = stored_inputs(session, person.id, dt.date.max)
-    first = first_day(sessions, wellness)
-    if first is None:
+        tests = [PerformanceTest(day, test_item, value)
+                 for day, values in results_by_day(session, person.id).items()
+                 for test_item, value in values.items()]
+        first = first_day(sessions, wellness)
+        end = max([s.day for s in sessions] + [w.day for w in wellness]) if first else None
+        minutes: dict[dt.date, float] = {}
+        if end is not None:
+            try:
+                minutes = _prescribed_minutes(
+                    list_prescribed(session, person.id, end + dt.timedelta(days=1),
+                                    end + dt.timedelta(days=366)))
+            except DecryptionError:
+                typer.echo("prescribed sessions are encrypted with a key that is not set "
+                           "(ENCRYPTION_KEY): planned load = last 28-day mean", err=True)
+    if first is None or end is None:
         typer.echo(f"{name} has no check-ins or activities yet: nothing to chart", err=True)
         raise typer.Exit(code=1)
-    end = max([s.day for s in sessions] + [w.day for w in wellness])
     start = max(first, end - dt.timedelta(days=days - 1))
     history = metrics_history(sessions, wellness, start, end)
-    out.write_bytes(report_chart(history, title=f"{name}: {start} to {end}"))
+    rpe = assumed_rpe(sessions, end)
+    planned_loads = {d: m * rpe for d, m in minutes.items()} if rpe is not None else {}
+    load_first, loads = daily_load_history(sessions, end)
+    try:
+        forecast = forecast_performance(load_first, loads, tests, planned_loads, item=item)
+    except ValueError as exc:
+        typer.echo(f"coachloop report: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    out.write_bytes(report_chart(history, title=f"{name}: {start} to {end}",
+                                 performance=forecast))
     today = history[-1]
+    used = sum(1 for d in planned_loads if forecast.target_day and d < forecast.target_day)
+    if as_json:
+        json.dump({
+            "athlete": name, "out": str(out), "start": start.isoformat(),
+            "end": end.isoformat(), "days": len(history), "readiness": today.readiness,
+            "banister": forecast.as_dict(),
+            "plan": {"prescribed_days": used, "assumed_rpe": rpe,
+                     "baseline_days": PLAN_BASELINE_DAYS},
+        }, sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+        return
     typer.echo(f"wrote {out} ({len(history)} days; readiness on {end}: {today.readiness})")
+    for line in _forecast_lines(forecast, used, rpe):
+        typer.echo(line)
+
+
+def _prescribed_minutes(rows: Iterable[PrescribedSession]) -> dict[dt.date, float]:
+    """Planned minutes per day of the stored prescriptions that carry them (rest days: 0)."""
+    minutes = {}
+    for row in rows:
+        planned = (row.inputs or {}).get("planned_minutes")
+        if isinstance(planned, int | float) and math.isfinite(planned) and planned >= 0:
+            minutes[row.day] = float(planned)
+    return minutes
+
+
+def _forecast_lines(forecast: PerformanceForecast, prescribed: int, rpe: float | None
+                    ) -> list[str]:
+    """The Banister fit and prediction as the report prints them (or why there is none)."""
+    from planner.performance import PERFORMANCE_ITEMS
+
+    fit = forecast.fit
+    if fit is None or forecast.item is None:
+        return [f"Banister model not fitted: {forecast.reason}"]
+    spec = PERFORMANCE_ITEMS[forecast.item]
+    unit = spec.unit
+    r2 = "n/a" if fit.r2 is None else f"{fit.r2:.2f}"
+    loo = ("n/a (needs 4 tests)" if fit.loo_rmse is None
+           else f"{fit.loo_rmse:.3g} {unit}")
+    lines = [
+        f"Banister model on {spec.name} ({unit}, higher is better; {fit.n_tests} tests, "
+        f"{forecast.tests[0][0]} to {forecast.tests[-1][0]}):",
+        f"  k1={fit.k1:.4g} k2={fit.k2:.4g} tau1={fit.tau1:.1f} d tau2={fit.tau2:.1f} d "
+        f"p0={fit.p0:.4g} {unit}",
+        f"  fit: RMSE {fit.rmse:.3g} {unit}, R² {r2}, leave-one-out RMSE {loo}",
+    ]
+    if forecast.predicted is not None and forecast.target_day is not None:
+        shown = "" if forecast.predicted_value is None else (
+            f" = {spec.format(forecast.predicted_value)}")
+        lines.append(f"prediction for {forecast.target_day} (next test day): "
+                     f"{forecast.predicted:.4g} {unit}{shown}")
+        plan = (f"{forecast.planned_days} planned days, mean "
+                f"{forecast.planned_mean_load or 0:.0f} AU/day" if forecast.planned_days
+                else "no planned days")
+        how = [f"other days keep the last 28-day mean {forecast.baseline_load or 0:.0f} AU/day"]
+        if prescribed and rpe is not None:
+            how.insert(0, f"{prescribed} prescribed session(s) at planned minutes x mean RPE "
+                          f"{rpe:.1f}")
+        lines.append(f"  under the planned load: {plan} ({'; '.join(how)})")
+    return lines
 
 
 def register(app: typer.Typer, train: typer.Typer) -> None:
@@ -192,6 +295,11 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         athlete: Annotated[str, typer.Option("--athlete", help="Id, @username or name.")],
         out: Annotated[Path, typer.Option("--out", help="PNG file to write.")],
         days: Annotated[int, typer.Option("--days", min=7, help="Days to chart.")] = 120,
+        as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+        item: Annotated[str | None, typer.Option(
+            "--item", help="Performance test for the Banister model (default: first of "
+            "run_3000m_s, endurance_run_s, run_50m_s, standing_long_jump_cm with 3 tests).",
+        )] = None,
     ) -> None:
-        """Write an athlete's load report (PMC, ACWR, weekly load, wellness) as a PNG."""
-        run_report(athlete, out, days)
+        """Write an athlete's load report (PMC, ACWR, weekly load, wellness, Banister) as PNG."""
+        run_report(athlete, out, days, as_json, item)

@@ -131,3 +131,85 @@ def test_report_writes_a_png_from_the_database(
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     unknown = CliRunner().invoke(make_app(), ["report", "--athlete", "Nobody", "--out", str(out)])
     assert unknown.exit_code == 2
+
+
+def _store_athlete(db: object, telegram_id: int, name: str, n_tests: int) -> dt.date:
+    """A consenting athlete with the synthetic periodised check-ins and ``n_tests`` 3000 m tests.
+
+    Returns the last check-in day; one 60-minute session is prescribed for the day after it.
+    """
+    from storage import fitness_tests, people
+    from storage.checkins import NewCheckIn, add_checkin
+    from storage.db import Database
+    from storage.plans import save_prescribed
+    from tests.planner_load.test_performance import D0, N_DAYS, synthetic_athlete
+
+    assert isinstance(db, Database)
+    loads, tests = synthetic_athlete(0)
+    with db.session() as s:
+        person = people.get_or_create_person(s, telegram_id, name)
+        people.give_consent(s, person, {"health_data": True})
+        for i, load in enumerate(loads):
+            minutes = round(float(load) / 5.0, 1)
+            add_checkin(s, person, NewCheckIn(
+                day=D0 + dt.timedelta(days=i), rpe=5.0 if minutes else 0.0,
+                minutes=minutes or 0.0, sleep_quality=3, fatigue=3, soreness=3, stress=3,
+            ))
+        for test in tests[:n_tests]:
+            fitness_tests.add_results(s, person.id, test.day, {test.item: (test.value, "s")})
+        end = D0 + dt.timedelta(days=N_DAYS - 1)
+        save_prescribed(s, person.id, end + dt.timedelta(days=1), title="run",
+                        intensity_factor=1.0, volume_factor=1.0, reason_codes=[],
+                        inputs={"planned_minutes": 60.0}, exercises=[], explanation={})
+    return end
+
+
+def _png_height(path: Path) -> int:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[20:24], "big")  # IHDR height; 260 px per report panel
+
+
+def test_report_prints_the_banister_fit_and_draws_a_fifth_panel(
+    sqlite_db: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    end = _store_athlete(sqlite_db, 51, "Ann", n_tests=12)
+    out = tmp_path / "ann.png"
+    result = CliRunner().invoke(make_app(), ["report", "--athlete", "Ann", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    for name in ("k1=", "k2=", "tau1=", "tau2=", "p0="):
+        assert name in text
+    assert "Banister model on 3000 m run (m/s, higher is better; 12 tests" in text
+    assert "prediction for 2024-06-24 (next test day)" in text
+    assert "1 prescribed session(s) at planned minutes x mean RPE 5.0" in text
+    assert _png_height(out) == 5 * 260
+
+    result = CliRunner().invoke(make_app(),
+                                ["report", "--athlete", "Ann", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    banister = data["banister"]
+    assert data["end"] == end.isoformat() and banister["reason"] is None
+    assert banister["fit"]["n_tests"] == 12 and 1 <= banister["fit"]["tau2"] <= 30
+    assert banister["target_day"] == "2024-06-24" and banister["planned_days"] == 7
+    assert data["plan"] == {"prescribed_days": 1, "assumed_rpe": 5.0, "baseline_days": 28}
+    # the prescribed day (60 min x RPE 5 = 300 AU) and six days at the 28-day mean
+    mean = banister["baseline_load"]
+    assert banister["planned_mean_load"] == pytest.approx((300 + 6 * mean) / 7)
+    assert 700 < banister["predicted_value"] < 1000  # a 3000 m time in seconds
+
+
+def test_report_with_two_tests_says_why_there_is_no_banister_panel(
+    sqlite_db: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    _store_athlete(sqlite_db, 52, "Bo", n_tests=2)
+    out = tmp_path / "bo.png"
+    result = CliRunner().invoke(make_app(), ["report", "--athlete", "Bo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert ("Banister model not fitted: the Banister model needs at least 3 3000 m run tests; "
+            "2 stored") in result.stdout
+    assert "k1=" not in result.stdout
+    assert _png_height(out) == 4 * 260

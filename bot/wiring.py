@@ -90,11 +90,20 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
     from bot.dialogue.features import default_features
     from bot.services.planning import PlanningConfig
 
+    planning = PlanningConfig(model_dir=settings.resolved_model_dir)
+    if planning.use_policy:  # compile SHAP's kernels while the bot starts answering
+        import threading
+
+        from bot.services.models import policy_dir
+        from bot.services.policy import warm_up
+
+        threading.Thread(target=warm_up, args=(policy_dir(planning.model_dir),),
+                         name="policy-warm-up", daemon=True).start()
     return Dialogue(
         database or open_migrated(settings),
         engine,
         timezone=settings.timezone,
         max_upload_bytes=settings.max_upload_bytes,
         features=default_features(),
-        planning=PlanningConfig(model_dir=settings.resolved_model_dir),
+        planning=planning,
     )

@@ -146,3 +146,23 @@ def propose_for(
         intensity_change=round(intensity_change, 4),
         intensity_attributions=intensity_reasons,
     )
+
+
+def warm_up(policy_path: Path) -> None:
+    """Load the policy and run one explanation, off the request path.
+
+    SHAP's permutation explainer compiles its numba kernels on first use (about 10 s on a
+    2-core machine); without this the first check-in after a start waits for it.
+    """
+    from models.policy_explain import explain_outputs
+    from models.ppo import propose
+    from planner.sim.observation import FEATURES
+
+    try:
+        policy = _policy(str(policy_path))
+        zeros = np.zeros(len(FEATURES), dtype=np.float32)
+        explain_outputs(lambda rows: np.asarray(propose(policy, rows)[:, [VOLUME]],
+                                                dtype=np.float64),
+                        zeros + 0.1, zeros, FEATURES, max_evals=64)
+    except Exception:  # a warm-up must never stop the bot; the first request will say why
+        log.exception("policy warm-up failed")

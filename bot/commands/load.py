@@ -14,7 +14,6 @@ import json
 import math
 import sys
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from planner.performance import PerformanceForecast
-    from storage.schema import PrescribedSession
 
 OUTPUT_COLUMNS = (
     "athlete", "date", "load", "acwr_rolling", "acwr_ewma", "monotony", "strain", "ctl", "atl",
@@ -158,24 +156,17 @@ def run_report(
     mean daily load.
     """
     from bot.config import load_settings
-    from bot.services.history import first_day, stored_inputs
+    from bot.services.history import Outlook, first_day, performance_outlook, stored_inputs
     from bot.wiring import open_migrated
     from planner.charts import report_chart
-    from planner.performance import (
-        PLAN_BASELINE_DAYS,
-        PerformanceTest,
-        assumed_rpe,
-        daily_load_history,
-        forecast_performance,
-    )
+    from planner.performance import PLAN_BASELINE_DAYS, forecast_performance
     from planner.readiness import metrics_history
     from storage.crypto import DecryptionError
-    from storage.fitness_tests import results_by_day
     from storage.people import find_person
-    from storage.plans import list_prescribed
 
     # open_migrated also configures ENCRYPTION_KEY: prescribed sessions' inputs are encrypted
     database = open_migrated(load_settings())
+    outlook: Outlook | None = None
     with database.session() as session:
         person = find_person(session, athlete)
         if person is None:
@@ -183,33 +174,28 @@ def run_report(
             raise typer.Exit(code=2)
         name = person.display_name
         sessions, wellness = stored_inputs(session, person.id, dt.date.max)
-        tests = [PerformanceTest(day, test_item, value)
-                 for day, values in results_by_day(session, person.id).items()
-                 for test_item, value in values.items()]
         first = first_day(sessions, wellness)
         end = max([s.day for s in sessions] + [w.day for w in wellness]) if first else None
-        minutes: dict[dt.date, float] = {}
         if end is not None:
             try:
-                minutes = _prescribed_minutes(
-                    list_prescribed(session, person.id, end + dt.timedelta(days=1),
-                                    end + dt.timedelta(days=366)))
+                outlook = performance_outlook(session, person.id, sessions, end, item)
             except DecryptionError:
                 typer.echo("prescribed sessions are encrypted with a key that is not set "
                            "(ENCRYPTION_KEY): planned load = last 28-day mean", err=True)
+            except ValueError as exc:
+                typer.echo(f"coachloop report: {exc}", err=True)
+                raise typer.Exit(code=2) from exc
     if first is None or end is None:
         typer.echo(f"{name} has no check-ins or activities yet: nothing to chart", err=True)
         raise typer.Exit(code=1)
     start = max(first, end - dt.timedelta(days=days - 1))
     history = metrics_history(sessions, wellness, start, end)
-    rpe = assumed_rpe(sessions, end)
-    planned_loads = {d: m * rpe for d, m in minutes.items()} if rpe is not None else {}
-    load_first, loads = daily_load_history(sessions, end)
-    try:
-        forecast = forecast_performance(load_first, loads, tests, planned_loads, item=item)
-    except ValueError as exc:
-        typer.echo(f"coachloop report: {exc}", err=True)
-        raise typer.Exit(code=2) from exc
+    if outlook is None:  # the plan could not be read: forecast under the 28-day mean only
+        from planner.performance import daily_load_history
+
+        load_first, loads = daily_load_history(sessions, end)
+        outlook = Outlook(forecast_performance(load_first, loads, [], {}, item=item), {}, None)
+    forecast, planned_loads, rpe = outlook.forecast, outlook.planned_loads, outlook.assumed_rpe
     out.write_bytes(report_chart(history, title=f"{name}: {start} to {end}",
                                  performance=forecast))
     today = history[-1]
@@ -227,16 +213,6 @@ def run_report(
     typer.echo(f"wrote {out} ({len(history)} days; readiness on {end}: {today.readiness})")
     for line in _forecast_lines(forecast, used, rpe):
         typer.echo(line)
-
-
-def _prescribed_minutes(rows: Iterable[PrescribedSession]) -> dict[dt.date, float]:
-    """Planned minutes per day of the stored prescriptions that carry them (rest days: 0)."""
-    minutes = {}
-    for row in rows:
-        planned = (row.inputs or {}).get("planned_minutes")
-        if isinstance(planned, int | float) and math.isfinite(planned) and planned >= 0:
-            minutes[row.day] = float(planned)
-    return minutes
 
 
 def _forecast_lines(forecast: PerformanceForecast, prescribed: int, rpe: float | None

@@ -63,7 +63,7 @@ def week(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/history: load, ACWR, weekly load and wellness trend as one PNG."""
-    from bot.services.history import first_day, stored_inputs
+    from bot.services.history import first_day, performance_outlook, stored_inputs
     from planner.charts import report_chart
     from planner.readiness import metrics_history
 
@@ -75,8 +75,15 @@ def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         return [Reply("No history yet: send /checkin after training and I'll chart it.")]
     start = max(first, today - dt.timedelta(days=83))
     metrics = metrics_history(sessions, wellness, start, today)
-    png = report_chart(metrics, title=f"{person.display_name}: last {len(metrics)} days")
-    return [Reply("Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend.", image=png)]
+    outlook = performance_outlook(turn.db, person.id, sessions, today)
+    png = report_chart(metrics, title=f"{person.display_name}: last {len(metrics)} days",
+                       performance=outlook.forecast)
+    caption = "Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend."
+    forecast = outlook.forecast
+    if forecast.fit is not None and forecast.predicted is not None:
+        caption += (" Bottom: your fitness tests and what the fitness-fatigue model expects "
+                    "at the next test under your plan.")
+    return [Reply(caption, image=png)]
 
 
 def done(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:

@@ -10,15 +10,26 @@ time constant) and the TRIMP calibration depend on more than the days a chart sh
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
 from planner.loadtypes import LoadMetrics, SessionLoad, WellnessDay
+from planner.performance import (
+    PerformanceForecast,
+    PerformanceTest,
+    assumed_rpe,
+    daily_load_history,
+    forecast_performance,
+)
 from planner.readiness import metrics_history
 from storage.activities import list_activities
 from storage.checkins import list_checkins
-from storage.schema import Activity, CheckIn
+from storage.fitness_tests import results_by_day
+from storage.plans import list_prescribed
+from storage.schema import Activity, CheckIn, PrescribedSession
 
 
 def load_inputs(
@@ -60,3 +71,44 @@ def stored_metrics(db: DbSession, person_id: int, start: dt.date, end: dt.date
     """Load metrics, flags and readiness for every day from ``start`` to ``end``."""
     sessions, wellness = stored_inputs(db, person_id, end)
     return metrics_history(sessions, wellness, start, end)
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """The Banister forecast and the planned load it was made under."""
+
+    forecast: PerformanceForecast
+    planned_loads: dict[dt.date, float]
+    assumed_rpe: float | None
+
+
+def prescribed_minutes(rows: Iterable[PrescribedSession]) -> dict[dt.date, float]:
+    """Planned minutes per day of the stored prescriptions that carry them (rest days: 0)."""
+    minutes = {}
+    for row in rows:
+        planned = (row.inputs or {}).get("planned_minutes")
+        if isinstance(planned, int | float) and math.isfinite(planned) and planned >= 0:
+            minutes[row.day] = float(planned)
+    return minutes
+
+
+def performance_outlook(
+    db: DbSession, person_id: int, sessions: list[SessionLoad], end: dt.date,
+    item: str | None = None,
+) -> Outlook:
+    """The athlete's Banister model fitted to their tests, predicting the next test day.
+
+    Planned load: each stored prescribed session after ``end`` counts as its planned minutes x
+    the athlete's minutes-weighted mean RPE of the last 28 days (planned RPE is not stored);
+    every other day keeps the last 28-day mean daily load (`planner.performance`).
+    """
+    tests = [PerformanceTest(day, test_item, value)
+             for day, values in results_by_day(db, person_id).items()
+             for test_item, value in values.items()]
+    minutes = prescribed_minutes(list_prescribed(db, person_id, end + dt.timedelta(days=1),
+                                                 end + dt.timedelta(days=366)))
+    rpe = assumed_rpe(sessions, end)
+    planned = {d: m * rpe for d, m in minutes.items()} if rpe is not None else {}
+    load_first, loads = daily_load_history(sessions, end)
+    forecast = forecast_performance(load_first, loads, tests, planned, item=item)
+    return Outlook(forecast, planned, rpe)

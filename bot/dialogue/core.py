@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 from bot.dialogue import texts
 from bot.render import checkin_summary, session_text, why_text
 from bot.replies import Incoming, Reply, keyboard
+from bot.services.access import AccessDenied
 from bot.services.planning import PlanningConfig, local_today, plan_and_store
 from nlu.report import CheckInReport
 from storage import checkins as checkin_repo
@@ -140,6 +141,9 @@ class Dialogue:
             return self.database.run(lambda db: self._dispatch(Turn(db, inc, self.nlu)))
         except ConsentRequired:
             return [Reply(texts.NEED_START)]
+        except AccessDenied as exc:
+            log.info("update %s refused: %s", inc.update_id, type(exc).__name__)
+            return [Reply(f"Sorry, {exc}.")]
         except ValueError as exc:
             return [Reply(f"Sorry, I can't use that: {exc}.")]
         except Exception:

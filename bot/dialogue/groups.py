@@ -277,11 +277,13 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         if target is None:
             return [Reply(f"{args[0][:40]} is not in your team.")]
         rows = [(target, roster.athlete_status(
-            turn.db, target, local_today(target, now, dialogue.timezone), dialogue.planning))]
+            turn.db, target, local_today(target, now, dialogue.timezone), dialogue.planning,
+            viewer=coach))]
     else:
         rows = []
         for g in staff_groups:
-            rows += roster.team_status(turn.db, g.id, now, dialogue.timezone, dialogue.planning)
+            rows += roster.team_status(turn.db, g.id, now, dialogue.timezone, dialogue.planning,
+                                      viewer=coach)
         rows.sort(key=lambda pair: pair[1].need())
     if not rows:
         return [Reply("No athletes yet: share the invite code (/team shows it).")]
@@ -307,7 +309,7 @@ def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     rows = []
     for g in staff_groups:
         rows += roster.team_status(turn.db, g.id, turn.inc.received_at, dialogue.timezone,
-                                  dialogue.planning)
+                                  dialogue.planning, viewer=coach)
     if not rows:
         return [Reply("No team or no athletes yet for a chart.")]
     png = draw([(s.name, s.metrics) for _, s in rows])
@@ -350,6 +352,7 @@ def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     target = _find_member(turn, staff_groups, args[0])
     if target is None:
         return [Reply(f"{args[0][:40]} is not in your team.")]
+    access.require_staff(turn.db, coach, target)  # the service rule, not only this handler's
     today = local_today(target, turn.inc.received_at, dialogue.timezone)
     factor, day, note = _parse_override(args[1:], today)
     groups.set_override(turn.db, target.id, coach.id, day, intensity_factor=factor,
@@ -380,6 +383,7 @@ def broadcast(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         return [Reply("Which class? /broadcast CODE (your codes: /class)." if classes else
                       "Only a class's teacher can broadcast: /class create NAME first.")]
     group = classes[0]
+    access.require_group_staff(turn.db, teacher, group)
     students = [p for p in groups.members(turn.db, group.id) if people.has_consent(p)]
     if not students:
         return [Reply(f"'{group.title}' has no students yet: share code {group.invite_code}.")]

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from storage import groups
-from storage.schema import Person
+from storage.schema import Group, Person
 
 WHAT = ("readiness", "load", "sentiment", "flags", "plan", "free_text", "pain")
 SHAREABLE = ("readiness", "load", "sentiment", "flags", "plan")
@@ -31,6 +31,27 @@ DEFAULT_VISIBILITY: Mapping[str, bool] = {
     "plan": False,
 }
 Audience = Literal["private", "group"]
+
+
+class AccessDenied(PermissionError):
+    """The viewer may not see or change this person's or group's data."""
+
+
+def require_staff(session: Session, viewer: Person | None, subject: Person) -> None:
+    """Raise `AccessDenied` unless ``viewer`` coaches or teaches a group ``subject`` is in.
+
+    Services call this themselves (roster, overrides), so no handler can forget the check.
+    """
+    if viewer is None or viewer.consent_at is None or viewer.id not in groups.staff_of(
+            session, subject.id):
+        raise AccessDenied("only the athlete's coach or teacher may do that")
+
+
+def require_group_staff(session: Session, viewer: Person | None, group: Group) -> None:
+    """Raise `AccessDenied` unless ``viewer`` is the group's coach (team) or teacher (class)."""
+    if viewer is None or viewer.consent_at is None or not groups.has_role(
+            session, viewer.id, group.id, groups.KINDS[group.kind]):
+        raise AccessDenied(f"only the {groups.KINDS[group.kind]} of '{group.title}' may do that")
 
 
 def visibility(person: Person) -> dict[str, bool]:

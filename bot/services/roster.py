@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot.services import access
 from bot.services.history import stored_metrics
 from bot.services.planning import PlanningConfig, local_today, plan_and_store
 from planner.loadtypes import LoadMetrics
 from storage import checkins as checkin_repo
 from storage import groups
-from storage.schema import Person
+from storage.schema import Group, Person
 
 TREND_DAYS = 7
 PAIN_DAYS = 3
@@ -71,8 +72,9 @@ def today_metrics(db: DbSession, person: Person, today: dt.date) -> LoadMetrics:
 
 
 def athlete_status(db: DbSession, person: Person, today: dt.date,
-                   config: PlanningConfig | None = None) -> AthleteStatus:
-    """Everything a coach may be shown about one athlete today."""
+                   config: PlanningConfig | None = None, *, viewer: Person) -> AthleteStatus:
+    """Everything a coach may be shown about one athlete today (``viewer`` must be staff)."""
+    access.require_staff(db, viewer, person)
     rows = list(checkin_repo.list_checkins(
         db, person.id, since=today - dt.timedelta(2 * TREND_DAYS), until=today))
     history = _history(db, person, today)
@@ -108,14 +110,22 @@ def athlete_status(db: DbSession, person: Person, today: dt.date,
 
 
 def team_status(db: DbSession, group_id: int, now: dt.datetime, default_tz: str,
-                config: PlanningConfig | None = None) -> list[tuple[Person, AthleteStatus]]:
-    """Every athlete of the group, those who need attention first (roster triage)."""
+                config: PlanningConfig | None = None, *, viewer: Person
+                ) -> list[tuple[Person, AthleteStatus]]:
+    """Every athlete of the group, those who need attention first (roster triage).
+
+    ``viewer`` must be the group's coach or teacher (`access.require_group_staff`).
+    """
+    group = db.get(Group, group_id)
+    if group is None:
+        raise ValueError("no such team or class")
+    access.require_group_staff(db, viewer, group)
     out = []
     for person in groups.members(db, group_id):
         if person.consent_at is None:
             continue
         out.append((person, athlete_status(db, person, local_today(person, now, default_tz),
-                                                 config)))
+                                                 config, viewer=viewer)))
     out.sort(key=lambda pair: pair[1].need())
     return out
 

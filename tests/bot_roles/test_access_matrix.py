@@ -124,3 +124,38 @@ def test_forget_erases_every_row_and_reference(full_dialogue: Dialogue) -> None:
 def test_erase_unknown_person_is_a_no_op(database: Database) -> None:
     with database.session() as s:
         assert privacy.erase_person(s, 12345) == 0
+
+
+@pytest.mark.parametrize("viewer", list(EXPECTED_PRIVATE))
+def test_roster_and_overrides_check_the_viewer_in_the_service(database: Database,
+                                                              viewer: str) -> None:
+    """The roster service itself refuses anyone but the athlete's staff (not only handlers)."""
+    import datetime as dt
+
+    from bot.services import roster
+    from bot.services.access import AccessDenied, require_staff
+    from bot.services.planning import PlanningConfig
+
+    config = PlanningConfig(use_scheduler=False, use_policy=False)
+    with database.session() as s:
+        cast = _people(s)
+        athlete, who = cast["athlete"], cast[viewer]
+        team = next(g for g in groups.groups_of(s, cast["coach"].id) if g.kind == "team")
+        staff = viewer in ("coach", "teacher")
+        if staff:
+            status = roster.athlete_status(s, athlete, NOW.date(), config, viewer=who)
+            assert status.person_id == athlete.id
+            require_staff(s, who, athlete)
+        else:
+            with pytest.raises(AccessDenied):
+                roster.athlete_status(s, athlete, NOW.date(), config, viewer=who)
+            with pytest.raises(AccessDenied):
+                require_staff(s, who, athlete)
+        if viewer == "coach":
+            rows = roster.team_status(s, team.id, dt.datetime.now(dt.UTC), "UTC", config,
+                                      viewer=who)
+            assert {p.id for p, _ in rows} == {athlete.id, cast["teammate"].id}
+        else:
+            with pytest.raises(AccessDenied):
+                roster.team_status(s, team.id, dt.datetime.now(dt.UTC), "UTC", config,
+                                   viewer=who)

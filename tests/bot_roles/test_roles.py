@@ -313,7 +313,7 @@ def test_a_class_plan_is_every_students_base_personalised_per_student(
             assert plan is not None and plan.template == "aerobic-base"
             assert plan.meta["class_plan"] == "10B"
             plans.append(week)
-    first = [p for p in plans[0] if not p.session.is_rest][0]
+    first = next(p for p in plans[0] if not p.session.is_rest)
     assert any(r.code == "class_plan" for r in first.explanation.rules)
     assert "10B's class plan" in " ".join(first.explanation.sentences)
     hurt_today = plans[1][0]

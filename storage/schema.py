@@ -380,7 +380,9 @@ class Override(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     intensity_factor: Mapped[float] = mapped_column(Float, default=1.0)
     volume_factor: Mapped[float] = mapped_column(Float, default=1.0)
-    note: Mapped[str | None] = mapped_column(String(500))
+    # a coach's words about the athlete ("knee rehab week"): encrypted at rest (key set);
+    # at most 500 characters (storage.groups.set_override), TEXT to hold the ciphertext
+    note: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

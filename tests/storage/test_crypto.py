@@ -19,7 +19,7 @@ from bot.dialogue import Dialogue
 from bot.replies import Incoming, Reply
 from nlu import NluEngine
 from planner.catalogue import load_catalogue
-from storage import checkins, conversations, crypto, inbox, people, plans
+from storage import checkins, conversations, crypto, groups, inbox, people, plans
 from storage.checkins import NewCheckIn
 from storage.db import Database
 from storage.maintenance import rotate_encryption
@@ -108,8 +108,9 @@ def test_a_malformed_key_is_refused_with_the_fix() -> None:
 NOW = dt.datetime(2026, 11, 23, 18, 0, tzinfo=dt.UTC)
 FULL_TEXT = "Brutal muddy derby, my knee is throbbing like crazy"
 HALF_TEXT = "Swollen knee, grumpy, muddy derby"
-SECRET_WORDS = sorted({w.strip(",.").lower() for t in (FULL_TEXT, HALF_TEXT)
-                       for w in t.split() if len(w.strip(",.")) >= 4} | {"knee"})
+OVERRIDE_NOTE = "Meniscus rehab: keep it gentle"
+SECRET_WORDS = sorted({w.strip(",.:").lower() for t in (FULL_TEXT, HALF_TEXT, OVERRIDE_NOTE)
+                       for w in t.split() if len(w.strip(",.:")) >= 4} | {"knee"})
 TOKEN = re.compile(r"enc:v1:[A-Za-z0-9_\-=]+")
 
 
@@ -140,6 +141,10 @@ def _drive_checkins(dialogue: Dialogue) -> None:
     with dialogue.database.session() as s:
         inbox.record_update(s, 9_999, json.dumps({"update_id": 9_999, "message": {
             "text": HALF_TEXT, "chat": {"id": 7}}}))
+        ana = people.get_by_telegram_id(s, 7)
+        assert ana is not None  # a coach's note about her knee is health data too
+        groups.set_override(s, ana.id, ana.id, NOW.date() + dt.timedelta(days=1),
+                            intensity_factor=0.8, volume_factor=1.0, note=OVERRIDE_NOTE)
     replies = send(HALF_TEXT)
     assert "RPE" in replies[-1].text  # asked for the effort: the state now holds the text
 
@@ -202,6 +207,8 @@ def test_no_table_holds_free_text_or_pain_in_plaintext_after_a_dialogue(
         assert "knee" in json.dumps(stored.explanation.sentences)
         assert "knee" in json.dumps(stored.explanation.rules)
         assert "knee" in json.dumps(stored.inputs)
+        override = groups.override_for(s, person.id, NOW.date() + dt.timedelta(days=1))
+        assert override is not None and override.note == OVERRIDE_NOTE
 
 
 def test_without_a_key_the_same_dialogue_is_readable_in_the_database(

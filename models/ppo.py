@@ -13,10 +13,27 @@ exploration noise stays Gaussian (sampled actions are clipped to the action box 
 returns a fresh gymnasium Env), as SB3 algorithms receive an env; the command line wires the
 simulator in.
 
-Vectorisation: `DummyVecEnv` by default. The simulator step is microseconds of numpy, so
-SubprocVecEnv's inter-process pickling would cost more than the stepping it parallelises,
-and the torch update (the real cost) already uses the cores; ``vec_env="subproc"`` is
-available for expensive environments.
+Vectorisation: ``n_envs`` = 2 environments step as one vector (one batched policy call per
+step), in this process (`DummyVecEnv`) by default, with ONE torch thread. Both choices were
+measured on our 2-core machine, shared with other work: `train`, 4096 steps, n_envs=2, wall
+seconds per run, the configurations taking turns so that runs of one round share the load:
+
+==============================  ==========================  ==========================
+configuration                   round 1 (load avg 1.1-4.5)  round 2 (load avg 1.7-2.4)
+==============================  ==========================  ==========================
+DummyVecEnv, 1 torch thread     3.7, 9.4, 11.3              2.85, 2.77, 2.92, 2.78
+SubprocVecEnv, 1 torch thread   7.0, 12.0, 16.6             4.77, 5.15, 6.03, 4.68
+DummyVecEnv, 2 torch threads    23.2, 50.3, 39.7            2.85, 26.3
+==============================  ==========================  ==========================
+
+An environment step costs ~80 us in process; through SubprocVecEnv it costs 200-350 us
+(a pipe round trip per step) plus 2.4-3.0 s to start the two workers, so subprocesses lose
+at any budget, not only at 4096 steps. The networks are small (at most 128 x 64), so a
+second torch thread has little to split (its best run, 2.85 s, is no faster than one thread)
+and, when the other core is busy, waits for it (3-10x slower); one thread also keeps training
+deterministic. The second core is better spent on a second training (another seed) or on the
+bot. ``vec_env="subproc"`` is kept for an expensive environment (e.g. PyBullet in the step);
+it trains the same policy under the same seed (tested).
 """
 
 from __future__ import annotations
@@ -24,7 +41,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +54,7 @@ from torch import nn
 POLICY_FILE = "policy.zip"
 CURVE_CSV = "learning_curve.csv"
 CURVE_PNG = "learning_curve.png"
+VEC_ENVS = ("dummy", "subproc")
 
 
 class TanhMeanPolicy(ActorCriticPolicy):
@@ -193,6 +211,7 @@ def train(
     eval_episodes: int = 20,
     eval_every: int = 20_480,
     data_tag: str = "",
+    environment: Mapping[str, Any] | None = None,
 ) -> Path:
     """Train PPO on environments from ``env_factory``; save policy, curve CSV/PNG, manifest.
 
@@ -204,7 +223,14 @@ def train(
     ``eval_episodes`` validation episodes (fresh envs from the factory, reset seeds
     ``seed + 1e6 + i``), scored every ``eval_every`` steps and at the end.
     Deterministic for a given ``seed`` (single torch thread, seeded envs). ``data_tag``
-    describes the environment (population, seed rule) and is hashed into the manifest.
+    describes the environment (population, seed rule) and is hashed into the manifest;
+    ``environment`` is what the factory builds as plain values (for the scheduler: population,
+    days, constrained, Eq. 9 reward weights), recorded under ``"environment"`` in the manifest.
+    ``vec_env`` is ``"dummy"`` (default, the measured faster one here, see the module
+    docstring) or ``"subproc"``; both give the same environments under the same seeds.
+    SubprocVecEnv starts its workers with forkserver, which re-imports the calling script:
+    a script calling ``train(vec_env="subproc")`` needs an ``if __name__ == "__main__":``
+    guard (the ``coachloop`` command has one).
     """
     import torch
     from stable_baselines3 import PPO
@@ -214,14 +240,19 @@ def train(
 
     if timesteps < batch:
         raise ValueError(f"timesteps must be at least one batch ({batch})")
+    if n_envs < 1:
+        raise ValueError("n_envs must be at least 1")
     if batch % n_envs or batch % minibatch:
-        raise ValueError("batch must be divisible by n_envs and by minibatch")
+        raise ValueError(
+            f"batch ({batch}) must be divisible by n_envs ({n_envs}) and by minibatch "
+            f"({minibatch}): pick n_envs among 1, 2, 4, 8, ..."
+        )
+    if vec_env not in VEC_ENVS:
+        raise ValueError(f"vec_env is one of {', '.join(VEC_ENVS)}, not {vec_env!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)
     set_random_seed(seed)
-    if vec_env not in ("dummy", "subproc"):
-        raise ValueError("vec_env is 'dummy' or 'subproc'")
     cls: type[DummyVecEnv] | type[SubprocVecEnv] = (
         DummyVecEnv if vec_env == "dummy" else SubprocVecEnv
     )
@@ -279,6 +310,7 @@ def train(
         "seed": seed,
         "data_hash": hashlib.sha256(data_tag.encode()).hexdigest(),
         "data": data_tag,
+        "environment": dict(environment or {}),
         "hyperparameters": {
             "n_envs": n_envs, "batch": batch, "minibatch": minibatch, "n_epochs": n_epochs,
             "learning_rate": learning_rate, "gamma": gamma, "clip_range": clip_range,

@@ -8,22 +8,62 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+if TYPE_CHECKING:  # the simulator loads inside the commands (fast --help)
+    from planner.sim.dynamics import RewardWeights
+
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "shipped" / "ppo-scheduler"
+# Eq. 9 of the PPO paper (Bo 2025); the same defaults as `planner.sim.dynamics.RewardWeights`
+# (a test keeps them equal), spelled out here so `--help` shows them without loading numpy.
+ALPHA, BETA, GAMMA = 0.6, 0.3, 0.1
+ALPHA_HELP = "reward weight of performance gain (Eq. 9 alpha)"
+BETA_HELP = "reward weight of fatigue (Eq. 9 beta)"
+GAMMA_HELP = "reward weight of predicted injury risk (Eq. 9 gamma)"
 
 
-def _env_factory(population: str, days: int, constrained: bool = False) -> object:
+def _weights(alpha: float, beta: float, gamma: float) -> RewardWeights:
+    """`RewardWeights` from the flags; a bad value is a usage error naming the flag."""
+    from planner.sim.dynamics import RewardWeights
+
+    try:
+        return RewardWeights(alpha, beta, gamma)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from err
+
+
+def _env_factory(
+    population: str, days: int, constrained: bool = False, weights: RewardWeights | None = None
+) -> object:
     """A picklable factory of training environments (even athlete seeds only)."""
     from functools import partial
 
+    from planner.sim.dynamics import RewardWeights
     from planner.sim.env import TrainingSchedulerEnv
 
+    w = weights or RewardWeights()
     return partial(
-        TrainingSchedulerEnv, population=population, max_days=days, constrained=constrained
+        TrainingSchedulerEnv, population=population, max_days=days, constrained=constrained,
+        alpha=w.alpha, beta=w.beta, gamma=w.gamma, gain_scale=w.gain_scale,
     )
+
+
+def _trained_weights(policy_dir: Path) -> dict[str, float]:
+    """The reward weights a policy was trained with, from its manifest.
+
+    Manifests written before the weights were recorded (the shipped policies of 2026-11-22)
+    were trained with the defaults: their simulator digest matches a source whose only
+    weights were the defaults.
+    """
+    manifest = policy_dir / "manifest.json"
+    default = {"alpha": ALPHA, "beta": BETA, "gamma": GAMMA}
+    if not manifest.exists():
+        return default
+    env = json.loads(manifest.read_text()).get("environment") or {}
+    recorded = env.get("reward_weights") or default
+    return {k: float(recorded[k]) for k in default}
 
 
 def _simulator_digest() -> str:
@@ -90,24 +130,52 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         constrained: bool = typer.Option(
             False, help="train inside the 4-6 x 35-60 min week (for the ppo_c comparison)"
         ),
+        alpha: float = typer.Option(ALPHA, help=ALPHA_HELP),
+        beta: float = typer.Option(BETA, help=BETA_HELP),
+        gamma: float = typer.Option(GAMMA, help=GAMMA_HELP),
+        vec_env: str = typer.Option(
+            "dummy",
+            help="dummy (one process; measured faster on 2 shared cores, docs/scheduler.md) "
+            "| subproc (one process per environment)",
+        ),
+        n_envs: int = typer.Option(
+            2, help="parallel environments; 2048 transitions per update = n_envs x n_steps"
+        ),
     ) -> None:
         """Train the PPO scheduler in the simulator (paper settings) with a progress bar."""
         from models.ppo import train as train_ppo
+        from planner.sim.athletes import POPULATIONS
 
+        if population not in POPULATIONS:
+            raise typer.BadParameter(
+                f"--population {population!r}: choose {', '.join(POPULATIONS)}"
+            )
+        weights = _weights(alpha, beta, gamma)
         target = out or _default_policy_dir()
         tag = (
             f"planner.sim TrainingSchedulerEnv population={population} days={days} "
-            f"constrained={constrained} even-seeds "
+            f"constrained={constrained} alpha={weights.alpha:g} beta={weights.beta:g} "
+            f"gamma={weights.gamma:g} even-seeds "
             f"sim_sha256={_simulator_digest()}"
         )
-        path = train_ppo(
-            _env_factory(population, days, constrained),  # type: ignore[arg-type]
-            timesteps=timesteps,
-            seed=seed,
-            out_dir=target,
-            progress_bar=True,
-            data_tag=tag,
-        )
+        environment = {
+            "population": population, "max_days": days, "constrained": constrained,
+            "reward_weights": weights.as_dict(),
+        }
+        try:
+            path = train_ppo(
+                _env_factory(population, days, constrained, weights),  # type: ignore[arg-type]
+                timesteps=timesteps,
+                seed=seed,
+                out_dir=target,
+                progress_bar=True,
+                n_envs=n_envs,
+                vec_env=vec_env,
+                data_tag=tag,
+                environment=environment,
+            )
+        except ValueError as err:
+            raise typer.BadParameter(str(err)) from err
         manifest = json.loads((path / "manifest.json").read_text())
         typer.echo(f"saved {path} ({json.dumps(manifest['metrics'])})")
 
@@ -131,20 +199,40 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
             Path | None,
             typer.Option(help="PPO trained with --constrained, used for ppo_c (default: policy)"),
         ] = None,
+        alpha: float = typer.Option(ALPHA, help=ALPHA_HELP),
+        beta: float = typer.Option(BETA, help=BETA_HELP),
+        gamma: float = typer.Option(GAMMA, help=GAMMA_HELP),
     ) -> None:
-        """Run PPO, ACO, GA, LP and the fixed plan on the same held-out athletes."""
+        """Run PPO, ACO, GA, LP and the fixed plan on the same held-out athletes.
+
+        ``--alpha/--beta/--gamma`` score every method and are what ACO, GA and LP optimise;
+        a PPO policy optimised the weights it was trained with (its manifest), so a note on
+        stderr says when they differ.
+        """
         from tqdm import tqdm
 
         from planner.sim.evaluate import METHODS, compare
 
+        weights = _weights(alpha, beta, gamma)
         policy_dir = policy or _default_policy()
         if constrained_policy is None and (policy_dir / "constrained" / "policy.zip").exists():
             constrained_policy = policy_dir / "constrained"
+        asked = {"alpha": weights.alpha, "beta": weights.beta, "gamma": weights.gamma}
+        for folder in dict.fromkeys((policy_dir, constrained_policy or policy_dir)):
+            trained = _trained_weights(folder)
+            if any(abs(trained[k] - asked[k]) > 1e-12 for k in asked):
+                typer.echo(
+                    f"note: {folder} was trained with reward weights "
+                    + ", ".join(f"{k} {v:g}" for k, v in trained.items())
+                    + "; its rows are scored with the weights asked for here",
+                    err=True,
+                )
         with tqdm(total=athletes * len(METHODS), desc="simulating", disable=as_json) as bar:
             try:
                 results = compare(athletes, days, seed, population, policy_dir,
                                   progress=bar.update,
-                                  constrained_policy_path=constrained_policy)
+                                  constrained_policy_path=constrained_policy,
+                                  weights=weights)
             except ValueError as err:
                 raise typer.BadParameter(str(err)) from err
         for method, folder in (("ppo", policy_dir), ("ppo_c", constrained_policy or policy_dir)):
@@ -160,7 +248,8 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
             typer.echo(json.dumps([r.as_row() for r in results], indent=2))
             return
         typer.echo(
-            f"{athletes} held-out {population} athletes x {days} days (seed {seed})\n"
+            f"{athletes} held-out {population} athletes x {days} days (seed {seed}); reward "
+            f"{weights.alpha:g} x gain - {weights.beta:g} x fatigue - {weights.gamma:g} x risk\n"
             f"{'method':7} {'gain %':>7} {'fatigue':>8} {'inj/1000d':>10} {'reward':>8} "
             f"{'ms/day':>8} {'95% at':>8}"
         )

@@ -51,12 +51,34 @@ _MODALITY_MEAN = np.array(
 
 @dataclass(frozen=True, slots=True)
 class RewardWeights:
-    """Eq. 9 weights of the PPO paper (alpha, beta, gamma) and the unit scales we chose."""
+    """Eq. 9 weights of the PPO paper (alpha, beta, gamma) and the unit scales we chose.
+
+    Reward = alpha x gain - beta x fatigue - gamma x injury risk, so every weight is a
+    non-negative size of its term (a negative one would reward fatigue or injury); they need
+    not sum to 1. Set from the command line (``--alpha/--beta/--gamma`` on
+    ``coachloop train scheduler`` and ``coachloop simulate compare``).
+    """
 
     alpha: float = 0.6
     beta: float = 0.3
     gamma: float = 0.1
     gain_scale: float = 15.0
+
+    def __post_init__(self) -> None:
+        for name in ("alpha", "beta", "gamma", "gain_scale"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0.0):
+                raise ValueError(
+                    f"reward weight {name} must be a non-negative number, not {value!r} "
+                    "(Eq. 9 subtracts fatigue and injury risk itself)"
+                )
+        if self.alpha == self.beta == self.gamma == 0.0:
+            raise ValueError("reward weights alpha, beta and gamma cannot all be 0")
+
+    def as_dict(self) -> dict[str, float]:
+        """The weights as plain numbers (recorded in a trained policy's manifest)."""
+        return {"alpha": self.alpha, "beta": self.beta, "gamma": self.gamma,
+                "gain_scale": self.gain_scale}
 
 
 @dataclass(frozen=True, slots=True)

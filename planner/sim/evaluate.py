@@ -9,7 +9,9 @@ onto the week the planners obey: 4-6 sessions of 35-60 min, rest after hard days
 the safe interval), with a policy trained that way if one is given (``constrained_policy_path``)
 or else the unconstrained one; PPO's own action space allows up to 120 min every day.
 Each athlete's episode uses the same simulator seed for every method, so differences come
-from the decisions, not from the noise.
+from the decisions, not from the noise. ``weights`` (Eq. 9) score every method's reward and
+are the objective the week planners optimise; a PPO policy learned its own at training time
+(recorded in its manifest), which `compare` does not change.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 from planner.aco import ObjectiveParams, plan_week
 from planner.schedule_baselines import fixed_plan, ga_plan, lp_plan
 from planner.sim.athletes import SimAthlete, is_heldout_seed, sample_athletes
+from planner.sim.dynamics import RewardWeights
 from planner.sim.env import TrainingSchedulerEnv
 from planner.sim.surrogate import nominal_athlete
 from planner.week import WeekConstraints, WeekPlan
@@ -79,11 +82,17 @@ def run_method(
     seed: int,
     policy: Any = None,
     progress: Callable[[], None] | None = None,
+    weights: RewardWeights | None = None,
 ) -> MethodResult:
     """Play ``method`` for ``days`` days on each athlete; aggregate the outcomes."""
+    w = weights or RewardWeights()
     env = TrainingSchedulerEnv(
         population=athletes[0].population,
         max_days=days,
+        alpha=w.alpha,
+        beta=w.beta,
+        gamma=w.gamma,
+        gain_scale=w.gain_scale,
         heldout=True,
         constrained=method == "ppo_c",
     )
@@ -104,7 +113,8 @@ def run_method(
                 if d % 7 == 0:
                     c = WeekConstraints(hr_rest=athlete.resting_hr, hr_max=athlete.hr_max)
                     state = copy.deepcopy(env.state)
-                    op = ObjectiveParams(nominal_athlete(athlete), state)  # type: ignore[arg-type]
+                    nominal = nominal_athlete(athlete)
+                    op = ObjectiveParams(nominal, state, w)  # type: ignore[arg-type]
                     week = _week_planner(method, seed + i)(c, op)
                     if week.trace:
                         traces.append(list(week.trace))
@@ -155,8 +165,12 @@ def compare(
     methods: tuple[str, ...] = METHODS,
     progress: Callable[[], None] | None = None,
     constrained_policy_path: Path | None = None,
+    weights: RewardWeights | None = None,
 ) -> list[MethodResult]:
-    """Every method on the same ``n_athletes`` held-out athletes of ``population``."""
+    """Every method on the same ``n_athletes`` held-out athletes of ``population``.
+
+    ``weights``: Eq. 9's reward weights (default the paper's 0.6 / 0.3 / 0.1).
+    """
     if not 1 <= days <= 365:
         raise ValueError("days must be 1-365")
     athletes = sample_athletes(n_athletes, population, seed)
@@ -175,6 +189,7 @@ def compare(
         _check_trained_on_even_seeds(Path(constrained_policy_path))
         policy_c = load_policy(constrained_policy_path)
     return [
-        run_method(m, athletes, days, seed, policy_c if m == "ppo_c" else policy, progress)
+        run_method(m, athletes, days, seed, policy_c if m == "ppo_c" else policy, progress,
+                   weights)
         for m in methods
     ]

@@ -1,4 +1,4 @@
-"""ACO and baseline week planners: constraints, determinism."""
+"""ACO and baseline week planners: constraints, determinism, the reward weights they use."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from planner.aco import ObjectiveParams, plan_week
 from planner.schedule_baselines import fixed_plan, ga_plan, lp_plan
 from planner.sim.athletes import sample_athletes
-from planner.sim.dynamics import initial_state
+from planner.sim.dynamics import RewardWeights, initial_state
+from planner.sim.evaluate import compare
 from planner.sim.surrogate import nominal_athlete
 from planner.week import WeekConstraints, WeekPlan
 
@@ -85,3 +86,23 @@ def test_lp_never_exceeds_the_acwr_load_cap(setup: tuple) -> None:
     athlete = op.athlete
     week_load = sum(session_load(decode_action(a), athlete.sex) for a in plan.actions())
     assert week_load <= 1.3 * 7 * op.state.loads.mean() * 1.05
+
+
+def test_compare_scores_the_same_decisions_with_the_weights_asked_for() -> None:
+    """The fixed plan's decisions do not depend on the weights: same gain, Eq.-9 reward."""
+    runs = {
+        w: compare(1, 7, 0, "college", methods=("fixed",), weights=RewardWeights(*w))[0]
+        for w in ((0.6, 0.3, 0.1), (1.0, 0.0, 0.0))
+    }
+    paper, gain_only = runs[(0.6, 0.3, 0.1)], runs[(1.0, 0.0, 0.0)]
+    assert paper.perf_gain_pct == gain_only.perf_gain_pct
+    assert paper.fatigue == gain_only.fatigue
+    assert paper.reward != gain_only.reward
+
+
+def test_week_planners_optimise_the_weights_asked_for() -> None:
+    """ACO told that only fatigue counts (beta = 1) plans a less tiring week than Eq. 9's."""
+    paper = compare(1, 7, 0, "college", methods=("aco",))[0]
+    fatigue_only = compare(1, 7, 0, "college", methods=("aco",),
+                           weights=RewardWeights(0.0, 1.0, 0.0))[0]
+    assert fatigue_only.fatigue < paper.fatigue - 0.1

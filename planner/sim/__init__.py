@@ -7,14 +7,20 @@ from planner.sim.athletes import (
     sample_athlete,
     sample_athletes,
 )
+from planner.sim.body import JOINT_GROUPS, exercise_load_index
+from planner.sim.exercises import ARCHETYPE_OF, archetype_of
 from planner.sim.observation import FEATURES, OBS_DIM, observation_from_history
 
 __all__ = [
+    "ARCHETYPE_OF",
     "FEATURES",
+    "JOINT_GROUPS",
     "OBS_DIM",
     "POPULATIONS",
     "SimAthlete",
     "TrainingSchedulerEnv",
+    "archetype_of",
+    "exercise_load_index",
     "heldout_athlete_seeds",
     "observation_from_history",
     "sample_athlete",

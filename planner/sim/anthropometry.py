@@ -77,7 +77,8 @@ class JointSpec:
 
 
 def build_segments(sex: str, height_m: float, mass_kg: float) -> list[Segment]:
-    """The 14 segments of a body of this sex, stature and mass (neutral standing pose)."""
+    """The 13 segments of a body of this sex, stature and mass (neutral standing pose):
+    pelvis, thorax, head, and per side thigh, shank, foot, upper arm, forearm+hand."""
     if sex not in ("M", "F"):
         raise ValueError("sex must be 'M' or 'F'")
     if not (1.0 <= height_m <= 2.3) or not (20.0 <= mass_kg <= 200.0):

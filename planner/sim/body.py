@@ -35,7 +35,7 @@ from planner.sim.anthropometry import (
     build_joints,
     build_segments,
 )
-from planner.sim.exercises import CATALOGUE, Exercise
+from planner.sim.exercises import CATALOGUE, Exercise, archetype_of
 
 JOINT_GROUPS = ("knee", "hip", "shoulder", "lumbar")
 EXERCISES = tuple(CATALOGUE)
@@ -233,3 +233,22 @@ def body_load_table(sex: str, height_m: float, mass_kg: float) -> np.ndarray:
     if not 20.0 <= mass_kg <= 200.0:
         raise ValueError("mass must be 20-200 kg")
     return _cached(*body_key(sex, height_m)) * (mass_kg / REFERENCE_MASS) ** (1.0 / 3.0)
+
+
+def exercise_load_index(
+    exercise_id: str, sex: str, height_m: float, mass_kg: float
+) -> dict[str, float]:
+    """Joint-load index per joint group (knee, hip, shoulder, lumbar) of one exercise of the
+    planner's catalogue (``planner/data/exercises.yml`` id) for this athlete's body.
+
+    The exercise is played as its movement archetype (`planner.sim.exercises.ARCHETYPE_OF`);
+    the value is that archetype's row of `body_load_table` (cached, no PyBullet run for a
+    height inside `HEIGHT_GRID`). ``sex`` is "M" or "F", height in metres, mass in kg. The
+    index is the RMS joint torque over one repetition relative to the body's strength capacity
+    (module docstring): how hard the movement loads each joint, so it ranks exercises for one
+    athlete and one exercise across bodies. It leaves out the dose (sets, reps, minutes) and
+    any external load.
+    """
+    archetype = archetype_of(exercise_id)
+    row = body_load_table(sex, height_m, mass_kg)[EXERCISES.index(archetype)]
+    return {group: float(v) for group, v in zip(JOINT_GROUPS, row, strict=True)}

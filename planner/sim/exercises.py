@@ -1,4 +1,9 @@
-"""The exercise catalogue the body model plays: each exercise is a joint-angle trajectory.
+"""The movement archetypes the body model plays, each a joint-angle trajectory, and which
+archetype stands for each exercise of the planner's catalogue (`ARCHETYPE_OF`).
+
+Ten archetypes (`CATALOGUE`) cover the movement patterns of the catalogue's exercises
+(`planner/data/exercises.yml`): PyBullet runs once per archetype and body type, and a
+catalogue exercise reads its archetype's joint-load index (`planner.sim.body.exercise_load_index`).
 
 Each joint moves from a start angle to a peak angle and back over one repetition,
 ``q(phi) = q0 + (q1 - q0) (1 - cos 2 pi phi) / 2`` (a smooth out-and-back profile with analytic
@@ -132,3 +137,76 @@ MODALITY_EXERCISES: dict[str, tuple[str, ...]] = {
     "flexibility": ("forward_fold", "plank"),
     "recovery": ("cycling",),
 }
+
+# Every exercise of the planner's catalogue (`planner/data/exercises.yml`, by id) -> the
+# movement archetype above that the body plays for it. The archetypes are the simulator's
+# movement patterns; a catalogue exercise is a dose or a variant of one of them. Where no
+# archetype has the exercise's own pattern, the nearest loaded one is used and the comment
+# says which way the index errs (over = more load than the real movement: the injury hazard
+# is then cautious). Ankle and wrist are not index joints (`planner.sim.body.JOINT_GROUPS`).
+# A test checks that this table covers the catalogue exactly and only names cached archetypes.
+ARCHETYPE_OF: dict[str, str] = {
+    # Prone and side support on forearms / hands: the plank's support share and posture.
+    "plank": "plank",
+    "knee_plank": "plank",  # over: the knees take part of the body weight
+    "plank_reach": "plank",  # under: one hand carries more while the other reaches
+    "side_plank": "plank",  # sagittal model: the lateral hold is played as a front plank
+    "dead_bug": "plank",  # supine bracing, no archetype of its own; over at the shoulder
+    # Push-ups: the push-up trajectory; easier variants carry less than it.
+    "push_up": "push_up",
+    "knee_push_up": "push_up",  # over
+    "wall_push_up": "push_up",  # over (much: near-upright body)
+    "decline_push_up": "push_up",  # under: feet raised put more weight on the hands
+    # Hangs and pull-ups on a bar: the pull-up (a hang is its start posture held).
+    "arm_hang": "pull_up",
+    "assisted_hang": "pull_up",  # over: the feet carry part of the weight
+    "bent_arm_hang": "pull_up",
+    "pull_up": "pull_up",
+    # Trunk flexion (supine in the catalogue): the forward fold's hip and lumbar flexion.
+    "crunch": "forward_fold",
+    "sit_up": "forward_fold",
+    "v_up": "forward_fold",  # under: the legs are lifted too
+    # Squats and single-leg knee-dominant work.
+    "squat": "squat",
+    "box_squat": "squat",  # over: the box takes the bottom of the movement
+    "glute_bridge": "squat",  # hip extension under load, supine: over at the knee
+    "lunge": "lunge",
+    "split_squat": "lunge",
+    "single_leg_bridge": "lunge",  # single-leg hip extension: over at the knee
+    "hip_flexor_stretch": "lunge",  # the kneeling lunge position: over (held, not moved)
+    # Jumps and explosive triple extension.
+    "jump_squat": "jump",
+    "standing_long_jump": "jump",
+    "calf_raise": "jump",  # the push-off without the flight: over at knee and hip
+    # Gait: running stance; walking is played as easy running (over).
+    "easy_run": "running_stride",
+    "long_run": "running_stride",
+    "tempo_run": "running_stride",
+    "brisk_walk": "running_stride",  # over
+    "warm_up": "running_stride",  # easy jog, skips and leg swings
+    "warm_up_walk": "running_stride",  # over
+    "cool_down": "running_stride",  # walk, then stretches: over
+    # Sprinting and change of direction.
+    "sprints": "sprint_stride",
+    "strides": "sprint_stride",  # over: relaxed, below top speed
+    "shuttle_run": "sprint_stride",  # sagittal model: the turns are not played
+    # Cycling.
+    "bike_easy": "cycling",
+    # Stretching and mobility.
+    "sit_and_reach": "forward_fold",
+    "shoulder_mobility": "forward_fold",  # arms raised while standing; no bar, no support
+    "mobility_flow": "forward_fold",
+    "foam_roll": "plank",  # body weight on the forearms over the roller: over
+}
+
+
+def archetype_of(exercise_id: str) -> str:
+    """The movement archetype (`CATALOGUE` name) the body model plays for a catalogue id."""
+    try:
+        return ARCHETYPE_OF[exercise_id]
+    except KeyError:
+        raise ValueError(
+            f"catalogue exercise {exercise_id!r} has no movement archetype: add it to "
+            "planner.sim.exercises.ARCHETYPE_OF (one of "
+            f"{', '.join(CATALOGUE)})"
+        ) from None

@@ -1,4 +1,5 @@
-"""The simulator: check_env, determinism, body loads, the real-athlete observation."""
+"""The simulator: check_env, determinism, body loads and the catalogue's archetypes, reward
+weights, the real-athlete observation."""
 
 from __future__ import annotations
 
@@ -10,10 +11,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stable_baselines3.common.env_checker import check_env
 
+from planner.catalogue import load_catalogue
+from planner.sim import body
+from planner.sim.anthropometry import build_segments
 from planner.sim.athletes import heldout_athlete_seeds, sample_athlete, sample_athletes
-from planner.sim.body import body_load_table, joint_load_index
-from planner.sim.dynamics import decode_action, encode_action
+from planner.sim.body import (
+    CACHE_PATH,
+    EXERCISES,
+    JOINT_GROUPS,
+    body_load_table,
+    exercise_load_index,
+    joint_load_index,
+)
+from planner.sim.dynamics import RewardWeights, decode_action, encode_action
 from planner.sim.env import TrainingSchedulerEnv
+from planner.sim.exercises import ARCHETYPE_OF, CATALOGUE
 from planner.sim.observation import FEATURES, OBS_DIM, observation_from_history
 
 
@@ -152,3 +164,85 @@ def test_constrained_env_keeps_every_week_inside_the_pe_constraints() -> None:
         assert 4 <= trained <= 6, f"week {week}: {trained} sessions"
     for a, b in itertools.pairwise(hard):
         assert not (a and b)
+
+
+def test_body_has_13_segments_and_12_joints() -> None:
+    from planner.sim.anthropometry import build_joints
+
+    assert len(build_segments("F", 1.7, 60.0)) == 13
+    assert len(build_joints(1.7)) == 12
+
+
+def test_every_catalogue_exercise_maps_to_an_archetype_the_cache_covers() -> None:
+    ids = set(load_catalogue().exercises)
+    assert len(ids) >= 38
+    assert set(ARCHETYPE_OF) - ids == set(), "mapping names exercises the catalogue lacks"
+    assert ids - set(ARCHETYPE_OF) == set(), "catalogue exercises without an archetype"
+    with np.load(CACHE_PATH) as z:
+        cached = tuple(str(e) for e in z["exercises"])
+        assert z["M"].shape == z["F"].shape == (len(z["heights"]), len(cached), len(JOINT_GROUPS))
+    assert cached == EXERCISES == tuple(CATALOGUE)  # the shipped cache is current
+    assert set(ARCHETYPE_OF.values()) <= set(cached)
+
+
+def test_catalogue_load_index_reads_the_shipped_cache_without_pybullet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_pybullet(sex: str, height_m: float) -> np.ndarray:
+        raise AssertionError(f"PyBullet run for ({sex}, {height_m}): not in the shipped cache")
+
+    monkeypatch.setattr(body, "_compute", no_pybullet)
+    body._cached.cache_clear()
+    try:
+        for exercise_id, archetype in ARCHETYPE_OF.items():
+            for sex, height in (("F", 1.58), ("M", 1.86)):
+                index = exercise_load_index(exercise_id, sex, height, 64.0)
+                row = body_load_table(sex, height, 64.0)[EXERCISES.index(archetype)]
+                assert list(index) == list(JOINT_GROUPS)
+                assert list(index.values()) == pytest.approx(list(row))
+                assert all(np.isfinite(v) and v >= 0 for v in index.values())
+    finally:
+        body._cached.cache_clear()
+
+
+def test_catalogue_load_index_ranks_exercises_and_bodies_as_the_movements_do() -> None:
+    squat = exercise_load_index("squat", "M", 1.80, 78.0)
+    push = exercise_load_index("knee_push_up", "M", 1.80, 78.0)
+    run = exercise_load_index("easy_run", "M", 1.80, 78.0)
+    sprint = exercise_load_index("sprints", "M", 1.80, 78.0)
+    assert squat["knee"] > squat["shoulder"] and push["shoulder"] > push["knee"]
+    assert sprint["knee"] > run["knee"] and sprint["hip"] > run["hip"]
+    heavy = exercise_load_index("lunge", "F", 1.64, 90.0)
+    light = exercise_load_index("lunge", "F", 1.64, 55.0)
+    assert all(heavy[g] > light[g] for g in JOINT_GROUPS)
+
+
+def test_unknown_catalogue_exercise_says_where_to_map_it() -> None:
+    with pytest.raises(ValueError, match="ARCHETYPE_OF"):
+        exercise_load_index("handstand", "M", 1.8, 75.0)
+
+
+@pytest.mark.parametrize(
+    "weights", [(-0.1, 0.3, 0.1), (0.6, float("nan"), 0.1), (0.0, 0.0, 0.0)]
+)
+def test_reward_weights_refuse_negative_missing_or_all_zero(
+    weights: tuple[float, float, float],
+) -> None:
+    with pytest.raises(ValueError, match="reward weight"):
+        RewardWeights(*weights)
+
+
+def test_env_reward_is_eq9_with_the_weights_it_was_given() -> None:
+    act = encode_action(0.7, 50.0, 0.5, np.eye(5)[0])
+    rewards: dict[tuple[float, float, float], float] = {}
+    for w in ((0.6, 0.3, 0.1), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)):
+        env = TrainingSchedulerEnv(max_days=10, alpha=w[0], beta=w[1], gamma=w[2])
+        env.reset(seed=5)
+        for _ in range(3):
+            _, r, _, _, info = env.step(act)
+        rewards[w] = r
+    assert rewards[(1.0, 0.0, 0.0)] == pytest.approx(15.0 * info["gain"])
+    assert rewards[(0.0, 1.0, 0.0)] == pytest.approx(-info["fatigue"])
+    assert rewards[(0.0, 0.0, 1.0)] == pytest.approx(-info["injury_risk"])
+    mix = 0.6 * rewards[(1.0, 0.0, 0.0)] + 0.3 * rewards[(0.0, 1.0, 0.0)]
+    assert rewards[(0.6, 0.3, 0.1)] == pytest.approx(mix + 0.1 * rewards[(0.0, 0.0, 1.0)])

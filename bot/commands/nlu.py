@@ -110,6 +110,7 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                 "distance_km": rep.distance_km,
                 "pain": rep.pain,
                 "pain_sites": list(rep.pain_sites),
+                "watch_sites": list(rep.watch_sites),
                 "exercises": list(rep.exercises),
                 "wellness": {
                     k: getattr(rep, k)
@@ -142,7 +143,11 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
             rows = load_eval_rows(file)
             engine = _engine(backend)
             texts = [r["text"] for r in rows]
-            result = score_rows(rows, engine.sentiment_many(texts), engine.parse_many(texts))
+            reports = engine.parse_many(texts)  # each report carries its text's sentiment
+            sentiments = [r.sentiment for r in reports]
+            if any(x is None for x in sentiments):
+                sentiments = engine.sentiment_many(texts)
+            result = score_rows(rows, [x for x in sentiments if x is not None], reports)
         except (NluError, ValueError) as exc:
             raise _fail(exc) from exc
         typer.echo(f"backend\t{engine.backend}")

@@ -26,7 +26,11 @@ HELP = (
 ASK_SEX = "A short profile helps me plan. Sex (used for heart-rate and fitness norms)?"
 ASK_BIRTH_YEAR = "Year of birth? (e.g. 2007, or 'skip')"
 ASK_SPORT = "Your main sport? (e.g. running, football, or 'skip')"
-PROFILE_DONE = "You're set. Send /checkin after training, or /today to see today's session."
+PROFILE_DONE = (
+    "You're set. Send /checkin after training, or /today to see today's session. Fitness "
+    "tests (/test) make the plan your own: your group's template and extra work where you "
+    "are weakest. /schedule sets your week (sessions, minutes, days)."
+)
 ASK_RPE = "How hard was today's session? RPE 0 (rest) to 10 (maximal)."
 ASK_MINUTES = "How many minutes did you train? (e.g. 60, 1h15, 90 min)"
 ASK_FEEL = "How do you feel? Write a sentence or two (or 'skip')."

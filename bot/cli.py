@@ -249,8 +249,8 @@ def why(
 
 def _print_plan(athlete: str, date: str | None, as_json: bool, *, why: bool) -> None:
     from bot.render import session_text, why_text
-    from bot.services.planning import PlanningConfig, plan_and_store
-    from bot.wiring import open_migrated
+    from bot.services.planning import plan_and_store
+    from bot.wiring import open_migrated, planning_config
     from storage.schema import Person
 
     person_id, day = _person_day(athlete, date)
@@ -260,8 +260,7 @@ def _print_plan(athlete: str, date: str | None, as_json: bool, *, why: bool) -> 
         person = session.get(Person, person_id)
         if person is None:
             raise typer.Exit(2)
-        planned = plan_and_store(session, person, day,
-                                 PlanningConfig(model_dir=settings.resolved_model_dir))
+        planned = plan_and_store(session, person, day, planning_config(settings))
     if as_json:
         payload = {
             "day": day.isoformat(),

@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     rasa_url: str | None = None
     encryption_key: SecretStr | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Eq. 9 of the PPO paper (alpha gain, beta fatigue, gamma injury risk) for the week
+    # scheduler of real athletes; REWARD_WEIGHTS='[0.6, 0.3, 0.1]'
+    reward_weights: tuple[float, float, float] = (0.6, 0.3, 0.1)
+
+    @field_validator("reward_weights")
+    @classmethod
+    def _weights(cls, value: tuple[float, float, float]) -> tuple[float, float, float]:
+        if any(w < 0 for w in value) or not any(value):
+            raise ValueError("reward weights must be non-negative and not all zero")
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -12,6 +12,7 @@ from storage import crypto
 from storage.db import Database, open_database
 
 if TYPE_CHECKING:
+    from bot.services.planning import PlanningConfig
     from nlu import NluEngine
 
 
@@ -84,13 +85,20 @@ def nlu_engine(settings: Settings) -> NluEngine:
     return engine
 
 
+def planning_config(settings: Settings) -> PlanningConfig:
+    """Which models plan sessions (retrained ones first) and the week scheduler's weights."""
+    from bot.services.planning import PlanningConfig
+
+    return PlanningConfig(model_dir=settings.resolved_model_dir,
+                          reward_weights=settings.reward_weights)
+
+
 def build_dialogue(settings: Settings, database: Database | None = None) -> Dialogue:
     """The dialogue with the configured NLU backend (models load lazily on first use)."""
     engine = nlu_engine(settings)
     from bot.dialogue.features import default_features
-    from bot.services.planning import PlanningConfig
 
-    planning = PlanningConfig(model_dir=settings.resolved_model_dir)
+    planning = planning_config(settings)
     if planning.use_policy:  # compile SHAP's kernels while the bot starts answering
         import threading
 

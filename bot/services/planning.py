@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ class PlanningConfig:
     model_dir: Path | None = None
     use_scheduler: bool = True
     use_policy: bool = True
+    reward_weights: tuple[float, float, float] = (0.6, 0.3, 0.1)  # Eq. 9, for ACO's weeks
 
 
 def local_today(person: Person | None, now: dt.datetime, default_tz: str = "UTC") -> dt.date:
@@ -82,8 +84,9 @@ def build_context(
 ) -> DayContext:
     """Everything the planner needs for ``day``, read from storage (and the person's plan)."""
     config = config or PlanningConfig()
-    plan = ensure_plan(db, person, day, model_dir=config.model_dir,
-                       scheduler=aco_schedule if config.use_scheduler else None)
+    scheduler = (partial(aco_schedule, weights=config.reward_weights)
+                 if config.use_scheduler else None)
+    plan = ensure_plan(db, person, day, model_dir=config.model_dir, scheduler=scheduler)
     from_plan = plan_inputs(plan)
     override = override_for(db, person.id, day)
     since = day - dt.timedelta(days=HISTORY_DAYS)

@@ -30,9 +30,14 @@ def _hr_max(person: Person, day: dt.date) -> float:
     return 208.0 - 0.7 * age
 
 
-def aco_schedule(db: DbSession, person: Person, day: dt.date) -> dict[str, Any]:
-    """Schedule one week from ``day`` with ACO; JSON-ready result stored in the plan."""
+def aco_schedule(db: DbSession, person: Person, day: dt.date,
+                 weights: tuple[float, float, float] = (0.6, 0.3, 0.1)) -> dict[str, Any]:
+    """Schedule one week from ``day`` with ACO; JSON-ready result stored in the plan.
+
+    ``weights`` are Eq. 9's (gain, fatigue, injury risk), from the settings' REWARD_WEIGHTS.
+    """
     from planner.aco import plan_week
+    from planner.sim.dynamics import RewardWeights
     from planner.sim.real_athlete import athlete_from_profile, objective_params_from_history
     from planner.week_prefs import WeekPreferences, constraints_for
 
@@ -54,7 +59,7 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date) -> dict[str, Any]:
         population="youth" if age is not None and age < 18 else "college",
         age=float(age) if age is not None else None,
     )
-    params = objective_params_from_history(athlete, loads)
+    params = objective_params_from_history(athlete, loads, weights=RewardWeights(*weights))
     week = plan_week(constraints, params, seed=person.id * 10_007 + day.toordinal())
     sessions = [s for s in week.days if s.modality != "rest"]
     start = day - dt.timedelta(days=day.weekday())
@@ -68,6 +73,7 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date) -> dict[str, Any]:
             for s in sessions
         ],
         "preferences": prefs.as_dict() if prefs is not None else None,
+        "reward_weights": list(weights),
         "objective": round(week.objective, 4),
         "violation": round(week.violation, 4),
     }

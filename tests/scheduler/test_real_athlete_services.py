@@ -146,3 +146,28 @@ def test_aco_schedule_plans_4_to_6_days_inside_the_constraints_deterministically
     assert week == again
     assert week["method"] == "aco" and week["week_of"] == DAY.isoformat()
     _check_week(week, prefs)
+
+
+def test_reward_weights_from_the_settings_reach_the_week_scheduler(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REWARD_WEIGHTS (Eq. 9) is the configuration the real athletes' ACO optimises."""
+    from bot.config import Settings
+    from bot.wiring import planning_config
+
+    monkeypatch.setenv("REWARD_WEIGHTS", "[0.2, 0.7, 0.1]")
+    config = planning_config(Settings())
+    assert config.reward_weights == (0.2, 0.7, 0.1)
+    person_id = _athlete(sqlite_db)
+    with sqlite_db.session() as s:
+        person = s.get(Person, person_id)
+        assert person is not None
+        default = aco_schedule(s, person, DAY)
+        tired_averse = aco_schedule(s, person, DAY, weights=config.reward_weights)
+    assert default["reward_weights"] == [0.6, 0.3, 0.1]
+    assert tired_averse["reward_weights"] == [0.2, 0.7, 0.1]
+    assert tired_averse["objective"] != default["objective"]
+    _check_week(tired_averse, None)
+    monkeypatch.setenv("REWARD_WEIGHTS", "[0, 0, 0]")
+    with pytest.raises(ValueError, match="not all zero"):
+        Settings()

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.schema import (
@@ -70,11 +70,9 @@ def save_prescribed(
             "exercises": [e.exercise_id for e in old.exercises], "new_exercises": new_ids,
             "new_title": title, "new_intensity_factor": intensity_factor,
             "new_volume_factor": volume_factor}))
-    session.execute(
-        delete(PrescribedSession).where(
-            PrescribedSession.person_id == person_id, PrescribedSession.day == day
-        )
-    )
+    if old is not None:  # through the ORM: its loaded children leave the identity map too
+        session.delete(old)
+        session.flush()
     row = PrescribedSession(
         person_id=person_id,
         day=day,

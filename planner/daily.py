@@ -180,6 +180,19 @@ def _because(attributions: Sequence[ShapFactor]) -> str:
     return f", mostly because of your {reasons}" if reasons else ""
 
 
+def _policy_rule(output: str, change: float, attributions: Sequence[ShapFactor],
+                 sentence: str) -> FiredRule:
+    """The fired rule of one PPO output (``volume`` or ``intensity``) with its SHAP reasons."""
+    return FiredRule(
+        code=f"policy_{output}",
+        effect=f"{change:+.0%} {output}",
+        inputs={f"{output}_change": round(change, 3),
+                "attributions": {a.feature: round(a.contribution, 4) for a in attributions}},
+        threshold="PPO proposal, bounded to +/-5% and guarded by the rules",
+        sentence=f"{sentence}{_because(attributions)}.",
+    )
+
+
 def _apply_policy(
     proposal: PolicyProposal, session: Session, intensity: float, volume: float,
     in_pain: bool, intensity_decided: bool, catalogue: Catalogue, rules: list[FiredRule],
@@ -187,37 +200,20 @@ def _apply_policy(
     """The PPO proposal on a day no guard cut: volume, intensity (each within +/-5 %) and one
     more set of the kind of work it leans towards. Pain forbids every increase; when the
     two-week rule moved intensity this block, that rule decides intensity alone."""
-    threshold = "PPO proposal, bounded to +/-5% and guarded by the rules"
     vol_change = 0.0 if in_pain and proposal.volume_change > 0 else proposal.volume_change
     if abs(vol_change) >= 0.005:
         volume = round(volume * (1.0 + vol_change), 4)
-        rules.append(FiredRule(
-            code="policy_volume",
-            effect=f"{vol_change:+.0%} volume",
-            inputs={"volume_change": round(vol_change, 3),
-                    "attributions": {a.feature: round(a.contribution, 4)
-                                     for a in proposal.attributions}},
-            threshold=threshold,
-            sentence=(f"The scheduling model suggests {abs(vol_change):.0%} "
-                      f"{'more' if vol_change > 0 else 'less'} work today"
-                      f"{_because(proposal.attributions)}."),
-        ))
+        rules.append(_policy_rule("volume", vol_change, proposal.attributions,
+                                  f"The scheduling model suggests {abs(vol_change):.0%} "
+                                  f"{'more' if vol_change > 0 else 'less'} work today"))
     int_change = 0.0 if in_pain and proposal.intensity_change > 0 else proposal.intensity_change
     if intensity_decided:
         int_change = 0.0
     if abs(int_change) >= 0.005:
         intensity = round(intensity * (1.0 + int_change), 4)
-        rules.append(FiredRule(
-            code="policy_intensity",
-            effect=f"{int_change:+.0%} intensity",
-            inputs={"intensity_change": round(int_change, 3),
-                    "attributions": {a.feature: round(a.contribution, 4)
-                                     for a in proposal.intensity_attributions}},
-            threshold=threshold,
-            sentence=(f"It also makes the work {abs(int_change):.0%} "
-                      f"{'harder' if int_change > 0 else 'easier'}"
-                      f"{_because(proposal.intensity_attributions)}."),
-        ))
+        rules.append(_policy_rule("intensity", int_change, proposal.intensity_attributions,
+                                  f"It also makes the work {abs(int_change):.0%} "
+                                  f"{'harder' if int_change > 0 else 'easier'}"))
     target = next((i for i, p in enumerate(session.prescriptions)
                    if p.exercise_id not in FRAME_IDS
                    and catalogue.exercise(p.exercise_id).modality == proposal.modality), None)

@@ -51,6 +51,19 @@ def fold_indices(y: np.ndarray, folds: int, seed: int) -> list[tuple[np.ndarray,
     return [(tr, te) for tr, te in splitter.split(np.zeros(len(y)), y)]
 
 
+def _fit_predict(
+    model: Any, X: pd.DataFrame, y: np.ndarray, train: np.ndarray, test: np.ndarray
+) -> tuple[Any, float, float]:
+    """Fit on the training rows, predict the held-out ones: (predictions, fit seconds,
+    inference ms per held-out sample)."""
+    start = time.perf_counter()
+    model.fit(X.iloc[train], y[train])
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    pred = model.predict(X.iloc[test])
+    return pred, fit_seconds, (time.perf_counter() - start) * 1000.0 / len(test)
+
+
 def cross_validate_models(
     X: pd.DataFrame,
     y: np.ndarray,
@@ -75,13 +88,9 @@ def cross_validate_models(
         fit_s: list[float] = []
         infer: list[float] = []
         for k, (tr, te) in enumerate(splits):
-            model = make(name, seed)
-            start = time.perf_counter()
-            model.fit(X.iloc[tr], y[tr])
-            fit_s.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            pred = model.predict(X.iloc[te])
-            infer.append((time.perf_counter() - start) * 1000.0 / len(te))
+            pred, seconds, ms = _fit_predict(make(name, seed), X, y, tr, te)
+            fit_s.append(seconds)
+            infer.append(ms)
             if len(pred) != len(te):
                 raise RuntimeError(f"{name} returned {len(pred)} predictions for {len(te)} rows")
             accs.append(float(accuracy_score(y[te], pred)))
@@ -159,13 +168,10 @@ def cross_validate_regressors(
         fit_s: list[float] = []
         infer: list[float] = []
         for k, (tr, te) in enumerate(splits):
-            model = make(name, seed)
-            start = time.perf_counter()
-            model.fit(X.iloc[tr], target[tr])
-            fit_s.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            pred = np.asarray(model.predict(X.iloc[te]), dtype=float)
-            infer.append((time.perf_counter() - start) * 1000.0 / len(te))
+            raw, seconds, ms = _fit_predict(make(name, seed), X, target, tr, te)
+            pred = np.asarray(raw, dtype=float)
+            fit_s.append(seconds)
+            infer.append(ms)
             r2s.append(float(r2_score(target[te], pred)))
             maes.append(float(mean_absolute_error(target[te], pred)))
             if on_step is not None:

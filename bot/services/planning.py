@@ -90,10 +90,19 @@ def build_context(
     from_plan = plan_inputs(plan)
     override = override_for(db, person.id, day)
     since = day - dt.timedelta(days=HISTORY_DAYS)
-    rows = list(checkin_repo.list_checkins(db, person.id, since=since, until=day))
-    logs = plan_repo.list_exercise_logs(db, person.id, since)
+    # A report of the day's own session (RPE, minutes, a wearable file, /done feedback) says
+    # what happened to that session: its load, effort and mood shape the days after, not the
+    # session already done (no FRBI cut or two-week step after the fact). Pain reported that
+    # day still protects it: safety does not wait for tomorrow.
+    rows, same_day_pain = [], []
+    for r in checkin_repo.list_checkins(db, person.id, since=since, until=day):
+        if r.day == day and (r.rpe is not None or r.minutes is not None):
+            same_day_pain += list(r.pain_sites or ())
+        else:
+            rows.append(r)
+    logs = [r for r in plan_repo.list_exercise_logs(db, person.id, since) if r.day < day]
     activities = [
-        a for a in list_activities(db, person.id) if a.day is not None and since <= a.day <= day
+        a for a in list_activities(db, person.id) if a.day is not None and since <= a.day < day
     ]
     prior = plan_repo.list_prescribed(db, person.id, since, day - dt.timedelta(days=1))
     # Two-week blocks count from the first check-in ever, not from the window read here.
@@ -129,7 +138,7 @@ def build_context(
                 pain_sites=tuple(r.pain_sites or ()),
             )
             for r in rows
-        ),
+        ) + ((CheckInView(day=day, pain_sites=tuple(same_day_pain)),) if same_day_pain else ()),
         exercise_logs=tuple(
             ExerciseLogView(day=r.day, exercise_id=r.exercise_id, status=r.status, rpe=r.rpe)
             for r in logs

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.dialogue import Dialogue, texts
 from bot.replies import Incoming, Reply
+from planner.daily import PlannedDay
 from storage.schema import Base, CheckIn, Person, PrescribedSession
 
 NOW = dt.datetime(2026, 11, 23, 18, 0, tzinfo=dt.UTC)
@@ -35,6 +36,17 @@ class Chat:
         self.send(button="sex:F")
         self.send("2007")
         self.send("running")
+
+
+def _planned(dialogue: Dialogue, day: dt.date) -> PlannedDay:
+    """What the planner decides for the chat's athlete (user 7) on ``day``."""
+    from bot.services.planning import plan_and_store
+    from storage import people
+
+    with dialogue.database.session() as s:
+        person = people.get_by_telegram_id(s, 7)
+        assert person is not None
+        return plan_and_store(s, person, day, dialogue.planning)
 
 
 def _count(db: object, model: type) -> int:
@@ -265,8 +277,8 @@ def test_pain_without_a_site_is_stored_as_a_flag_and_located_later(dialogue: Dia
     assert replies[1].text == texts.ASK_PAIN_SITE
     with dialogue.database.session() as s:
         assert s.scalars(select(CheckIn)).one().pain_sites == ["unspecified"]
-    why = chat.send("/why")[0].text
-    assert "Pain guard" in why
+    tomorrow = _planned(dialogue, NOW.date() + dt.timedelta(days=1))
+    assert [r.code for r in tomorrow.explanation.rules][0] == "pain_guard"
     located = chat.send("left knee sore")
     assert "pain in your knee" in located[0].text
     with dialogue.database.session() as s:

@@ -108,6 +108,8 @@ def run_chat(
                           f"{type(exc).__name__})", file=stdout)
                     continue
                 print(f"[private message to user {reply.chat_id}]", file=stdout)
+            elif reply.chat_id == user_id:  # e.g. a roster's details after a group command
+                print("[private message to you]", file=stdout)
             print(render_reply(reply), file=stdout, flush=True)
             if reply.buttons and (reply.chat_id is None or reply.chat_id == user_id):
                 buttons = tuple(b for row in reply.buttons for b in row)

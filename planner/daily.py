@@ -245,9 +245,11 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
             FiredRule(
                 code="scheduled_rest",
                 effect="rest day",
-                inputs={"training_days": sorted(ctx.training_days)},
-                threshold="4-6 sessions a week, rest after hard days (week planner)",
-                sentence=f"Today is a planned rest day: this week you train on {names}.",
+                inputs={"training_days": names},
+                threshold="the week planner's training days (ACO: your sessions per week, "
+                          "rest after hard days)",
+                sentence=(f"{ctx.today:%A} is a planned rest day: this week you train on "
+                          f"{names}."),
             )
         )
     session, added = apply_emphasis(session, ctx.emphases, catalogue)
@@ -281,7 +283,8 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
                             "planned_minutes": round(after, 1)},
                     threshold="the week scheduler's minutes for this day (template dose x "
                               "0.5-2)",
-                    sentence=(f"Your week schedule gives today about {slot:.0f} minutes, so "
+                    sentence=(f"Your week schedule gives {ctx.today:%A} about {slot:.0f} "
+                              "minutes, so "
                               f"the session is sized to about {after:.0f} minutes."),
                 )
             )
@@ -337,7 +340,7 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
                 code="pain_guard",
                 effect="no increase; exercises loading the site regressed or removed",
                 inputs={"pain_sites": list(sites), "changed": swapped,
-                        "increase_blocked": blocked},
+                        **({"raise_held_back": True} if blocked else {})},
                 threshold="pain reported in the last 3 days",
                 sentence=f"You reported pain{where}, so nothing gets harder.{detail}",
             ),

@@ -187,7 +187,7 @@ def _assessment(person: Person, turn: Turn, dialogue: Dialogue) -> str:
         log.warning("fitness assessment unavailable: %s", type(exc).__name__)
         return "Stored; the fitness models could not assess it right now."
     weak = ", ".join(d.feature.replace("_", " ") for d in result.deficiencies[:2])
-    return (f"Your group's template: {result.template}."
+    return (f"Your fitness group's template: {result.template}."
             + (f" To work on: {weak}." if weak else ""))
 
 
@@ -295,7 +295,8 @@ def schedule(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     try:
         prefs = parse_week_prefs(args)
     except ValueError as exc:
-        return [Reply(f"{str(exc)[:200]}.\n{usage}")]
+        message = str(exc)[:200]
+        return [Reply(f"{message[:1].upper()}{message[1:]}.\n{usage}")]
     people.update_profile(person, week_prefs=prefs.as_dict())
     return [Reply(f"Your week: {prefs.describe()}. I re-plan your training days now; "
                   "/week shows them.")]

@@ -212,7 +212,7 @@ class Dialogue:
             if name in feature.group_commands and name in feature.commands:
                 return feature.commands[name](self, turn, args)
         if name == "help":
-            return [Reply(texts.HELP)]
+            return [Reply(texts.GROUP_HELP)]
         return [Reply(texts.PRIVATE_ONLY)]
 
     # ---- commands ----------------------------------------------------------------------

@@ -48,7 +48,9 @@ PERSONAS: dict[str, tuple[int, int, str, str]] = {
 
 
 def help_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
-    """/help for every audience."""
+    """/help for every audience (in a group: only what a group chat may ask)."""
+    if turn.inc.chat_type in groups.GROUP_CHATS:
+        return [Reply(texts.GROUP_HELP)]
     return [Reply(HELP_ATHLETE + "\n\n" + HELP_STAFF)]
 
 

@@ -73,7 +73,7 @@ def _create(dialogue: Dialogue, turn: Turn, kind: str, args: list[str]) -> list[
                   f"{how}{extra}")]
 
 
-def _link(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+def _link(dialogue: Dialogue, turn: Turn, args: list[str], kind: str) -> list[Reply]:
     inc = turn.inc
     if not _in_group(inc):
         return [Reply("Send /team link CODE inside the group chat you want to link.")]
@@ -83,11 +83,14 @@ def _link(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     group = groups.by_code(turn.db, args[1]) if len(args) > 1 else None
     if group is None or not groups.has_role(turn.db, person.id, group.id,
                                             groups.KINDS[group.kind]):
-        return [Reply("That code is not one of your teams. /team create NAME in private "
+        return [Reply(f"That code is not one of your {kind}es." if kind == "class" else
+                      "That code is not one of your teams. /team create NAME in private "
                       "gives you one.")]
     groups.link_chat(turn.db, group, inc.chat_id)
-    return [Reply(f"This chat is now linked to '{group.title}'. Coaches: /status for the "
-                  "roster. Athletes: only what you allow with /privacy is shown here.")]
+    staff, members = (("Teacher", "Students") if group.kind == "class"
+                      else ("Coaches", "Athletes"))
+    return [Reply(f"This chat is now linked to '{group.title}'. {staff}: /status for the "
+                  f"roster. {members}: only what you allow with /privacy is shown here.")]
 
 
 def _list(turn: Turn, kind: str) -> list[Reply]:
@@ -96,10 +99,12 @@ def _list(turn: Turn, kind: str) -> list[Reply]:
     if not mine:
         return [Reply(f"/{kind} create NAME makes a {kind}; /join CODE joins one.")]
     lines = [f"Your {kind}{'es' if kind.endswith('s') else 's'}:"]
+    in_group = _in_group(turn.inc)  # a group chat sees the reply: no invite codes there
     for g in mine:
         staff = groups.has_role(turn.db, person.id, g.id, groups.KINDS[kind]) if person else False
-        code = f" - code {g.invite_code}" if staff else ""
-        lines.append(f"- {g.title}{code} ({len(groups.members(turn.db, g.id))} members)")
+        code = f" - code {g.invite_code}" if staff and not in_group else ""
+        count = len(groups.members(turn.db, g.id))
+        lines.append(f"- {g.title}{code} ({count} member{'' if count == 1 else 's'})")
     return [Reply("\n".join(lines))]
 
 
@@ -109,7 +114,7 @@ def team(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     if sub == "create":
         return _create(dialogue, turn, "team", args)
     if sub == "link":
-        return _link(dialogue, turn, args)
+        return _link(dialogue, turn, args, "team")
     return _list(turn, "team")
 
 
@@ -153,7 +158,7 @@ def klass(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     if sub == "plan":
         return _class_plan(dialogue, turn, args)
     if sub == "link":
-        return _link(dialogue, turn, args)
+        return _link(dialogue, turn, args, "class")
     return _list(turn, "class")
 
 
@@ -229,7 +234,7 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
         parts.append("flags: " + ", ".join(f.code for f in m.flags))
     if "plan" in shown:
         if "pain" in shown and status.plan_sentence:  # the coach, in private: the reason
-            why = f" - {status.plan_sentence}"
+            why = f" - {status.plan_sentence.rstrip('.')}"
         else:  # a group: which rules shaped it, never one that reveals pain
             labels = dict.fromkeys(rule_label(c) for c in status.plan_reasons
                                    if c not in PRIVATE_RULES)
@@ -286,6 +291,8 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                                       viewer=coach)
         rows.sort(key=lambda pair: pair[1].need())
     if not rows:
+        if all(g.kind == "class" for g in staff_groups):
+            return [Reply("No students yet: share the invite code (/class shows it).")]
         return [Reply("No athletes yet: share the invite code (/team shows it).")]
     title = "Roster (who needs attention first):"
     private = [title] + [status_line(s, access.allowed(turn.db, coach, p)) for p, s in rows]
@@ -295,7 +302,7 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         status_line(s, access.allowed(turn.db, coach, p, audience="group")) for p, s in rows
     ]
     return [
-        Reply("\n".join(public) + "\n(Details sent to the coach privately.)"),
+        Reply("\n".join(public) + f"\n(Details sent to {coach.display_name} privately.)"),
         Reply("\n".join(private), chat_id=coach.telegram_user_id),
     ]
 
@@ -364,7 +371,8 @@ def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     return [
         Reply(f"Recorded: {target.display_name} on {when} gets {what}.{because} "
               "The planner applies it over its own rules and tells them why."),
-        Reply(f"Your coach {coach.display_name} set your session on {when} to {what}."
+        Reply(f"Your {'teacher' if staff_groups[0].kind == 'class' else 'coach'} "
+              f"{coach.display_name} set your session on {when} to {what}."
               f"{because} /today and /why show it.", chat_id=target.telegram_user_id),
     ]
 

@@ -28,8 +28,8 @@ ASK_BIRTH_YEAR = "Year of birth? (e.g. 2007, or 'skip')"
 ASK_SPORT = "Your main sport? (e.g. running, football, or 'skip')"
 PROFILE_DONE = (
     "You're set. Send /checkin after training, or /today to see today's session. Fitness "
-    "tests (/test) make the plan your own: your group's template and extra work where you "
-    "are weakest. /schedule sets your week (sessions, minutes, days)."
+    "tests (/test) make the plan your own: the template of athletes with results like yours, "
+    "and extra work where you are weakest. /schedule sets your week (sessions, minutes, days)."
 )
 ASK_RPE = "How hard was today's session? RPE 0 (rest) to 10 (maximal)."
 ASK_MINUTES = "How many minutes did you train? (e.g. 60, 1h15, 90 min)"
@@ -54,4 +54,14 @@ PRIVATE_ONLY = (
 ASK_PAIN_SITE = (
     "You mentioned pain but not where. Nothing gets harder until you tell me: write where it "
     "hurts (e.g. 'left knee sore', 'lower back pain') and I'll protect that area."
+)
+
+GROUP_HELP = (
+    "In a group chat I answer team commands only:\n"
+    "/team link CODE (a group admin links this chat to a team), /class link CODE\n"
+    "/status, /status @athlete - the roster (details go to the coach or teacher privately)\n"
+    "/teamchart - the team's chart, sent privately\n"
+    "/override @athlete 70% tomorrow - a coach's decision for one day\n"
+    "/broadcast - a teacher sends today's plan to every student privately\n"
+    "Everything personal (/checkin, /today, /export ...) happens in a private chat with me."
 )

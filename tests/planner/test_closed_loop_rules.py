@@ -89,7 +89,7 @@ def test_a_scheduled_rest_day_says_when_the_training_days_are() -> None:
     planned = plan_day(DayContext(today=MONDAY, training_days=(2, 4, 6, 7)))
     assert planned.session.is_rest
     assert planned.explanation.sentences[0] == (
-        "Today is a planned rest day: this week you train on Tue, Thu, Sat, Sun."
+        "Monday is a planned rest day: this week you train on Tue, Thu, Sat, Sun."
     )
 
 

@@ -73,7 +73,7 @@ def test_pain_blocks_a_two_week_increase() -> None:
     held = plan_day(DayContext(today=MONDAY, start_day=start, checkins=hurt))
     assert held.session.intensity_factor == pytest.approx(1.0)
     assert held.explanation.rules[0].code == "pain_guard"
-    assert held.explanation.rules[0].inputs["increase_blocked"] is True
+    assert held.explanation.rules[0].inputs["raise_held_back"] is True
 
 
 def test_same_history_gives_the_same_decision() -> None:
@@ -155,7 +155,7 @@ def test_unspecified_pain_changes_no_exercise_but_blocks_any_increase() -> None:
     held = plan_day(DayContext(today=MONDAY, start_day=start, checkins=hurt))
     assert held.session.intensity_factor == pytest.approx(1.0)
     rule = held.explanation.rules[0]
-    assert rule.code == "pain_guard" and rule.inputs["increase_blocked"] is True
+    assert rule.code == "pain_guard" and rule.inputs["raise_held_back"] is True
     assert rule.sentence.startswith("You reported pain, so nothing gets harder.")
     assert "would have raised intensity 10%" in rule.sentence
 

@@ -78,22 +78,18 @@ def random_forest_regressor(random_state: int = 0) -> Any:
     return RandomForestRegressor(n_estimators=300, n_jobs=1, random_state=random_state)
 
 
+_LGBM: dict[str, Any] = {  # the raw-feature LightGBM of both tasks (the hybrid's L1/L2)
+    "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15, "reg_alpha": 1.2,
+    "reg_lambda": 0.8, "deterministic": True, "force_row_wise": True, "n_jobs": 1,
+    "verbose": -1,
+}
+
+
 def lightgbm_regressor(random_state: int = 0) -> Any:
     """LightGBM regressor with the classifier baseline's settings (L1 1.2, L2 0.8)."""
     import lightgbm as lgb
 
-    return lgb.LGBMRegressor(
-        n_estimators=200,
-        learning_rate=0.05,
-        num_leaves=15,
-        reg_alpha=1.2,
-        reg_lambda=0.8,
-        random_state=random_state,
-        deterministic=True,
-        force_row_wise=True,
-        n_jobs=1,
-        verbose=-1,
-    )
+    return lgb.LGBMRegressor(**_LGBM, random_state=random_state)
 
 
 def make_regressor(name: str, random_state: int = 0) -> Any:
@@ -108,19 +104,7 @@ def lightgbm(random_state: int = 0) -> Any:
     """LightGBM on the raw items with the hybrid's regularisation (lambda_l1 1.2, lambda_l2 0.8)."""
     import lightgbm as lgb
 
-    return lgb.LGBMClassifier(
-        n_estimators=200,
-        learning_rate=0.05,
-        num_leaves=15,
-        reg_alpha=1.2,
-        reg_lambda=0.8,
-        class_weight="balanced",
-        random_state=random_state,
-        deterministic=True,
-        force_row_wise=True,
-        n_jobs=1,
-        verbose=-1,
-    )
+    return lgb.LGBMClassifier(**_LGBM, class_weight="balanced", random_state=random_state)
 
 
 def make_classifier(name: str, random_state: int = 0) -> Any:

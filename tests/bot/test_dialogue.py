@@ -278,7 +278,7 @@ def test_pain_without_a_site_is_stored_as_a_flag_and_located_later(dialogue: Dia
     with dialogue.database.session() as s:
         assert s.scalars(select(CheckIn)).one().pain_sites == ["unspecified"]
     tomorrow = _planned(dialogue, NOW.date() + dt.timedelta(days=1))
-    assert [r.code for r in tomorrow.explanation.rules][0] == "pain_guard"
+    assert tomorrow.explanation.rules[0].code == "pain_guard"
     located = chat.send("left knee sore")
     assert "pain in your knee" in located[0].text
     with dialogue.database.session() as s:

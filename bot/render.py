@@ -47,6 +47,9 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
         return f"{head}\nRest day. Easy walking or mobility is fine.\nAsk /why for the reasons."
     lines = [head]
     lines += [f"{i}. {p.describe()}" for i, p in enumerate(session.prescriptions, 1)]
+    target_hr = planned.inputs.get("target_hr")
+    if target_hr:
+        lines.append(f"Heart rate in the aerobic parts: about {target_hr:.0f} bpm.")
     factor = session.intensity_factor * session.volume_factor
     if abs(factor - 1) >= 0.005:
         lines.append(f"Load: {factor:.0%} of your template.")

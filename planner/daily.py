@@ -112,6 +112,7 @@ class DayContext:
     emphases: tuple[Emphasis, ...] = ()
     training_days: tuple[int, ...] | None = None
     minutes_by_weekday: Mapping[int, float] = field(default_factory=dict)
+    hr_by_weekday: Mapping[int, float] = field(default_factory=dict)  # ACO's target, bpm
     proposal: PolicyProposal | None = None
     override: CoachOverride | None = None
     plan_rules: tuple[FiredRule, ...] = ()
@@ -270,22 +271,24 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         )
 
     slot = ctx.minutes_by_weekday.get(ctx.today.isoweekday())
+    target_hr = None if session.is_rest else ctx.hr_by_weekday.get(ctx.today.isoweekday())
     if slot and not session.is_rest:
         before = session.estimated_minutes()
         session = fit_to_minutes(session, slot, catalogue)
         after = session.estimated_minutes()
-        if abs(after - before) >= 0.1 * before:
+        pace = f", the aerobic work at about {target_hr:.0f} bpm" if target_hr else ""
+        if abs(after - before) >= 0.1 * before or target_hr:
             rules.append(
                 FiredRule(
                     code="scheduled_minutes",
                     effect=f"session sized from {before:.0f} to {after:.0f} min",
                     inputs={"slot_minutes": round(slot, 1), "template_minutes": round(before, 1),
-                            "planned_minutes": round(after, 1)},
-                    threshold="the week scheduler's minutes for this day (template dose x "
-                              "0.5-2)",
+                            "planned_minutes": round(after, 1), "target_hr": target_hr},
+                    threshold="the week scheduler's minutes and heart rate for this day "
+                              "(template dose x 0.5-2; heart rate inside 50-85 % of reserve)",
                     sentence=(f"Your week schedule gives {ctx.today:%A} about {slot:.0f} "
-                              "minutes, so "
-                              f"the session is sized to about {after:.0f} minutes."),
+                              f"minutes, so the session is sized to about {after:.0f} "
+                              f"minutes{pace}."),
                 )
             )
 
@@ -396,6 +399,7 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         "pain_sites": list(sites),
         "intensity_factor": intensity,
         "volume_factor": volume,
+        "target_hr": target_hr,
         "frbi_today": ctx.frbi_by_day.get(ctx.today),
         "evidence_days": len(evidence),
         "training_days": list(ctx.training_days or ()),

@@ -124,6 +124,7 @@ def build_context(
         shap_factors=from_plan["shap_factors"],
         training_days=from_plan["training_days"],
         minutes_by_weekday=from_plan["minutes_by_weekday"],
+        hr_by_weekday=from_plan["hr_by_weekday"],
         plan_rules=from_plan["plan_rules"],
         override=None if override is None else CoachOverride(
             override.intensity_factor, override.volume_factor, override.note,

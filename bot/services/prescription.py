@@ -178,6 +178,8 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
     days = schedule.get("training_days")
     minutes = {int(x["weekday"]): float(x["minutes"]) for x in schedule.get("sessions", [])
                if x.get("minutes")}
+    heart_rate = {int(x["weekday"]): float(x["hr_target"])
+                  for x in schedule.get("sessions", []) if x.get("hr_target")}
     rules: list[FiredRule] = []
     trends = meta.get("trends", [])
     improving = [t for t in trends if t["trend"] == "improving"]
@@ -231,5 +233,6 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
         "shap_factors": factors,
         "training_days": tuple(days) if days else None,
         "minutes_by_weekday": minutes,
+        "hr_by_weekday": heart_rate,
         "plan_rules": tuple(rules),
     }

@@ -56,3 +56,20 @@ def test_a_session_is_framed_and_sized_towards_its_slot() -> None:
     assert short.prescriptions[0].exercise_id != "warm_up"
     rest = template_session(catalogue, "general", monday + dt.timedelta(days=1))
     assert fit_to_minutes(rest, 60, catalogue) == rest
+
+
+def test_the_days_minutes_and_heart_rate_from_the_schedule_reach_the_reply() -> None:
+    from bot.render import session_text
+    from planner.daily import DayContext, plan_day
+
+    monday = dt.date(2026, 11, 23)
+    planned = plan_day(DayContext(today=monday, minutes_by_weekday={1: 50.0},
+                                  hr_by_weekday={1: 152.0}))
+    rule = next(r for r in planned.explanation.rules if r.code == "scheduled_minutes")
+    assert rule.inputs["target_hr"] == 152.0 and rule.inputs["slot_minutes"] == 50.0
+    assert "about 152 bpm" in rule.sentence and "Monday" in rule.sentence
+    assert "Heart rate in the aerobic parts: about 152 bpm." in session_text(planned)
+    assert 38 <= planned.session.estimated_minutes() <= 51
+    rest = plan_day(DayContext(today=monday + dt.timedelta(days=1),
+                               minutes_by_weekday={1: 50.0}, hr_by_weekday={2: 150.0}))
+    assert rest.inputs["target_hr"] is None and "bpm" not in session_text(rest)

@@ -22,6 +22,7 @@ from bot.replies import Incoming, Reply, keyboard
 from bot.services.access import AccessDenied
 from bot.services.planning import PlanningConfig, local_today, plan_and_store
 from nlu.report import CheckInReport
+from planner.session import UNSPECIFIED_PAIN_SITE
 from storage import checkins as checkin_repo
 from storage import conversations, people
 from storage.checkins import ConsentRequired, NewCheckIn
@@ -83,8 +84,6 @@ def _rpe_keyboard() -> Any:
 def _hooper_keyboard(item: str) -> Any:
     return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
 
-
-UNSPECIFIED_PAIN = "unspecified"  # pain was reported, but not where
 
 CommandFn = Callable[["Dialogue", Turn, list[str]], list[Reply]]
 ButtonFn = Callable[["Dialogue", Turn, str], list[Reply]]
@@ -418,15 +417,14 @@ class Dialogue:
         """"Left knee sore" after today's check-in: add the site to it (no second check-in)."""
         day = local_today(person, turn.inc.received_at, self.timezone)
         row = checkin_repo.locate_pain(turn.db, person.id, day, tuple(report.pain_sites),
-                                       UNSPECIFIED_PAIN)
+                                       UNSPECIFIED_PAIN_SITE)
         if row is None:
             return []
         where = ", ".join(s.replace("_", " ") for s in report.pain_sites)
-        planned = plan_and_store(turn.db, person, day + dt.timedelta(days=1), self.planning)
         return [
             Reply(f"Noted: pain in your {where} added to today's check-in. Exercises loading "
                   "it are eased or swapped, and nothing gets harder while it lasts."),
-            Reply(session_text(planned, heading=f"Next: {planned.session.title} (tomorrow)")),
+            self._next_session(turn, person, day),
         ]
 
     @staticmethod
@@ -457,11 +455,11 @@ class Dialogue:
         if report.pain and not sites:
             # Pain without a body site is still a safety flag: stored as "unspecified" so the
             # planner forbids any increase, and the athlete is asked where it hurts.
-            sites = {UNSPECIFIED_PAIN}
+            sites = {UNSPECIFIED_PAIN_SITE}
         if sites:
             known = set(data.get("pain_sites", [])) | sites
             if len(known) > 1:
-                known.discard(UNSPECIFIED_PAIN)
+                known.discard(UNSPECIFIED_PAIN_SITE)
             data["pain_sites"] = sorted(known)
         if report.sentiment is not None:
             data["sentiment_score"] = report.sentiment.score
@@ -517,12 +515,12 @@ class Dialogue:
         turn.finish()
         if not created:
             return [Reply("Already saved that check-in.")]
-        tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1), self.planning)
-        saved = "Saved ✅ " + checkin_summary(data)
-        out = [Reply(saved)]
-        if UNSPECIFIED_PAIN in new.pain_sites:
+        out = [Reply("Saved ✅ " + checkin_summary(data))]
+        if UNSPECIFIED_PAIN_SITE in new.pain_sites:
             out.append(Reply(texts.ASK_PAIN_SITE))
-        out.append(
-            Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))
-        )
-        return out
+        return [*out, self._next_session(turn, person, day)]
+
+    def _next_session(self, turn: Turn, person: Person, day: dt.date) -> Reply:
+        """Tomorrow's session, planned with what was just stored (the reply to a report)."""
+        tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1), self.planning)
+        return Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))

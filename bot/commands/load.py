@@ -159,9 +159,8 @@ def run_report(
     from bot.services.history import Outlook, first_day, performance_outlook, stored_inputs
     from bot.wiring import open_migrated
     from planner.charts import report_chart
-    from planner.performance import PLAN_BASELINE_DAYS, forecast_performance
+    from planner.performance import PLAN_BASELINE_DAYS
     from planner.readiness import metrics_history
-    from storage.crypto import DecryptionError
     from storage.people import find_person
 
     # open_migrated also configures ENCRYPTION_KEY: prescribed sessions' inputs are encrypted
@@ -179,22 +178,17 @@ def run_report(
         if end is not None:
             try:
                 outlook = performance_outlook(session, person.id, sessions, end, item)
-            except DecryptionError:
-                typer.echo("prescribed sessions are encrypted with a key that is not set "
-                           "(ENCRYPTION_KEY): planned load = last 28-day mean", err=True)
             except ValueError as exc:
                 typer.echo(f"coachloop report: {exc}", err=True)
                 raise typer.Exit(code=2) from exc
-    if first is None or end is None:
+    if first is None or end is None or outlook is None:
         typer.echo(f"{name} has no check-ins or activities yet: nothing to chart", err=True)
         raise typer.Exit(code=1)
+    if outlook.plan_unreadable:
+        typer.echo("prescribed sessions are encrypted with a key that is not set "
+                   "(ENCRYPTION_KEY): planned load = last 28-day mean", err=True)
     start = max(first, end - dt.timedelta(days=days - 1))
     history = metrics_history(sessions, wellness, start, end)
-    if outlook is None:  # the plan could not be read: forecast under the 28-day mean only
-        from planner.performance import daily_load_history
-
-        load_first, loads = daily_load_history(sessions, end)
-        outlook = Outlook(forecast_performance(load_first, loads, [], {}, item=item), {}, None)
     forecast, planned_loads, rpe = outlook.forecast, outlook.planned_loads, outlook.assumed_rpe
     out.write_bytes(report_chart(history, title=f"{name}: {start} to {end}",
                                  performance=forecast))

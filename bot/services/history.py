@@ -80,6 +80,7 @@ class Outlook:
     forecast: PerformanceForecast
     planned_loads: dict[dt.date, float]
     assumed_rpe: float | None
+    plan_unreadable: bool = False  # prescriptions encrypted with a key that is not set
 
 
 def prescribed_minutes(rows: Iterable[PrescribedSession]) -> dict[dt.date, float]:
@@ -100,15 +101,22 @@ def performance_outlook(
 
     Planned load: each stored prescribed session after ``end`` counts as its planned minutes x
     the athlete's minutes-weighted mean RPE of the last 28 days (planned RPE is not stored);
-    every other day keeps the last 28-day mean daily load (`planner.performance`).
+    every other day keeps the last 28-day mean daily load (`planner.performance`), which is
+    also all there is when the prescriptions cannot be decrypted (``plan_unreadable``).
     """
+    from storage.crypto import DecryptionError
+
     tests = [PerformanceTest(day, test_item, value)
              for day, values in results_by_day(db, person_id).items()
              for test_item, value in values.items()]
-    minutes = prescribed_minutes(list_prescribed(db, person_id, end + dt.timedelta(days=1),
-                                                 end + dt.timedelta(days=366)))
+    unreadable = False
+    try:
+        minutes = prescribed_minutes(list_prescribed(db, person_id, end + dt.timedelta(days=1),
+                                                     end + dt.timedelta(days=366)))
+    except DecryptionError:
+        minutes, unreadable = {}, True
     rpe = assumed_rpe(sessions, end)
     planned = {d: m * rpe for d, m in minutes.items()} if rpe is not None else {}
     load_first, loads = daily_load_history(sessions, end)
     forecast = forecast_performance(load_first, loads, tests, planned, item=item)
-    return Outlook(forecast, planned, rpe)
+    return Outlook(forecast, planned, rpe, unreadable)

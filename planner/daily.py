@@ -270,8 +270,16 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
             )
         )
 
+    pain_by_day: dict[dt.date, list[str]] = defaultdict(list)
+    for row in ctx.checkins:
+        pain_by_day[row.day].extend(row.pain_sites)
+    sites = active_pain_sites(pain_by_day, ctx.today)
+
     slot = ctx.minutes_by_weekday.get(ctx.today.isoweekday())
-    target_hr = None if session.is_rest else ctx.hr_by_weekday.get(ctx.today.isoweekday())
+    # ACO's heart-rate target was chosen for the planned session; with pain the session is
+    # regressed and nothing may get harder, so no target is given that day.
+    target_hr = (None if session.is_rest or sites
+                 else ctx.hr_by_weekday.get(ctx.today.isoweekday()))
     if slot and not session.is_rest:
         before = session.estimated_minutes()
         session = fit_to_minutes(session, slot, catalogue)
@@ -308,10 +316,6 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
             sentence=f"You found some exercises too hard lately, so they are easier: {names}.",
         ))
 
-    pain_by_day: dict[dt.date, list[str]] = defaultdict(list)
-    for row in ctx.checkins:
-        pain_by_day[row.day].extend(row.pain_sites)
-    sites = active_pain_sites(pain_by_day, ctx.today)
     session, changes = guard_pain(session, catalogue, sites)
 
     evidence = _evidence(ctx)

@@ -73,3 +73,9 @@ def test_the_days_minutes_and_heart_rate_from_the_schedule_reach_the_reply() -> 
     rest = plan_day(DayContext(today=monday + dt.timedelta(days=1),
                                minutes_by_weekday={1: 50.0}, hr_by_weekday={2: 150.0}))
     assert rest.inputs["target_hr"] is None and "bpm" not in session_text(rest)
+    from planner.daily import CheckInView
+
+    hurt = plan_day(DayContext(today=monday, minutes_by_weekday={1: 50.0},
+                               hr_by_weekday={1: 152.0},
+                               checkins=(CheckInView(monday, pain_sites=("knee",)),)))
+    assert hurt.inputs["target_hr"] is None and "bpm" not in session_text(hurt)

@@ -41,7 +41,8 @@ class DeliveryReport:
                 f"{self.count('blocked')} blocked the bot (of {len(self.outcomes)}).")
 
 
-async def _send_one(send: Send, reply: Reply) -> tuple[str, str | None]:
+async def send_one(send: Send, reply: Reply) -> tuple[str, str | None]:
+    """Send one copy with retries after network faults: ``(status, error class)``."""
     for attempt in range(1, NETWORK_ATTEMPTS + 1):
         try:
             await send(reply)
@@ -74,7 +75,7 @@ async def deliver(replies: Sequence[Reply], send: Send) -> DeliveryReport:
     for reply in replies:
         if reply.chat_id is None:
             continue
-        status, error = await _send_one(send, reply)
+        status, error = await send_one(send, reply)
         report.outcomes[reply.chat_id] = (status, error)
         report.order.append(reply.chat_id)
         if status != "sent":

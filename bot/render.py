@@ -116,6 +116,26 @@ def checkin_summary(values: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+_FIELD_LABELS = {"rpe": "RPE", "minutes": "minutes", "sleep_h": "sleep hours",
+                 "sleep_quality": "sleep quality", "pain_sites": "pain"}
+
+
+def change_summary(changes: Sequence[tuple[str, Any, Any]]) -> str:
+    """``RPE 7 → 9, minutes 60 → 90, your note``: what an edit changed, for its author."""
+    parts = []
+    for name, old, new in changes:
+        if name == "free_text":
+            parts.append("your note")
+        elif name == "pain_sites":
+            added = [s.replace("_", " ") for s in new if s not in old]
+            parts.append("pain: " + ", ".join(added) + " added")
+        else:
+            label = _FIELD_LABELS.get(name, name.replace("_", " "))
+            before = "—" if old is None else f"{old:g}"
+            parts.append(f"{label} {before} → {new:g}")
+    return ", ".join(parts)
+
+
 def week_text(days: Sequence[PlannedDay], today: dt.date) -> str:
     """A week at a glance: one line per day."""
     lines = ["Your week:"]

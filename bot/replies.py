@@ -43,6 +43,14 @@ class Incoming:
     update_id: int | None = None
     source: str = "telegram"
     sender_is_admin: bool | None = None  # checked live by the adapter for group commands
+    message_id: int | None = None  # the chat message (an edit names the same one)
+    edited: bool = False  # an edit of an earlier message, not a new one
+    reply_to_bot: bool = False  # a reply to one of the bot's messages
+
+    @property
+    def message_ref(self) -> str | None:
+        """``"chat_id:message_id"``: what a check-in remembers to find it when edited."""
+        return None if self.message_id is None else f"{self.chat_id}:{self.message_id}"
 
     @property
     def chat_key(self) -> str:
@@ -57,6 +65,16 @@ class Incoming:
         head, *args = self.text.strip().split()
         name = head[1:].split("@", 1)[0].lower()
         return name, args
+
+    def addressed_elsewhere(self, bot_username: str | None) -> bool:
+        """True for ``/cmd@other_bot``: a command for another bot in the same group."""
+        if not self.text or not self.text.startswith("/"):
+            return False
+        head = self.text.strip().split()[0]
+        _, at, target = head.partition("@")
+        if not at or bot_username is None:
+            return False
+        return target.lower() != bot_username.lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,22 @@
 """Telegram adapter (python-telegram-bot v22): translate updates, call the dialogue, send.
 
-Wiring only: every decision is made by `bot.dialogue`. An update id is recorded in the
-database inbox before any handler runs (a handler group of its own), so an update delivered
-twice is handled once; replies are sent only after the dialogue's transaction committed.
+Wiring only: every decision is made by `bot.dialogue`. Updates reach the handlers from the
+database inbox (`bot.pipeline`, polling or webhook alike); a gate in a handler group of its own
+skips one handled before, so an update delivered twice is handled once. Replies are written to
+the outbox in the transaction that handled the update and sent after it committed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
+import signal
+from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from sqlalchemy.orm import Session as DbSession
+from telegram import BotCommand, Update
 from telegram.constants import ChatID, ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -29,21 +33,22 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import reminders
-from bot.broadcast import deliver
 from bot.config import Settings
 from bot.dialogue import Dialogue
-from bot.dialogue.account import REMINDER_META
-from bot.dialogue.features import handle_with_alerts
-from bot.dialogue.groups import BROADCAST_META, REPORT_META, SENDER_IS_ADMIN, render_copy
+from bot.dialogue.core import Settle
+from bot.dialogue.features import alerts_in
+from bot.outbox import OutboxSender, drafts
+from bot.pipeline import UpdatePipeline, describe
 from bot.replies import Incoming, Reply, Upload
 from bot.uploads import format_size
-from storage import groups, inbox
+from storage import inbox, outbox
 
 log = logging.getLogger(__name__)
 
 INBOX_GROUP = -10
 DIALOGUE_GROUP = 0
-DONE_GROUP = 10
+ADAPTER_KEY = "adapter"  # application.bot_data keys
+PIPELINE_KEY = "pipeline"
 GROUP_ANONYMOUS_BOT = ChatID.ANONYMOUS_ADMIN  # the user Telegram shows for anonymous admins
 ADMIN_COMMANDS = {"team", "class"}
 ANONYMOUS_REFUSAL = (
@@ -70,7 +75,8 @@ COMMAND_MENU = (
 )
 
 
-def to_incoming(update: Update, *, upload: Upload | None = None) -> Incoming | None:
+def to_incoming(update: Update, *, upload: Upload | None = None,
+                bot_id: int | None = None) -> Incoming | None:
     """The channel-agnostic view of an update (None for updates we do not handle)."""
     user = update.effective_user
     chat = update.effective_chat
@@ -82,8 +88,15 @@ def to_incoming(update: Update, *, upload: Upload | None = None) -> Incoming | N
         received = message.date.astimezone(dt.UTC)
     callback = update.callback_query.data if update.callback_query is not None else None
     text = None
+    message_id = None
+    reply_to_bot = False
     if update.callback_query is None and message is not None:
         text = message.text
+        message_id = message.message_id
+        replied = message.reply_to_message
+        author = replied.from_user if replied is not None else None
+        reply_to_bot = author is not None and author.is_bot and (
+            bot_id is None or author.id == bot_id)
     return Incoming(
         user_id=user.id,
         chat_id=chat.id,
@@ -96,109 +109,51 @@ def to_incoming(update: Update, *, upload: Upload | None = None) -> Incoming | N
         update_id=update.update_id,
         received_at=received,
         source="telegram",
+        message_id=message_id,
+        edited=update.edited_message is not None,
+        reply_to_bot=reply_to_bot,
     )
-
-
-def markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Inline keyboard for a reply's buttons."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-async def _send_one(context: ContextTypes.DEFAULT_TYPE, target: int, reply: Reply) -> None:
-    if reply.image is not None:
-        await context.bot.send_photo(
-            target, photo=reply.image, caption=reply.text[:1024], reply_markup=markup(reply)
-        )
-    elif reply.document is not None:
-        name, data = reply.document
-        await context.bot.send_document(
-            target, document=data, filename=name, caption=reply.text[:1024]
-        )
-    else:
-        await context.bot.send_message(target, reply.text, reply_markup=markup(reply))
-
-
-async def send_replies(
-    context: ContextTypes.DEFAULT_TYPE,
-    chat_id: int,
-    replies: Sequence[Reply],
-    *,
-    user_id: int | None = None,
-    dialogue: Dialogue | None = None,
-) -> None:
-    """Send each reply to its chat (the asking chat unless the reply names another).
-
-    A broadcast's copies are handed to a background task (`deliver_broadcast`) so the bot keeps
-    answering others while the rate limiter paces them; a reminder change updates the job queue.
-    """
-    copies = [r for r in replies if BROADCAST_META in r.meta]
-    for reply in replies:
-        if BROADCAST_META in reply.meta:
-            continue
-        target = reply.chat_id or chat_id
-        try:
-            await _send_one(context, target, reply)
-        except TelegramError as exc:
-            if target == chat_id:
-                raise
-            log.info("private copy not delivered: %s", type(exc).__name__)
-        spec = reply.meta.get(REMINDER_META)
-        if spec is not None and user_id is not None and context.job_queue is not None:
-            reminders.schedule(context.job_queue, user_id, spec)
-        report_id = reply.meta.get(REPORT_META)
-        if report_id is not None and dialogue is not None:
-            context.application.create_task(
-                deliver_broadcast(context, dialogue, int(report_id), chat_id, copies),
-                name=f"broadcast:{report_id}",
-            )
-
-
-async def deliver_broadcast(
-    context: ContextTypes.DEFAULT_TYPE,
-    dialogue: Dialogue,
-    broadcast_id: int,
-    teacher_chat: int,
-    copies: Sequence[Reply],
-) -> None:
-    """Send every student's copy, store the outcomes, report back to the teacher."""
-
-    async def send(reply: Reply) -> None:
-        reply = await asyncio.to_thread(render_copy, dialogue, reply)
-        await _send_one(context, reply.chat_id or teacher_chat, reply)
-
-    report = await deliver(copies, send)
-    await asyncio.to_thread(
-        dialogue.database.run,
-        lambda s: groups.record_deliveries(s, broadcast_id, report.outcomes),
-    )
-    await context.bot.send_message(teacher_chat, report.summary())
 
 
 class TelegramAdapter:
-    """Handlers bound to one dialogue and one database."""
+    """Handlers bound to one dialogue and one database, settling through the inbox.
 
-    def __init__(self, dialogue: Dialogue, settings: Settings) -> None:
+    Each handler computes its replies in the transaction that applies the update's effects
+    and marks the update done (`settle`); the replies go to the outbox there and are sent
+    by `OutboxSender` after the commit. An exception is recorded for the pipeline (which
+    retries, then quarantines) instead of being answered on the spot.
+    """
+
+    def __init__(self, dialogue: Dialogue, settings: Settings,
+                 application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         self.dialogue = dialogue
         self.settings = settings
-        self.handle = handle_with_alerts(dialogue)
+        self.sender = OutboxSender(application, dialogue)
+        self.failures: dict[int, BaseException] = {}
 
-    async def _handle(self, context: ContextTypes.DEFAULT_TYPE, inc: Incoming,
-                      admin: bool | None = None) -> None:
-        """Run the dialogue in a worker thread (with the admin answer), then send."""
-        token = SENDER_IS_ADMIN.set(admin)
-        try:
-            replies = await asyncio.to_thread(self.handle, inc)
-        finally:
-            SENDER_IS_ADMIN.reset(token)
-        await send_replies(context, inc.chat_id, replies, user_id=inc.user_id,
-                           dialogue=self.dialogue)
+    def _settler(self, update_id: int, inc: Incoming) -> Settle:
+        def settle(db: DbSession, replies: list[Reply]) -> list[Reply]:
+            replies = replies + alerts_in(db, self.dialogue, inc)
+            outbox.add(db, update_id, drafts(replies, inc.chat_id))
+            inbox.settle(db, update_id)
+            return replies
+
+        return settle
+
+    async def _settle_only(self, update_id: int, chat_id: int, replies: list[Reply]) -> None:
+        """Answer without the dialogue (a refusal before download, an anonymous admin)."""
+        def work(db: DbSession) -> None:
+            outbox.add(db, update_id, drafts(replies, chat_id))
+            inbox.settle(db, update_id)
+
+        await asyncio.to_thread(self.dialogue.database.run, work)
+        await self.sender.send_update(update_id)
+
+    async def _handle(self, update: Update, inc: Incoming) -> None:
+        """Run the dialogue in a worker thread, settled with the update; then send."""
+        settle = self._settler(update.update_id, inc)
+        await asyncio.to_thread(self.dialogue.handle, inc, settle=settle)
+        await self.sender.send_update(update.update_id)
 
     async def _admin_check(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
                            inc: Incoming) -> tuple[bool, bool | None]:
@@ -211,7 +166,7 @@ class TelegramAdapter:
         )
         command = inc.command
         if anonymous and (command is not None or inc.callback is not None):
-            await context.bot.send_message(inc.chat_id, ANONYMOUS_REFUSAL)
+            await self._settle_only(update.update_id, inc.chat_id, [Reply(ANONYMOUS_REFUSAL)])
             return True, None
         if command is None or command[0] not in ADMIN_COMMANDS:
             return False, None
@@ -223,64 +178,72 @@ class TelegramAdapter:
         return False, member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Record the update id; stop here when it was seen before (a redelivery)."""
+        """Stop here for an update already handled or given up (a redelivery).
+
+        The pipeline hands over only pending updates; an update fed to the application
+        directly (tests) is recorded here first.
+        """
         database = self.dialogue.database
-        is_new = await asyncio.to_thread(
-            database.run, lambda s: inbox.record_update(s, update.update_id, update.to_json())
-        )
-        if not is_new:
-            log.info("update %s already handled; skipped", update.update_id)
+        update_id = update.update_id
+
+        def check(s: DbSession) -> bool:
+            if inbox.status_of(s, update_id) is None:
+                return inbox.record_update(s, update_id, update.to_json())
+            return inbox.status_of(s, update_id) == inbox.RECEIVED
+
+        if not await asyncio.to_thread(database.run, check):
+            log.info("update %s already handled; skipped", update_id)
             raise ApplicationHandlerStop
 
-    async def done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Mark the update handled."""
-        database = self.dialogue.database
-        await asyncio.to_thread(database.run, lambda s: inbox.mark(s, update.update_id, "done"))
-
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Text, commands and button presses: all go to the dialogue."""
+        """Text, commands, edits and button presses: all go to the dialogue."""
         if update.callback_query is not None:
-            await update.callback_query.answer()
-        inc = to_incoming(update)
+            try:  # stops the button's spinner; a replay finds the query expired, harmlessly
+                await update.callback_query.answer()
+            except TelegramError as exc:
+                log.info("callback not answered: %s", type(exc).__name__)
+        inc = to_incoming(update, bot_id=context.bot.id)
         if inc is None:
             return
+        if inc.addressed_elsewhere(context.bot.username):
+            return  # /today@other_bot in a group: that bot's business
         refused, admin = await self._admin_check(update, context, inc)
         if refused:
             return
-        await self._handle(context, inc, admin)
+        await self._handle(update, dataclasses.replace(inc, sender_is_admin=admin))
 
     async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A file: size-checked before download, then handed to the dialogue."""
+        """A file: refused before download in a group or without consent; size-checked."""
         message = update.effective_message
-        if message is None or message.document is None or update.effective_chat is None:
+        inc = to_incoming(update, bot_id=context.bot.id)
+        if message is None or message.document is None or inc is None:
+            return
+        refusal = await asyncio.to_thread(self.dialogue.upload_refusal, inc)
+        if refusal is not None:
+            await self._settle_only(update.update_id, inc.chat_id, refusal)
             return
         document = message.document
         limit = self.settings.max_upload_bytes
         if document.file_size is not None and document.file_size > limit:
-            await message.reply_text(
+            await self._settle_only(update.update_id, inc.chat_id, [Reply(
                 f"That file is {format_size(document.file_size)}; the limit is "
-                f"{format_size(limit)}. Export a single activity and send that."
-            )
+                f"{format_size(limit)}. Export a single activity and send that.")])
             return
         telegram_file = await document.get_file()
         data = bytes(await telegram_file.download_as_bytearray())
         upload = Upload(document.file_name or "upload", data, document.mime_type)
-        inc = to_incoming(update, upload=upload)
-        if inc is None:
-            return
-        await self._handle(context, inc)
+        await self._handle(update, dataclasses.replace(inc, upload=upload))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure (no token, no message content) and tell the user politely."""
+        """Record the failure for the pipeline (class and place, no content) and stop here."""
         error = context.error
-        log.error("handler error: %s", type(error).__name__, exc_info=error)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            try:
-                await context.bot.send_message(
-                    update.effective_chat.id, "Sorry, something went wrong. Please try again."
-                )
-            except Exception:
-                log.warning("could not send the error reply")
+        if error is None:
+            return
+        log.error("handler error: %s", describe(error))
+        log.debug("handler error traceback", exc_info=error)
+        if isinstance(update, Update):
+            self.failures[update.update_id] = error
+        raise ApplicationHandlerStop
 
 
 def build_application(
@@ -318,63 +281,81 @@ def build_application(
             await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
         except TelegramError as exc:
             log.warning("command menu not set: %s", type(exc).__name__)
-        # Updates recorded in the inbox but never handled (a crash mid-handling) go first.
-        from bot.webhook import replay_pending
-
-        await replay_pending(app, database)
 
     application = builder.post_init(post_init).build()
     application.bot_data[reminders.DIALOGUE_KEY] = dialogue
-    adapter = TelegramAdapter(dialogue, settings)
+    adapter = TelegramAdapter(dialogue, settings, application)
+    application.bot_data[ADAPTER_KEY] = adapter
     application.add_handler(TypeHandler(Update, adapter.gate), group=INBOX_GROUP)
     application.add_handler(CallbackQueryHandler(adapter.on_update), group=DIALOGUE_GROUP)
-    # New messages only: an edited "RPE 7, 60 min" must not store a second check-in.
-    new_only = filters.UpdateType.MESSAGE
+    # An edit is not a new message: the dialogue applies it to the check-in it completed
+    # (or says how to correct one); it never stores a second check-in.
+    messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     application.add_handler(
-        MessageHandler(new_only & filters.Document.ALL, adapter.on_document),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.Document.ALL, adapter.on_document),
         group=DIALOGUE_GROUP,
     )
     application.add_handler(
-        MessageHandler(new_only & filters.TEXT, adapter.on_update), group=DIALOGUE_GROUP
+        MessageHandler(messages & filters.TEXT, adapter.on_update), group=DIALOGUE_GROUP
     )
-    application.add_handler(TypeHandler(Update, adapter.done), group=DONE_GROUP)
     application.add_error_handler(adapter.on_error)
     return application
 
 
+def pipeline_for(application: Application[Any, Any, Any, Any, Any, Any],
+                 **options: Any) -> UpdatePipeline:
+    """The durable pipeline of an application built by `build_application`."""
+    adapter: TelegramAdapter = application.bot_data[ADAPTER_KEY]
+    pipeline = UpdatePipeline(application, adapter.dialogue.database, adapter.sender,
+                              adapter.failures, **options)
+    application.bot_data[PIPELINE_KEY] = pipeline
+    return pipeline
+
+
+async def serve(application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event,
+                *, polling: bool = True, pipeline: UpdatePipeline | None = None) -> None:
+    """Run the bot until ``stop``: PTB's application (bot, job queue, rate limiter) started,
+    updates through our durable pipeline (polling here, or fed by `bot.webhook`)."""
+    pipeline = pipeline or pipeline_for(application)
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        try:
+            await pipeline.run(stop, polling=polling)
+            await pipeline.sender.wait_broadcasts()
+        finally:
+            await application.stop()
+
+
 def run_bot(settings: Settings, *, webhook: bool = False) -> None:
-    """Start polling (default) or a webhook server checking Telegram's secret token."""
+    """Start polling (default) or a webhook server checking Telegram's secret token.
+
+    Both modes commit every update to the inbox before Telegram is told it arrived
+    (`bot.pipeline`), so a crash at any point loses nothing.
+    """
+    from bot.webhook import serve_webhook
     from bot.wiring import build_dialogue
 
+    if webhook and (not settings.webhook_url or settings.webhook_secret is None):
+        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     dialogue = build_dialogue(settings)
     application = build_application(settings, dialogue)
-    if not webhook:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    if not settings.webhook_url or settings.webhook_secret is None:
-        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    # Our own receiver (bot.webhook): each update is committed to the inbox before Telegram
-    # gets its 200, so a crash between receipt and handling loses nothing.
-    import signal
 
-    from bot.webhook import serve_webhook
-
-    async def serve() -> None:
+    async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve_webhook(
-            application,
-            dialogue.database,
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url or "",
-            secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
-            stop=stop,
-        )
+        if not webhook:
+            await serve(application, stop, polling=True)
+            return
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+        await serve_webhook(application, dialogue.database, listen=settings.webhook_listen,
+                            port=settings.webhook_port, webhook_url=settings.webhook_url or "",
+                            secret=secret, stop=stop)
 
-    asyncio.run(serve())
+    asyncio.run(main())
 
 
-__all__ = ["ChatType", "build_application", "run_bot", "send_replies", "to_incoming"]
+__all__ = ["ChatType", "build_application", "pipeline_for", "run_bot", "serve", "to_incoming"]

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from planner.session_metrics import (
     AthleteProfile,
@@ -280,12 +282,15 @@ def refuse_oversized(
 
 
 def import_upload(
-    db: Database, person_id: int, file_name: str, data: bytes, max_bytes: int
+    db: Database, person_id: int, file_name: str, data: bytes, max_bytes: int,
+    *, on_stored: Callable[[Session, str], None] | None = None,
 ) -> UploadResult:
     """Validate, parse, derive and store one file for one person; never raises for bad input.
 
     Refused: over ``max_bytes``, empty, unknown type, damaged, nothing usable, unknown person,
-    or no consent to store health data. Importing the same bytes again is a "duplicate"; so is
+    or no consent to store health data. ``on_stored(session, message)`` runs inside the
+    transaction that stores the sessions (the durable pipeline settles the update there).
+    Importing the same bytes again is a "duplicate"; so is
     a day-summary file whose every day is stored already (days of overlapping exports are
     stored once; a stored day only gains the fields it lacked, see
     ``storage.activities.set_aside_stored_days``).
@@ -323,6 +328,14 @@ def import_upload(
             stored = add_file_activities(session, person_id, file_hash, new_rows)
             session.flush()
             ids = [a.id for a in stored]
+            overlap = _overlap_note(already, filled)
+            if new_rows:
+                message = f"Imported {name}: {_summary_line(new_rows)}"
+                message += f"; {already} days were already imported{overlap}." if already else "."
+                if warnings:
+                    message += " Note: " + "; ".join(warnings[:3])
+                if on_stored is not None:
+                    on_stored(session, message)
     except IntegrityError:  # the same file raced in from a second worker
         return UploadResult("duplicate", f"{name} was already imported; nothing changed.", name)
     log.info(
@@ -330,16 +343,11 @@ def import_upload(
         "imported" if new_rows else "duplicate days", person_id, parsed.file_type, len(ids),
         parsed.record_count, already, filled,
     )
-    overlap = _overlap_note(already, filled)
     if not new_rows:
         return UploadResult(
             "duplicate", f"{name}: all {already} days were already imported{overlap}.", name,
             records=parsed.record_count, warnings=warnings, days_already_imported=already,
         )
-    message = f"Imported {name}: {_summary_line(new_rows)}"
-    message += f"; {already} days were already imported{overlap}." if already else "."
-    if warnings:
-        message += " Note: " + "; ".join(warnings[:3])
     return UploadResult("imported", message, name, ids, parsed.record_count, warnings, already)
 
 

@@ -1,24 +1,30 @@
-"""A webhook receiver that writes each update to the database inbox before answering 200.
+"""A webhook receiver that commits each update to the database inbox before answering 200.
 
 python-telegram-bot's built-in webhook server answers 200 as soon as the update is queued in
 memory; a crash right after would lose it, because Telegram does not resend an update it got
-a 200 for. Here the update is committed to the inbox first (`storage.inbox`), then queued; on
-start, every update still marked "received" is replayed. A wrong or missing secret token gets
-403 and stores nothing; a replayed request for an update already handled changes nothing.
+a 200 for. Here the update is checked (`bot.update_shape`), committed to the inbox
+(`storage.inbox`), answered, and the pipeline (`bot.pipeline`) is woken to handle it.
+
+Answers: 403 for a wrong or missing secret token (nothing stored), 413 for a body over
+`MAX_BODY` (read no further), 400 for a body that is not an Update (bad JSON, nesting past the
+bound, an id out of range, a field of the wrong type), 503 when the database cannot take it
+(Telegram retries), 200 otherwise, also for an update already stored (a retry).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 
 import tornado.web
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application
 
+from bot.pipeline import UpdatePipeline
+from bot.update_shape import InvalidUpdate, decode, to_update
 from storage import inbox
 from storage.db import Database
 
@@ -26,81 +32,84 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MAX_BODY = 1024 * 1024
+# tornado's own limit only stops a runaway stream; ours answers 413 long before it
+STREAM_LIMIT = 64 * MAX_BODY
 
 
+@tornado.web.stream_request_body
 class InboxWebhookHandler(tornado.web.RequestHandler):
-    """POST /telegram: check the secret, commit to the inbox, answer, then enqueue."""
+    """POST /telegram: check the secret and the size, check the shape, commit, answer."""
 
-    def initialize(
-        self, bot_app: Application[Any, Any, Any, Any, Any, Any], database: Database,
-        secret: str,
-    ) -> None:
-        self.bot_app = bot_app
-        self.database = database
+    def initialize(self, pipeline: UpdatePipeline, secret: str) -> None:
+        self.pipeline = pipeline
+        self.database: Database = pipeline.database
         self.secret = secret
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._refused = False
 
-    async def post(self) -> None:
-        """Receive one update."""
+    def _refuse(self, status: int) -> None:
+        self._refused = True
+        self.set_status(status)
+        self.finish()
+
+    def prepare(self) -> None:
+        """Refuse on the headers alone when they already say no (secret, declared size)."""
+        if self.request.method != "POST":
+            return
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             log.warning("webhook request with a wrong or missing secret token refused")
-            self.set_status(403)
+            self._refuse(403)
             return
-        body = self.request.body
-        if len(body) > MAX_BODY:
-            self.set_status(413)
+        declared = self.request.headers.get("Content-Length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+            self._refuse(413)
+
+    def data_received(self, chunk: bytes) -> None:
+        """Collect the body up to `MAX_BODY`; past it, answer 413 and stop reading."""
+        if self._refused:
             return
+        self._size += len(chunk)
+        if self._size > MAX_BODY:
+            self._chunks.clear()
+            self._refuse(413)
+            return
+        self._chunks.append(chunk)
+
+    async def post(self) -> None:
+        """Receive one update."""
+        if self._refused:
+            return
+        body = b"".join(self._chunks)
         try:
-            data = json.loads(body)
-            update_id = int(data["update_id"])
-        except (ValueError, KeyError, TypeError):
+            data = decode(body)
+            to_update(data, self.pipeline.application.bot)
+        except InvalidUpdate as exc:
+            log.warning("webhook body refused: %s", exc)
             self.set_status(400)
             return
+        update_id = int(data["update_id"])
         text = body.decode("utf-8", errors="replace")
-        must_handle = await asyncio.to_thread(
-            self.database.run, lambda s: inbox.record_update(s, update_id, text)
-        )
-        self.set_status(200)
-        await self.finish()
-        if must_handle:
-            update = Update.de_json(data, self.bot_app.bot)
-            await self.bot_app.update_queue.put(update)
-
-
-async def replay_pending(
-    application: Application[Any, Any, Any, Any, Any, Any], database: Database
-) -> int:
-    """Queue every update received but never handled (after a crash); returns how many."""
-    rows = await asyncio.to_thread(
-        database.run, lambda s: [(r.update_id, r.payload) for r in inbox.pending(s, limit=10_000)]
-    )
-    count = 0
-    for update_id, payload in rows:
-        if not payload:
-            continue
         try:
-            update = Update.de_json(json.loads(payload), application.bot)
-        except (ValueError, TypeError):
-            log.error("inbox update %s cannot be decoded; marked failed", update_id)
-            await asyncio.to_thread(database.run, lambda s, u=update_id: inbox.mark(s, u, "failed"))
-            continue
-        await application.update_queue.put(update)
-        count += 1
-    if count:
-        log.info("replaying %d update(s) received before a restart", count)
-    return count
+            await asyncio.to_thread(
+                self.database.run, lambda s: inbox.record_update(s, update_id, text)
+            )
+        except SQLAlchemyError as exc:  # not stored: Telegram must retry, so no 200
+            log.error("webhook update not stored: %s", type(exc).__name__)
+            self.set_status(503)
+            return
+        self.set_status(200)
+        self.pipeline.wake.set()
 
 
-def make_webhook_app(
-    application: Application[Any, Any, Any, Any, Any, Any], database: Database, secret: str,
-    path: str = "/telegram",
-) -> tornado.web.Application:
+def make_webhook_app(pipeline: UpdatePipeline, secret: str,
+                     path: str = "/telegram") -> tornado.web.Application:
     """The tornado application serving the webhook path."""
     if not secret:
         raise ValueError("a webhook needs a secret token (WEBHOOK_SECRET)")
     return tornado.web.Application(
-        [(path, InboxWebhookHandler, {"bot_app": application, "database": database,
-                                      "secret": secret})]
+        [(path, InboxWebhookHandler, {"pipeline": pipeline, "secret": secret})]
     )
 
 
@@ -109,22 +118,24 @@ async def serve_webhook(
     listen: str, port: int, webhook_url: str, secret: str, stop: asyncio.Event,
 ) -> None:
     """Run the bot on the inbox webhook until ``stop`` is set."""
-    server = make_webhook_app(application, database, secret).listen(
-        port, address=listen, max_body_size=MAX_BODY
+    from bot.telegram_app import pipeline_for
+
+    pipeline = pipeline_for(application)
+    server = make_webhook_app(pipeline, secret).listen(
+        port, address=listen, max_body_size=STREAM_LIMIT
     )
     async with application:
         await application.bot.set_webhook(
             webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
-        # run_polling/run_webhook call post_init; this receiver must too (reminders, command
-        # menu, and the replay of updates received before a crash all live there).
+        # run_polling/run_webhook call post_init; this receiver must too (reminders and the
+        # command menu live there).
         if application.post_init is not None:
             await application.post_init(application)
-        else:
-            await replay_pending(application, database)
         await application.start()
         try:
-            await stop.wait()
+            await pipeline.run(stop, polling=False)
+            await pipeline.sender.wait_broadcasts()
         finally:
             server.stop()
             await application.stop()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.schema import CheckIn, Person
+from storage.schema import AuditLog, CheckIn, Person
 
 
 class ConsentRequired(PermissionError):
@@ -38,6 +38,7 @@ class NewCheckIn:
     pain_sites: tuple[str, ...] = ()
     source: str = "telegram"
     source_update_id: str | None = None
+    message_ref: str | None = None
 
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -96,6 +97,7 @@ def add_checkin(session: Session, person: Person, new: NewCheckIn) -> tuple[Chec
         pain_sites=list(new.pain_sites),
         source=new.source,
         source_update_id=new.source_update_id,
+        message_ref=new.message_ref,
     )
     try:
         with session.begin_nested():
@@ -109,6 +111,56 @@ def add_checkin(session: Session, person: Person, new: NewCheckIn) -> tuple[Chec
             raise
         return existing, False
     return row, True
+
+
+def by_message(session: Session, person_id: int, message_ref: str | None) -> CheckIn | None:
+    """The person's check-in completed by chat message ``message_ref`` (None if none)."""
+    if message_ref is None:
+        return None
+    return session.scalar(
+        select(CheckIn)
+        .where(CheckIn.person_id == person_id, CheckIn.message_ref == message_ref)
+        .order_by(CheckIn.id.desc())
+        .limit(1)
+    )
+
+
+_AMENDABLE = ("rpe", "minutes", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress",
+              "mood", "free_text", "sentiment_score", "sentiment_level")
+_DERIVED = ("sentiment_score", "sentiment_level")  # follow the text; not reported as changes
+
+
+def amend(
+    session: Session, row: CheckIn, values: dict[str, Any], placeholder: str = "unspecified"
+) -> list[tuple[str, Any, Any]]:
+    """Apply an edited message to its check-in; returns ``(field, old, new)`` per change.
+
+    Only the values given change; pain sites given are added to the stored ones and never
+    removed (pain reported once stays on record; ``placeholder``, pain without a site, gives
+    way to a named site). The new values are validated as a new check-in would be, and the
+    change leaves an audit line naming the fields, not the values.
+    """
+    candidate = {name: values[name] for name in _AMENDABLE if values.get(name) is not None}
+    validate(NewCheckIn(day=row.day, **candidate))
+    changes = [(name, getattr(row, name), value) for name, value in candidate.items()
+               if name not in _DERIVED and getattr(row, name) != value]
+    for name, value in candidate.items():
+        setattr(row, name, value)
+    if values.get("sentiment_backends"):
+        row.sentiment_backends = dict(values["sentiment_backends"])
+    stored = set(row.pain_sites or [])
+    merged = stored | set(values.get("pain_sites") or ())
+    if len(merged) > 1:
+        merged.discard(placeholder)  # a named site replaces "pain, somewhere"
+    if merged != stored:
+        changes.append(("pain_sites", sorted(stored), sorted(merged)))
+        row.pain_sites = sorted(merged)
+    if changes:
+        session.add(AuditLog(actor_id=row.person_id, subject_id=row.person_id,
+                             action="checkin_edited",
+                             detail={"checkin_id": row.id, "fields": [c[0] for c in changes]}))
+    session.flush()
+    return changes
 
 
 def locate_pain(

@@ -1,18 +1,34 @@
-"""The inbox of Telegram updates: each update id is recorded once, before it is handled.
+"""The inbox of Telegram updates: each update is committed here before Telegram is told.
 
-Why: Telegram re-delivers updates (polling after a crash, webhook retries). Recording the id in
-the same database as the data makes "stored once" a database guarantee, not a cache's.
+Why: Telegram forgets an update once it is confirmed (a webhook's 200, a getUpdates offset
+past it). Committing the raw update first, in the same database as the data, makes "nothing
+fetched is lost" and "stored once" database guarantees, not a cache's. An update is marked
+``done`` in the transaction that applies its effects (`settle`), so after a crash it is either
+wholly handled or still ``received`` and handled again.
+
+A poison update (one that cannot be parsed, or whose handling raises, or that kills the
+process) must never stop the bot: every handling attempt is counted before it starts
+(`begin_attempt`), and an update that used up its attempts is quarantined as ``failed`` with
+the class and place of its last error (never the message, which may quote a health value).
+An operator sees and acts on those with ``coachloop inbox list|retry|drop``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.schema import ProcessedUpdate, utcnow
+
+RECEIVED = "received"
+DONE = "done"
+FAILED = "failed"
+DROPPED = "dropped"
+STATUSES = (RECEIVED, DONE, FAILED, DROPPED)
+MAX_ERROR = 200
 
 
 def record_update(session: Session, update_id: int, payload: str | None = None) -> bool:
@@ -24,7 +40,7 @@ def record_update(session: Session, update_id: int, payload: str | None = None) 
     """
     existing = session.get(ProcessedUpdate, update_id)
     if existing is not None:
-        return existing.status == "received"
+        return existing.status == RECEIVED
     try:
         with session.begin_nested():
             session.add(ProcessedUpdate(update_id=update_id, payload=payload))
@@ -34,27 +50,149 @@ def record_update(session: Session, update_id: int, payload: str | None = None) 
     return True
 
 
+def record_batch(session: Session, updates: Iterable[tuple[int, str]]) -> list[int]:
+    """Record a fetched batch (``(update_id, raw JSON)`` pairs); returns the ids that are new.
+
+    Ids seen before are left as they are, whatever their status: a batch fetched again after a
+    crash (its offset was never advanced) stores nothing twice.
+    """
+    batch = dict(updates)
+    if not batch:
+        return []
+    known = set(session.scalars(
+        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id.in_(batch))
+    ))
+    new = [uid for uid in sorted(batch) if uid not in known]
+    for uid in new:
+        session.add(ProcessedUpdate(update_id=uid, payload=batch[uid]))
+    session.flush()
+    return new
+
+
 def status_of(session: Session, update_id: int) -> str | None:
-    """``received``, ``done``, ``failed`` or None when never seen."""
+    """``received``, ``done``, ``failed``, ``dropped`` or None when never seen."""
     row = session.get(ProcessedUpdate, update_id)
     return None if row is None else row.status
 
 
 def mark(session: Session, update_id: int, status: str) -> None:
-    """Mark an update handled (``done``) or given up (``failed``); drops its payload."""
+    """Mark an update handled (``done``) or given up; a ``done`` one drops its payload."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown inbox status {status!r}")
     row = session.get(ProcessedUpdate, update_id)
     if row is None:
         raise ValueError(f"update {update_id} was never recorded")
     row.status = status
     row.processed_at = utcnow()
-    row.payload = None
+    if status in (DONE, DROPPED):
+        row.payload = None
+
+
+def settle(session: Session, update_id: int) -> None:
+    """Mark ``update_id`` done inside the caller's transaction (the one holding its effects).
+
+    An update handed to the handlers without going through the inbox (a test feeding the
+    application directly) is recorded here, already done.
+    """
+    row = session.get(ProcessedUpdate, update_id)
+    if row is None:
+        session.add(ProcessedUpdate(update_id=update_id, status=DONE, processed_at=utcnow()))
+        session.flush()
+        return
+    mark(session, update_id, DONE)
+
+
+def begin_attempt(session: Session, update_id: int) -> int:
+    """Count one more handling attempt (committed before handling starts); returns the count.
+
+    Counting before, not after, is what catches an update that kills the process: after the
+    restart its count is already up, and enough restarts quarantine it.
+    """
+    row = session.get(ProcessedUpdate, update_id)
+    if row is None:
+        raise ValueError(f"update {update_id} was never recorded")
+    row.attempts = (row.attempts or 0) + 1
+    return row.attempts
+
+
+def record_error(session: Session, update_id: int, error: str) -> None:
+    """Remember the last error of a still-pending update (class and place only)."""
+    row = session.get(ProcessedUpdate, update_id)
+    if row is not None:
+        row.error = error[:MAX_ERROR]
+
+
+def last_error(session: Session, update_id: int) -> str | None:
+    """The last error recorded for an update (None if none, or never seen)."""
+    row = session.get(ProcessedUpdate, update_id)
+    return None if row is None else row.error
+
+
+def quarantine(session: Session, update_id: int, error: str) -> None:
+    """Give up on an update: ``failed``, with its error; the payload stays for a retry."""
+    row = session.get(ProcessedUpdate, update_id)
+    if row is None:
+        raise ValueError(f"update {update_id} was never recorded")
+    row.status = FAILED
+    row.error = error[:MAX_ERROR]
+    row.processed_at = utcnow()
 
 
 def pending(session: Session, limit: int = 100) -> Sequence[ProcessedUpdate]:
-    """Updates received but not handled (to replay after a crash), oldest first."""
+    """Updates received but not handled (to handle, or replay after a crash), oldest first."""
     return session.scalars(
         select(ProcessedUpdate)
-        .where(ProcessedUpdate.status == "received")
+        .where(ProcessedUpdate.status == RECEIVED)
         .order_by(ProcessedUpdate.update_id)
         .limit(limit)
     ).all()
+
+
+def newest_id(session: Session) -> int | None:
+    """The highest update id ever recorded (where polling resumes after a restart)."""
+    return session.scalar(select(func.max(ProcessedUpdate.update_id)))
+
+
+def listing(
+    session: Session, status: str | None = FAILED, limit: int = 100
+) -> Sequence[ProcessedUpdate]:
+    """Rows for an operator, newest first (``status`` None: every status)."""
+    query = select(ProcessedUpdate)
+    if status is not None:
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        query = query.where(ProcessedUpdate.status == status)
+    return session.scalars(query.order_by(ProcessedUpdate.update_id.desc()).limit(limit)).all()
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many updates are in each status."""
+    rows = session.execute(
+        select(ProcessedUpdate.status, func.count()).group_by(ProcessedUpdate.status)
+    ).all()
+    return {status: int(n) for status, n in rows}
+
+
+def retry(session: Session, update_id: int) -> None:
+    """Put a quarantined update back in line, its attempts reset (an operator's decision)."""
+    row = session.get(ProcessedUpdate, update_id)
+    if row is None:
+        raise ValueError(f"update {update_id} is not in the inbox")
+    if row.status != FAILED:
+        raise ValueError(f"update {update_id} is {row.status}, not failed")
+    if row.payload is None:
+        raise ValueError(f"update {update_id} has no stored payload to retry")
+    row.status = RECEIVED
+    row.attempts = 0
+    row.processed_at = None
+
+
+def drop(session: Session, update_id: int) -> None:
+    """Give up on a quarantined (or pending) update for good; its payload is deleted."""
+    row = session.get(ProcessedUpdate, update_id)
+    if row is None:
+        raise ValueError(f"update {update_id} is not in the inbox")
+    if row.status not in (FAILED, RECEIVED):
+        raise ValueError(f"update {update_id} is {row.status}; only failed or pending ones "
+                         "can be dropped")
+    mark(session, update_id, DROPPED)

@@ -173,6 +173,9 @@ class CheckIn(Base):
     pain_sites: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
     source: Mapped[str] = mapped_column(String(16), default="telegram")
     source_update_id: Mapped[str | None] = mapped_column(String(64))
+    # the chat message that completed it ("chat_id:message_id"): an edit of that message
+    # updates this check-in
+    message_ref: Mapped[str | None] = mapped_column(String(48), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -332,16 +335,50 @@ class ConversationState(Base):
 
 
 class ProcessedUpdate(Base):
-    """The inbox: each Telegram update id is recorded once, before it is acted on."""
+    """The inbox: each Telegram update id is recorded once, before it is acted on.
+
+    ``status``: ``received`` (to handle), ``done`` (handled: its effects and its replies were
+    committed with this row), ``failed`` (quarantined after ``attempts`` tries; the payload is
+    kept so an operator can retry it) or ``dropped`` (an operator gave up on it).
+    """
 
     __tablename__ = "processed_update"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(12), default="received")
+    status: Mapped[str] = mapped_column(String(12), default="received", index=True)
     # the raw update (the athlete's message) until handled: encrypted at rest (key set)
     payload: Mapped[str | None] = mapped_column(EncryptedText)
     processed_at: Mapped[dt.datetime | None]
+    # handling attempts started (a crash mid-handling counts too) and the last error's class
+    # and place, never its message (which may quote a health value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class OutboxMessage(Base):
+    """A reply committed in the same transaction as the update that caused it, then sent.
+
+    Why: a crash between "stored" and "answered" must neither lose the answer nor make a
+    replay compute a different one; the sender marks each row ``sent`` (or ``failed`` /
+    ``blocked``) right after Telegram's answer. ``kind`` is ``reply`` (sent in order with its
+    update), ``copy`` (a student's broadcast copy, planned just before it is sent) or
+    ``report`` (a broadcast's delivery report, sent once every copy has an outcome).
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    update_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(8), default="reply")
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    broadcast_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # the reply (text, buttons, picture): health values, so encrypted at rest (key set)
+    body: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
+    status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
+    error: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
 
 
 class AuditLog(Base):

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session as DbSession
 
 from bot.dialogue import texts
-from bot.render import checkin_summary, session_text, why_text
+from bot.render import change_summary, checkin_summary, session_text, why_text
 from bot.replies import Incoming, Reply, keyboard
 from bot.services.access import AccessDenied
 from bot.services.planning import PlanningConfig, local_today, plan_and_store
@@ -74,6 +74,12 @@ class Turn:
         conversations.clear_state(self.db, self.inc.chat_key)
 
 
+def _reads_like_checkin(report: CheckInReport) -> bool:
+    """A text that reports training or pain (a number, a pain word, the check-in intent)."""
+    return (report.rpe is not None or report.minutes is not None or report.pain
+            or report.intent in ("check_in", "report_pain"))
+
+
 def _rpe_keyboard() -> Any:
     return keyboard(
         [(str(n), f"rpe:{n}") for n in range(0, 6)],
@@ -85,6 +91,10 @@ def _hooper_keyboard(item: str) -> Any:
     return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
 
 
+Settle = Callable[[DbSession, list[Reply]], list[Reply]]
+"""Called with the replies inside the transaction that handled the update (the durable
+adapter marks the update done and writes the replies to the outbox there); returns the
+replies, possibly with more (a coach's alert)."""
 CommandFn = Callable[["Dialogue", Turn, list[str]], list[Reply]]
 ButtonFn = Callable[["Dialogue", Turn, str], list[Reply]]
 TextFn = Callable[["Dialogue", Turn, str], list[Reply]]
@@ -132,39 +142,84 @@ class Dialogue:
 
     # ---- entry point -------------------------------------------------------------------
 
-    def handle(self, inc: Incoming) -> list[Reply]:
-        """Handle one user action; never raises (errors become a friendly reply)."""
+    def handle(self, inc: Incoming, *, settle: Settle | None = None) -> list[Reply]:
+        """Handle one user action.
+
+        Without ``settle`` (the terminal) it never raises: errors become a friendly reply.
+        With ``settle`` (the durable Telegram pipeline) the replies are settled in the same
+        transaction as the effects, and an unexpected error propagates so the pipeline can
+        retry the update and, after its last attempt, quarantine it; expected refusals (no
+        consent, no access, a value out of range) are answers, settled like any other.
+        """
         try:
             if inc.upload is not None:
-                return self._upload(inc)
-            return self.database.run(lambda db: self._dispatch(Turn(db, inc, self.nlu)))
+                return self._upload(inc, settle)
+
+            def work(db: DbSession) -> list[Reply]:
+                replies = self._dispatch(Turn(db, inc, self.nlu))
+                return settle(db, replies) if settle is not None else replies
+
+            return self.database.run(work)
         except ConsentRequired:
-            return [Reply(texts.NEED_START)]
+            replies = [Reply(texts.NEED_START)]
         except AccessDenied as exc:
             log.info("update %s refused: %s", inc.update_id, type(exc).__name__)
-            return [Reply(f"Sorry, {exc}.")]
+            replies = [Reply(f"Sorry, {exc}.")]
         except ValueError as exc:
-            return [Reply(f"Sorry, I can't use that: {exc}.")]
+            replies = [Reply(f"Sorry, I can't use that: {exc}.")]
         except Exception:
+            if settle is not None:
+                raise
             log.exception("dialogue failed for update %s", inc.update_id)
             return [Reply(texts.SORRY)]
+        if settle is None:
+            return replies
+        return self.database.run(lambda db: settle(db, replies))
 
-    def _upload(self, inc: Incoming) -> list[Reply]:
-        """A wearable file: imported in one transaction of its own (never half-stored)."""
+    def upload_refusal(self, inc: Incoming) -> list[Reply] | None:
+        """Why a file must not even be downloaded (a group chat, no consent), or None.
+
+        Asked before the download, so a stranger's file or a file posted in a team chat
+        costs no bandwidth and leaves nothing anywhere.
+        """
+        if inc.chat_type != "private":
+            return [Reply(texts.PRIVATE_FILE)]
+        with self.database.session() as db:
+            person = people.get_by_telegram_id(db, inc.user_id)
+            if person is None or not people.has_consent(person):
+                return [Reply(texts.NEED_START)]
+        return None
+
+    def _upload(self, inc: Incoming, settle: Settle | None) -> list[Reply]:
+        """A wearable file: imported in one transaction of its own (never half-stored).
+
+        A stored import settles in that same transaction, so a replay after a crash answers
+        "Imported ..." again from the outbox, not "already imported".
+        """
         from bot.uploads import import_upload
 
         upload = inc.upload
         if upload is None:
             return []
-        with self.database.session() as db:
-            person = people.get_by_telegram_id(db, inc.user_id)
-            person_id = person.id if person is not None and people.has_consent(person) else None
-        if person_id is None:
-            return [Reply(texts.NEED_START)]
-        result = import_upload(
-            self.database, person_id, upload.file_name, upload.data, self.max_upload_bytes
-        )
-        return [Reply(result.message)]
+        refusal = self.upload_refusal(inc)
+        settled: list[Reply] | None = None
+        if refusal is None:
+            with self.database.session() as db:
+                person = people.get_by_telegram_id(db, inc.user_id)
+                person_id = person.id if person is not None else 0
+
+            def on_stored(db: DbSession, message: str) -> None:
+                nonlocal settled
+                settled = settle(db, [Reply(message)]) if settle is not None else None
+
+            result = import_upload(self.database, person_id, upload.file_name, upload.data,
+                                   self.max_upload_bytes, on_stored=on_stored)
+            if settled is not None:
+                return settled
+            refusal = [Reply(result.message)]
+        if settle is None:
+            return refusal
+        return self.database.run(lambda db: settle(db, refusal))
 
     def _dispatch(self, turn: Turn) -> list[Reply]:
         inc = turn.inc
@@ -176,6 +231,8 @@ class Dialogue:
                  turn.person.id if turn.person else "-", kind, turn.state or "-")
         if inc.chat_type != "private":
             return self._in_group(turn)
+        if inc.edited:
+            return self._on_edit(turn)
         if inc.callback is not None:
             kind = inc.callback.partition(":")[0]
             for feature in self.features:
@@ -203,9 +260,16 @@ class Dialogue:
         /history, /checkin ...) or a button of a personal keyboard is refused with a pointer
         to the private chat, and plain group conversation is ignored.
         """
-        command = turn.inc.command
+        inc = turn.inc
+        if inc.edited:
+            return []
+        command = inc.command
         if command is None:
-            return [Reply(texts.PRIVATE_ONLY)] if turn.inc.callback is not None else []
+            # a button of a personal keyboard, or a reply to one of the bot's messages (a
+            # check-in answered in the team chat): pointed to the private chat, never read
+            if inc.callback is not None or inc.reply_to_bot:
+                return [Reply(texts.PRIVATE_ONLY)]
+            return []
         name, args = command
         for feature in self.features:
             if name in feature.group_commands and name in feature.commands:
@@ -290,7 +354,11 @@ class Dialogue:
 
     def consent(self, turn: Turn, value: str) -> list[Reply]:
         """The answer to the consent question (``yes`` stores the person, nothing else does)."""
-        if value != "yes":
+        if value not in ("yes", "no"):
+            return [Reply(texts.STALE_BUTTON)]
+        if value == "no":
+            if people.has_consent(turn.person):
+                return [Reply(texts.ALREADY_CONSENTED)]
             return [Reply(texts.NO_CONSENT)]
         if people.has_consent(turn.person):
             return [Reply("You have already agreed. " + texts.PROFILE_DONE)]
@@ -394,13 +462,7 @@ class Dialogue:
             return [Reply(texts.HELP)]
         if intent == "greet" and report.rpe is None and report.minutes is None:
             return [Reply("Hi! " + texts.HELP)]
-        reads_like_checkin = (
-            report.rpe is not None
-            or report.minutes is not None
-            or report.pain
-            or intent in ("check_in", "report_pain")
-        )
-        if not reads_like_checkin:
+        if not _reads_like_checkin(report):
             return [Reply(texts.NOT_UNDERSTOOD)]
         person = self.require_person(turn)
         if report.pain_sites and report.rpe is None and report.minutes is None:
@@ -412,6 +474,34 @@ class Dialogue:
         self._merge_report(data, report, overwrite_numbers=True)
         turn.data = data
         return self._rejected(report) + self._next_checkin_question(turn)
+
+    def _on_edit(self, turn: Turn) -> list[Reply]:
+        """An edited message: the check-in it completed takes what the new text states.
+
+        The edit replaces the free text, its sentiment and every number it states; pain
+        sites it names are added, and none is removed by an edit (pain reported once is never
+        lost; a new check-in says how it is now). An edit of a message that stored nothing
+        but reads like a check-in gets a note on how to correct one.
+        """
+        person = turn.person
+        report = turn.report
+        if person is None or not people.has_consent(person) or report is None:
+            return []
+        row = checkin_repo.by_message(turn.db, person.id, turn.inc.message_ref)
+        if row is None:
+            return [Reply(texts.EDIT_NOT_APPLIED)] if _reads_like_checkin(report) else []
+        data: dict[str, Any] = {"free_text": (turn.inc.text or "").strip()[:4000]}
+        self._merge_report(data, report, overwrite_numbers=True)
+        changes = checkin_repo.amend(turn.db, row, data, UNSPECIFIED_PAIN_SITE)
+        day = row.day.isoformat()
+        if not changes:
+            return [Reply(f"Your edit changes nothing in the check-in of {day}.")]
+        out = [Reply(f"Updated your check-in of {day}: {change_summary(changes)}. "
+                     "The plan takes it into account.")]
+        today = local_today(person, turn.inc.received_at, self.timezone)
+        if row.day == today:
+            out.append(self._next_session(turn, person, today))
+        return out
 
     def _locate_pain(self, turn: Turn, person: Person, report: CheckInReport) -> list[Reply]:
         """"Left knee sore" after today's check-in: add the site to it (no second check-in)."""
@@ -510,11 +600,12 @@ class Dialogue:
             pain_sites=tuple(data.get("pain_sites", ())),
             source=inc.source,
             source_update_id=update_ref,
+            message_ref=inc.message_ref,
         )
-        _, created = checkin_repo.add_checkin(turn.db, person, new)
+        # A redelivered update finds its check-in stored already (created False): it is
+        # answered exactly as the first time, confirmation and next session included.
+        checkin_repo.add_checkin(turn.db, person, new)
         turn.finish()
-        if not created:
-            return [Reply("Already saved that check-in.")]
         out = [Reply("Saved ✅ " + checkin_summary(data))]
         if UNSPECIFIED_PAIN_SITE in new.pain_sites:
             out.append(Reply(texts.ASK_PAIN_SITE))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session as DbSession
+
 from bot.dialogue import account, groups, texts
 from bot.dialogue.core import Dialogue, Feature, Turn
 from bot.replies import Incoming, Reply
@@ -18,6 +20,7 @@ from bot.services import roster
 from bot.services.planning import local_today
 from storage import groups as group_repo
 from storage import people
+from storage.schema import Person
 
 log = logging.getLogger(__name__)
 
@@ -63,37 +66,47 @@ def default_features() -> list[Feature]:
     ]
 
 
+def alerts_in(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:
+    """The coaches' private alerts for this turn, read in the caller's transaction.
+
+    Run in a savepoint: an alert that fails is logged and dropped, and the check-in that
+    caused it stays stored and confirmed.
+    """
+    if inc.chat_type != "private" or inc.command is not None or inc.edited:
+        return []
+    try:
+        with db.begin_nested():
+            return _alerts(db, dialogue, inc)
+    except Exception:
+        log.exception("readiness alert failed for update %s", inc.update_id)
+        return []
+
+
+def _alerts(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:
+    person = people.get_by_telegram_id(db, inc.user_id)
+    if person is None or person.consent_at is None:
+        return []
+    today = local_today(person, inc.received_at, dialogue.timezone)
+    flipped = roster.readiness_flip(db, person, today)
+    if flipped is None:
+        return []
+    flags = "; ".join(f.message for f in flipped.flags) or "several warning signs"
+    out = []
+    for staff_id in sorted(group_repo.staff_of(db, person.id)):
+        staff = db.get(Person, staff_id)
+        if staff is not None:
+            out.append(Reply(f"🔴 {person.display_name} turned red today: {flags}. "
+                             f"/status @{person.username or person.display_name} for "
+                             "details.", chat_id=staff.telegram_user_id))
+    return out
+
+
 def readiness_alerts(dialogue: Dialogue, inc: Incoming) -> list[Reply]:
     """After an athlete's private turn: a private alert to each coach when they turned red."""
     if inc.chat_type != "private" or inc.command is not None:
         return []
-
-    def work(db: object) -> list[Reply]:
-        from sqlalchemy.orm import Session
-
-        if not isinstance(db, Session):
-            return []
-        person = people.get_by_telegram_id(db, inc.user_id)
-        if person is None or person.consent_at is None:
-            return []
-        today = local_today(person, inc.received_at, dialogue.timezone)
-        flipped = roster.readiness_flip(db, person, today)
-        if flipped is None:
-            return []
-        flags = "; ".join(f.message for f in flipped.flags) or "several warning signs"
-        out = []
-        for staff_id in sorted(group_repo.staff_of(db, person.id)):
-            from storage.schema import Person
-
-            staff = db.get(Person, staff_id)
-            if staff is not None:
-                out.append(Reply(f"🔴 {person.display_name} turned red today: {flags}. "
-                                 f"/status @{person.username or person.display_name} for "
-                                 "details.", chat_id=staff.telegram_user_id))
-        return out
-
     try:
-        return dialogue.database.run(work)
+        return dialogue.database.run(lambda db: alerts_in(db, dialogue, inc))
     except Exception:
         log.exception("readiness alert failed for update %s", inc.update_id)
         return []

@@ -313,12 +313,16 @@ def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
     coach = _need(dialogue, turn)
     staff_groups = _staff_groups(turn, coach)
+    if not staff_groups:
+        return [Reply("Only a team's coach or a class's teacher can see its chart: "
+                      "/team create NAME or /class create NAME first.")]
     rows = []
     for g in staff_groups:
         rows += roster.team_status(turn.db, g.id, turn.inc.received_at, dialogue.timezone,
                                   dialogue.planning, viewer=coach)
     if not rows:
-        return [Reply("No team or no athletes yet for a chart.")]
+        return [Reply("Your teams have no athletes yet: share your invite code (/team) "
+                      "to get a chart.")]
     png = draw([(s.name, s.metrics) for _, s in rows])
     to = coach.telegram_user_id if _in_group(turn.inc) else None
     return [Reply("Team readiness: ACWR bar, colour = readiness.", image=png, chat_id=to)]

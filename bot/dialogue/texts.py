@@ -14,6 +14,19 @@ CONSENT = (
     "Do you agree?"
 )
 NO_CONSENT = "OK, I stored nothing. Send /start if you change your mind."
+ALREADY_CONSENTED = (
+    "You agreed earlier, so your data is kept. To withdraw, send /forget: it erases "
+    "everything I store about you. /privacy shows what your team may see."
+)
+EDIT_NOT_APPLIED = (
+    "I saw you edited an earlier message; edits only change the message that saved a "
+    "check-in. To correct today's check-in, send the right values as a new message, e.g. "
+    "'sorry, it was RPE 4, 20 min'."
+)
+PRIVATE_FILE = (
+    "I don't import files posted in a group: a watch file is personal. Send it to me in a "
+    "private chat (open my profile and press Message); /privacy says what your team may see."
+)
 NEED_START = "Please send /start first: I need your consent before I can store a check-in."
 HELP = (
     "What I can do:\n"

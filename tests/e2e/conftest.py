@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -13,9 +14,9 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.features import default_features
-from bot.telegram_app import build_application
+from bot.telegram_app import build_application, pipeline_for, serve
 from nlu import NluEngine
-from storage import inbox
+from storage import inbox, outbox
 from storage.db import Database
 from tests.e2e.fake_bot_api import FakeBotApi
 
@@ -29,15 +30,17 @@ class Running:
     database: Database
 
     async def handled(self, update_id: int, timeout: float = 20.0) -> None:
-        """Wait until the bot finished ``update_id`` (its inbox row is "done"): every reply it
-        caused was sent by then, so "nothing was sent" can be asserted right after."""
+        """Wait until the bot finished ``update_id``: its inbox row is "done" and none of the
+        replies it caused is still in the outbox, so "nothing was sent" can be asserted
+        right after."""
 
-        def status() -> str | None:
+        def finished() -> bool:
             with self.database.session() as s:
-                return inbox.status_of(s, update_id)
+                return (inbox.status_of(s, update_id) == "done"
+                        and not outbox.unsent(s, update_id=update_id, kind=None))
 
         async def done() -> None:
-            while await asyncio.to_thread(status) != "done":
+            while not await asyncio.to_thread(finished):
                 await asyncio.sleep(0.05)
 
         await asyncio.wait_for(done(), timeout)
@@ -55,16 +58,31 @@ async def bot(sqlite_db: Database, nlu_engine: NluEngine) -> AsyncIterator[Runni
     settings = Settings(telegram_token=SecretStr(TOKEN), telegram_api_url=url)
     dialogue = Dialogue(sqlite_db, nlu_engine, features=default_features())
     app = build_application(settings, dialogue)
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    async with running_bot(app) as running_app:
+        running = Running(api, running_app, sqlite_db)
+        api.handled = running.handled
+        try:
+            yield running
+        finally:
+            await api.stop()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(app: Application, *, polling: bool = True) -> AsyncIterator[Application]:
+    """The bot as `coachloop bot` runs it: our durable pipeline, long polling 1 s."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        serve(app, stop, polling=polling, pipeline=pipeline_for(app, poll_timeout=1,
+                                                                retry_delay=0.05)))
+    deadline = asyncio.get_running_loop().time() + 30
+    while not app.running:
+        if task.done():
+            task.result()
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the bot did not start")
+        await asyncio.sleep(0.01)
     try:
-        yield Running(api, app, sqlite_db)
+        yield app
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        await api.stop()
+        stop.set()
+        await asyncio.wait_for(task, 30)

@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,9 @@ class FakeBotApi:
         self.answered: list[str] = []  # callback_query_id of each answerCallbackQuery
         self.commands: list[dict[str, Any]] = []  # the last setMyCommands menu
         self.confirmed = 0  # like Telegram: a getUpdates offset confirms (forgets) older ones
+        # set by the test's bot fixture: waits until the bot finished an update (inbox done,
+        # outbox empty), so a test never asserts on what a half-handled update did
+        self.handled: Callable[[int], Awaitable[None]] | None = None
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new = asyncio.Event()
@@ -149,9 +153,12 @@ class FakeBotApi:
             await asyncio.sleep(0.02)
 
     async def reply_to(self, chat_id: int, before: int, count: int = 1,
-                       timeout: float = 20.0) -> list[Sent]:
-        """Wait until ``count`` new messages went to ``chat_id`` after ``before`` had."""
+                       timeout: float = 20.0, update_id: int | None = None) -> list[Sent]:
+        """Wait until ``count`` new messages went to ``chat_id`` after ``before`` had (and,
+        given ``update_id`` and a bot that reports it, until that update is finished)."""
         await self.wait_for(lambda: len(self.to(chat_id)) >= before + count, timeout)
+        if update_id is not None and self.handled is not None:
+            await self.handled(update_id)
         return self.to(chat_id)[before:]
 
     # ---- answering methods -----------------------------------------------------------------

@@ -17,14 +17,14 @@ async def _say(api: FakeBotApi, uid: int, name: str, text: str, n: int = 1,
                chat: int | None = None) -> list[str]:
     target = chat or uid
     before = len(api.to(target))
-    api.say(uid, name, text, chat_id=chat)
-    return [s.text for s in await api.reply_to(target, before, n)]
+    update_id = api.say(uid, name, text, chat_id=chat)
+    return [s.text for s in await api.reply_to(target, before, n, update_id=update_id)]
 
 
 async def _press(api: FakeBotApi, uid: int, name: str, data: str, n: int = 1) -> list[str]:
     before = len(api.to(uid))
-    api.press(uid, name, data)
-    return [s.text for s in await api.reply_to(uid, before, n)]
+    update_id = api.press(uid, name, data)
+    return [s.text for s in await api.reply_to(uid, before, n, update_id=update_id)]
 
 
 async def _onboard(api: FakeBotApi, uid: int, name: str) -> None:

@@ -32,8 +32,8 @@ async def _say(api: FakeBotApi, uid: int, name: str, text: str, n: int = 1,
     """Send ``text`` and wait for ``n`` messages back in that chat."""
     target = chat or uid
     before = len(api.to(target))
-    api.say(uid, name, text, chat_id=chat)
-    return await api.reply_to(target, before, n, timeout)
+    update_id = api.say(uid, name, text, chat_id=chat)
+    return await api.reply_to(target, before, n, timeout, update_id=update_id)
 
 
 async def _press(api: FakeBotApi, uid: int, name: str, data: str, n: int = 1,
@@ -41,8 +41,8 @@ async def _press(api: FakeBotApi, uid: int, name: str, data: str, n: int = 1,
     """Press a button with ``data`` and wait for ``n`` messages back in that chat."""
     target = chat or uid
     before = len(api.to(target))
-    api.press(uid, name, data, chat_id=chat)
-    return await api.reply_to(target, before, n)
+    update_id = api.press(uid, name, data, chat_id=chat)
+    return await api.reply_to(target, before, n, update_id=update_id)
 
 
 async def _onboard(api: FakeBotApi, uid: int, name: str) -> None:
@@ -122,10 +122,15 @@ async def test_athlete_day_checkin_keyboards_plan_schedule_and_reminders(bot: Ru
     assert (row.sleep_quality, row.stress, row.fatigue, row.soreness) == (2, 3, 4, 5)
     assert row.free_text == "tired but happy with the session"
 
-    # an edited message is not a new check-in (nor an answer to anything)
+    # an edited message is not a new check-in: it updates the one it completed, and says so
     before = len(api.to(2))
     await bot.handled(api.edit(feel, "RPE 9, 90 min, actually it was hard"))
-    assert len(api.to(2)) == before and len(_checkins_of(bot.database, 2)) == 1
+    updated, _next = api.to(2)[before:]
+    assert updated.text.startswith(f"Updated your check-in of {_today().isoformat()}: "
+                                   "RPE 7 → 9, minutes 60 → 90, your note")
+    [row] = _checkins_of(bot.database, 2)
+    assert (row.rpe, row.minutes, row.free_text) == (9, 90, "RPE 9, 90 min, actually it was hard")
+    assert (row.sleep_quality, row.stress, row.fatigue, row.soreness) == (2, 3, 4, 5)
 
     # /today, /why, /week
     day = _today().strftime("%a %d %b")

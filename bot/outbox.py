@@ -1,0 +1,217 @@
+"""Replies as outbox rows, and the sender that delivers them to Telegram.
+
+The dialogue's replies are written to the outbox (`storage.outbox`) in the transaction that
+handled their update; this module turns a `Reply` into a row and back, and sends rows in the
+order they were committed, marking each one right after Telegram answers. A teacher's
+broadcast is rows too: one ``copy`` per student (planned just before it is sent) and one
+``report`` that goes to the teacher once every copy has an outcome, so a crash mid-broadcast
+resumes where it stopped, and no student gets a copy twice or none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import Application
+
+from bot import broadcast, reminders
+from bot.dialogue import Dialogue
+from bot.dialogue.account import REMINDER_META
+from bot.dialogue.groups import BROADCAST_META, REPORT_META, render_copy
+from bot.replies import Button, Reply
+from storage import groups, outbox
+from storage.db import Database
+from storage.outbox import COPY, REPLY, REPORT, Outgoing
+
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 3
+
+
+# ---- a reply as a row and back --------------------------------------------------------------
+
+
+def encode(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-ready data (pictures and files base64)."""
+    body: dict[str, Any] = {"text": reply.text}
+    if reply.buttons:
+        body["buttons"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
+    if reply.image is not None:
+        body["image"] = base64.b64encode(reply.image).decode()
+    if reply.document is not None:
+        body["document"] = [reply.document[0], base64.b64encode(reply.document[1]).decode()]
+    if reply.chat_id is not None:
+        body["chat_id"] = reply.chat_id
+    if reply.meta:
+        body["meta"] = dict(reply.meta)
+    return body
+
+
+def decode(body: dict[str, Any]) -> Reply:
+    """The reply `encode` wrote."""
+    buttons = tuple(tuple(Button(str(label), str(data)) for label, data in row)
+                    for row in body.get("buttons", ()))
+    image = base64.b64decode(body["image"]) if "image" in body else None
+    document = None
+    if "document" in body:
+        name, data = body["document"]
+        document = (str(name), base64.b64decode(data))
+    return Reply(str(body.get("text", "")), buttons=buttons, image=image, document=document,
+                 chat_id=body.get("chat_id"), meta=dict(body.get("meta", {})))
+
+
+def drafts(replies: Sequence[Reply], chat_id: int) -> list[Outgoing]:
+    """Outbox rows for an update's replies (``chat_id``: the chat the update came from)."""
+    rows: list[Outgoing] = []
+    reports: list[Outgoing] = []
+    for reply in replies:
+        target = reply.chat_id or chat_id
+        if BROADCAST_META in reply.meta:
+            rows.append(Outgoing(target, encode(reply), COPY, int(reply.meta[BROADCAST_META])))
+            continue
+        report = reply.meta.get(REPORT_META)
+        rows.append(Outgoing(target, encode(reply), REPLY,
+                             int(report) if report is not None else None))
+        if report is not None:
+            reports.append(Outgoing(chat_id, {}, REPORT, int(report)))
+    return rows + reports
+
+
+# ---- sending ----------------------------------------------------------------------------------
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for a reply's buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+         for row in reply.buttons]
+    )
+
+
+async def send_reply(bot: Bot, target: int, reply: Reply) -> None:
+    """One message: a picture with its caption, a file, or text with buttons."""
+    if reply.image is not None:
+        await bot.send_photo(target, photo=reply.image, caption=reply.text[:1024],
+                             reply_markup=markup(reply))
+    elif reply.document is not None:
+        name, data = reply.document
+        await bot.send_document(target, document=data, filename=name, caption=reply.text[:1024])
+    else:
+        await bot.send_message(target, reply.text or "…", reply_markup=markup(reply))
+
+
+class OutboxSender:
+    """Delivers outbox rows through one application's bot (rate-limited by PTB)."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 dialogue: Dialogue) -> None:
+        self.application = application
+        self.dialogue = dialogue
+        self.database: Database = dialogue.database
+        self._lock = asyncio.Lock()
+        self._broadcasts: dict[int, asyncio.Task[None]] = {}
+
+    async def _db(self, work: Any) -> Any:
+        return await asyncio.to_thread(self.database.run, work)
+
+    async def send_update(self, update_id: int) -> int:
+        """Send the update's pending replies in order; start its broadcast, if any."""
+        rows = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
+                                         for r in outbox.unsent(s, update_id=update_id)])
+        return await self._send_rows(rows)
+
+    async def resume(self) -> int:
+        """After a start: send every reply still pending, resume every open broadcast."""
+        rows = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
+                                         for r in outbox.unsent(s)])
+        sent = await self._send_rows(rows)
+        for broadcast_id in await self._db(outbox.broadcasts_open):
+            self._start_broadcast(broadcast_id)
+        if rows:
+            log.info("outbox: %d reply(ies) left from before the restart handled", len(rows))
+        return sent
+
+    async def _send_rows(self, rows: list[tuple[int, int, dict[str, Any], int | None]]) -> int:
+        sent = 0
+        async with self._lock:  # one sender at a time keeps the committed order
+            for row_id, chat_id, body, broadcast_id in rows:
+                status = await self._deliver(row_id, chat_id, decode(body))
+                sent += status == outbox.SENT
+                if broadcast_id is not None:
+                    self._start_broadcast(broadcast_id)
+        return sent
+
+    async def _deliver(self, row_id: int, chat_id: int, reply: Reply) -> str:
+        """Send one row; mark its outcome. A network fault leaves it pending for later."""
+        status, error = outbox.SENT, None
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await send_reply(self.application.bot, chat_id, reply)
+                break
+            except Forbidden:
+                status, error = outbox.BLOCKED, "Forbidden"
+                break
+            except BadRequest as exc:
+                status, error = outbox.FAILED, type(exc).__name__
+                break
+            except NetworkError as exc:  # includes TimedOut; RetryAfter is the limiter's
+                if attempt == SEND_ATTEMPTS:
+                    log.warning("reply not sent yet (%s); kept for later", type(exc).__name__)
+                    return outbox.PENDING
+                await asyncio.sleep(0.5 * attempt)
+            except TelegramError as exc:
+                status, error = outbox.FAILED, type(exc).__name__
+                break
+        spec = reply.meta.get(REMINDER_META)
+        if spec is not None and self.application.job_queue is not None:
+            # before the mark: once the outbox is empty, the job queue is up to date
+            reminders.schedule(self.application.job_queue, chat_id, spec)
+        await self._db(lambda s: outbox.mark(s, row_id, status, error))
+        if status != outbox.SENT:
+            log.info("reply not delivered: %s", error)
+        return status
+
+    # ---- broadcasts -------------------------------------------------------------------------
+
+    def _start_broadcast(self, broadcast_id: int) -> None:
+        task = self._broadcasts.get(broadcast_id)
+        if task is not None and not task.done():
+            return
+        self._broadcasts[broadcast_id] = self.application.create_task(
+            self._deliver_broadcast(broadcast_id), name=f"broadcast:{broadcast_id}")
+
+    async def _deliver_broadcast(self, broadcast_id: int) -> None:
+        """Each student's copy (planned now), then the teacher's delivery report."""
+        copies = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body)) for r in outbox.unsent(
+            s, kind=COPY, broadcast_id=broadcast_id, limit=100_000)])
+        for row_id, chat_id, body in copies:
+            async def send(reply: Reply, chat: int = chat_id) -> None:
+                reply = await asyncio.to_thread(render_copy, self.dialogue, reply)
+                await send_reply(self.application.bot, chat, reply)
+
+            status, error = await broadcast.send_one(send, decode(body))
+            await self._db(lambda s, i=row_id, st=status, e=error: outbox.mark(s, i, st, e))
+        reports = await self._db(lambda s: [(r.id, r.chat_id) for r in outbox.unsent(
+            s, kind=REPORT, broadcast_id=broadcast_id)])
+        if not reports:
+            return
+        outcomes = await self._db(lambda s: outbox.outcomes(s, broadcast_id))
+        await self._db(lambda s: groups.record_deliveries(s, broadcast_id, outcomes))
+        summary = broadcast.DeliveryReport(outcomes=outcomes).summary()
+        for row_id, chat_id in reports:
+            await self._deliver(row_id, chat_id, Reply(summary))
+
+    async def wait_broadcasts(self) -> None:
+        """Wait for the broadcasts under way (tests, and a graceful stop)."""
+        tasks = [t for t in self._broadcasts.values() if not t.done()]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+

@@ -131,8 +131,7 @@ def change_summary(changes: Sequence[tuple[str, Any, Any]]) -> str:
             parts.append("pain: " + ", ".join(added) + " added")
         else:
             label = _FIELD_LABELS.get(name, name.replace("_", " "))
-            before = "—" if old is None else f"{old:g}"
-            parts.append(f"{label} {before} → {new:g}")
+            parts.append(f"{label} {new:g}" if old is None else f"{label} {old:g} → {new:g}")
     return ", ".join(parts)
 
 

@@ -105,8 +105,11 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         from bot.services.models import policy_dir
         from bot.services.policy import warm_up
 
+        # Not a daemon: a chat whose input ends right after start would otherwise exit while
+        # the thread is inside numba's or torch's C++ code, and the process aborts (SIGABRT,
+        # "terminate called without an active exception"); exit waits for it instead.
         threading.Thread(target=warm_up, args=(policy_dir(planning.model_dir),),
-                         name="policy-warm-up", daemon=True).start()
+                         name="policy-warm-up", daemon=False).start()
     return Dialogue(
         database or open_migrated(settings),
         engine,

@@ -120,6 +120,10 @@ class Feature:
 class Dialogue:
     """The conversation: athlete check-ins here, other audiences as `Feature`s."""
 
+    #: the commands and button kinds the core answers itself (features add theirs)
+    CORE_COMMANDS = ("start", "help", "cancel", "checkin", "today", "why")
+    CORE_BUTTONS = ("consent", "sex", "rpe", "hooper")
+
     def __init__(
         self,
         database: Database,
@@ -490,6 +494,9 @@ class Dialogue:
         row = checkin_repo.by_message(turn.db, person.id, turn.inc.message_ref)
         if row is None:
             return [Reply(texts.EDIT_NOT_APPLIED)] if _reads_like_checkin(report) else []
+        if report.rejected:  # an impossible number: the stored check-in stays as it was
+            return [Reply(self._rejected(report)[0].text.rstrip(".")
+                          + f"; your check-in of {row.day.isoformat()} is unchanged.")]
         data: dict[str, Any] = {"free_text": (turn.inc.text or "").strip()[:4000]}
         self._merge_report(data, report, overwrite_numbers=True)
         changes = checkin_repo.amend(turn.db, row, data, UNSPECIFIED_PAIN_SITE)

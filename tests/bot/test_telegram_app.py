@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.dialogue import Dialogue
+from bot.dialogue import Dialogue, texts
 from bot.telegram_app import build_application
 from storage.schema import CheckIn, ProcessedUpdate
 from tests.bot.fakes import RecordingRequest, Updates
@@ -108,3 +108,46 @@ async def test_reminder_job_names_todays_session(
         await app.stop()
     text = request.texts()[0]
     assert text.startswith("Today's session: ") and "/checkin" in text
+
+
+def _group_message(u: Updates, text: str, chat_id: int = -100321) -> dict[str, Any]:
+    data = u.message(text)
+    data["message"]["chat"] = {"id": chat_id, "type": "supergroup", "title": "Team"}
+    return data
+
+
+async def test_a_command_addressed_to_another_bot_is_left_to_it(
+    telegram: tuple[Application, RecordingRequest], dialogue: Dialogue  # type: ignore[type-arg]
+) -> None:
+    app, request = telegram
+    u = Updates()
+    await _feed(app, _group_message(u, "/today@other_bot"))
+    await _feed(app, _group_message(u, "/help@Other_Bot extra"))
+    assert request.texts() == []
+    await _feed(app, _group_message(u, "/help@coachloop_bot"))
+    await _feed(app, u.message("/help@COACHLOOP_BOT"))
+    assert len(request.texts()) == 2
+
+
+async def test_a_file_from_someone_without_consent_is_refused_before_download(
+    telegram: tuple[Application, RecordingRequest], dialogue: Dialogue  # type: ignore[type-arg]
+) -> None:
+    app, request = telegram
+    u = Updates()
+    data = u.message("")
+    message = data["message"]
+    del message["text"]
+    message["document"] = {"file_id": "f1", "file_unique_id": "f1", "file_name": "run.fit",
+                           "file_size": 1000}
+    await _feed(app, data)
+    assert request.sent("getFile") == []
+    assert request.texts() == [texts.NEED_START]
+    group = _group_message(u, "")
+    group["message"].pop("text")
+    group["message"]["document"] = message["document"]
+    from tests.bot.test_webhook import _consenting
+
+    _consenting(dialogue, 4242)
+    await _feed(app, group)
+    assert request.sent("getFile") == []  # a file posted in a group is never fetched
+    assert request.texts()[-1] == texts.PRIVATE_FILE

@@ -49,7 +49,8 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.features import default_features
-from bot.telegram_app import build_application
+from bot.pipeline import UpdatePipeline
+from bot.telegram_app import build_application, pipeline_for, serve
 from nlu import NluEngine
 from storage import groups, people
 from storage.db import Database
@@ -227,6 +228,29 @@ async def _poll_until(app: Application[Any, Any, Any, Any, Any, Any], api: FakeB
         await app.shutdown()
 
 
+async def _serve_until(app: Application[Any, Any, Any, Any, Any, Any], api: FakeBotApi,
+                       spans: dict[int, list[float]], n: int, timeout: float,
+                       pipeline: UpdatePipeline,
+                       after: Callable[[], Awaitable[None]] | None = None) -> float:
+    """Run coachloop as `coachloop bot` does (durable pipeline, polling) until ``n`` updates
+    were handled (the time returned), then wait for ``after``."""
+    stop = asyncio.Event()
+    start = time.perf_counter()
+    task = asyncio.create_task(serve(app, stop, polling=True, pipeline=pipeline))
+    try:
+        await api.wait_for(lambda: sum(len(v) == 2 for v in spans.values()) >= n or task.done(),
+                           timeout)
+        if task.done():
+            task.result()
+        took = time.perf_counter() - start
+        if after is not None:  # background work (the broadcast's copies) finishing
+            await after()
+        return took
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 60)
+
+
 async def echo_run(n: int) -> tuple[float, list[float]]:
     api = FakeBotApi()
     url = await api.start()
@@ -257,19 +281,17 @@ async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED) -
     dialogue = Dialogue(db, NluEngine.create(backend="ensemble"), features=default_features())
     app = build_application(Settings(telegram_token=SecretStr(TOKEN), telegram_api_url=url),
                             dialogue)
-    errors: list[str] = []
-
-    async def record_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        errors.append(type(context.error).__name__)
-
-    app.add_error_handler(record_error)
+    pipeline = pipeline_for(app, poll_timeout=1)
     spans: dict[int, list[float]] = {}
     _timing(app, spans)
     script = make_script(n, athletes, seed)
     for step in script.steps:
         _push(api, step)
-    took = await _poll_until(app, api, spans, n, timeout=6 * 3600, after=lambda: api.wait_for(
-        lambda: any(m.text.startswith("Delivery report") for m in api.to(TEACHER)), 300))
+    took = await _serve_until(
+        app, api, spans, n, 6 * 3600, pipeline, after=lambda: api.wait_for(
+            lambda: any(m.text.startswith("Delivery report") for m in api.to(TEACHER)), 300))
+    errors = [name for name, count in pipeline.stats.errors.items() for _ in range(count)]
+    errors += ["quarantined"] * pipeline.stats.quarantined
     await api.stop()
     with db.session() as s:
         per_athlete = Counter(dict(s.execute(

@@ -105,6 +105,11 @@ async def restore(application: Application, database: Database) -> int:
         log.warning("no job queue: install python-telegram-bot[job-queue] for reminders")
         return 0
     rows = await asyncio.to_thread(database.run, groups.reminder_specs)
+    count = 0
     for user_id, spec in rows:
-        schedule(application.job_queue, user_id, spec)
-    return len(rows)
+        try:  # one unreadable stored reminder must not keep the bot from starting
+            schedule(application.job_queue, user_id, spec)
+            count += 1
+        except (ValueError, TypeError) as exc:
+            log.warning("reminder of user %s not restored: %s", user_id, type(exc).__name__)
+    return count

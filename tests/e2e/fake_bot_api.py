@@ -94,6 +94,11 @@ class FakeBotApi:
         self._new.set()
         return update_id
 
+    def push_raw(self, element: Any) -> None:
+        """Queue any JSON value as an element of getUpdates' result (a poison update)."""
+        self.updates.append(element)
+        self._new.set()
+
     @staticmethod
     def chat(user_id: int, name: str, chat_id: int | None = None) -> dict[str, Any]:
         """The user's private chat, or the group ``chat_id``."""
@@ -116,7 +121,8 @@ class FakeBotApi:
 
     def edit(self, update_id: int, text: str) -> int:
         """The message of update ``update_id`` edited to ``text`` (an ``edited_message``)."""
-        original = next(u["message"] for u in self.updates if u["update_id"] == update_id)
+        original = next(u["message"] for u in self.updates
+                        if isinstance(u, dict) and u.get("update_id") == update_id)
         edited = {**original, "text": text, "edit_date": int(time.time())}
         edited.pop("entities", None)
         return self.push({"edited_message": edited})
@@ -130,10 +136,11 @@ class FakeBotApi:
             "message": {"message_id": 1, "date": int(time.time()), "chat": chat, "from": BOT,
                         "text": "question"}}})
 
-    def document(self, user_id: int, name: str, file_name: str, data: bytes) -> int:
+    def document(self, user_id: int, name: str, file_name: str, data: bytes, *,
+                 chat_id: int | None = None) -> int:
         file_id = f"f{len(self.files)}"
         self.files[file_id] = data
-        chat = {"id": user_id, "type": "private", "first_name": name}
+        chat = self.chat(user_id, name, chat_id)
         return self.push({"message": {
             "message_id": next(self._message_ids), "from": self.user(user_id, name),
             "chat": chat, "date": int(time.time()),
@@ -213,15 +220,30 @@ class FakeBotApi:
         offset = max(int(params.get("offset") or 0), self.confirmed)
         self.confirmed = offset
         timeout = min(float(params.get("timeout") or 0), 1.0)
-        pending = [u for u in self.updates if u["update_id"] >= offset]
+        pending = self._from(offset)
         if not pending and timeout > 0:
             self._new.clear()
             try:
                 await asyncio.wait_for(self._new.wait(), timeout)
             except TimeoutError:
                 return []
-            pending = [u for u in self.updates if u["update_id"] >= offset]
+            pending = self._from(offset)
         return pending[:100]
+
+    def _from(self, offset: int) -> list[Any]:
+        """Updates not yet confirmed, in order; an element without a usable id (a raw
+        poison element) is returned until an offset past the update queued after it."""
+        out: list[Any] = []
+        last = 0
+        for u in self.updates:
+            uid = u.get("update_id") if isinstance(u, dict) else None
+            if isinstance(uid, int) and not isinstance(uid, bool):
+                last = uid
+                if uid >= offset:
+                    out.append(u)
+            elif last + 1 >= offset:
+                out.append(u)
+        return out
 
 
 class _Method(RequestHandler):

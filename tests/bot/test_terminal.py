@@ -67,3 +67,27 @@ def test_scripted_terminal_chat_stores_and_replies(tmp_path: Path) -> None:
         assert (row.rpe, row.minutes, row.soreness) == (7, 60, 6)
         assert row.source == "terminal"
         assert row.free_text is not None and "hamstring" in row.free_text
+
+
+def test_the_policy_warm_up_keeps_the_process_alive_until_it_ends(tmp_path: Path) -> None:
+    """A chat whose input ends right after start used to abort (SIGABRT, rc 134): the warm-up
+    thread was a daemon, killed inside numba's or torch's C++ code at interpreter exit."""
+    import threading
+
+    from bot.config import Settings
+    from bot.wiring import build_dialogue
+
+    settings = Settings(data_dir=tmp_path, nlu_backend="vader")
+    build_dialogue(settings)
+    warm = [t for t in threading.enumerate() if t.name == "policy-warm-up"]
+    assert warm and not any(t.daemon for t in warm)
+    for thread in warm:
+        thread.join(timeout=120)
+
+
+def test_a_chat_whose_input_ends_at_start_exits_cleanly(tmp_path: Path) -> None:
+    env = dict(os.environ, DATA_DIR=str(tmp_path), NLU_BACKEND="vader", HF_HUB_OFFLINE="1")
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "chat"], input=b"", env=env,
+                          capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout.decode().rstrip().endswith("bye.")

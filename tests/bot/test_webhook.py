@@ -89,6 +89,15 @@ async def _served(dialogue: Dialogue) -> AsyncIterator[Served]:
         await asyncio.wait_for(task, 20)
 
 
+def _finished(dialogue: Dialogue, update_id: int) -> bool:
+    """Handled, and none of its replies left to send."""
+    from storage import outbox
+
+    with dialogue.database.session() as s:
+        return (inbox.status_of(s, update_id) == "done"
+                and not outbox.unsent(s, update_id=update_id, kind=None))
+
+
 def _status(dialogue: Dialogue, update_id: int) -> str | None:
     with dialogue.database.session() as s:
         return inbox.status_of(s, update_id)
@@ -106,7 +115,7 @@ async def test_webhook_checks_secret_and_stores_before_answering(dialogue: Dialo
         assert _status(dialogue, checkin["update_id"]) is not None  # committed before the 200
         await _wait_for(lambda: _status(dialogue, checkin["update_id"]) == "done")
         assert await served.post(checkin) == 200  # Telegram's retry: stored once, answered once
-        await asyncio.sleep(0.3)
+        await _wait_for(lambda: _finished(dialogue, checkin["update_id"]))
         texts = served.request.texts()
     with dialogue.database.session() as s:
         assert s.scalar(select(func.count()).select_from(CheckIn)) == 1

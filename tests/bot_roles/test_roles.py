@@ -319,3 +319,14 @@ def test_a_class_plan_is_every_students_base_personalised_per_student(
     hurt_today = plans[1][0]
     assert hurt_today.session != plans[0][0].session, "the student in pain gets another version"
     assert "no class plan" in teacher.send("/class plan off")[0].text
+
+
+def test_teamchart_tells_a_non_coach_who_may_see_charts(full_dialogue: Dialogue) -> None:
+    ana = User(full_dialogue, 2, "Ana")
+    ana.onboard()
+    [reply] = ana.send("/teamchart")
+    assert reply.text.startswith("Only a team's coach or a class's teacher can see its chart")
+    assert reply.image is None
+    coach, _ = _team(full_dialogue)
+    [empty] = coach.send("/teamchart")
+    assert empty.text.startswith("Your teams have no athletes yet")

@@ -57,7 +57,9 @@ def _saved(api: FakeBotApi) -> set[int]:
 
 
 @pytest.mark.slow
-async def test_kill_9_mid_burst_loses_no_confirmed_checkin(tmp_path: Path) -> None:
+async def test_kill_9_mid_burst_loses_no_fetched_checkin_and_stores_none_twice(
+    tmp_path: Path,
+) -> None:
     db_url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     db = Database(db_url)
     db.upgrade()

@@ -178,14 +178,14 @@ async def run_mode(mode: str, updates: int, kills: int, athletes: int, seed: int
     start = time.perf_counter()
     bot = _bot(mode, url, db_url, port, log)
     try:
-        spacing = max(2, 2 * updates // (kills + 1))
-        for _ in range(kills):
-            # a random number of confirmations into this life, then a random instant: the
-            # kill lands mid-fetch, mid-transaction, between commit and send, or mid-send
-            goal = len(_saved_keys(api)) + rng.randint(1, spacing)
-            await api.wait_for(lambda g=goal: len(_saved_keys(api)) >= min(g, updates),
-                               timeout=600)
-            await asyncio.sleep(rng.uniform(0.0, 1.5))
+        # kill points spread over the whole burst (confirmations so far), then a random
+        # instant: the kill lands mid-fetch, mid-transaction, between commit and send, or
+        # mid-send; a restart's first confirmations come before the next point
+        points = sorted(rng.sample(range(1, max(updates, kills + 1)), kills))
+        for point in points:
+            goal = max(point, len(_saved_keys(api)) + 1)
+            await api.wait_for(lambda g=goal: len(_saved_keys(api)) >= g, timeout=600)
+            await asyncio.sleep(rng.uniform(0.0, 0.5))
             done = len(_saved_keys(api))
             os.kill(bot.pid, signal.SIGKILL)
             bot.wait(timeout=30)

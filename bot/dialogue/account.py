@@ -14,6 +14,7 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
+from bot.dialogue.core import Feature, State
 from bot.render import week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
@@ -23,7 +24,7 @@ from storage import plans as plan_repo
 from storage.schema import Person
 
 if TYPE_CHECKING:
-    from bot.dialogue.core import Dialogue, Feature, Turn
+    from bot.dialogue.core import Dialogue, Turn
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ def forget(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/forget: ask for confirmation with a one-time button."""
     dialogue.require_person(turn)
     nonce = secrets.token_hex(4)
-    turn.goto("forget_confirm", {"nonce": nonce})
+    turn.goto(State.FORGET_CONFIRM, {"nonce": nonce})
     return [Reply("This erases everything I stored about you: check-ins, files, tests, plans, "
                   "teams. It cannot be undone (/export first if you want a copy). Erase?",
                   buttons=keyboard([("Erase everything", f"forget:yes:{nonce}"),
@@ -241,7 +242,7 @@ def forget_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
         turn.finish()
         return [Reply("Nothing was erased.")]
     nonce = value.partition(":")[2]
-    if (turn.person is None or turn.state != "forget_confirm" or not nonce
+    if (turn.person is None or turn.state != State.FORGET_CONFIRM or not nonce
             or not secrets.compare_digest(str(turn.data.get("nonce", "")), nonce)):
         return [Reply("That button has expired. Send /forget again.")]
     privacy.erase_person(turn.db, turn.person.id)
@@ -310,8 +311,6 @@ def reminder_text(planned_title: str | None) -> str:
 
 def feature() -> Feature:
     """The athlete-account slice of the dialogue."""
-    from bot.dialogue.core import Feature
-
     return Feature(
         commands={
             "week": week, "history": history, "done": done, "test": test,

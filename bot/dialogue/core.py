@@ -1,6 +1,6 @@
 """The dialogue core: one entry point, `Dialogue.handle`, for every adapter.
 
-Order of work for each message (ARCHITECTURE.md): read with storage, decide with nlu/planner,
+Order of work for each message (docs/architecture.md): read with storage, decide with nlu/planner,
 write with storage, commit, and only then return the replies the adapter sends. Conversation
 state lives in the database, so a restart or another worker continues the same dialogue.
 Nothing about a person is stored before they consent.
@@ -8,31 +8,38 @@ Nothing about a person is stored before they consent.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session as DbSession
 
 from bot.dialogue import texts
-from bot.render import change_summary, checkin_summary, session_text, why_text
-from bot.replies import Incoming, Reply, keyboard
+from bot.replies import Incoming, Reply
 from bot.services.access import AccessDenied
-from bot.services.planning import PlanningConfig, local_today, plan_and_store
+from bot.services.planning import PlanningConfig
 from nlu.report import CheckInReport
-from planner.session import UNSPECIFIED_PAIN_SITE
-from storage import checkins as checkin_repo
 from storage import conversations, people
-from storage.checkins import ConsentRequired, NewCheckIn
+from storage.checkins import ConsentRequired
 from storage.db import Database
 from storage.schema import Person
 
 log = logging.getLogger(__name__)
 
-HOOPER_ITEMS = ("sleep_quality", "stress", "fatigue", "soreness")
-CHECKIN_COMMANDS = {"checkin"}
+
+class State(StrEnum):
+    """Where a conversation is: stored in ``conversation_state.state`` (values are stable)."""
+
+    PROFILE_SEX = "profile_sex"
+    PROFILE_BIRTH_YEAR = "profile_birth_year"
+    PROFILE_SPORT = "profile_sport"
+    CHECKIN_RPE = "checkin_rpe"
+    CHECKIN_MINUTES = "checkin_minutes"
+    CHECKIN_HOOPER = "checkin_hooper"
+    CHECKIN_FEEL = "checkin_feel"
+    FORGET_CONFIRM = "forget_confirm"
 
 
 class Understander(Protocol):
@@ -74,23 +81,6 @@ class Turn:
         conversations.clear_state(self.db, self.inc.chat_key)
 
 
-def _reads_like_checkin(report: CheckInReport) -> bool:
-    """A text that reports training or pain (a number, a pain word, the check-in intent)."""
-    return (report.rpe is not None or report.minutes is not None or report.pain
-            or report.intent in ("check_in", "report_pain"))
-
-
-def _rpe_keyboard() -> Any:
-    return keyboard(
-        [(str(n), f"rpe:{n}") for n in range(0, 6)],
-        [(str(n), f"rpe:{n}") for n in range(6, 11)],
-    )
-
-
-def _hooper_keyboard(item: str) -> Any:
-    return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
-
-
 Settle = Callable[[DbSession, list[Reply]], list[Reply]]
 """Called with the replies inside the transaction that handled the update (the durable
 adapter marks the update done and writes the replies to the outbox there); returns the
@@ -108,21 +98,21 @@ class Feature:
     (the text before the first ``:``) to its handler, which gets the rest; ``states`` maps a
     conversation state to the handler of free text typed in it. ``group_commands`` names the
     commands that may run in a group chat (team business, never anything personal); every
-    other command and every button is refused there.
+    other command and every button is refused there. ``idle`` reads free text typed in no
+    conversation, ``edit`` applies an edited message (the check-in feature declares both).
     """
 
     commands: Mapping[str, CommandFn] = field(default_factory=dict)
     buttons: Mapping[str, ButtonFn] = field(default_factory=dict)
     states: Mapping[str, TextFn] = field(default_factory=dict)
     group_commands: frozenset[str] = frozenset()
+    idle: TextFn | None = None
+    edit: TextFn | None = None
 
 
 class Dialogue:
     """The conversation: athlete check-ins here, other audiences as `Feature`s."""
 
-    #: the commands and button kinds the core answers itself (features add theirs)
-    CORE_COMMANDS = ("start", "help", "cancel", "checkin", "today", "why")
-    CORE_BUTTONS = ("consent", "sex", "rpe", "hooper")
 
     def __init__(
         self,
@@ -142,7 +132,10 @@ class Dialogue:
         self.database = database
         self.nlu = nlu
         self.timezone = timezone
-        self.features = tuple(features)
+        # the features given first (they may refine /start), then what every dialogue has
+        from bot.dialogue import checkin, onboarding  # they import this module's types
+
+        self.features = (*features, onboarding.feature(), checkin.feature(), BASICS)
 
     # ---- entry point -------------------------------------------------------------------
 
@@ -226,6 +219,13 @@ class Dialogue:
         return self.database.run(lambda db: settle(db, refusal))
 
     def _dispatch(self, turn: Turn) -> list[Reply]:
+        """Route one private-chat action to the feature that declared it.
+
+        A button goes by its kind (the text before the first ``:``), a command by its name,
+        text by the conversation state (else to the feature that reads free text), an edit to
+        the feature that applies edits. Features are asked in order: the ones given to the
+        dialogue first, so they may refine a core command (/start with an invite code).
+        """
         inc = turn.inc
         kind = "button" if inc.callback else (
             f"/{inc.command[0][:24]}" if inc.command else "text"
@@ -235,27 +235,30 @@ class Dialogue:
                  turn.person.id if turn.person else "-", kind, turn.state or "-")
         if inc.chat_type != "private":
             return self._in_group(turn)
+        text = inc.text
         if inc.edited:
-            return self._on_edit(turn)
+            edit = next((f.edit for f in self.features if f.edit is not None), None)
+            return edit(self, turn, text) if edit is not None and text is not None else []
         if inc.callback is not None:
-            kind = inc.callback.partition(":")[0]
+            kind, _, value = inc.callback.partition(":")
             for feature in self.features:
                 if kind in feature.buttons:
-                    return feature.buttons[kind](self, turn, inc.callback.partition(":")[2])
-            return self._on_button(turn, inc.callback)
+                    return feature.buttons[kind](self, turn, value)
+            return [Reply(texts.STALE_BUTTON)]
         command = inc.command
         if command is not None:
             name, args = command
             for feature in self.features:
                 if name in feature.commands:
                     return feature.commands[name](self, turn, args)
-            return self._on_command(turn, name)
-        if inc.text is not None:
-            for feature in self.features:
-                if turn.state is not None and turn.state in feature.states:
-                    return feature.states[turn.state](self, turn, inc.text)
-            return self._on_text(turn, inc.text)
-        return [Reply(texts.NOT_UNDERSTOOD)]
+            return [Reply(f"I don't know /{name[:32]}. Send /help for what I can do.")]
+        if text is None:
+            return [Reply(texts.NOT_UNDERSTOOD)]
+        for feature in self.features:
+            if turn.state is not None and turn.state in feature.states:
+                return feature.states[turn.state](self, turn, text)
+        idle = next((f.idle for f in self.features if f.idle is not None), None)
+        return idle(self, turn, text) if idle is not None else [Reply(texts.NOT_UNDERSTOOD)]
 
     def _in_group(self, turn: Turn) -> list[Reply]:
         """Group chats get team commands only: nothing personal is read or said there.
@@ -282,343 +285,35 @@ class Dialogue:
             return [Reply(texts.GROUP_HELP)]
         return [Reply(texts.PRIVATE_ONLY)]
 
-    # ---- commands ----------------------------------------------------------------------
-
-    def _on_command(self, turn: Turn, name: str) -> list[Reply]:
-        handlers: dict[str, Callable[[Turn], list[Reply]]] = {
-            "start": self.start,
-            "help": lambda t: [Reply(texts.HELP)],
-            "cancel": self._cancel,
-            "checkin": self._checkin,
-            "today": self._today,
-            "why": self._why,
-        }
-        handler = handlers.get(name)
-        if handler is None:
-            return [Reply(f"I don't know /{name[:32]}. Send /help for what I can do.")]
-        return handler(turn)
-
-    def start(self, turn: Turn) -> list[Reply]:
-        """/start: the consent question, or a welcome back."""
-        if people.has_consent(turn.person):
-            return [Reply("Welcome back!\n\n" + texts.HELP)]
-        return [
-            Reply(
-                texts.CONSENT,
-                buttons=keyboard([("I agree", "consent:yes"), ("No, thanks", "consent:no")]),
-            )
-        ]
-
-    def _cancel(self, turn: Turn) -> list[Reply]:
-        turn.finish()
-        return [Reply(texts.CANCELLED)]
+    # ---- what the core answers itself ------------------------------------------------------
 
     def require_person(self, turn: Turn) -> Person:
+        """The consenting person of this turn (`ConsentRequired` otherwise)."""
         if turn.person is None or not people.has_consent(turn.person):
             raise ConsentRequired("no consent")
         return turn.person
 
-    def _checkin(self, turn: Turn) -> list[Reply]:
-        self.require_person(turn)
-        turn.goto("checkin_rpe", {"mode": "full"})
-        return [Reply(texts.ASK_RPE, buttons=_rpe_keyboard())]
+    def start(self, turn: Turn) -> list[Reply]:
+        """/start without an invite code (teams' deep links come through here too)."""
+        from bot.dialogue import onboarding  # the feature imports this module's types
 
-    def _today(self, turn: Turn) -> list[Reply]:
-        person = self.require_person(turn)
-        day = local_today(person, turn.inc.received_at, self.timezone)
-        return [Reply(session_text(plan_and_store(turn.db, person, day, self.planning)))]
-
-    def _why(self, turn: Turn) -> list[Reply]:
-        person = self.require_person(turn)
-        day = local_today(person, turn.inc.received_at, self.timezone)
-        return [Reply(why_text(plan_and_store(turn.db, person, day, self.planning)))]
-
-    # ---- buttons -----------------------------------------------------------------------
-
-    def _on_button(self, turn: Turn, data: str) -> list[Reply]:
-        kind, _, value = data.partition(":")
-        if kind == "consent":
-            return self.consent(turn, value)
-        if kind == "sex" and turn.state == "profile_sex" and value in ("M", "F", "-"):
-            if turn.person is not None and value != "-":
-                people.update_profile(turn.person, sex=value)
-            turn.goto("profile_birth_year", {})
-            return [Reply(texts.ASK_BIRTH_YEAR)]
-        if kind == "rpe" and turn.state == "checkin_rpe" and value.isdigit():
-            rpe = int(value)
-            if 0 <= rpe <= 10:
-                turn.data["rpe"] = rpe
-                return self._next_checkin_question(turn)
-        if kind == "hooper" and turn.state == "checkin_hooper":
-            item, _, score = value.partition(":")
-            if item == turn.data.get("item") and score.isdigit() and 1 <= int(score) <= 7:
-                turn.data[item] = int(score)
-                return self._next_checkin_question(turn)
-        return [Reply(texts.STALE_BUTTON)]
+        return onboarding.start(self, turn)
 
     def consent(self, turn: Turn, value: str) -> list[Reply]:
-        """The answer to the consent question (``yes`` stores the person, nothing else does)."""
-        if value not in ("yes", "no"):
-            return [Reply(texts.STALE_BUTTON)]
-        if value == "no":
-            if people.has_consent(turn.person):
-                return [Reply(texts.ALREADY_CONSENTED)]
-            return [Reply(texts.NO_CONSENT)]
-        if people.has_consent(turn.person):
-            return [Reply("You have already agreed. " + texts.PROFILE_DONE)]
-        inc = turn.inc
-        person = people.get_or_create_person(turn.db, inc.user_id, inc.display_name)
-        if inc.username:
-            person.username = inc.username[:64]
-        person.timezone = person.timezone or self.timezone
-        people.give_consent(turn.db, person, {"health_data": True, "version": 1},
-                            at=inc.received_at)
-        turn.person = person
-        turn.goto("profile_sex", {})
-        return [
-            Reply("Thank you! Consent recorded."),
-            Reply(
-                texts.ASK_SEX,
-                buttons=keyboard([("Female", "sex:F"), ("Male", "sex:M"), ("Skip", "sex:-")]),
-            ),
-        ]
+        """The consent answer (a deep link's join asks it too)."""
+        from bot.dialogue import onboarding  # the feature imports this module's types
 
-    # ---- free text ---------------------------------------------------------------------
+        return onboarding.consent(self, turn, value)
 
-    def _on_text(self, turn: Turn, text: str) -> list[Reply]:
-        state = turn.state
-        if state == "profile_sex":
-            return self._typed_sex(turn, text)
-        if state == "profile_birth_year":
-            return self._birth_year(turn, text)
-        if state == "profile_sport":
-            if turn.person is not None and text.strip().lower() != "skip":
-                people.update_profile(turn.person, sport=text.strip()[:64])
-            turn.finish()
-            return [Reply(texts.PROFILE_DONE)]
-        if state == "checkin_minutes":
-            return self._minutes(turn, text)
-        if state == "checkin_feel":
-            return self._feel(turn, text)
-        if state in ("checkin_rpe", "checkin_hooper"):
-            return self._typed_score(turn, text)
-        return self._idle_text(turn, text)
 
-    def _typed_sex(self, turn: Turn, text: str) -> list[Reply]:
-        """Accept the sex answer typed instead of pressed (terminal users, old clients)."""
-        answer = text.strip().lower()
-        choice = {"f": "F", "female": "F", "m": "M", "male": "M", "skip": "-", "-": "-"}
-        if answer not in choice:
-            return [Reply(texts.ASK_SEX, buttons=keyboard(
-                [("Female", "sex:F"), ("Male", "sex:M"), ("Skip", "sex:-")]))]
-        return self._on_button(turn, f"sex:{choice[answer]}")
+def _help(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    return [Reply(texts.HELP)]
 
-    def _birth_year(self, turn: Turn, text: str) -> list[Reply]:
-        value = text.strip().lower()
-        if value != "skip":
-            if not value.isdigit() or not 1920 <= int(value) <= turn.inc.received_at.year - 5:
-                return [Reply("Please send a year like 2007, or 'skip'.")]
-            if turn.person is not None:
-                people.update_profile(turn.person, birth_year=int(value))
-        turn.goto("profile_sport", {})
-        return [Reply(texts.ASK_SPORT)]
 
-    def _typed_score(self, turn: Turn, text: str) -> list[Reply]:
-        """Accept a typed number where buttons were offered (terminal users, old clients)."""
-        value = text.strip()
-        if turn.state == "checkin_rpe":
-            if value.isdigit() and 0 <= int(value) <= 10:
-                turn.data["rpe"] = int(value)
-                return self._next_checkin_question(turn)
-            return [Reply("Please pick a number from 0 to 10.", buttons=_rpe_keyboard())]
-        item = str(turn.data.get("item"))
-        if value.isdigit() and 1 <= int(value) <= 7:
-            turn.data[item] = int(value)
-            return self._next_checkin_question(turn)
-        return [Reply("Please pick a number from 1 to 7.", buttons=_hooper_keyboard(item))]
+def _cancel(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    turn.finish()
+    return [Reply(texts.CANCELLED)]
 
-    def _minutes(self, turn: Turn, text: str) -> list[Reply]:
-        value = text.strip()
-        minutes: float | None = float(value) if value.isdigit() else None
-        if minutes is None and turn.report is not None:
-            minutes = turn.report.minutes
-        if minutes is None or not 0 <= minutes <= 600:
-            return [Reply("Please send the minutes as a number between 0 and 600, e.g. 45.")]
-        turn.data["minutes"] = minutes
-        return self._next_checkin_question(turn)
 
-    def _feel(self, turn: Turn, text: str) -> list[Reply]:
-        if text.strip().lower() != "skip" and turn.report is not None:
-            self._merge_report(turn.data, turn.report, overwrite_numbers=False)
-            turn.data["free_text"] = text.strip()[:4000]
-        return self._store_checkin(turn)
-
-    def _idle_text(self, turn: Turn, text: str) -> list[Reply]:
-        report = turn.report
-        if report is None:
-            return [Reply(texts.NOT_UNDERSTOOD)]
-        intent = report.intent
-        if intent == "ask_today":
-            return self._today(turn)
-        if intent == "ask_why":
-            return self._why(turn)
-        if intent == "help":
-            return [Reply(texts.HELP)]
-        if intent == "greet" and report.rpe is None and report.minutes is None:
-            return [Reply("Hi! " + texts.HELP)]
-        if not _reads_like_checkin(report):
-            return [Reply(texts.NOT_UNDERSTOOD)]
-        person = self.require_person(turn)
-        if report.pain_sites and report.rpe is None and report.minutes is None:
-            located = self._locate_pain(turn, person, report)
-            if located:
-                return located
-
-        data: dict[str, Any] = {"mode": "quick", "free_text": text.strip()[:4000]}
-        self._merge_report(data, report, overwrite_numbers=True)
-        turn.data = data
-        return self._rejected(report) + self._next_checkin_question(turn)
-
-    def _on_edit(self, turn: Turn) -> list[Reply]:
-        """An edited message: the check-in it completed takes what the new text states.
-
-        The edit replaces the free text, its sentiment and every number it states; pain
-        sites it names are added, and none is removed by an edit (pain reported once is never
-        lost; a new check-in says how it is now). An edit of a message that stored nothing
-        but reads like a check-in gets a note on how to correct one.
-        """
-        person = turn.person
-        report = turn.report
-        if person is None or not people.has_consent(person) or report is None:
-            return []
-        row = checkin_repo.by_message(turn.db, person.id, turn.inc.message_ref)
-        if row is None:
-            return [Reply(texts.EDIT_NOT_APPLIED)] if _reads_like_checkin(report) else []
-        if report.rejected:  # an impossible number: the stored check-in stays as it was
-            return [Reply(self._rejected(report)[0].text.rstrip(".")
-                          + f"; your check-in of {row.day.isoformat()} is unchanged.")]
-        data: dict[str, Any] = {"free_text": (turn.inc.text or "").strip()[:4000]}
-        self._merge_report(data, report, overwrite_numbers=True)
-        changes = checkin_repo.amend(turn.db, row, data, UNSPECIFIED_PAIN_SITE)
-        day = row.day.isoformat()
-        if not changes:
-            return [Reply(f"Your edit changes nothing in the check-in of {day}.")]
-        out = [Reply(f"Updated your check-in of {day}: {change_summary(changes)}. "
-                     "The plan takes it into account.")]
-        today = local_today(person, turn.inc.received_at, self.timezone)
-        if row.day == today:
-            out.append(self._next_session(turn, person, today))
-        return out
-
-    def _locate_pain(self, turn: Turn, person: Person, report: CheckInReport) -> list[Reply]:
-        """"Left knee sore" after today's check-in: add the site to it (no second check-in)."""
-        day = local_today(person, turn.inc.received_at, self.timezone)
-        row = checkin_repo.locate_pain(turn.db, person.id, day, tuple(report.pain_sites),
-                                       UNSPECIFIED_PAIN_SITE)
-        if row is None:
-            return []
-        where = ", ".join(s.replace("_", " ") for s in report.pain_sites)
-        return [
-            Reply(f"Noted: pain in your {where} added to today's check-in. Exercises loading "
-                  "it are eased or swapped, and nothing gets harder while it lasts."),
-            self._next_session(turn, person, day),
-        ]
-
-    @staticmethod
-    def _rejected(report: CheckInReport) -> list[Reply]:
-        """Say which stated numbers were out of range, so the follow-up question makes sense."""
-        limits = {"rpe": ("RPE", "0 to 10"), "minutes": ("minutes", "1 to 600"),
-                  "sleep_h": ("hours of sleep", "0 to 16")}
-        notes = []
-        for name, value in report.rejected.items():
-            label, allowed = limits.get(name, (name, "a sensible range"))
-            notes.append(f"{label} {value:g} can't be right ({allowed})")
-        return [Reply("; ".join(notes) + ".")] if notes else []
-
-    # ---- check-in flow -----------------------------------------------------------------
-
-    @staticmethod
-    def _merge_report(
-        data: dict[str, Any], report: CheckInReport, *, overwrite_numbers: bool
-    ) -> None:
-        """Copy what the text said into the collected check-in values."""
-        fields = ("rpe", "minutes", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress",
-                  "mood")
-        for name in fields:
-            value = getattr(report, name)
-            if value is not None and (overwrite_numbers or data.get(name) is None):
-                data[name] = value
-        sites = set(report.pain_sites)
-        if report.pain and not sites:
-            # Pain without a body site is still a safety flag: stored as "unspecified" so the
-            # planner forbids any increase, and the athlete is asked where it hurts.
-            sites = {UNSPECIFIED_PAIN_SITE}
-        if sites:
-            known = set(data.get("pain_sites", [])) | sites
-            if len(known) > 1:
-                known.discard(UNSPECIFIED_PAIN_SITE)
-            data["pain_sites"] = sorted(known)
-        if report.sentiment is not None:
-            data["sentiment_score"] = report.sentiment.score
-            data["sentiment_level"] = report.sentiment.level
-            data["sentiment_backends"] = dict(report.sentiment.backends)
-
-    def _next_checkin_question(self, turn: Turn) -> list[Reply]:
-        """Ask only for what is still missing; store when nothing is."""
-        data = turn.data
-        if data.get("rpe") is None:
-            turn.goto("checkin_rpe", data)
-            return [Reply(texts.ASK_RPE, buttons=_rpe_keyboard())]
-        if data.get("minutes") is None:
-            turn.goto("checkin_minutes", data)
-            return [Reply(texts.ASK_MINUTES)]
-        if data.get("mode") == "full":
-            for item in HOOPER_ITEMS:
-                if data.get(item) is None:
-                    data["item"] = item
-                    turn.goto("checkin_hooper", data)
-                    return [Reply(texts.HOOPER_QUESTIONS[item], buttons=_hooper_keyboard(item))]
-            if "free_text" not in data and not data.get("feel_asked"):
-                data["feel_asked"] = True
-                turn.goto("checkin_feel", data)
-                return [Reply(texts.ASK_FEEL)]
-        return self._store_checkin(turn)
-
-    def _store_checkin(self, turn: Turn) -> list[Reply]:
-        person = self.require_person(turn)
-        inc = turn.inc
-        data = turn.data
-        day = local_today(person, inc.received_at, self.timezone)
-        update_ref = f"{inc.source}:{inc.update_id}" if inc.update_id is not None else None
-        new = NewCheckIn(
-            day=day,
-            rpe=data.get("rpe"),
-            minutes=data.get("minutes"),
-            sleep_h=data.get("sleep_h"),
-            sleep_quality=data.get("sleep_quality"),
-            fatigue=data.get("fatigue"),
-            soreness=data.get("soreness"),
-            stress=data.get("stress"),
-            mood=data.get("mood"),
-            free_text=data.get("free_text"),
-            sentiment_score=data.get("sentiment_score"),
-            sentiment_level=data.get("sentiment_level"),
-            sentiment_backends=data.get("sentiment_backends", {}),
-            pain_sites=tuple(data.get("pain_sites", ())),
-            source=inc.source,
-            source_update_id=update_ref,
-            message_ref=inc.message_ref,
-        )
-        # A redelivered update finds its check-in stored already (created False): it is
-        # answered exactly as the first time, confirmation and next session included.
-        checkin_repo.add_checkin(turn.db, person, new)
-        turn.finish()
-        out = [Reply("Saved ✅ " + checkin_summary(data))]
-        if UNSPECIFIED_PAIN_SITE in new.pain_sites:
-            out.append(Reply(texts.ASK_PAIN_SITE))
-        return [*out, self._next_session(turn, person, day)]
-
-    def _next_session(self, turn: Turn, person: Person, day: dt.date) -> Reply:
-        """Tomorrow's session, planned with what was just stored (the reply to a report)."""
-        tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1), self.planning)
-        return Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))
+BASICS = Feature(commands={"help": _help, "cancel": _cancel})
+"""/help and /cancel: what every conversation needs, whatever features are loaded."""

@@ -47,6 +47,18 @@ PROFILE_DONE = (
 ASK_RPE = "How hard was today's session? RPE 0 (rest) to 10 (maximal)."
 ASK_MINUTES = "How many minutes did you train? (e.g. 60, 1h15, 90 min)"
 ASK_FEEL = "How do you feel? Write a sentence or two (or 'skip')."
+_WAY_OUT = (" Or send the whole check-in in one message, e.g. 'RPE 6, 45 min, legs heavy'. "
+            "/cancel stops this check-in.")
+EXPECT_RPE = "I need the session's effort: a number from 0 (rest) to 10 (maximal)." + _WAY_OUT
+EXPECT_HOOPER = "I need a number from 1 to 7 (or press a button)." + _WAY_OUT
+EXPECT_MINUTES = ("I need the session's length: minutes as a number between 0 and 600, "
+                  "e.g. 45, 1h15 or 90 min." + _WAY_OUT)
+EXPECT_SEX = ("Please answer Female, Male or Skip (or press a button); this is about sex for "
+              "heart-rate and fitness norms, your sport comes next. /cancel skips the profile.")
+EXPECT_BIRTH_YEAR = "Please send a year like 2007, or 'skip'. /cancel skips the profile."
+TAKEN_AS_CHECKIN = ("That reads like a check-in, so I took it as one; the rest of the profile "
+                    "is optional and skipped.")
+STALE_CHECKIN = "Your check-in from an earlier day was never finished; starting today's."
 HOOPER_QUESTIONS = {
     "sleep_quality": "Sleep last night? 1 = very, very good ... 7 = very, very bad",
     "stress": "Stress? 1 = very, very low ... 7 = very, very high",

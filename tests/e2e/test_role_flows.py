@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.dialogue import texts
-from bot.dialogue.core import HOOPER_ITEMS
+from bot.dialogue.checkin import HOOPER_ITEMS
 from bot.telegram_app import COMMAND_MENU
 from storage import checkins, groups, people
 from storage.db import Database

@@ -1,0 +1,442 @@
+"""The check-in: /checkin's questions, free-text check-ins, corrections, edits, /today, /why.
+
+Any message that carries check-in content is a check-in, in whichever state it arrives.
+Inside the /checkin flow it fills what it carries (RPE, minutes, wellness, pain, feelings) and
+the flow asks only what is still missing; a later message that restates a field replaces it
+("sorry, it was RPE 4") and the confirmation says what changed. A message the current
+question cannot use is answered with what is expected and the way out (/cancel). Pain is
+never dropped: a message with pain is merged into the check-in whatever the question was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from bot.dialogue import texts
+from bot.dialogue.core import Feature, State, Turn
+from bot.render import change_summary, checkin_summary, session_text, why_text
+from bot.replies import Reply, keyboard
+from bot.services.planning import local_today, plan_and_store
+from nlu.report import CheckInReport
+from planner.session import UNSPECIFIED_PAIN_SITE
+from storage import checkins as checkin_repo
+from storage import people
+from storage.checkins import NewCheckIn
+from storage.schema import Person
+
+if TYPE_CHECKING:
+    from bot.dialogue.core import Dialogue
+
+HOOPER_ITEMS = ("sleep_quality", "stress", "fatigue", "soreness")
+NUMBERS = ("rpe", "minutes", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress", "mood")
+LIMITS = {"rpe": ("RPE", "0 to 10"), "minutes": ("minutes", "1 to 600"),
+          "sleep_h": ("hours of sleep", "0 to 16")}
+
+
+def reads_like_checkin(report: CheckInReport) -> bool:
+    """A text that reports training or pain (a number, a pain word, the check-in intent)."""
+    return (report.rpe is not None or report.minutes is not None or report.pain
+            or report.intent in ("check_in", "report_pain"))
+
+
+def states_numbers_or_pain(report: CheckInReport) -> bool:
+    """A text that states an RPE, minutes or pain: a check-in even where another question was
+    asked (an intent alone, like a sport's name read as "check-in", is not enough there)."""
+    return report.rpe is not None or report.minutes is not None or report.pain
+
+
+def carries_content(report: CheckInReport | None) -> bool:
+    """Anything a check-in can use: training numbers, wellness items, sleep or pain."""
+    if report is None:
+        return False
+    wellness = any(getattr(report, name) is not None for name in NUMBERS)
+    return wellness or reads_like_checkin(report) or bool(report.pain_sites)
+
+
+def rpe_keyboard() -> Any:
+    """RPE 0-10 as two rows of buttons."""
+    return keyboard(
+        [(str(n), f"rpe:{n}") for n in range(0, 6)],
+        [(str(n), f"rpe:{n}") for n in range(6, 11)],
+    )
+
+
+def hooper_keyboard(item: str) -> Any:
+    """A Hooper item's 1-7 buttons."""
+    return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
+
+
+def rejected(report: CheckInReport) -> list[Reply]:
+    """Say which stated numbers were out of range, so the follow-up question makes sense."""
+    notes = []
+    for name, value in report.rejected.items():
+        label, allowed = LIMITS.get(name, (name, "a sensible range"))
+        notes.append(f"{label} {value:g} can't be right ({allowed})")
+    return [Reply("; ".join(notes) + ".")] if notes else []
+
+
+def merge_report(data: dict[str, Any], report: CheckInReport, *,
+                 overwrite_numbers: bool) -> list[tuple[str, Any, Any]]:
+    """Copy what the text said into the collected values; returns the replaced ones.
+
+    A replaced value is ``(field, old, new)`` for a field that had another value: what a
+    correction changed, for the confirmation.
+    """
+    changes: list[tuple[str, Any, Any]] = []
+    for name in NUMBERS:
+        value = getattr(report, name)
+        if value is None:
+            continue
+        old = data.get(name)
+        if old is None:
+            data[name] = value
+        elif overwrite_numbers and old != value:
+            changes.append((name, old, value))
+            data[name] = value
+    sites = set(report.pain_sites)
+    if report.pain and not sites:
+        # Pain without a body site is still a safety flag: stored as "unspecified" so the
+        # planner forbids any increase, and the athlete is asked where it hurts.
+        sites = {UNSPECIFIED_PAIN_SITE}
+    if sites:
+        known = set(data.get("pain_sites", [])) | sites
+        if len(known) > 1:
+            known.discard(UNSPECIFIED_PAIN_SITE)
+        data["pain_sites"] = sorted(known)
+    if report.sentiment is not None:
+        data["sentiment_score"] = report.sentiment.score
+        data["sentiment_level"] = report.sentiment.level
+        data["sentiment_backends"] = dict(report.sentiment.backends)
+    return changes
+
+
+def _append_text(data: dict[str, Any], text: str) -> None:
+    """Keep every message's words: the free text is what the sentiment and the coach read."""
+    text = text.strip()
+    if not text or text.lower() == "skip":
+        return
+    before = data.get("free_text")
+    data["free_text"] = (f"{before} / {text}" if before else text)[:4000]
+
+
+# ---- commands -------------------------------------------------------------------------------
+
+
+def checkin_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/checkin: RPE, minutes, the four Hooper items and how it felt, one question at a time.
+
+    Text after the command ("/checkin rpe 6, 45 min") is read as the first answer.
+    """
+    dialogue.require_person(turn)
+    turn.data = {"mode": "full", "day": _today(dialogue, turn).isoformat()}
+    if args and turn.inc.text is not None:
+        report = dialogue.nlu.parse(" ".join(args)[:4000])
+        if carries_content(report):
+            merge_report(turn.data, report, overwrite_numbers=True)
+            _append_text(turn.data, " ".join(args))
+            return rejected(report) + next_question(dialogue, turn)
+    turn.goto(State.CHECKIN_RPE, turn.data)
+    return [Reply(texts.ASK_RPE, buttons=rpe_keyboard())]
+
+
+def today_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/today: today's session."""
+    person = dialogue.require_person(turn)
+    day = local_today(person, turn.inc.received_at, dialogue.timezone)
+    return [Reply(session_text(plan_and_store(turn.db, person, day, dialogue.planning)))]
+
+
+def why_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/why: which rule fired, on which of the athlete's numbers."""
+    person = dialogue.require_person(turn)
+    day = local_today(person, turn.inc.received_at, dialogue.timezone)
+    return [Reply(why_text(plan_and_store(turn.db, person, day, dialogue.planning)))]
+
+
+# ---- buttons --------------------------------------------------------------------------------
+
+
+def rpe_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """An RPE button of the current question."""
+    if turn.state == State.CHECKIN_RPE and value.isdigit() and 0 <= int(value) <= 10:
+        turn.data["rpe"] = int(value)
+        return next_question(dialogue, turn)
+    return [Reply(texts.STALE_BUTTON)]
+
+
+def hooper_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """A Hooper item's button of the current question."""
+    item, _, score = value.partition(":")
+    if (turn.state == State.CHECKIN_HOOPER and item == turn.data.get("item")
+            and score.isdigit() and 1 <= int(score) <= 7):
+        turn.data[item] = int(score)
+        return next_question(dialogue, turn)
+    return [Reply(texts.STALE_BUTTON)]
+
+
+# ---- free text inside the flow --------------------------------------------------------------
+
+
+def _expected(turn: Turn) -> Reply:
+    """What the current question wants, with the way out."""
+    if turn.state == State.CHECKIN_RPE:
+        return Reply(texts.EXPECT_RPE, buttons=rpe_keyboard())
+    if turn.state == State.CHECKIN_HOOPER:
+        item = str(turn.data.get("item"))
+        return Reply(texts.EXPECT_HOOPER, buttons=hooper_keyboard(item))
+    return Reply(texts.EXPECT_MINUTES)
+
+
+def _bare_answer(turn: Turn, value: str) -> bool:
+    """The question's own answer typed on its own (a number); stored when it is one."""
+    if not value.replace(".", "", 1).isdigit():
+        return False
+    number = float(value)
+    if turn.state == State.CHECKIN_RPE and number.is_integer() and 0 <= number <= 10:
+        turn.data["rpe"] = int(number)
+        return True
+    if turn.state == State.CHECKIN_HOOPER and number.is_integer() and 1 <= number <= 7:
+        turn.data[str(turn.data.get("item"))] = int(number)
+        return True
+    if turn.state == State.CHECKIN_MINUTES and 0 <= number <= 600:
+        turn.data["minutes"] = number
+        return True
+    return False
+
+
+def in_flow(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+    """Text typed while a check-in question is open (RPE, minutes or a Hooper item).
+
+    A bare number answers the question. Text with check-in content fills what it carries
+    and replaces what it restates; the flow then asks only what is still missing. Anything
+    else gets the question again, what it expects, and /cancel.
+    """
+    if _is_stale(dialogue, turn):
+        return start_quick(dialogue, turn, text, note=texts.STALE_CHECKIN)
+    value = text.strip()
+    if _bare_answer(turn, value):
+        return next_question(dialogue, turn)
+    report = turn.report
+    if value.replace(".", "", 1).isdigit() or report is None or not carries_content(report):
+        return [_expected(turn)]  # a number out of range, or nothing a check-in can use
+    changes = merge_report(turn.data, report, overwrite_numbers=True)
+    _append_text(turn.data, text)
+    _note_changes(turn.data, changes)
+    return rejected(report) + next_question(dialogue, turn)
+
+
+def feel(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+    """The answer to "how do you feel?": any text, read for sentiment, pain and numbers."""
+    if _is_stale(dialogue, turn):
+        return start_quick(dialogue, turn, text, note=texts.STALE_CHECKIN)
+    report = turn.report
+    if text.strip().lower() != "skip" and report is not None:
+        changes = merge_report(turn.data, report, overwrite_numbers=True)
+        _note_changes(turn.data, changes)
+        _append_text(turn.data, text)
+    return store(dialogue, turn)
+
+
+def _note_changes(data: dict[str, Any], changes: list[tuple[str, Any, Any]]) -> None:
+    if changes:
+        data["changes"] = [*data.get("changes", []), *[list(c) for c in changes]]
+
+
+def _today(dialogue: Dialogue, turn: Turn) -> dt.date:
+    if turn.person is None:
+        return turn.inc.received_at.date()
+    return local_today(turn.person, turn.inc.received_at, dialogue.timezone)
+
+
+def _is_stale(dialogue: Dialogue, turn: Turn) -> bool:
+    """An open check-in of an earlier day: the athlete is reporting a new day now."""
+    started = turn.data.get("day")
+    return started is not None and started != _today(dialogue, turn).isoformat()
+
+
+# ---- free text outside the flow -------------------------------------------------------------
+
+
+def start_quick(dialogue: Dialogue, turn: Turn, text: str, *, note: str | None = None,
+                report: CheckInReport | None = None) -> list[Reply]:
+    """A free-text check-in: store what it says, ask only for what is missing."""
+    report = report or turn.report
+    if report is None:
+        return [Reply(texts.NOT_UNDERSTOOD)]
+    dialogue.require_person(turn)
+    turn.data = {"mode": "quick", "day": _today(dialogue, turn).isoformat()}
+    merge_report(turn.data, report, overwrite_numbers=True)
+    _append_text(turn.data, text)
+    lead = [Reply(note)] if note else []
+    return lead + rejected(report) + next_question(dialogue, turn)
+
+
+def idle_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+    """Text in no conversation: a question (/today, /why, help), a greeting or a check-in."""
+    report = turn.report
+    if report is None:
+        return [Reply(texts.NOT_UNDERSTOOD)]
+    intent = report.intent
+    if intent == "ask_today":
+        return today_cmd(dialogue, turn, [])
+    if intent == "ask_why":
+        return why_cmd(dialogue, turn, [])
+    if intent == "help":
+        return [Reply(texts.HELP)]
+    if intent == "greet" and report.rpe is None and report.minutes is None:
+        return [Reply("Hi! " + texts.HELP)]
+    if not reads_like_checkin(report):
+        return [Reply(texts.NOT_UNDERSTOOD)]
+    person = dialogue.require_person(turn)
+    if report.pain_sites and report.rpe is None and report.minutes is None:
+        located = _locate_pain(dialogue, turn, person, report)
+        if located:
+            return located
+    return start_quick(dialogue, turn, text, report=report)
+
+
+def off_topic(dialogue: Dialogue, turn: Turn, text: str, expected: Reply) -> list[Reply]:
+    """Text another question cannot use: a check-in if it carries one, else the question.
+
+    Used by every state outside the check-in flow (the profile, confirmations), so a check-in
+    typed there is stored rather than refused, and pain there is never lost.
+    """
+    report = turn.report
+    if report is not None and states_numbers_or_pain(report) and people.has_consent(turn.person):
+        return start_quick(dialogue, turn, text, note=texts.TAKEN_AS_CHECKIN, report=report)
+    return [expected]
+
+
+def _locate_pain(dialogue: Dialogue, turn: Turn, person: Person,
+                 report: CheckInReport) -> list[Reply]:
+    """"Left knee sore" after today's check-in: add the site to it (no second check-in)."""
+    day = local_today(person, turn.inc.received_at, dialogue.timezone)
+    row = checkin_repo.locate_pain(turn.db, person.id, day, tuple(report.pain_sites),
+                                   UNSPECIFIED_PAIN_SITE)
+    if row is None:
+        return []
+    where = ", ".join(s.replace("_", " ") for s in report.pain_sites)
+    return [
+        Reply(f"Noted: pain in your {where} added to today's check-in. Exercises loading "
+              "it are eased or swapped, and nothing gets harder while it lasts."),
+        next_session(dialogue, turn, person, day),
+    ]
+
+
+# ---- edits ----------------------------------------------------------------------------------
+
+
+def edited(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+    """An edited message: the check-in it completed takes what the new text states.
+
+    The edit replaces the free text, its sentiment and every number it states; pain sites it
+    names are added, and none is removed by an edit (pain reported once is never lost; a new
+    check-in says how it is now). An edit of a message that stored nothing but reads like a
+    check-in gets a note on how to correct one.
+    """
+    person = turn.person
+    report = turn.report
+    if person is None or not people.has_consent(person) or report is None:
+        return []
+    row = checkin_repo.by_message(turn.db, person.id, turn.inc.message_ref)
+    if row is None:
+        return [Reply(texts.EDIT_NOT_APPLIED)] if reads_like_checkin(report) else []
+    if report.rejected:  # an impossible number: the stored check-in stays as it was
+        return [Reply(rejected(report)[0].text.rstrip(".")
+                      + f"; your check-in of {row.day.isoformat()} is unchanged.")]
+    data: dict[str, Any] = {"free_text": text.strip()[:4000]}
+    merge_report(data, report, overwrite_numbers=True)
+    changes = checkin_repo.amend(turn.db, row, data, UNSPECIFIED_PAIN_SITE)
+    day = row.day.isoformat()
+    if not changes:
+        return [Reply(f"Your edit changes nothing in the check-in of {day}.")]
+    out = [Reply(f"Updated your check-in of {day}: {change_summary(changes)}. "
+                 "The plan takes it into account.")]
+    today = local_today(person, turn.inc.received_at, dialogue.timezone)
+    if row.day == today:
+        out.append(next_session(dialogue, turn, person, today))
+    return out
+
+
+# ---- asking and storing ---------------------------------------------------------------------
+
+
+def next_question(dialogue: Dialogue, turn: Turn) -> list[Reply]:
+    """Ask only for what is still missing; store when nothing is."""
+    data = turn.data
+    if data.get("rpe") is None:
+        turn.goto(State.CHECKIN_RPE, data)
+        return [Reply(texts.ASK_RPE, buttons=rpe_keyboard())]
+    if data.get("minutes") is None:
+        turn.goto(State.CHECKIN_MINUTES, data)
+        return [Reply(texts.ASK_MINUTES)]
+    if data.get("mode") == "full":
+        for item in HOOPER_ITEMS:
+            if data.get(item) is None:
+                data["item"] = item
+                turn.goto(State.CHECKIN_HOOPER, data)
+                return [Reply(texts.HOOPER_QUESTIONS[item], buttons=hooper_keyboard(item))]
+        if "free_text" not in data and not data.get("feel_asked"):
+            data["feel_asked"] = True
+            turn.goto(State.CHECKIN_FEEL, data)
+            return [Reply(texts.ASK_FEEL)]
+    return store(dialogue, turn)
+
+
+def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
+    """Store the collected check-in; confirm it (with what was corrected) and plan tomorrow.
+
+    A redelivered update finds its check-in stored already: it is answered exactly as the
+    first time, confirmation and next session included.
+    """
+    person = dialogue.require_person(turn)
+    inc = turn.inc
+    data = turn.data
+    day = local_today(person, inc.received_at, dialogue.timezone)
+    update_ref = f"{inc.source}:{inc.update_id}" if inc.update_id is not None else None
+    new = NewCheckIn(
+        day=day,
+        rpe=data.get("rpe"),
+        minutes=data.get("minutes"),
+        sleep_h=data.get("sleep_h"),
+        sleep_quality=data.get("sleep_quality"),
+        fatigue=data.get("fatigue"),
+        soreness=data.get("soreness"),
+        stress=data.get("stress"),
+        mood=data.get("mood"),
+        free_text=data.get("free_text"),
+        sentiment_score=data.get("sentiment_score"),
+        sentiment_level=data.get("sentiment_level"),
+        sentiment_backends=data.get("sentiment_backends", {}),
+        pain_sites=tuple(data.get("pain_sites", ())),
+        source=inc.source,
+        source_update_id=update_ref,
+        message_ref=inc.message_ref,
+    )
+    checkin_repo.add_checkin(turn.db, person, new)
+    turn.finish()
+    changed = [tuple(c) for c in data.get("changes", [])]
+    lead = f"(changed: {change_summary(changed)}) " if changed else ""
+    out = [Reply("Saved ✅ " + lead + checkin_summary(data))]
+    if UNSPECIFIED_PAIN_SITE in new.pain_sites:
+        out.append(Reply(texts.ASK_PAIN_SITE))
+    return [*out, next_session(dialogue, turn, person, day)]
+
+
+def next_session(dialogue: Dialogue, turn: Turn, person: Person, day: dt.date) -> Reply:
+    """Tomorrow's session, planned with what was just stored (the reply to a report)."""
+    tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1), dialogue.planning)
+    return Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))
+
+
+def feature() -> Feature:
+    """The check-in slice of the dialogue."""
+    return Feature(
+        commands={"checkin": checkin_cmd, "today": today_cmd, "why": why_cmd},
+        buttons={"rpe": rpe_button, "hooper": hooper_button},
+        states={State.CHECKIN_RPE: in_flow, State.CHECKIN_MINUTES: in_flow,
+                State.CHECKIN_HOOPER: in_flow, State.CHECKIN_FEEL: feel},
+        idle=idle_text,
+        edit=edited,
+    )

@@ -40,6 +40,7 @@ postgres:
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot nlu planner models storage tests benchmarks
+	$(BIN)/lint-imports  # the layers of docs/architecture.md, as contracts in pyproject.toml
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -113,7 +113,7 @@ def _where(settings: Settings) -> str:
 @models_app.command("prepare")
 def models_prepare() -> None:
     """Check that every shipped model loads (train a missing one from our own data)."""
-    from bot.services.models import prepare_models
+    from bot.wiring import prepare_models
 
     for line in prepare_models(load_settings()):
         typer.echo(line)
@@ -186,7 +186,7 @@ def bot(
     from nlu.errors import NluError
 
     try:
-        run_bot(settings, webhook=webhook)
+        run_bot(settings, _dialogue_or_exit(settings), webhook=webhook)
     except NluError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -328,18 +328,17 @@ async def serve(application: Application[Any, Any, Any, Any, Any, Any], stop: as
             await application.stop()
 
 
-def run_bot(settings: Settings, *, webhook: bool = False) -> None:
+def run_bot(settings: Settings, dialogue: Dialogue, *, webhook: bool = False) -> None:
     """Start polling (default) or a webhook server checking Telegram's secret token.
 
     Both modes commit every update to the inbox before Telegram is told it arrived
-    (`bot.pipeline`), so a crash at any point loses nothing.
+    (`bot.pipeline`), so a crash at any point loses nothing. The dialogue comes from the
+    composition root (`bot.wiring`, called by the CLI).
     """
-    from bot.webhook import serve_webhook
-    from bot.wiring import build_dialogue
+    from bot.webhook import serve_webhook  # tornado is needed in webhook mode only
 
     if webhook and (not settings.webhook_url or settings.webhook_secret is None):
         raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    dialogue = build_dialogue(settings)
     application = build_application(settings, dialogue)
 
     async def main() -> None:
@@ -351,9 +350,9 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> None:
             await serve(application, stop, polling=True)
             return
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-        await serve_webhook(application, dialogue.database, listen=settings.webhook_listen,
-                            port=settings.webhook_port, webhook_url=settings.webhook_url or "",
-                            secret=secret, stop=stop)
+        await serve_webhook(application, pipeline_for(application),
+                            listen=settings.webhook_listen, port=settings.webhook_port,
+                            webhook_url=settings.webhook_url or "", secret=secret, stop=stop)
 
     asyncio.run(main())
 

@@ -114,13 +114,11 @@ def make_webhook_app(pipeline: UpdatePipeline, secret: str,
 
 
 async def serve_webhook(
-    application: Application[Any, Any, Any, Any, Any, Any], database: Database, *,
+    application: Application[Any, Any, Any, Any, Any, Any], pipeline: UpdatePipeline, *,
     listen: str, port: int, webhook_url: str, secret: str, stop: asyncio.Event,
 ) -> None:
-    """Run the bot on the inbox webhook until ``stop`` is set."""
-    from bot.telegram_app import pipeline_for
-
-    pipeline = pipeline_for(application)
+    """Run the bot on the inbox webhook until ``stop`` is set (``pipeline``: the
+    application's, from `bot.telegram_app.pipeline_for`)."""
     server = make_webhook_app(pipeline, secret).listen(
         port, address=listen, max_body_size=STREAM_LIMIT
     )

@@ -118,3 +118,23 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         features=default_features(),
         planning=planning,
     )
+
+
+def prepare_models(settings: Settings) -> list[str]:
+    """Load each model once (`make run`'s check); one line per model saying where it came from.
+
+    A missing shipped default is trained from our own data here, not on an athlete's first
+    message.
+    """
+    from bot.services.models import policy_dir
+    from models.ppo import load_policy
+    from models.shipped_defaults import ensure
+
+    lines: list[str] = []
+    nlu_engine(settings)
+    lines.append(f"sentiment ({settings.nlu_backend}): ok")
+    lines += ensure(settings.model_dir)
+    where = policy_dir(settings.model_dir)
+    load_policy(where)
+    lines.append(f"ppo-scheduler: ok ({where})")
+    return lines

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 HOOPER_ITEMS = ("sleep_quality", "stress", "fatigue", "soreness")
 NUMBERS = ("rpe", "minutes", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress", "mood")
+RESTATED = ("rpe", "minutes", "sleep_h")  # read from explicit numbers only: a restatement
 LIMITS = {"rpe": ("RPE", "0 to 10"), "minutes": ("minutes", "1 to 600"),
           "sleep_h": ("hours of sleep", "0 to 16")}
 
@@ -80,8 +81,10 @@ def merge_report(data: dict[str, Any], report: CheckInReport, *,
                  overwrite_numbers: bool) -> list[tuple[str, Any, Any]]:
     """Copy what the text said into the collected values; returns the replaced ones.
 
-    A replaced value is ``(field, old, new)`` for a field that had another value: what a
-    correction changed, for the confirmation.
+    With ``overwrite_numbers`` a stated RPE, minutes or hours of sleep replace the earlier
+    value (they are only read from explicit numbers: "it was RPE 4"); wellness items the text
+    merely implies ("hamstring a bit tight") fill a gap but never replace an answer. A
+    replaced value is ``(field, old, new)``: what a correction changed, for the confirmation.
     """
     changes: list[tuple[str, Any, Any]] = []
     for name in NUMBERS:
@@ -91,7 +94,7 @@ def merge_report(data: dict[str, Any], report: CheckInReport, *,
         old = data.get(name)
         if old is None:
             data[name] = value
-        elif overwrite_numbers and old != value:
+        elif overwrite_numbers and name in RESTATED and old != value:
             changes.append((name, old, value))
             data[name] = value
     sites = set(report.pain_sites)

@@ -1,16 +1,13 @@
-"""`coachloop models prepare`: check that every shipped model loads, before the bot needs it.
+"""Where the models the bot uses load from: a user's retrained ones first, then the shipped.
 
 The defaults ship in the package (`models/shipped/`), produced by our own training commands;
-a user's retrained models under MODEL_DIR take precedence. A model that is neither there nor
-shipped is retrained from our own data where that is cheap (grouping, classifier) and is
-otherwise reported with the command that makes it.
+a user's retrained models under MODEL_DIR take precedence (`bot.wiring.prepare_models`
+checks them all at start).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from bot.config import Settings
 
 
 def policy_dir(model_dir: Path | None) -> Path:
@@ -28,20 +25,3 @@ def policy_dir(model_dir: Path | None) -> Path:
     if (constrained / "policy.zip").exists():
         return constrained
     return SHIPPED_DIR / "ppo-scheduler"
-
-
-def prepare_models(settings: Settings) -> list[str]:
-    """Load each model once; one line per model saying where it came from."""
-    from bot.wiring import nlu_engine
-    from models.shipped_defaults import ensure
-
-    lines: list[str] = []
-    nlu_engine(settings)
-    lines.append(f"sentiment ({settings.nlu_backend}): ok")
-    lines += ensure(settings.model_dir)
-    from models.ppo import load_policy
-
-    where = policy_dir(settings.model_dir)
-    load_policy(where)
-    lines.append(f"ppo-scheduler: ok ({where})")
-    return lines

@@ -19,7 +19,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.dialogue import Dialogue
-from bot.telegram_app import build_application
+from bot.telegram_app import build_application, pipeline_for
 from bot.webhook import MAX_BODY, SECRET_HEADER, serve_webhook
 from storage import inbox
 from storage.schema import CheckIn, Person, ProcessedUpdate
@@ -77,7 +77,7 @@ async def _served(dialogue: Dialogue) -> AsyncIterator[Served]:
                             request=request, rate_limit=False)
     port, stop = _free_port(), asyncio.Event()
     task = asyncio.create_task(serve_webhook(
-        app, dialogue.database, listen="127.0.0.1", port=port,
+        app, pipeline_for(app, retry_delay=0.0), listen="127.0.0.1", port=port,
         webhook_url="https://example.invalid/telegram", secret=SECRET, stop=stop))
     try:
         await _wait_for(lambda: app.running or task.done())

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.features import default_features
 from bot.services.planning import plan_and_store
-from bot.telegram_app import build_application
+from bot.telegram_app import build_application, pipeline_for
 from nlu import NluEngine
 from storage import groups, people
 from storage.db import Database
@@ -116,7 +116,7 @@ async def test_webhook_refuses_wrong_or_missing_secret(
                                                features=default_features()))
     port, stop = _free_port(), asyncio.Event()
     server = asyncio.create_task(serve_webhook(
-        app, sqlite_db, listen="127.0.0.1", port=port,
+        app, pipeline_for(app), listen="127.0.0.1", port=port,
         webhook_url="https://example.invalid/telegram", secret="right-secret", stop=stop))
     update = {"update_id": 77, "message": {
         "message_id": 1, "date": int(time.time()), "text": "/start",

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
@@ -117,9 +118,23 @@ class UpdatePipeline:
             log.info("pipeline stopped: %s", self.stats)
 
     async def process_forever(self, stop: asyncio.Event) -> None:
-        """Drain the inbox whenever it has work; between updates, check ``stop``."""
+        """Drain the inbox whenever it has work; between updates, check ``stop``.
+
+        A database that stays unreachable past `Database.run`'s own retries (a PostgreSQL
+        restart) pauses the pipeline with back-off; it never ends the bot.
+        """
+        backoff = 1.0
         while not stop.is_set():
-            if await self.drain(stop) == 0:
+            try:
+                taken = await self.drain(stop)
+                backoff = 1.0
+            except SQLAlchemyError as exc:
+                log.error("database unavailable (%s); handling resumes in %.0f s",
+                          type(exc).__name__, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            if taken == 0:
                 self.wake.clear()
                 waiter = asyncio.create_task(self.wake.wait())
                 stopper = asyncio.create_task(stop.wait())
@@ -235,7 +250,14 @@ class UpdatePipeline:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
-            highest = await self.store_batch(raw)
+            try:
+                highest = await self.store_batch(raw)
+            except SQLAlchemyError as exc:  # not stored: keep the offset, Telegram resends
+                log.error("fetched batch not stored (%s); fetching it again in %.0f s",
+                          type(exc).__name__, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
             if highest is not None:
                 offset = highest + 1
 

@@ -1,6 +1,6 @@
 """Performance forecasts: the Banister model fitted to an athlete's tests, run on a planned load.
 
-Issue 5 asks for the impulse-response model "fitted per athlete to performance tests ... and
+The impulse-response model is meant to be "fitted per athlete to performance tests ... and
 used to predict performance under a planned load". This module is that use: it turns stored
 fitness-test results into a "higher is better" performance, fits `planner.banister`'s
 `BanisterModel` on the athlete's daily load series (the same series as every other load metric:

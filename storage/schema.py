@@ -394,7 +394,7 @@ class AuditLog(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-# ---- teams, classes, coaching (issue 9) --------------------------------------------------
+# ---- teams, classes, coaching ------------------------------------------------------------
 
 
 class Override(Base):

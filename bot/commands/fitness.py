@@ -1,4 +1,4 @@
-"""Fitness-test data in and explanations out: `import-tests`, `explain`, `cohort` (issue 6).
+"""Fitness-test data in and explanations out: `import-tests`, `explain`, `cohort`.
 
 `coachloop import-tests` stores fitness-test results from a CSV, with a column mapping.
 

@@ -1,4 +1,4 @@
-"""`coachloop train classifier|grouping` (issue 6); `explain` and `cohort` are in `fitness`.
+"""`coachloop train classifier|grouping`; `explain` and `cohort` are in `fitness`.
 
 Stable contract: these flags are how outside data is evaluated. Heavy libraries are imported
 inside the commands so `coachloop --help` stays fast.

@@ -1,4 +1,4 @@
-"""All dialogue features of issue 9 in one list, the readiness alert hook, and the terminal
+"""All dialogue features in one list, the readiness alert hook, and the terminal
 personas of `coachloop chat --as athlete|coach|teacher`.
 
 Wiring: ``Dialogue(..., features=default_features())`` and adapters call

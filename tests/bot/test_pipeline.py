@@ -245,3 +245,43 @@ async def test_inbox_commands_list_retry_and_drop_quarantined_updates(
         7001, 7002}
     with dialogue.database.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditLog)) == 0
+
+
+async def test_a_database_outage_pauses_the_pipeline_and_it_resumes(
+    dialogue: Dialogue, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past `Database.run`'s own retries the pipeline waits and tries again; the bot lives."""
+    import asyncio
+
+    from sqlalchemy.exc import OperationalError
+
+    update = Updates(start_id=800).message("/start")
+    _put(dialogue, 800, json.dumps(update))
+    real_pending = inbox.pending
+    outages = [1, 1]
+
+    def flaky(session: Any, limit: int = 100) -> Any:
+        if outages:
+            outages.pop()
+            raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+        return real_pending(session, limit)
+
+    monkeypatch.setattr(inbox, "pending", flaky)
+    monkeypatch.setattr(dialogue.database, "run", lambda work, attempts=5: _once(dialogue, work))
+    stop = asyncio.Event()
+    async with _bot(dialogue) as (_, request, pipeline):
+        task = asyncio.create_task(pipeline.process_forever(stop))
+        for _ in range(200):
+            if request.texts():
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        texts = request.texts()
+    assert outages == [] and len(texts) == 1 and "Do you agree?" in texts[0]
+
+
+def _once(dialogue: Dialogue, work: Any) -> Any:
+    """`Database.run` without its retries (the outage reaches the pipeline at once)."""
+    with dialogue.database.session() as session:
+        return work(session)

@@ -1,4 +1,4 @@
-"""A dialogue with every issue-9 feature, on the `database` fixture (SQLite and PostgreSQL)."""
+"""A dialogue with every feature, on the `database` fixture (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 

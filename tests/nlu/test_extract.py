@@ -254,7 +254,7 @@ def test_pain_idioms_flag_their_site(text: str, sites: tuple[str, ...]) -> None:
     assert extract(text).pain_sites == sites
 
 
-# -- sleep said with how the night was (issue 3 audit) ----------------------------------
+# -- sleep said with how the night was (audit) -----------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    """Create the four tables of issue 9."""
+    """Create the four tables of teams, classes, overrides and broadcasts."""
     op.create_table(
         "coach_override",
         sa.Column("id", sa.Integer(), nullable=False),

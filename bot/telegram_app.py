@@ -16,7 +16,12 @@ import signal
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
-from telegram import BotCommand, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
 from telegram.constants import ChatID, ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -35,7 +40,7 @@ from telegram.request import BaseRequest
 from bot import reminders
 from bot.config import Settings
 from bot.dialogue import Dialogue
-from bot.dialogue.core import Settle
+from bot.dialogue.core import Settle, command_menu
 from bot.dialogue.features import alerts_in
 from bot.outbox import OutboxSender, drafts
 from bot.pipeline import UpdatePipeline, describe
@@ -55,23 +60,6 @@ ANONYMOUS_REFUSAL = (
     "You are posting as the group (anonymous admin), so I cannot tell who you are. "
     "Turn off 'Remain anonymous' in your admin rights, or send the command from your own "
     "account."
-)
-
-
-COMMAND_MENU = (
-    ("checkin", "report today's session"),
-    ("today", "today's session"),
-    ("why", "why it looks like this"),
-    ("week", "the next seven days"),
-    ("history", "load and wellness charts"),
-    ("done", "tick off today's exercises"),
-    ("test", "enter fitness tests"),
-    ("reminders", "daily check-in reminder"),
-    ("schedule", "your week: sessions, minutes, days"),
-    ("privacy", "what your team may see"),
-    ("status", "coaches: the roster"),
-    ("broadcast", "teachers: send the class plan"),
-    ("help", "everything I can do"),
 )
 
 
@@ -277,9 +265,12 @@ def build_application(
         count = await reminders.restore(app, database)
         log.info("reminders scheduled: %d", count)
         dialogue.bot_username = app.bot.username
-        try:  # the command menu users see; a failure must not stop the bot
-            await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMAND_MENU])
-        except TelegramError as exc:
+        try:  # the command menus users see, from the features' declarations
+            for scope, group in ((BotCommandScopeAllPrivateChats(), False),
+                                 (BotCommandScopeAllGroupChats(), True)):
+                menu = command_menu(dialogue.features, group=group)
+                await app.bot.set_my_commands([BotCommand(c, d) for c, d in menu], scope=scope)
+        except TelegramError as exc:  # a failure must not stop the bot
             log.warning("command menu not set: %s", type(exc).__name__)
 
     application = builder.post_init(post_init).build()

@@ -14,7 +14,7 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
-from bot.dialogue.core import Feature, State
+from bot.dialogue.core import CommandHelp, Feature, State
 from bot.render import week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
@@ -318,4 +318,24 @@ def feature() -> Feature:
             "schedule": schedule,
         },
         buttons={"ex": exercise_feedback, "privacy": privacy_button, "forget": forget_button},
+        help={
+            "week": CommandHelp("/week", "the next seven days", menu="the next seven days",
+                                rank=21),
+            "history": CommandHelp("/history", "your load, ACWR and wellness charts",
+                                   menu="load and wellness charts", rank=22),
+            "done": CommandHelp("/done", "tick off today's exercises (done / skipped / too "
+                                "hard)", menu="tick off today's exercises", rank=23),
+            "test": CommandHelp("/test", "enter fitness-test results",
+                                menu="enter fitness tests", rank=24),
+            "reminders": CommandHelp("/reminders 19:30", "a daily check-in reminder "
+                                     "(/reminders off)", menu="daily check-in reminder",
+                                     rank=25),
+            "schedule": CommandHelp("/schedule 4 45 mon wed fri sat", "your week: sessions, "
+                                    "minutes, days", menu="your week: sessions, minutes, days",
+                                    rank=26),
+            "privacy": CommandHelp("/privacy", "what your team chat may see",
+                                   menu="what your team may see", rank=27),
+            "export": CommandHelp("/export", "all your data as a file", rank=28),
+            "forget": CommandHelp("/forget", "erase all of it", rank=29),
+        },
     )

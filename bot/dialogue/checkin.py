@@ -14,7 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import texts
-from bot.dialogue.core import Feature, State, Turn
+from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
 from bot.render import change_summary, checkin_summary, session_text, why_text
 from bot.replies import Reply, keyboard
 from bot.services.planning import local_today, plan_and_store
@@ -286,9 +286,9 @@ def idle_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     if intent == "ask_why":
         return why_cmd(dialogue, turn, [])
     if intent == "help":
-        return [Reply(texts.HELP)]
+        return [Reply(help_text(dialogue.features))]
     if intent == "greet" and report.rpe is None and report.minutes is None:
-        return [Reply("Hi! " + texts.HELP)]
+        return [Reply("Hi! " + help_text(dialogue.features))]
     if not reads_like_checkin(report):
         return [Reply(texts.NOT_UNDERSTOOD)]
     person = dialogue.require_person(turn)
@@ -442,4 +442,12 @@ def feature() -> Feature:
                 State.CHECKIN_HOOPER: in_flow, State.CHECKIN_FEEL: feel},
         idle=idle_text,
         edit=edited,
+        help={
+            "checkin": CommandHelp("/checkin", "report today's training and how you feel",
+                                   menu="report today's session", rank=10),
+            "today": CommandHelp("/today", "your session for today", menu="today's session",
+                                 rank=11),
+            "why": CommandHelp("/why", "why today's session looks like it does",
+                               menu="why it looks like this", rank=12),
+        },
     )

@@ -91,6 +91,21 @@ TextFn = Callable[["Dialogue", Turn, str], list[Reply]]
 
 
 @dataclass(frozen=True)
+class CommandHelp:
+    """How a command is shown: in /help (``usage`` - ``text``) and in Telegram's menu.
+
+    ``staff``: listed under "Coaches and teachers"; ``menu``: its short text in the command
+    menu (None keeps it out); ``rank``: position in /help (lower first).
+    """
+
+    usage: str
+    text: str
+    staff: bool = False
+    menu: str | None = None
+    rank: int = 50
+
+
+@dataclass(frozen=True)
 class Feature:
     """A slice of the dialogue kept in its own module (teams, classes, account, files).
 
@@ -100,6 +115,8 @@ class Feature:
     commands that may run in a group chat (team business, never anything personal); every
     other command and every button is refused there. ``idle`` reads free text typed in no
     conversation, ``edit`` applies an edited message (the check-in feature declares both).
+    ``help`` describes the commands for /help and the command menus, which are built from
+    these declarations alone (`help_text`, `command_menu`).
     """
 
     commands: Mapping[str, CommandFn] = field(default_factory=dict)
@@ -108,6 +125,7 @@ class Feature:
     group_commands: frozenset[str] = frozenset()
     idle: TextFn | None = None
     edit: TextFn | None = None
+    help: Mapping[str, CommandHelp] = field(default_factory=dict)
 
 
 class Dialogue:
@@ -275,15 +293,13 @@ class Dialogue:
             # a button of a personal keyboard, or a reply to one of the bot's messages (a
             # check-in answered in the team chat): pointed to the private chat, never read
             if inc.callback is not None or inc.reply_to_bot:
-                return [Reply(texts.PRIVATE_ONLY)]
+                return [Reply(private_only(self.features))]
             return []
         name, args = command
         for feature in self.features:
             if name in feature.group_commands and name in feature.commands:
                 return feature.commands[name](self, turn, args)
-        if name == "help":
-            return [Reply(texts.GROUP_HELP)]
-        return [Reply(texts.PRIVATE_ONLY)]
+        return [Reply(private_only(self.features))]
 
     # ---- what the core answers itself ------------------------------------------------------
 
@@ -306,8 +322,53 @@ class Dialogue:
         return onboarding.consent(self, turn, value)
 
 
+def _declared(features: Sequence[Feature]) -> list[tuple[str, CommandHelp]]:
+    """Each command's help once (the first feature declaring it wins), in /help order."""
+    seen: dict[str, CommandHelp] = {}
+    for feature in features:
+        for name, entry in feature.help.items():
+            seen.setdefault(name, entry)
+    return sorted(seen.items(), key=lambda item: (item[1].rank, item[0]))
+
+
+def group_commands(features: Sequence[Feature]) -> list[str]:
+    """Commands a group chat may run, in /help order."""
+    allowed = {name for f in features for name in f.group_commands if name in f.commands}
+    return [name for name, _ in _declared(features) if name in allowed]
+
+
+def help_text(features: Sequence[Feature], *, group: bool = False) -> str:
+    """/help, private or in a group chat, from the features' declarations."""
+    entries = _declared(features)
+    if group:
+        allowed = set(group_commands(features))
+        lines = [f"{e.usage} - {e.text}" for name, e in entries if name in allowed]
+        return "\n".join([texts.GROUP_HELP_HEAD, *lines, texts.GROUP_HELP_TAIL])
+    athlete = [f"{e.usage} - {e.text}" for _, e in entries if not e.staff]
+    staff = [f"{e.usage} - {e.text}" for _, e in entries if e.staff]
+    out = [texts.HELP_HEAD, *athlete, texts.HELP_TAIL]
+    if staff:
+        out += ["", texts.HELP_STAFF_HEAD, *staff]
+    return "\n".join(out)
+
+
+def command_menu(features: Sequence[Feature], *, group: bool = False) -> list[tuple[str, str]]:
+    """(command, short description) for Telegram's menu, private chats or group chats."""
+    allowed = set(group_commands(features)) if group else None
+    return [(name, e.menu) for name, e in _declared(features)
+            if e.menu is not None and (allowed is None or name in allowed)]
+
+
+def private_only(features: Sequence[Feature]) -> str:
+    """The refusal of a personal command in a group, naming what a group may ask."""
+    names = ", ".join(f"/{n}" for n in group_commands(features) if n != "help")
+    return texts.PRIVATE_ONLY_HEAD + (f" In a group I answer team commands only ({names})."
+                                      if names else "")
+
+
 def _help(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
-    return [Reply(texts.HELP)]
+    group = turn.inc.chat_type != "private"
+    return [Reply(help_text(dialogue.features, group=group))]
 
 
 def _cancel(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -315,5 +376,13 @@ def _cancel(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     return [Reply(texts.CANCELLED)]
 
 
-BASICS = Feature(commands={"help": _help, "cancel": _cancel})
+BASICS = Feature(
+    commands={"help": _help, "cancel": _cancel},
+    group_commands=frozenset({"help"}),
+    help={
+        "cancel": CommandHelp("/cancel", "stop the current question", rank=14),
+        "help": CommandHelp("/help", "everything I can do", menu="everything I can do",
+                            rank=99),
+    },
+)
 """/help and /cancel: what every conversation needs, whatever features are loaded."""

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session as DbSession
 
-from bot.dialogue import account, groups, texts
-from bot.dialogue.core import Dialogue, Feature, Turn
+from bot.dialogue import account, groups
+from bot.dialogue.core import Dialogue, Feature
 from bot.replies import Incoming, Reply
 from bot.services import roster
 from bot.services.planning import local_today
@@ -24,23 +24,6 @@ from storage.schema import Person
 
 log = logging.getLogger(__name__)
 
-HELP_ATHLETE = (
-    texts.HELP + "\n"
-    "/join CODE - join a team or class\n"
-    "/week - the next seven days\n"
-    "/history - your load, ACWR and wellness charts\n"
-    "/done - tick off today's exercises (done / skipped / too hard)\n"
-    "/test - enter fitness-test results\n"
-    "/reminders 19:30 - a daily check-in reminder (/reminders off)\n"
-    "/schedule 4 45 mon wed fri sat - your week: sessions, minutes, days\n"
-    "/privacy - what your team chat may see\n"
-    "/export - all your data as a file; /forget - erase all of it"
-)
-HELP_STAFF = (
-    "Coaches: /team create NAME, /team link CODE (in the group, as admin), /status, "
-    "/status @athlete, /teamchart, /override @athlete 70% tomorrow note.\n"
-    "Teachers: /class create NAME, /class, /class plan TEMPLATE, /broadcast [CODE]."
-)
 GROUP_PREFIX = "group:"
 PERSONAS: dict[str, tuple[int, int, str, str]] = {
     # role: (user_id, chat_id, chat_type, display name); negative ids never clash with Telegram
@@ -50,20 +33,10 @@ PERSONAS: dict[str, tuple[int, int, str, str]] = {
 }
 
 
-def help_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
-    """/help for every audience (in a group: only what a group chat may ask)."""
-    if turn.inc.chat_type in groups.GROUP_CHATS:
-        return [Reply(texts.GROUP_HELP)]
-    return [Reply(HELP_ATHLETE + "\n\n" + HELP_STAFF)]
-
-
 def default_features() -> list[Feature]:
-    """Teams and classes, the athlete's account, and the extended /help."""
-    return [
-        groups.feature(),
-        account.feature(),
-        Feature(commands={"help": help_cmd}, group_commands=frozenset({"help"})),
-    ]
+    """Teams and classes, and the athlete's account (the dialogue adds onboarding, the
+    check-in, /help and /cancel itself)."""
+    return [groups.feature(), account.feature()]
 
 
 def alerts_in(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:

@@ -13,6 +13,7 @@ import contextvars
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot.dialogue.core import CommandHelp, Feature
 from bot.render import PRIVATE_RULES, rule_label, session_text
 from bot.replies import Incoming, Reply, keyboard
 from bot.services import access, roster
@@ -23,7 +24,7 @@ from storage.schema import Group, Person
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session as DbSession
 
-    from bot.dialogue.core import Dialogue, Feature, Turn
+    from bot.dialogue.core import Dialogue, Turn
 
 SENDER_IS_ADMIN: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
     "coachloop_sender_is_admin", default=None
@@ -435,8 +436,6 @@ def render_copy(dialogue: Dialogue, copy: Reply) -> Reply:
 
 def feature() -> Feature:
     """The teams-and-classes slice of the dialogue."""
-    from bot.dialogue.core import Feature
-
     return Feature(
         commands={
             "start": start, "team": team, "class": klass, "join": join, "status": status,
@@ -446,4 +445,21 @@ def feature() -> Feature:
         # Team business only: /start, /join and every athlete command stay private.
         group_commands=frozenset({"team", "class", "status", "teamchart", "override",
                                   "broadcast"}),
+        help={
+            "join": CommandHelp("/join CODE", "join a team or class", rank=20),
+            "team": CommandHelp("/team create NAME, /team link CODE", "a team; link its "
+                                "group chat (in the group, as admin)", staff=True, rank=60),
+            "status": CommandHelp("/status, /status @athlete", "the roster (details go to "
+                                  "the coach privately)", staff=True, menu="coaches: the roster",
+                                  rank=61),
+            "teamchart": CommandHelp("/teamchart", "the team's chart, sent privately",
+                                     staff=True, rank=62),
+            "override": CommandHelp("/override @athlete 70% tomorrow note", "a coach's decision "
+                                    "for one day", staff=True, rank=63),
+            "class": CommandHelp("/class create NAME, /class, /class plan TEMPLATE", "a class, "
+                                 "its codes and its plan", staff=True, rank=64),
+            "broadcast": CommandHelp("/broadcast [CODE]", "today's plan to every student, "
+                                     "privately", staff=True,
+                                     menu="teachers: send the class plan", rank=65),
+        },
     )

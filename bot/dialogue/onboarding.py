@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import checkin, texts
-from bot.dialogue.core import Feature, State, Turn
+from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
 from bot.replies import Reply, keyboard
 from storage import people
 
@@ -29,7 +29,7 @@ def _sex_keyboard() -> Any:
 def start(dialogue: Dialogue, turn: Turn, args: list[str] | None = None) -> list[Reply]:
     """/start: the consent question, or a welcome back."""
     if people.has_consent(turn.person):
-        return [Reply("Welcome back!\n\n" + texts.HELP)]
+        return [Reply("Welcome back!\n\n" + help_text(dialogue.features))]
     return [Reply(texts.CONSENT,
                   buttons=keyboard([("I agree", "consent:yes"), ("No, thanks", "consent:no")]))]
 
@@ -105,4 +105,5 @@ def feature() -> Feature:
         buttons={"consent": consent, "sex": sex_button},
         states={State.PROFILE_SEX: sex_text, State.PROFILE_BIRTH_YEAR: birth_year_text,
                 State.PROFILE_SPORT: sport_text},
+        help={"start": CommandHelp("/start", "consent, profile, or a welcome back", rank=1)},
     )

@@ -28,14 +28,9 @@ PRIVATE_FILE = (
     "private chat (open my profile and press Message); /privacy says what your team may see."
 )
 NEED_START = "Please send /start first: I need your consent before I can store a check-in."
-HELP = (
-    "What I can do:\n"
-    "/checkin - report today's training and how you feel\n"
-    "/today - your session for today\n"
-    "/why - why today's session looks like it does\n"
-    "/cancel - stop the current question\n"
-    "You can also just write, e.g. \"RPE 7, 60 min, legs heavy\"."
-)
+HELP_HEAD = "What I can do:"
+HELP_TAIL = "You can also just write, e.g. \"RPE 7, 60 min, legs heavy\"."
+HELP_STAFF_HEAD = "Coaches and teachers:"
 ASK_SEX = "A short profile helps me plan. Sex (used for heart-rate and fitness norms)?"
 ASK_BIRTH_YEAR = "Year of birth? (e.g. 2007, or 'skip')"
 ASK_SPORT = "Your main sport? (e.g. running, football, or 'skip')"
@@ -71,9 +66,8 @@ NOT_UNDERSTOOD = (
 CANCELLED = "Cancelled. Nothing more was stored."
 SORRY = "Sorry, something went wrong on my side. Your earlier data is safe; please try again."
 STALE_BUTTON = "That button belongs to an earlier question. Send /checkin to start again."
-PRIVATE_ONLY = (
-    "I keep check-ins and plans private: open a chat with me and send /start there. "
-    "In a group I answer team commands only (/status, /team link)."
+PRIVATE_ONLY_HEAD = (
+    "I keep check-ins and plans private: open a chat with me and send /start there."
 )
 
 ASK_PAIN_SITE = (
@@ -81,12 +75,7 @@ ASK_PAIN_SITE = (
     "hurts (e.g. 'left knee sore', 'lower back pain') and I'll protect that area."
 )
 
-GROUP_HELP = (
-    "In a group chat I answer team commands only:\n"
-    "/team link CODE (a group admin links this chat to a team), /class link CODE\n"
-    "/status, /status @athlete - the roster (details go to the coach or teacher privately)\n"
-    "/teamchart - the team's chart, sent privately\n"
-    "/override @athlete 70% tomorrow - a coach's decision for one day\n"
-    "/broadcast - a teacher sends today's plan to every student privately\n"
+GROUP_HELP_HEAD = "In a group chat I answer team commands only:"
+GROUP_HELP_TAIL = (
     "Everything personal (/checkin, /today, /export ...) happens in a private chat with me."
 )

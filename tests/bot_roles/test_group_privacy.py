@@ -15,6 +15,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from bot.dialogue import Dialogue, texts
+from bot.dialogue.core import private_only
 from bot.dialogue.features import default_features
 from bot.replies import Incoming, Reply, Upload
 from storage.schema import Activity, CheckIn
@@ -95,7 +96,7 @@ def test_nothing_personal_is_posted_in_a_group_by_any_handler(full_dialogue: Dia
     assert [r.text for r in file_replies] == [texts.PRIVATE_FILE]
     answered = dialogue.handle(_group_incoming(
         ana, text="RPE 8, 70 min, knee pain again", reply_to_bot=True, message_id=9))
-    assert [r.text for r in answered] == [texts.PRIVATE_ONLY]
+    assert [r.text for r in answered] == [private_only(dialogue.features)]
     edited = dialogue.handle(_group_incoming(ana, text="RPE 9, knee pain", edited=True,
                                              message_id=9))
     assert edited == []

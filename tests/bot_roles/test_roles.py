@@ -7,7 +7,8 @@ import json
 
 from sqlalchemy import select
 
-from bot.dialogue import Dialogue, texts
+from bot.dialogue import Dialogue
+from bot.dialogue.core import private_only
 from bot.dialogue.groups import render_copy
 from bot.replies import Reply
 from storage import groups
@@ -248,11 +249,11 @@ def test_personal_commands_and_buttons_are_refused_in_a_group(full_dialogue: Dia
                 "/reminders 07:00", "/checkin", "/today", "/why", "/start", f"/join {code}")
     for command in personal:
         replies = ana.send(command, chat=GROUP_CHAT)
-        assert [r.text for r in replies] == [texts.PRIVATE_ONLY], command
+        assert [r.text for r in replies] == [private_only(full_dialogue.features)], command
         assert all(r.document is None and r.image is None for r in replies), command
     for button in ("forget:yes:1", "privacy:load", "ex:1:done", f"consentjoin:{code}"):
         assert [r.text for r in ana.send(button=button, chat=GROUP_CHAT)] == [
-            texts.PRIVATE_ONLY], button
+            private_only(full_dialogue.features)], button
     assert ana.send("rpe 9, 90 min, legs dead", chat=GROUP_CHAT) == []
     with full_dialogue.database.session() as s:
         assert len(s.scalars(select(CheckIn)).all()) == 1

@@ -54,7 +54,8 @@ class FakeBotApi:
         self.throttle_once: set[int] = set()
         self.files: dict[str, bytes] = {}
         self.answered: list[str] = []  # callback_query_id of each answerCallbackQuery
-        self.commands: list[dict[str, Any]] = []  # the last setMyCommands menu
+        self.commands: list[dict[str, Any]] = []  # the private chats' setMyCommands menu
+        self.menus: dict[str, list[dict[str, Any]]] = {}  # every menu, by scope type
         self.confirmed = 0  # like Telegram: a getUpdates offset confirms (forgets) older ones
         # set by the test's bot fixture: waits until the bot finished an update (inbox done,
         # outbox empty), so a test never asserts on what a half-handled update did
@@ -181,7 +182,11 @@ class FakeBotApi:
             self.answered.append(str(params["callback_query_id"]))
             return 200, {"ok": True, "result": True}
         if method == "setMyCommands":
-            self.commands = list(params.get("commands") or [])
+            scope = params.get("scope") or {"type": "default"}
+            kind = scope.get("type", "default") if isinstance(scope, dict) else "default"
+            self.menus[kind] = list(params.get("commands") or [])
+            if kind in ("default", "all_private_chats"):
+                self.commands = self.menus[kind]
             return 200, {"ok": True, "result": True}
         if method in ("setWebhook", "deleteWebhook"):
             return 200, {"ok": True, "result": True}

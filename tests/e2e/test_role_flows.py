@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.dialogue import texts
 from bot.dialogue.checkin import HOOPER_ITEMS
-from bot.telegram_app import COMMAND_MENU
+from bot.dialogue.core import command_menu, private_only
 from storage import checkins, groups, people
 from storage.db import Database
 from storage.schema import BroadcastDelivery, CheckIn, ConversationState, Group, Override, Person
@@ -96,7 +96,10 @@ def _week_days(text: str) -> dict[str, str]:
 
 async def test_athlete_day_checkin_keyboards_plan_schedule_and_reminders(bot: Running) -> None:
     api, app = bot.api, bot.app
-    assert [(c["command"], c["description"]) for c in api.commands] == list(COMMAND_MENU)
+    features = app.bot_data["dialogue"].features
+    assert [(c["command"], c["description"]) for c in api.commands] == command_menu(features)
+    group_menu = [c["command"] for c in api.menus["all_group_chats"]]
+    assert group_menu == ["status", "broadcast", "help"]  # team business only
     await _onboard(api, 2, "Ana")
 
     # /checkin: RPE button, typed minutes, the four Hooper buttons, how do you feel
@@ -299,14 +302,15 @@ async def test_group_chat_answers_no_personal_command_or_button(bot: Running) ->
     to_ana = len(api.to(2))
 
     # personal commands in the group: the private-only text, no file, no chart, no question
+    refusal = private_only(bot.app.bot_data["dialogue"].features)
     for command in ("/export", "/history", "/checkin", "/today", "/week", "/reminders 07:00"):
-        assert (await _say(api, 2, "Ana", command, chat=GROUP))[0].text == texts.PRIVATE_ONLY
+        assert (await _say(api, 2, "Ana", command, chat=GROUP))[0].text == refusal
     # buttons pressed in the group (forged or copied from private) are refused, but answered
     pressed = [("Ana", 2, d) for d in ("rpe:7", "privacy:load", "hooper:stress:3", nonce)]
     for name, uid, data in [*pressed, ("Zed", 77, "consent:yes")]:
         before = len(api.answered)
         replies = await _press(api, uid, name, data, chat=GROUP)
-        assert replies[0].text == texts.PRIVATE_ONLY
+        assert replies[0].text == refusal
         assert len(api.answered) == before + 1
     # a check-in written in the group is ignored: not answered, not stored
     await bot.handled(api.say(2, "Ana", "RPE 9, 90 min, my back hurts", chat_id=GROUP))

@@ -141,8 +141,8 @@ def chat(
     configure_logging(settings, log_file=log_file)  # keep the chat screen clean
     typer.echo(f"database: {_where(settings)}; log: {log_file}", err=True)
     dialogue = _dialogue_or_exit(settings)
+    from bot.dialogue.broadcasts import render_copy
     from bot.dialogue.features import handle_with_alerts, persona_handler, terminal_persona
-    from bot.dialogue.groups import render_copy
 
     if role:
         try:

@@ -23,7 +23,7 @@ from telegram.ext import Application
 from bot import broadcast, reminders
 from bot.dialogue import Dialogue
 from bot.dialogue.account import REMINDER_META
-from bot.dialogue.groups import BROADCAST_META, REPORT_META, render_copy
+from bot.dialogue.broadcasts import BROADCAST_META, REPORT_META, render_copy
 from bot.replies import Button, Reply
 from storage import groups, outbox
 from storage.db import Database

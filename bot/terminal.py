@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.dialogue.groups import REPORT_META
+from bot.dialogue.broadcasts import REPORT_META
 from bot.replies import Button, Incoming, Reply
 
 TERMINAL_USER_ID = -1

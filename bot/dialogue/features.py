@@ -8,12 +8,13 @@ an athlete red alerts their coach in private, in Telegram and in the terminal al
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session as DbSession
 
-from bot.dialogue import account, groups
+from bot.dialogue import account, broadcasts, coaching, teams
 from bot.dialogue.core import Dialogue, Feature
 from bot.replies import Incoming, Reply
 from bot.services import roster
@@ -36,7 +37,7 @@ PERSONAS: dict[str, tuple[int, int, str, str]] = {
 def default_features() -> list[Feature]:
     """Teams and classes, and the athlete's account (the dialogue adds onboarding, the
     check-in, /help and /cancel itself)."""
-    return [groups.feature(), account.feature()]
+    return [teams.feature(), coaching.feature(), broadcasts.feature(), account.feature()]
 
 
 def alerts_in(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:
@@ -105,8 +106,6 @@ def terminal_persona(role: str) -> tuple[int, int, str, str]:
 def persona_handler(dialogue: Dialogue, role: str) -> Callable[[Incoming], list[Reply]]:
     """The terminal as ROLE: a line starting with ``group:`` is said in the persona's group
     chat, where the terminal user counts as the group's admin (it is their own machine)."""
-    import dataclasses
-
     user_id, group_chat, _, _ = terminal_persona(role)
     handle = handle_with_alerts(dialogue)
 
@@ -114,12 +113,8 @@ def persona_handler(dialogue: Dialogue, role: str) -> Callable[[Incoming], list[
         inc = dataclasses.replace(inc, user_id=user_id, chat_id=user_id, chat_type="private")
         if inc.text is not None and inc.text.lower().startswith(GROUP_PREFIX):
             inc = dataclasses.replace(inc, text=inc.text[len(GROUP_PREFIX):].strip(),
-                                      chat_id=group_chat, chat_type="group")
-            token = groups.SENDER_IS_ADMIN.set(True)
-            try:
-                return handle(inc)
-            finally:
-                groups.SENDER_IS_ADMIN.reset(token)
+                                      chat_id=group_chat, chat_type="group",
+                                      sender_is_admin=True)
         return handle(inc)
 
     return persona

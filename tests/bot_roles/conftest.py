@@ -9,7 +9,6 @@ import pytest
 
 from bot.dialogue import Dialogue
 from bot.dialogue.features import default_features, handle_with_alerts
-from bot.dialogue.groups import SENDER_IS_ADMIN
 from bot.replies import Incoming, Reply
 from nlu import NluEngine
 from storage.db import Database
@@ -45,13 +44,9 @@ class User:
             user_id=self.user_id, chat_id=chat if chat is not None else self.user_id,
             display_name=self.name, username=self.name.lower(), received_at=at,
             chat_type="group" if chat is not None else "private", text=text,
-            callback=button, update_id=User.counter,
+            callback=button, update_id=User.counter, sender_is_admin=admin,
         )
-        token = SENDER_IS_ADMIN.set(admin)
-        try:
-            return self.handle(inc)
-        finally:
-            SENDER_IS_ADMIN.reset(token)
+        return self.handle(inc)
 
     def onboard(self, sex: str = "F") -> None:
         self.send("/start")

@@ -8,8 +8,8 @@ import json
 from sqlalchemy import select
 
 from bot.dialogue import Dialogue
+from bot.dialogue.broadcasts import render_copy
 from bot.dialogue.core import private_only
-from bot.dialogue.groups import render_copy
 from bot.replies import Reply
 from storage import groups
 from storage.schema import BroadcastDelivery, CheckIn, ExerciseLog, FitnessTest, Group, Person

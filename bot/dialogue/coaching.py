@@ -1,0 +1,209 @@
+"""Coaching: the roster (/status), the team chart, and a coach's override of one day.
+
+Replies meant for a coach alone carry the coach's user id as chat id, so a command asked in
+the team chat answers there only with what each athlete allowed (/privacy) and sends the
+rest privately.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from bot.dialogue.core import CommandHelp, Feature
+from bot.render import PRIVATE_RULES, rule_label
+from bot.replies import Reply
+from bot.services import access, roster
+from bot.services.planning import local_today
+from storage import groups, people
+from storage.schema import Group, Person
+
+if TYPE_CHECKING:
+
+    from bot.dialogue.core import Dialogue, Turn
+
+from bot.dialogue.teams import in_group_chat, need, staff_groups
+
+DOTS = {"green": "🟢", "watch": "🟡", "alert": "🔴"}
+
+
+def _arrow(now: float | None, before: float | None, eps: float = 0.05) -> str:
+    if now is None or before is None:
+        return ""
+    if now > before * (1 + eps) if before > 0 else now > before + eps:
+        return " ↑"
+    if now < before * (1 - eps) if before > 0 else now < before - eps:
+        return " ↓"
+    return " →"
+
+
+def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
+    """One roster line with only the items in ``shown``."""
+    m = status.metrics
+    parts: list[str] = []
+    if "readiness" in shown:
+        parts.append(f"{DOTS.get(status.readiness, '')} {status.readiness}")
+    if "load" in shown:
+        acwr = f"{m.acwr_rolling:.2f}" if m.acwr_rolling is not None else "n/a"
+        load_trend = _arrow(status.load_7d, status.load_prev_7d)
+        parts.append(f"ACWR {acwr}{_arrow(m.acwr_rolling, status.acwr_week_ago)}, "
+                     f"load {status.load_7d:.0f} AU/7d{load_trend}")
+    if "sentiment" in shown and status.sentiment_7d is not None:
+        parts.append(f"mood {status.sentiment_7d:+.2f}"
+                     f"{_arrow(status.sentiment_7d, status.sentiment_prev_7d)}")
+    if "flags" in shown and m.flags:
+        parts.append("flags: " + ", ".join(f.code for f in m.flags))
+    if "plan" in shown:
+        if "pain" in shown and status.plan_sentence:  # the coach, in private: the reason
+            why = f" - {status.plan_sentence.rstrip('.')}"
+        else:  # a group: which rules shaped it, never one that reveals pain
+            labels = dict.fromkeys(rule_label(c) for c in status.plan_reasons
+                                   if c not in PRIVATE_RULES)
+            why = f" ({', '.join(labels)})" if labels else ""
+        parts.append(f"plan: {status.plan_title}{why}")
+    if "pain" in shown and status.pain_sites:
+        parts.append("pain: " + ", ".join(s.replace("_", " ") for s in status.pain_sites))
+    if "free_text" in shown and status.last_free_text:
+        parts.append(f'said: "{status.last_free_text[:120]}"')
+    body = "; ".join(parts) if parts else "(keeps their data private)"
+    return f"{status.name}: {body}"
+
+
+
+
+def _find_member(turn: Turn, led: list[Group], ref: str) -> Person | None:
+    target = people.find_person(turn.db, ref)
+    if target is None:
+        return None
+    for g in led:
+        if groups.has_role(turn.db, target.id, g.id, "athlete"):
+            return target
+    return None
+
+
+def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/status and /status @athlete: triage in the chat, full detail to the coach privately."""
+    coach = need(dialogue, turn)
+    led = staff_groups(turn, coach)
+    if not led:
+        return [Reply("Only the team's coach (or the class's teacher) can ask for its status.")]
+    now = turn.inc.received_at
+    if args:
+        target = _find_member(turn, led, args[0])
+        if target is None:
+            return [Reply(f"{args[0][:40]} is not in your team.")]
+        rows = [(target, roster.athlete_status(
+            turn.db, target, local_today(target, now, dialogue.timezone), dialogue.planning,
+            viewer=coach))]
+    else:
+        rows = []
+        for g in led:
+            rows += roster.team_status(turn.db, g.id, now, dialogue.timezone, dialogue.planning,
+                                      viewer=coach)
+        rows.sort(key=lambda pair: pair[1].need())
+    if not rows:
+        if all(g.kind == "class" for g in led):
+            return [Reply("No students yet: share the invite code (/class shows it).")]
+        return [Reply("No athletes yet: share the invite code (/team shows it).")]
+    title = "Roster (who needs attention first):"
+    private = [title] + [status_line(s, access.allowed(turn.db, coach, p)) for p, s in rows]
+    if not in_group_chat(turn.inc):
+        return [Reply("\n".join(private))]
+    public = [title] + [
+        status_line(s, access.allowed(turn.db, coach, p, audience="group")) for p, s in rows
+    ]
+    return [
+        Reply("\n".join(public) + f"\n(Details sent to {coach.display_name} privately.)"),
+        Reply("\n".join(private), chat_id=coach.telegram_user_id),
+    ]
+
+
+def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/teamchart: the team's ACWR and readiness as a PNG, to the coach privately."""
+    from planner.charts import team_chart as draw
+
+    coach = need(dialogue, turn)
+    led = staff_groups(turn, coach)
+    if not led:
+        return [Reply("Only a team's coach or a class's teacher can see its chart: "
+                      "/team create NAME or /class create NAME first.")]
+    rows = []
+    for g in led:
+        rows += roster.team_status(turn.db, g.id, turn.inc.received_at, dialogue.timezone,
+                                  dialogue.planning, viewer=coach)
+    if not rows:
+        return [Reply("Your teams have no athletes yet: share your invite code (/team) "
+                      "to get a chart.")]
+    png = draw([(s.name, s.metrics) for _, s in rows])
+    to = coach.telegram_user_id if in_group_chat(turn.inc) else None
+    return [Reply("Team readiness: ACWR bar, colour = readiness.", image=png, chat_id=to)]
+
+
+def _parse_override(args: list[str], today: dt.date) -> tuple[float, dt.date, str]:
+    factor: float | None = None
+    day = today
+    rest: list[str] = []
+    for word in args:
+        low = word.lower()
+        if factor is None and low == "rest":
+            factor = 0.0
+        elif factor is None and low.endswith("%") and low[:-1].isdigit():
+            factor = int(low[:-1]) / 100
+        elif low == "today":
+            day = today
+        elif low == "tomorrow":
+            day = today + dt.timedelta(days=1)
+        elif len(low) == 10 and low[4] == "-" and low[7] == "-":
+            day = dt.date.fromisoformat(low)
+        else:
+            rest.append(word)
+    if factor is None:
+        raise ValueError("say how much, e.g. /override @ana 70% tomorrow easy week, "
+                         "or /override @ana rest")
+    if not today - dt.timedelta(days=1) <= day <= today + dt.timedelta(days=14):
+        raise ValueError("an override is for a day from yesterday to two weeks ahead")
+    return factor, day, " ".join(rest)
+
+
+def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/override @athlete 70%|rest [today|tomorrow|YYYY-MM-DD] note: recorded and explained."""
+    coach = need(dialogue, turn)
+    led = staff_groups(turn, coach)
+    if not led or not args:
+        return [Reply("Only a coach can override, as /override @athlete 70% tomorrow note.")]
+    target = _find_member(turn, led, args[0])
+    if target is None:
+        return [Reply(f"{args[0][:40]} is not in your team.")]
+    access.require_staff(turn.db, coach, target)  # the service rule, not only this handler's
+    today = local_today(target, turn.inc.received_at, dialogue.timezone)
+    factor, day, note = _parse_override(args[1:], today)
+    groups.set_override(turn.db, target.id, coach.id, day, intensity_factor=factor,
+                        volume_factor=1.0 if factor > 0 else 0.0, note=note,
+                        group_id=led[0].id)
+    what = "a rest day" if factor == 0 else f"{factor:.0%} of the planned intensity"
+    when = day.strftime("%a %d %b")
+    because = f" Note: {note.rstrip('.')}." if note else ""
+    return [
+        Reply(f"Recorded: {target.display_name} on {when} gets {what}.{because} "
+              "The planner applies it over its own rules and tells them why."),
+        Reply(f"Your {'teacher' if led[0].kind == 'class' else 'coach'} "
+              f"{coach.display_name} set your session on {when} to {what}."
+              f"{because} /today and /why show it.", chat_id=target.telegram_user_id),
+    ]
+
+
+def feature() -> Feature:
+    """The coach's views and decisions."""
+    return Feature(
+        commands={"status": status, "teamchart": team_chart, "override": override},
+        group_commands=frozenset({"status", "teamchart", "override"}),
+        help={
+            "status": CommandHelp("/status, /status @athlete", "the roster (details go to "
+                                  "the coach privately)", staff=True, menu="coaches: the roster",
+                                  rank=61),
+            "teamchart": CommandHelp("/teamchart", "the team's chart, sent privately",
+                                     staff=True, rank=62),
+            "override": CommandHelp("/override @athlete 70% tomorrow note", "a coach's decision "
+                                    "for one day", staff=True, rank=63),
+        },
+    )

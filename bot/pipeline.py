@@ -27,7 +27,7 @@ import contextlib
 import json
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -68,6 +68,28 @@ class PipelineStats:
     quarantined: int = 0
     unaddressable: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+
+
+async def run_application(application: Application[Any, Any, Any, Any, Any, Any],
+                          pipeline: UpdatePipeline, stop: asyncio.Event, *, polling: bool,
+                          before_start: Callable[[], Awaitable[None]] | None = None) -> None:
+    """PTB's application (bot, job queue, rate limiter) started, our pipeline run until
+    ``stop``, then a graceful stop (the broadcasts under way finish first).
+
+    ``post_init`` runs here as `run_polling` would run it (reminders and the command menu
+    live there); ``before_start`` is the webhook's registration.
+    """
+    async with application:
+        if before_start is not None:
+            await before_start()
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        try:
+            await pipeline.run(stop, polling=polling)
+            await pipeline.sender.wait_broadcasts()
+        finally:
+            await application.stop()
 
 
 def describe(error: BaseException) -> str:

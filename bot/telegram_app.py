@@ -43,7 +43,7 @@ from bot.dialogue import Dialogue
 from bot.dialogue.core import Settle, command_menu
 from bot.dialogue.features import alerts_in
 from bot.outbox import OutboxSender, drafts
-from bot.pipeline import UpdatePipeline, describe
+from bot.pipeline import UpdatePipeline, describe, run_application
 from bot.replies import Incoming, Reply, Upload
 from bot.uploads import format_size
 from storage import inbox, outbox
@@ -307,16 +307,8 @@ async def serve(application: Application[Any, Any, Any, Any, Any, Any], stop: as
                 *, polling: bool = True, pipeline: UpdatePipeline | None = None) -> None:
     """Run the bot until ``stop``: PTB's application (bot, job queue, rate limiter) started,
     updates through our durable pipeline (polling here, or fed by `bot.webhook`)."""
-    pipeline = pipeline or pipeline_for(application)
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        try:
-            await pipeline.run(stop, polling=polling)
-            await pipeline.sender.wait_broadcasts()
-        finally:
-            await application.stop()
+    await run_application(application, pipeline or pipeline_for(application), stop,
+                          polling=polling)
 
 
 def run_bot(settings: Settings, dialogue: Dialogue, *, webhook: bool = False) -> None:

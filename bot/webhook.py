@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application
 
-from bot.pipeline import UpdatePipeline
+from bot.pipeline import UpdatePipeline, run_application
 from bot.update_shape import InvalidUpdate, decode, to_update
 from storage import inbox
 from storage.db import Database
@@ -122,18 +122,14 @@ async def serve_webhook(
     server = make_webhook_app(pipeline, secret).listen(
         port, address=listen, max_body_size=STREAM_LIMIT
     )
-    async with application:
+
+    async def register() -> None:
         await application.bot.set_webhook(
             webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
-        # run_polling/run_webhook call post_init; this receiver must too (reminders and the
-        # command menu live there).
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        try:
-            await pipeline.run(stop, polling=False)
-            await pipeline.sender.wait_broadcasts()
-        finally:
-            server.stop()
-            await application.stop()
+
+    try:
+        await run_application(application, pipeline, stop, polling=False,
+                              before_start=register)
+    finally:
+        server.stop()

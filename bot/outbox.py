@@ -129,7 +129,11 @@ class OutboxSender:
         return await self._send_rows(rows)
 
     async def resume(self) -> int:
-        """After a start: send every reply still pending, resume every open broadcast."""
+        """After a start: send every reply still pending, resume every open broadcast, and
+        delete settled rows older than a week (their bodies are already gone)."""
+        pruned = await self._db(outbox.prune)
+        if pruned:
+            log.info("outbox: %d settled row(s) older than a week deleted", pruned)
         rows = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
                                          for r in outbox.unsent(s)])
         sent = await self._send_rows(rows)

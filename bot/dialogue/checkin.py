@@ -1,4 +1,4 @@
-"""The check-in: /checkin's questions, free-text check-ins, corrections, edits, /today, /why.
+"""The check-in: /checkin's questions, free-text check-ins, corrections, /today, /why.
 
 Any message that carries check-in content is a check-in, in whichever state it arrives.
 Inside the /checkin flow it fills what it carries (RPE, minutes, wellness, pain, feelings) and
@@ -327,41 +327,6 @@ def _locate_pain(dialogue: Dialogue, turn: Turn, person: Person,
     ]
 
 
-# ---- edits ----------------------------------------------------------------------------------
-
-
-def edited(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
-    """An edited message: the check-in it completed takes what the new text states.
-
-    The edit replaces the free text, its sentiment and every number it states; pain sites it
-    names are added, and none is removed by an edit (pain reported once is never lost; a new
-    check-in says how it is now). An edit of a message that stored nothing but reads like a
-    check-in gets a note on how to correct one.
-    """
-    person = turn.person
-    report = turn.report
-    if person is None or not people.has_consent(person) or report is None:
-        return []
-    row = checkin_repo.by_message(turn.db, person.id, turn.inc.message_ref)
-    if row is None:
-        return [Reply(texts.EDIT_NOT_APPLIED)] if reads_like_checkin(report) else []
-    if report.rejected:  # an impossible number: the stored check-in stays as it was
-        return [Reply(rejected(report)[0].text.rstrip(".")
-                      + f"; your check-in of {row.day.isoformat()} is unchanged.")]
-    data: dict[str, Any] = {"free_text": text.strip()[:4000]}
-    merge_report(data, report, overwrite_numbers=True)
-    changes = checkin_repo.amend(turn.db, row, data, UNSPECIFIED_PAIN_SITE)
-    day = row.day.isoformat()
-    if not changes:
-        return [Reply(f"Your edit changes nothing in the check-in of {day}.")]
-    out = [Reply(f"Updated your check-in of {day}: {change_summary(changes)}. "
-                 "The plan takes it into account.")]
-    today = local_today(person, turn.inc.received_at, dialogue.timezone)
-    if row.day == today:
-        out.append(next_session(dialogue, turn, person, today))
-    return out
-
-
 # ---- asking and storing ---------------------------------------------------------------------
 
 
@@ -441,7 +406,6 @@ def feature() -> Feature:
         states={State.CHECKIN_RPE: in_flow, State.CHECKIN_MINUTES: in_flow,
                 State.CHECKIN_HOOPER: in_flow, State.CHECKIN_FEEL: feel},
         idle=idle_text,
-        edit=edited,
         help={
             "checkin": CommandHelp("/checkin", "report today's training and how you feel",
                                    menu="report today's session", rank=10),

@@ -151,9 +151,10 @@ class Dialogue:
         self.nlu = nlu
         self.timezone = timezone
         # the features given first (they may refine /start), then what every dialogue has
-        from bot.dialogue import checkin, onboarding  # they import this module's types
+        from bot.dialogue import checkin, edits, onboarding  # they import this module's types
 
-        self.features = (*features, onboarding.feature(), checkin.feature(), BASICS)
+        self.features = (*features, onboarding.feature(), checkin.feature(), edits.feature(),
+                         BASICS)
 
     # ---- entry point -------------------------------------------------------------------
 

@@ -129,3 +129,20 @@ def template_for(feature_or_group: str) -> str:
 def direction_of(feature: str) -> int:
     """+1 if a higher value is better, -1 if lower is better; unknown columns count as +1."""
     return DIRECTION.get(feature, 1)
+
+TEST_RANGES: Final[dict[str, tuple[float, float, str, str]]] = {
+    "height_cm": (100, 230, "cm", "height"),
+    "weight_kg": (20, 250, "kg", "body mass"),
+    "vital_capacity_ml": (500, 9000, "ml", "vital capacity"),
+    "sit_and_reach_cm": (-30, 50, "cm", "sit-and-reach"),
+    "standing_long_jump_cm": (50, 350, "cm", "standing long jump"),
+    "run_50m_s": (5, 20, "s", "50 m sprint"),
+    "endurance_run_s": (120, 900, "s", "1000 m (men) / 800 m (women) run"),
+    "run_3000m_s": (480, 3000, "s", "3000 m run"),
+    "pull_ups": (0, 60, "reps", "pull-ups"),
+    "sit_ups": (0, 100, "reps", "sit-ups in 60 s"),
+    "shuttle_30x2_s": (8, 40, "s", "30 m x 2 shuttle run"),
+}
+"""Item -> (min, max, unit, what): plausible human ranges of the tests a person can enter (the PE
+paper's Table 2 spans, widened). The chat's ``/test`` and ``coachloop import-tests`` refuse a
+value outside them; one table, so the two can never disagree."""

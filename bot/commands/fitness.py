@@ -2,7 +2,7 @@
 
 `coachloop import-tests` stores fitness-test results from a CSV, with a column mapping.
 
-The same checks as the chat's ``/test`` (one range table, `bot.dialogue.account.TEST_ITEMS`),
+The same checks as the chat's ``/test`` (one range table, `models.items.TEST_RANGES`),
 plus the prescription paper's fifteen 200 m lap splits (``lap_01_s`` ... ``lap_15_s``), so
 "fading late laps -> aerobic volume" can fire for a real athlete. A row is all-or-nothing, like
 a ``/test`` message: one bad value skips the whole row, and every skipped row is counted on
@@ -51,9 +51,9 @@ def item_ranges() -> dict[str, tuple[float, float, str]]:
     widened to 0.75x below (a finishing kick is faster than even pace) and 1.5x above (a walked
     lap in a fading run): with the 480-3000 s 3000 m range that is 24-300 s.
     """
-    from bot.dialogue.account import TEST_ITEMS
+    from models.items import TEST_RANGES
 
-    ranges = {item: (float(lo), float(hi), unit) for item, (lo, hi, unit, _) in TEST_ITEMS.items()}
+    ranges = {item: (float(lo), float(hi), unit) for item, (lo, hi, unit, _) in TEST_RANGES.items()}
     low, high, _ = ranges["run_3000m_s"]
     for lap in LAP_ITEMS:
         ranges[lap] = (0.75 * low / N_LAPS, 1.5 * high / N_LAPS, "s")

@@ -19,6 +19,7 @@ from bot.render import week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
 from bot.services.planning import local_today, plan_and_store
+from models.items import TEST_RANGES
 from storage import fitness_tests, people, privacy
 from storage import plans as plan_repo
 from storage.schema import Person
@@ -30,20 +31,6 @@ log = logging.getLogger(__name__)
 
 REMINDER_META = "reminder"
 FEEDBACK = (("done", "done"), ("skipped", "skipped"), ("too hard", "too_hard"))
-TEST_ITEMS: dict[str, tuple[float, float, str, str]] = {
-    # item: (min, max, unit, what) - plausible human ranges (PE paper Table 2 spans, widened)
-    "height_cm": (100, 230, "cm", "height"),
-    "weight_kg": (20, 250, "kg", "body mass"),
-    "vital_capacity_ml": (500, 9000, "ml", "vital capacity"),
-    "sit_and_reach_cm": (-30, 50, "cm", "sit-and-reach"),
-    "standing_long_jump_cm": (50, 350, "cm", "standing long jump"),
-    "run_50m_s": (5, 20, "s", "50 m sprint"),
-    "endurance_run_s": (120, 900, "s", "1000 m (men) / 800 m (women) run"),
-    "run_3000m_s": (480, 3000, "s", "3000 m run"),
-    "pull_ups": (0, 60, "reps", "pull-ups"),
-    "sit_ups": (0, 100, "reps", "sit-ups in 60 s"),
-    "shuttle_30x2_s": (8, 40, "s", "30 m x 2 shuttle run"),
-}
 
 
 def _today(dialogue: Dialogue, turn: Turn, person: Person) -> dt.date:
@@ -145,7 +132,7 @@ def exercise_feedback(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]
 def _tests_help() -> str:
     lines = ["Send /test ITEM VALUE (several pairs at once are fine), e.g. /test pull_ups 12 "
              "run_50m_s 7.4. Items:"]
-    lines += [f"- {k}: {w} ({lo:g}-{hi:g} {u})" for k, (lo, hi, u, w) in TEST_ITEMS.items()]
+    lines += [f"- {k}: {w} ({lo:g}-{hi:g} {u})" for k, (lo, hi, u, w) in TEST_RANGES.items()]
     return "\n".join(lines)
 
 
@@ -157,9 +144,9 @@ def test(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     values: dict[str, tuple[float, str | None]] = {}
     for item, raw in zip(args[::2], args[1::2], strict=True):
         key = item.lower()
-        if key not in TEST_ITEMS:
+        if key not in TEST_RANGES:
             return [Reply(f"I don't know the test '{item[:32]}'.\n" + _tests_help())]
-        low, high, unit, what = TEST_ITEMS[key]
+        low, high, unit, what = TEST_RANGES[key]
         try:
             number = float(raw.replace(",", "."))
         except ValueError:

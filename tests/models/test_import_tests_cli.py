@@ -13,8 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from bot.commands.fitness import item_ranges, register
-from bot.dialogue.account import TEST_ITEMS
-from models.items import LAP_ITEMS
+from models.items import LAP_ITEMS, TEST_RANGES
 from storage import fitness_tests, people
 from storage.db import Database
 
@@ -135,8 +134,8 @@ def test_imported_fading_laps_name_aerobic_volume(
 
 def test_the_range_table_is_the_chat_one_plus_lap_splits() -> None:
     ranges = item_ranges()
-    assert {k: v[:2] for k, v in ranges.items() if k in TEST_ITEMS} == {
-        k: (float(lo), float(hi)) for k, (lo, hi, _, _) in TEST_ITEMS.items()
+    assert {k: v[:2] for k, v in ranges.items() if k in TEST_RANGES} == {
+        k: (float(lo), float(hi)) for k, (lo, hi, _, _) in TEST_RANGES.items()
     }
     assert ranges["lap_15_s"] == (24.0, 300.0, "s")
 

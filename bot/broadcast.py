@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -26,10 +26,9 @@ Send = Callable[[Reply], Awaitable[object]]
 
 @dataclass
 class DeliveryReport:
-    """Per-chat outcomes in sending order, and the counts the teacher sees."""
+    """Per-chat outcomes, and the counts the teacher sees."""
 
     outcomes: dict[int, tuple[str, str | None]] = field(default_factory=dict)
-    order: list[int] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many messages ended with ``status``."""
@@ -67,17 +66,3 @@ async def send_one(send: Send, reply: Reply) -> tuple[str, str | None]:
             log.exception("broadcast copy not prepared")
             return "failed", type(exc).__name__
     return "failed", "attempts"  # pragma: no cover
-
-
-async def deliver(replies: Sequence[Reply], send: Send) -> DeliveryReport:
-    """Send each reply in order (to its ``chat_id``); never raises for one student's failure."""
-    report = DeliveryReport()
-    for reply in replies:
-        if reply.chat_id is None:
-            continue
-        status, error = await send_one(send, reply)
-        report.outcomes[reply.chat_id] = (status, error)
-        report.order.append(reply.chat_id)
-        if status != "sent":
-            log.info("broadcast message not delivered: %s", error)
-    return report

@@ -122,11 +122,15 @@ class OutboxSender:
     async def _db(self, work: Any) -> Any:
         return await asyncio.to_thread(self.database.run, work)
 
+    async def _pending(self, update_id: int | None = None
+                       ) -> list[tuple[int, int, dict[str, Any], int | None]]:
+        """Pending reply rows (of one update, or all), in committed order."""
+        return await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
+                                         for r in outbox.unsent(s, update_id=update_id)])
+
     async def send_update(self, update_id: int) -> int:
         """Send the update's pending replies in order; start its broadcast, if any."""
-        rows = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
-                                         for r in outbox.unsent(s, update_id=update_id)])
-        return await self._send_rows(rows)
+        return await self._send_rows(await self._pending(update_id))
 
     async def resume(self) -> int:
         """After a start: send every reply still pending, resume every open broadcast, and
@@ -134,8 +138,7 @@ class OutboxSender:
         pruned = await self._db(outbox.prune)
         if pruned:
             log.info("outbox: %d settled row(s) older than a week deleted", pruned)
-        rows = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
-                                         for r in outbox.unsent(s)])
+        rows = await self._pending()
         sent = await self._send_rows(rows)
         for broadcast_id in await self._db(outbox.broadcasts_open):
             self._start_broadcast(broadcast_id)

@@ -209,6 +209,9 @@ class UpdatePipeline:
             failure = self.failures.pop(update_id, None)
             if failure is None:
                 await self._db(lambda s: _settle_unhandled(s, update_id))
+                # The handler sent its replies already; this finds none then. It sends them
+                # when the handler's own send did not happen (its update was settled, then
+                # the send step raised: the retry stops at the gate and reaches here).
                 await self.sender.send_update(update_id)
                 self.stats.handled += 1
                 return inbox.DONE

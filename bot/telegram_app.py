@@ -175,9 +175,10 @@ class TelegramAdapter:
         update_id = update.update_id
 
         def check(s: DbSession) -> bool:
-            if inbox.status_of(s, update_id) is None:
+            status = inbox.status_of(s, update_id)
+            if status is None:
                 return inbox.record_update(s, update_id, update.to_json())
-            return inbox.status_of(s, update_id) == inbox.RECEIVED
+            return status == inbox.RECEIVED
 
         if not await asyncio.to_thread(database.run, check):
             log.info("update %s already handled; skipped", update_id)

@@ -148,11 +148,6 @@ def pending(session: Session, limit: int = 100) -> Sequence[ProcessedUpdate]:
     ).all()
 
 
-def newest_id(session: Session) -> int | None:
-    """The highest update id ever recorded (where polling resumes after a restart)."""
-    return session.scalar(select(func.max(ProcessedUpdate.update_id)))
-
-
 def listing(
     session: Session, status: str | None = FAILED, limit: int = 100
 ) -> Sequence[ProcessedUpdate]:

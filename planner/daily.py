@@ -1,4 +1,10 @@
-"""Today's session for one athlete: template -> pain guard -> two-week rule -> FRBI cut.
+"""Today's session for one athlete: the template, then the named steps of `PLAN_STEPS`.
+
+The steps run in a fixed order a test reads: the week's rest days and the fitness-test
+emphasis shape the template; pain is found before anything may add work; too-hard exercises
+and painful sites are regressed; the two-week rule sets intensity (pain holds back a raise);
+a high FRBI cuts volume, and only on a day it does not may the PPO proposal move volume and
+intensity (within +/-5 %); the coach's override comes last and wins.
 
 The daily decision is a pure function of plain history (`DayContext`), so the same stored
 history always yields the same session and the same reasons. Rules guard every proposal and
@@ -9,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,6 +24,7 @@ from planner.explanation import Explanation, FiredRule, ShapFactor, plain_state,
 from planner.prescription import Emphasis, apply_emphasis, plain_feature
 from planner.rules import (
     DayEvidence,
+    IntensityState,
     active_pain_sites,
     exercise_level,
     frbi_cut,
@@ -234,178 +241,246 @@ def _apply_policy(
     return session, intensity, volume
 
 
-def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
-    """Decide today's session and explain it (see the module docstring for the order)."""
-    catalogue = catalogue or load_catalogue()
-    session = template_session(catalogue, ctx.template, ctx.today, ctx.training_days)
-    rules: list[FiredRule] = list(ctx.plan_rules)
+@dataclass(slots=True)
+class Draft:
+    """The session as the steps of `PLAN_STEPS` shape it, with what each one found.
 
-    if session.is_rest and ctx.training_days:
-        names = ", ".join(dt.date(2024, 1, d).strftime("%a") for d in sorted(ctx.training_days))
-        rules.append(
-            FiredRule(
-                code="scheduled_rest",
-                effect="rest day",
-                inputs={"training_days": names},
-                threshold="the week planner's training days (ACO: your sessions per week, "
-                          "rest after hard days)",
-                sentence=(f"{ctx.today:%A} is a planned rest day: this week you train on "
-                          f"{names}."),
-            )
-        )
-    session, added = apply_emphasis(session, ctx.emphases, catalogue)
-    if added:
-        top = ctx.emphases[0]
-        rules.append(
-            FiredRule(
-                code="test_emphasis",
-                effect="; ".join(added),
-                inputs={"item": top.feature, "shap": round(top.contribution, 3),
-                        "emphasis": top.emphasis},
-                threshold="weakest fitness-test items by SHAP (top 2)",
-                sentence=(
-                    f"Your fitness tests show {plain_feature(top.feature)} as your weakest "
-                    f"point, so there is extra {top.emphasis} work ({'; '.join(added)})."
-                ),
-            )
-        )
+    Mutable on purpose: each step reads what the earlier ones decided (the pain sites, the
+    two-week state) and changes the session, the factors or the fired rules in place.
+    """
 
+    session: Session
+    rules: list[FiredRule]
+    sites: tuple[str, ...] = ()
+    pain_changes: tuple[tuple[str, str | None], ...] = ()
+    target_hr: float | None = None
+    evidence: dict[dt.date, DayEvidence] = field(default_factory=dict)
+    start: dt.date | None = None
+    state: IntensityState | None = None
+    intensity: float = 1.0
+    volume: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One named step of the daily decision."""
+
+    name: str
+    apply: Callable[[DayContext, Draft, Catalogue], None]
+    why: str
+
+
+def _scheduled_rest(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    if not (d.session.is_rest and ctx.training_days):
+        return
+    names = ", ".join(dt.date(2024, 1, n).strftime("%a") for n in sorted(ctx.training_days))
+    d.rules.append(FiredRule(
+        code="scheduled_rest",
+        effect="rest day",
+        inputs={"training_days": names},
+        threshold="the week planner's training days (ACO: your sessions per week, "
+                  "rest after hard days)",
+        sentence=f"{ctx.today:%A} is a planned rest day: this week you train on {names}.",
+    ))
+
+
+def _test_emphasis(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    d.session, added = apply_emphasis(d.session, ctx.emphases, catalogue)
+    if not added:
+        return
+    top = ctx.emphases[0]
+    d.rules.append(FiredRule(
+        code="test_emphasis",
+        effect="; ".join(added),
+        inputs={"item": top.feature, "shap": round(top.contribution, 3),
+                "emphasis": top.emphasis},
+        threshold="weakest fitness-test items by SHAP (top 2)",
+        sentence=(f"Your fitness tests show {plain_feature(top.feature)} as your weakest "
+                  f"point, so there is extra {top.emphasis} work ({'; '.join(added)})."),
+    ))
+
+
+def _find_pain(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     pain_by_day: dict[dt.date, list[str]] = defaultdict(list)
     for row in ctx.checkins:
         pain_by_day[row.day].extend(row.pain_sites)
-    sites = active_pain_sites(pain_by_day, ctx.today)
+    d.sites = tuple(active_pain_sites(pain_by_day, ctx.today))
 
+
+def _scheduled_minutes(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     slot = ctx.minutes_by_weekday.get(ctx.today.isoweekday())
     # ACO's heart-rate target was chosen for the planned session; with pain the session is
     # regressed and nothing may get harder, so no target is given that day.
-    target_hr = (None if session.is_rest or sites
-                 else ctx.hr_by_weekday.get(ctx.today.isoweekday()))
-    if slot and not session.is_rest:
-        before = session.estimated_minutes()
-        session = fit_to_minutes(session, slot, catalogue)
-        after = session.estimated_minutes()
-        pace = f", the aerobic work at about {target_hr:.0f} bpm" if target_hr else ""
-        if abs(after - before) >= 0.1 * before or target_hr:
-            rules.append(
-                FiredRule(
-                    code="scheduled_minutes",
-                    effect=f"session sized from {before:.0f} to {after:.0f} min",
-                    inputs={"slot_minutes": round(slot, 1), "template_minutes": round(before, 1),
-                            "planned_minutes": round(after, 1), "target_hr": target_hr},
-                    threshold="the week scheduler's minutes and heart rate for this day "
-                              "(template dose x 0.5-2; heart rate inside 50-85 % of reserve)",
-                    sentence=(f"Your week schedule gives {ctx.today:%A} about {slot:.0f} "
-                              f"minutes, so the session is sized to about {after:.0f} "
-                              f"minutes{pace}."),
-                )
-            )
+    d.target_hr = (None if d.session.is_rest or d.sites
+                   else ctx.hr_by_weekday.get(ctx.today.isoweekday()))
+    if not slot or d.session.is_rest:
+        return
+    before = d.session.estimated_minutes()
+    d.session = fit_to_minutes(d.session, slot, catalogue)
+    after = d.session.estimated_minutes()
+    pace = f", the aerobic work at about {d.target_hr:.0f} bpm" if d.target_hr else ""
+    if abs(after - before) >= 0.1 * before or d.target_hr:
+        d.rules.append(FiredRule(
+            code="scheduled_minutes",
+            effect=f"session sized from {before:.0f} to {after:.0f} min",
+            inputs={"slot_minutes": round(slot, 1), "template_minutes": round(before, 1),
+                    "planned_minutes": round(after, 1), "target_hr": d.target_hr},
+            threshold="the week scheduler's minutes and heart rate for this day "
+                      "(template dose x 0.5-2; heart rate inside 50-85 % of reserve)",
+            sentence=(f"Your week schedule gives {ctx.today:%A} about {slot:.0f} minutes, so "
+                      f"the session is sized to about {after:.0f} minutes{pace}."),
+        ))
 
+
+def _too_hard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     too_hard = {r.exercise_id for r in ctx.exercise_logs
                 if (ctx.today - r.day).days <= TOO_HARD_DAYS and r.day < ctx.today
                 and (r.status == "too_hard" or (r.rpe is not None and r.rpe >= TOO_HARD_RPE))}
-    session, eased = regress(session, catalogue, too_hard)
-    if eased:
-        names = "; ".join(f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
-                          for old, new in eased)
-        rules.append(FiredRule(
-            code="too_hard_regress",
-            effect=names,
-            inputs={"too_hard": sorted(old for old, _ in eased)},
-            threshold=f"marked too hard, or RPE >= {TOO_HARD_RPE:g}, in the last "
-                      f"{TOO_HARD_DAYS} days",
-            sentence=f"You found some exercises too hard lately, so they are easier: {names}.",
-        ))
+    d.session, eased = regress(d.session, catalogue, too_hard)
+    if not eased:
+        return
+    names = "; ".join(f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
+                      for old, new in eased)
+    d.rules.append(FiredRule(
+        code="too_hard_regress",
+        effect=names,
+        inputs={"too_hard": sorted(old for old, _ in eased)},
+        threshold=f"marked too hard, or RPE >= {TOO_HARD_RPE:g}, in the last "
+                  f"{TOO_HARD_DAYS} days",
+        sentence=f"You found some exercises too hard lately, so they are easier: {names}.",
+    ))
 
-    session, changes = guard_pain(session, catalogue, sites)
 
-    evidence = _evidence(ctx)
-    start = ctx.start_day or (min(evidence) if evidence else ctx.today)
-    state = replay_intensity(start, ctx.today, evidence)
-    intensity = state.factor
-    if state.last_rule is not None and state.last_rule.sentence:
-        rules.append(state.last_rule)
-    if sites:
-        blocked = intensity > state.previous_factor
-        if blocked:
-            intensity = state.previous_factor
-            # The two-week rule's raise did not happen: say so, not "intensity goes up".
-            rules = [r for r in rules if r.code != "two_week_up"]
-        swapped = [
-            f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
-            if new else f"{catalogue.exercise(old).name} removed"
-            for old, new in changes
-        ]
-        named = [s.replace("_", " ") for s in sites if s != UNSPECIFIED_PAIN_SITE]
-        where = f" in your {' and '.join(named)}" if named else ""
-        detail = f" I changed: {'; '.join(swapped)}." if swapped else ""
-        if blocked:
-            detail += (" Your last two weeks would have raised intensity 10%; that waits "
-                       "until the pain is gone.")
-        rules.insert(
-            0,
-            FiredRule(
-                code="pain_guard",
-                effect="no increase; exercises loading the site regressed or removed",
-                inputs={"pain_sites": list(sites), "changed": swapped,
-                        **({"raise_held_back": True} if blocked else {})},
-                threshold="pain reported in the last 3 days",
-                sentence=f"You reported pain{where}, so nothing gets harder.{detail}",
-            ),
-        )
+def _pain_swaps(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    d.session, changes = guard_pain(d.session, catalogue, d.sites)
+    d.pain_changes = tuple(changes)
 
-    volume, frbi_rule = frbi_cut(ctx.frbi_by_day, ctx.today)
+
+def _two_week_rule(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    d.evidence = _evidence(ctx)
+    d.start = ctx.start_day or (min(d.evidence) if d.evidence else ctx.today)
+    d.state = replay_intensity(d.start, ctx.today, d.evidence)
+    d.intensity = d.state.factor
+    if d.state.last_rule is not None and d.state.last_rule.sentence:
+        d.rules.append(d.state.last_rule)
+
+
+def _pain_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    if not d.sites or d.state is None:
+        return
+    blocked = d.intensity > d.state.previous_factor
+    if blocked:
+        d.intensity = d.state.previous_factor
+        # The two-week rule's raise did not happen: say so, not "intensity goes up".
+        d.rules = [r for r in d.rules if r.code != "two_week_up"]
+    swapped = [
+        f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
+        if new else f"{catalogue.exercise(old).name} removed"
+        for old, new in d.pain_changes
+    ]
+    named = [s.replace("_", " ") for s in d.sites if s != UNSPECIFIED_PAIN_SITE]
+    where = f" in your {' and '.join(named)}" if named else ""
+    detail = f" I changed: {'; '.join(swapped)}." if swapped else ""
+    if blocked:
+        detail += (" Your last two weeks would have raised intensity 10%; that waits "
+                   "until the pain is gone.")
+    d.rules.insert(0, FiredRule(
+        code="pain_guard",
+        effect="no increase; exercises loading the site regressed or removed",
+        inputs={"pain_sites": list(d.sites), "changed": swapped,
+                **({"raise_held_back": True} if blocked else {})},
+        threshold="pain reported in the last 3 days",
+        sentence=f"You reported pain{where}, so nothing gets harder.{detail}",
+    ))
+
+
+def _frbi_or_policy(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    d.volume, frbi_rule = frbi_cut(ctx.frbi_by_day, ctx.today)
     if frbi_rule is not None:
-        rules.append(frbi_rule)
-    elif ctx.proposal is not None and not session.is_rest:
-        decided = state.last_rule is not None and state.last_rule.code in (
-            "two_week_up", "two_week_down")
-        session, intensity, volume = _apply_policy(
-            ctx.proposal, session, intensity, volume, bool(sites), decided, catalogue, rules)
+        d.rules.append(frbi_rule)
+    elif ctx.proposal is not None and not d.session.is_rest:
+        last = d.state.last_rule if d.state is not None else None
+        decided = last is not None and last.code in ("two_week_up", "two_week_down")
+        d.session, d.intensity, d.volume = _apply_policy(
+            ctx.proposal, d.session, d.intensity, d.volume, bool(d.sites), decided, catalogue,
+            d.rules)
 
-    if ctx.override is not None:
-        o = ctx.override
-        intensity, volume = o.intensity_factor, o.volume_factor
-        who = o.coach_name or "Your coach"
-        note = f' ("{o.note}")' if o.note else ""
-        rules.insert(
-            0,
-            FiredRule(
-                code="coach_override",
-                effect=f"intensity {o.intensity_factor:.0%}, volume {o.volume_factor:.0%}",
-                inputs={"intensity_factor": o.intensity_factor,
-                        "volume_factor": o.volume_factor, "coach": o.coach_name},
-                threshold="a coach's override wins over the planner's factors",
-                sentence=(
-                    f"{who} made today a rest day{note}."
-                    if o.intensity_factor * o.volume_factor <= 0
-                    else f"{who} set today's session to "
-                    f"{o.intensity_factor * o.volume_factor:.0%} of the plan{note}."
-                ),
-            ),
-        )
 
-    if intensity <= 0 or volume <= 0:  # a coach's "rest" override
-        session = Session(day=ctx.today, title="Rest day (coach's decision)", prescriptions=())
+def _coach_override(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    if ctx.override is None:
+        return
+    o = ctx.override
+    d.intensity, d.volume = o.intensity_factor, o.volume_factor
+    who = o.coach_name or "Your coach"
+    note = f' ("{o.note}")' if o.note else ""
+    d.rules.insert(0, FiredRule(
+        code="coach_override",
+        effect=f"intensity {o.intensity_factor:.0%}, volume {o.volume_factor:.0%}",
+        inputs={"intensity_factor": o.intensity_factor,
+                "volume_factor": o.volume_factor, "coach": o.coach_name},
+        threshold="a coach's override wins over the planner's factors",
+        sentence=(
+            f"{who} made today a rest day{note}."
+            if o.intensity_factor * o.volume_factor <= 0
+            else f"{who} set today's session to "
+            f"{o.intensity_factor * o.volume_factor:.0%} of the plan{note}."
+        ),
+    ))
+
+
+def _scale(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    if d.intensity <= 0 or d.volume <= 0:  # a coach's "rest" override
+        d.session = Session(day=ctx.today, title="Rest day (coach's decision)", prescriptions=())
     else:
-        session = scale_session(session, intensity, volume)
-    session = replace(session, reason_codes=tuple(rule.code for rule in rules))
+        d.session = scale_session(d.session, d.intensity, d.volume)
+    d.session = replace(d.session, reason_codes=tuple(rule.code for rule in d.rules))
+
+
+PLAN_STEPS: tuple[PlanStep, ...] = (
+    PlanStep("scheduled_rest", _scheduled_rest, "the week planner's rest days, said as a rule"),
+    PlanStep("test_emphasis", _test_emphasis, "extra work on the weakest fitness-test items"),
+    PlanStep("find_pain", _find_pain, "pain sites reported in the last three days"),
+    PlanStep("scheduled_minutes", _scheduled_minutes,
+             "the session sized to the week scheduler's minutes and heart rate"),
+    PlanStep("too_hard_regress", _too_hard, "exercises found too hard lately are eased"),
+    PlanStep("pain_swaps", _pain_swaps, "exercises loading a painful site regressed or removed"),
+    PlanStep("two_week_rule", _two_week_rule, "intensity from the two-week blocks"),
+    PlanStep("pain_guard", _pain_guard, "with pain, no raise of intensity: it waits"),
+    PlanStep("frbi_or_policy", _frbi_or_policy,
+             "volume cut on high FRBI; else the PPO proposal inside the guards"),
+    PlanStep("coach_override", _coach_override, "a coach's override wins over every factor"),
+    PlanStep("scale", _scale, "the factors applied to the session's dose"),
+)
+"""The daily decision, in order. Pain is found before anything may add work, and the coach's
+override comes after every planner factor, so it wins; `tests/planner` pins this order."""
+
+
+def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
+    """Decide today's session and explain it: the template, then `PLAN_STEPS` in order."""
+    catalogue = catalogue or load_catalogue()
+    draft = Draft(session=template_session(catalogue, ctx.template, ctx.today,
+                                           ctx.training_days),
+                  rules=list(ctx.plan_rules))
+    for step in PLAN_STEPS:
+        step.apply(ctx, draft, catalogue)
+    session = draft.session
     change = _change_sentence(ctx, session)
     factors = ctx.shap_factors
     explanation = Explanation(
-        rules=tuple(rules),
+        rules=tuple(draft.rules),
         factors=factors,
         change_from_yesterday=change,
-        sentences=render(tuple(rules), factors, change),
+        sentences=render(tuple(draft.rules), factors, change),
     )
     inputs: dict[str, Any] = {
         "template": ctx.template,
-        "start_day": start.isoformat(),
-        "pain_sites": list(sites),
-        "intensity_factor": intensity,
-        "volume_factor": volume,
-        "target_hr": target_hr,
+        "start_day": (draft.start or ctx.today).isoformat(),
+        "pain_sites": list(draft.sites),
+        "intensity_factor": draft.intensity,
+        "volume_factor": draft.volume,
+        "target_hr": draft.target_hr,
         "frbi_today": ctx.frbi_by_day.get(ctx.today),
-        "evidence_days": len(evidence),
+        "evidence_days": len(draft.evidence),
         "training_days": list(ctx.training_days or ()),
         "emphases": [e.emphasis for e in ctx.emphases],
         "policy_volume_change": ctx.proposal.volume_change if ctx.proposal else None,

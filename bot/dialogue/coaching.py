@@ -93,13 +93,11 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         if target is None:
             return [Reply(f"{args[0][:40]} is not in your team.")]
         rows = [(target, roster.athlete_status(
-            turn.db, target, local_today(target, now, dialogue.timezone), dialogue.planning,
-            viewer=coach))]
+            turn.db, target, local_today(target, now, dialogue.timezone), viewer=coach))]
     else:
         rows = []
         for g in led:
-            rows += roster.team_status(turn.db, g.id, now, dialogue.timezone, dialogue.planning,
-                                      viewer=coach)
+            rows += roster.team_status(turn.db, g.id, now, dialogue.timezone, viewer=coach)
         rows.sort(key=lambda pair: pair[1].need())
     if not rows:
         if all(g.kind == "class" for g in led):
@@ -130,7 +128,7 @@ def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     rows = []
     for g in led:
         rows += roster.team_status(turn.db, g.id, turn.inc.received_at, dialogue.timezone,
-                                  dialogue.planning, viewer=coach)
+                                  viewer=coach)
     if not rows:
         return [Reply("Your teams have no athletes yet: share your invite code (/team) "
                       "to get a chart.")]

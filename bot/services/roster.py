@@ -2,8 +2,11 @@
 
 Orchestration only (storage in, planner decides): readiness and flags come from
 `planner.readiness.metrics_history` (ACWR after Gabbett 2016, monotony after Foster 1998,
-Hooper index after Hooper & Mackinnon 1995, see `planner.flags`); the plan's answer comes from
-`plan_and_store`. Nothing here decides who may see a value: `bot.services.access` does.
+Hooper index after Hooper & Mackinnon 1995, see `planner.flags`); the plan's answer is the
+session already stored for the day. A roster is a read: asking for it never plans, stores or
+runs the policy for anyone (planning happens when the athlete checks in, asks for the day, or
+gets the morning reminder). Nothing here decides who may see a value: `bot.services.access`
+does.
 """
 
 from __future__ import annotations
@@ -16,15 +19,17 @@ from sqlalchemy.orm import Session as DbSession
 
 from bot.services import access
 from bot.services.history import stored_metrics
-from bot.services.planning import PlanningConfig, local_today, plan_and_store
+from bot.services.planning import local_today
 from planner.loadtypes import LoadMetrics
 from storage import checkins as checkin_repo
 from storage import groups
+from storage import plans as plan_repo
 from storage.schema import Group, Person
 
 TREND_DAYS = 7
 PAIN_DAYS = 3
 READINESS_RANK = {"alert": 0, "watch": 1, "green": 2}
+NOT_PLANNED = "not planned yet today"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +76,8 @@ def today_metrics(db: DbSession, person: Person, today: dt.date) -> LoadMetrics:
     return _history(db, person, today)[-1]
 
 
-def athlete_status(db: DbSession, person: Person, today: dt.date,
-                   config: PlanningConfig | None = None, *, viewer: Person) -> AthleteStatus:
+def athlete_status(db: DbSession, person: Person, today: dt.date, *,
+                   viewer: Person) -> AthleteStatus:
     """Everything a coach may be shown about one athlete today (``viewer`` must be staff)."""
     access.require_staff(db, viewer, person)
     rows = list(checkin_repo.list_checkins(
@@ -90,8 +95,9 @@ def athlete_status(db: DbSession, person: Person, today: dt.date,
     pain = sorted({site for r in rows if r.day > today - dt.timedelta(PAIN_DAYS)
                    for site in (r.pain_sites or ())})
     texts = [r.free_text for r in rows if r.free_text]
-    planned = plan_and_store(db, person, today, config)
-    sentences = planned.explanation.sentences
+    stored = plan_repo.get_prescribed(db, person.id, today)
+    sentences = list(stored.explanation.sentences or ()) if (
+        stored is not None and stored.explanation is not None) else []
     return AthleteStatus(
         person_id=person.id,
         name=person.display_name,
@@ -101,17 +107,16 @@ def athlete_status(db: DbSession, person: Person, today: dt.date,
         load_prev_7d=sum(loads[:-TREND_DAYS]),
         sentiment_7d=_mean(sent_now),
         sentiment_prev_7d=_mean(sent_before),
-        plan_title=planned.session.title,
-        plan_reasons=tuple(planned.session.reason_codes),
+        plan_title=stored.title if stored is not None else NOT_PLANNED,
+        plan_reasons=tuple(stored.reason_codes or ()) if stored is not None else (),
         plan_sentence=sentences[0] if sentences else None,
         pain_sites=tuple(pain),
         last_free_text=texts[-1] if texts else None,
     )
 
 
-def team_status(db: DbSession, group_id: int, now: dt.datetime, default_tz: str,
-                config: PlanningConfig | None = None, *, viewer: Person
-                ) -> list[tuple[Person, AthleteStatus]]:
+def team_status(db: DbSession, group_id: int, now: dt.datetime, default_tz: str, *,
+                viewer: Person) -> list[tuple[Person, AthleteStatus]]:
     """Every athlete of the group, those who need attention first (roster triage).
 
     ``viewer`` must be the group's coach or teacher (`access.require_group_staff`).
@@ -125,7 +130,7 @@ def team_status(db: DbSession, group_id: int, now: dt.datetime, default_tz: str,
         if person.consent_at is None:
             continue
         out.append((person, athlete_status(db, person, local_today(person, now, default_tz),
-                                                 config, viewer=viewer)))
+                                           viewer=viewer)))
     out.sort(key=lambda pair: pair[1].need())
     return out
 

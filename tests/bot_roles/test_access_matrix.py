@@ -134,28 +134,25 @@ def test_roster_and_overrides_check_the_viewer_in_the_service(database: Database
 
     from bot.services import roster
     from bot.services.access import AccessDenied, require_staff
-    from bot.services.planning import PlanningConfig
-
-    config = PlanningConfig(use_scheduler=False, use_policy=False)
     with database.session() as s:
         cast = _people(s)
         athlete, who = cast["athlete"], cast[viewer]
         team = next(g for g in groups.groups_of(s, cast["coach"].id) if g.kind == "team")
         staff = viewer in ("coach", "teacher")
         if staff:
-            status = roster.athlete_status(s, athlete, NOW.date(), config, viewer=who)
+            status = roster.athlete_status(s, athlete, NOW.date(), viewer=who)
             assert status.person_id == athlete.id
             require_staff(s, who, athlete)
         else:
             with pytest.raises(AccessDenied):
-                roster.athlete_status(s, athlete, NOW.date(), config, viewer=who)
+                roster.athlete_status(s, athlete, NOW.date(), viewer=who)
             with pytest.raises(AccessDenied):
                 require_staff(s, who, athlete)
         if viewer == "coach":
-            rows = roster.team_status(s, team.id, dt.datetime.now(dt.UTC), "UTC", config,
+            rows = roster.team_status(s, team.id, dt.datetime.now(dt.UTC), "UTC",
                                       viewer=who)
             assert {p.id for p, _ in rows} == {athlete.id, cast["teammate"].id}
         else:
             with pytest.raises(AccessDenied):
-                roster.team_status(s, team.id, dt.datetime.now(dt.UTC), "UTC", config,
+                roster.team_status(s, team.id, dt.datetime.now(dt.UTC), "UTC",
                                    viewer=who)

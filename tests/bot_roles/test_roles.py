@@ -12,7 +12,16 @@ from bot.dialogue.broadcasts import render_copy
 from bot.dialogue.core import private_only
 from bot.replies import Reply
 from storage import groups
-from storage.schema import BroadcastDelivery, CheckIn, ExerciseLog, FitnessTest, Group, Person
+from storage.schema import (
+    AuditLog,
+    BroadcastDelivery,
+    CheckIn,
+    ExerciseLog,
+    FitnessTest,
+    Group,
+    Person,
+    PrescribedSession,
+)
 from tests.bot_roles.conftest import NOW, User, code_of
 
 GROUP_CHAT = -100555
@@ -87,6 +96,38 @@ def test_status_in_group_shows_only_what_athletes_allow(full_dialogue: Dialogue)
     assert "pain: knee" in private.text and "said:" in private.text
     one = coach.send("/status @ana", chat=GROUP_CHAT)
     assert "Bo" not in one[0].text
+
+
+def test_status_is_a_read_it_plans_and_stores_nothing(full_dialogue: Dialogue) -> None:
+    """/status shows the session already stored; it never plans, stores or audits for anyone."""
+    coach, code = _team(full_dialogue)
+    ana, bo = User(full_dialogue, 2, "Ana"), User(full_dialogue, 4, "Bo")
+    for u in (ana, bo):
+        u.onboard()
+        u.send(f"/join {code}")
+    ana.send("RPE 6, 50 min, legs heavy", at=NOW)  # plans Ana's tomorrow, not her today
+
+    def stored() -> tuple[list[tuple[int, dt.date, str]], int]:
+        with full_dialogue.database.session() as s:
+            plans = [(p.person_id, p.day, p.title) for p in s.scalars(
+                select(PrescribedSession).order_by(PrescribedSession.id))]
+            audits = len(s.scalars(select(AuditLog)).all())
+        return plans, audits
+
+    before = stored()
+    text = coach.texts(coach.send("/status"))
+    assert stored() == before
+    assert text.count("not planned yet today") == 2, text
+    ana.send("/today", at=NOW)  # the athlete's own request plans and stores her day
+    with full_dialogue.database.session() as s:
+        ana_id = s.scalar(select(Person.id).where(Person.telegram_user_id == 2))
+        title = s.scalar(select(PrescribedSession.title).where(
+            PrescribedSession.person_id == ana_id, PrescribedSession.day == NOW.date()))
+    assert title is not None
+    after = stored()
+    text = coach.texts(coach.send("/status"))
+    assert stored() == after
+    assert f"plan: {title}" in text and text.count("not planned yet today") == 1, text
 
 
 def test_teammate_and_other_coach_cannot_ask_status(full_dialogue: Dialogue) -> None:

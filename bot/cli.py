@@ -1,10 +1,15 @@
-"""The `coachloop` command: one typer app; each area registers its own commands."""
+"""The `coachloop` command: one typer app; each area registers its own commands.
+
+Heavy libraries are imported inside the commands so `coachloop --help` stays fast.
+"""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,6 +22,11 @@ from bot.commands import simulate as simulate_commands
 from bot.commands import train as train_commands
 from bot.commands import wearables as wearable_commands
 from bot.config import Settings, load_settings
+from storage.crypto import new_key
+from storage.maintenance import rotate_encryption
+from storage.people import find_person
+from storage.research import consented_checkins
+from storage.schema import Person
 
 if TYPE_CHECKING:
     from bot.dialogue import Dialogue
@@ -51,8 +61,6 @@ def db_upgrade() -> None:
 @db_app.command("new-key")
 def db_new_key() -> None:
     """Print a fresh encryption key for ENCRYPTION_KEY (free text and pain details)."""
-    from storage.crypto import new_key
-
     typer.echo(new_key())
 
 
@@ -60,7 +68,6 @@ def db_new_key() -> None:
 def db_rotate_key() -> None:
     """Re-encrypt stored free text and pain details with the first key of ENCRYPTION_KEY."""
     from bot.wiring import open_migrated
-    from storage.maintenance import rotate_encryption
 
     settings = load_settings()
     if settings.encryption_key is None:
@@ -80,12 +87,8 @@ def export_research(
     seed: Annotated[int | None, typer.Option(help="Noise seed (reproducible exports)")] = None,
 ) -> None:
     """Write a de-identified research export (pseudonyms, age bands, day indices, DP counts)."""
-    import csv
-    from pathlib import Path
-
     from bot.services.research import EXPORT_FIELDS, deidentify
     from bot.wiring import open_migrated
-    from storage.research import consented_checkins
 
     database = open_migrated(load_settings())
     with database.session() as session:
@@ -207,7 +210,6 @@ def _person_day(athlete: str, date: str | None) -> tuple[int, dt.date]:
     the day `/today` would answer for)."""
     from bot.services.planning import local_today
     from bot.wiring import open_migrated
-    from storage.people import find_person
 
     settings = load_settings()
     database = open_migrated(settings)
@@ -252,7 +254,6 @@ def _print_plan(athlete: str, date: str | None, as_json: bool, *, why: bool) -> 
     from bot.render import session_text, why_text
     from bot.services.planning import plan_and_store
     from bot.wiring import open_migrated, planning_config
-    from storage.schema import Person
 
     person_id, day = _person_day(athlete, date)
     settings = load_settings()

@@ -19,7 +19,8 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.dialogue import Dialogue
 from bot.dialogue.account import reminder_text
-from storage import groups
+from bot.services.planning import local_today, plan_and_store
+from storage import groups, people
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,6 @@ DIALOGUE_KEY = "dialogue"  # application.bot_data key, set by build_application
 
 def todays_title(dialogue: Dialogue, user_id: int) -> str | None:
     """The title of today's session for the athlete (planned now if it is not yet)."""
-    from bot.services.planning import local_today, plan_and_store
-    from storage import people
-
     def work(db: DbSession) -> str | None:
         person = people.get_by_telegram_id(db, user_id)
         if person is None or not people.has_consent(person):

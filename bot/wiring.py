@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.dialogue import Dialogue
+from bot.dialogue.features import default_features
+from bot.services.planning import PlanningConfig
+from bot.services.policy import warm_up
+from models.registry import policy_dir
+from models.shipped_defaults import ensure
+from nlu import NluEngine
 from storage import crypto
 from storage.db import Database, open_database
-
-if TYPE_CHECKING:
-    from bot.services.planning import PlanningConfig
-    from nlu import NluEngine
 
 
 def configure_logging(settings: Settings, *, log_file: Path | None = None) -> None:
@@ -73,8 +75,6 @@ def nlu_engine(settings: Settings) -> NluEngine:
     A missing model is then a start-up error with the fix in its message, not a failure on
     every athlete's message.
     """
-    from nlu import NluEngine
-
     engine = NluEngine.create(
         backend=settings.nlu_backend,
         model_dir=settings.resolved_model_dir,
@@ -87,8 +87,6 @@ def nlu_engine(settings: Settings) -> NluEngine:
 
 def planning_config(settings: Settings) -> PlanningConfig:
     """Which models plan sessions (retrained ones first) and the week scheduler's weights."""
-    from bot.services.planning import PlanningConfig
-
     return PlanningConfig(model_dir=settings.resolved_model_dir,
                           reward_weights=settings.reward_weights)
 
@@ -96,15 +94,8 @@ def planning_config(settings: Settings) -> PlanningConfig:
 def build_dialogue(settings: Settings, database: Database | None = None) -> Dialogue:
     """The dialogue with the configured NLU backend (models load lazily on first use)."""
     engine = nlu_engine(settings)
-    from bot.dialogue.features import default_features
-
     planning = planning_config(settings)
     if planning.use_policy:  # compile SHAP's kernels while the bot starts answering
-        import threading
-
-        from bot.services.models import policy_dir
-        from bot.services.policy import warm_up
-
         # Not a daemon: a chat whose input ends right after start would otherwise exit while
         # the thread is inside numba's or torch's C++ code, and the process aborts (SIGABRT,
         # "terminate called without an active exception"); exit waits for it instead.
@@ -126,9 +117,7 @@ def prepare_models(settings: Settings) -> list[str]:
     A missing shipped default is trained from our own data here, not on an athlete's first
     message.
     """
-    from bot.services.models import policy_dir
-    from models.ppo import load_policy
-    from models.shipped_defaults import ensure
+    from models.ppo import load_policy  # torch and stable-baselines3: only when asked to load
 
     lines: list[str] = []
     nlu_engine(settings)

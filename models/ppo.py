@@ -13,27 +13,12 @@ exploration noise stays Gaussian (sampled actions are clipped to the action box 
 returns a fresh gymnasium Env), as SB3 algorithms receive an env; the command line wires the
 simulator in.
 
-Vectorisation: ``n_envs`` = 2 environments step as one vector (one batched policy call per
-step), in this process (`DummyVecEnv`) by default, with ONE torch thread. Both choices were
-measured on our 2-core machine, shared with other work: `train`, 4096 steps, n_envs=2, wall
-seconds per run, the configurations taking turns so that runs of one round share the load:
-
-==============================  ==========================  ==========================
-configuration                   round 1 (load avg 1.1-4.5)  round 2 (load avg 1.7-2.4)
-==============================  ==========================  ==========================
-DummyVecEnv, 1 torch thread     3.7, 9.4, 11.3              2.85, 2.77, 2.92, 2.78
-SubprocVecEnv, 1 torch thread   7.0, 12.0, 16.6             4.77, 5.15, 6.03, 4.68
-DummyVecEnv, 2 torch threads    23.2, 50.3, 39.7            2.85, 26.3
-==============================  ==========================  ==========================
-
-An environment step costs ~80 us in process; through SubprocVecEnv it costs 200-350 us
-(a pipe round trip per step) plus 2.4-3.0 s to start the two workers, so subprocesses lose
-at any budget, not only at 4096 steps. The networks are small (at most 128 x 64), so a
-second torch thread has little to split (its best run, 2.85 s, is no faster than one thread)
-and, when the other core is busy, waits for it (3-10x slower); one thread also keeps training
-deterministic. The second core is better spent on a second training (another seed) or on the
-bot. ``vec_env="subproc"`` is kept for an expensive environment (e.g. PyBullet in the step);
-it trains the same policy under the same seed (tested).
+Vectorisation: ``n_envs`` = 2 environments step as one vector in this process
+(`DummyVecEnv`) with one torch thread, the fastest setting measured on a 2-core machine
+(docs/scheduler.md has the runs): a pipe round trip per step makes `SubprocVecEnv` slower at
+any budget, a second torch thread has little to split in networks this small, and one
+thread keeps training deterministic. ``vec_env="subproc"`` stays for an expensive
+environment step; it trains the same policy under the same seed (tested).
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ the current version. Shipped defaults (produced by `models.shipped_defaults`, co
 ``models/shipped/<name>/{manifest.json, files...}``. Objects are stored with joblib (sklearn's
 persistence; torch modules inside our estimators pickle with their state). Loading runs pickle:
 load only artefacts you or this package produced.
+
+The scheduling policy is the one artefact stable-baselines3 saves in its own format
+(``policy.zip``, unversioned): `policy_dir` says where it loads from and `trained_policy_dir`
+where `coachloop train scheduler` writes it, so every caller follows the same convention.
 """
 
 from __future__ import annotations
@@ -177,3 +181,29 @@ def load_current(
     manifest = Manifest.from_path(folder / "manifest.json")
     objects = {f: joblib.load(folder / f) for f in manifest.files}
     return Artifact(manifest, objects, folder)
+
+
+POLICY = "ppo-scheduler"
+
+
+def trained_policy_dir(model_dir: Path) -> Path:
+    """Where a user's retrained scheduling policy lives (and `coachloop train scheduler` writes)."""
+    return Path(model_dir) / POLICY
+
+
+def policy_dir(
+    model_dir: Path | None = None, *, constrained: bool = True, shipped_dir: Path = SHIPPED_DIR
+) -> Path:
+    """Where the scheduling policy loads from: the user's retrained one, else the shipped one.
+
+    The shipped default for real athletes is the policy trained inside the PE paper's week
+    rules (``constrained/``): the unconstrained one earns its simulated reward with far more
+    volume and 3-10x the injuries (docs/scheduler.md). ``constrained=False`` gives the shipped
+    unconstrained policy, which the simulator's comparison runs beside it.
+    """
+    if model_dir is not None and (trained_policy_dir(model_dir) / "policy.zip").exists():
+        return trained_policy_dir(model_dir)
+    shipped = shipped_dir / POLICY
+    if constrained and (shipped / "constrained" / "policy.zip").exists():
+        return shipped / "constrained"
+    return shipped

@@ -12,23 +12,30 @@ athletes who consented to health data (ARCHITECTURE.md, Storage).
 `coachloop explain` gives one CSV row's SHAP factors, deficiencies and emphasis from a
 registered classifier; `coachloop cohort` writes the SYNTHETIC cohort. Both are a stable
 contract (docs/models.md).
+
+Heavy libraries are imported inside the commands so `coachloop --help` stays fast.
 """
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
 import json
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Final
 
 import typer
 
 from bot.commands.train import fail, read_csv, user_model_dir
+from bot.config import load_settings
 from models.items import LAP_ITEMS, N_LAPS
+from storage.db import open_database
+from storage.fitness_tests import add_results
+from storage.people import find_person, has_consent
 
 PROGRESS_MIN_ROWS: Final = 500
 """Files with at least this many rows get a tqdm progress bar (on stderr)."""
@@ -187,14 +194,8 @@ def import_tests(
     as_json: Annotated[bool, typer.Option("--json", help="print what was stored as JSON")] = False,
 ) -> None:
     """Import fitness-test results from a CSV (same ranges as /test, lap splits included)."""
-    import csv as csv_module
-
     from tqdm import tqdm
 
-    from bot.config import load_settings
-    from storage.db import open_database
-    from storage.fitness_tests import add_results
-    from storage.people import find_person, has_consent
 
     try:
         default_day = dt.date.fromisoformat(date) if date else dt.datetime.now(dt.UTC).date()
@@ -271,8 +272,6 @@ def explain(
     ] = None,
 ) -> None:
     """SHAP factors on the original test items, the top deficiencies and their emphasis."""
-    from dataclasses import asdict
-
     from models import registry
     from models.explain import explain_row, sex_of_rows, shap_values
     from models.features import design_matrix, parse_list

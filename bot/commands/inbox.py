@@ -5,6 +5,8 @@ the inbox (``failed``) instead of stopping the bot. These commands show those ro
 attempts, the error's class and place; never the message, which is a person's health data),
 put one back in line after a fix (``retry``: the running bot takes it within a second), or
 give up on it for good (``drop``: its stored payload is deleted).
+
+Heavy libraries are imported inside the commands so `coachloop --help` stays fast.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.config import load_settings
+from storage import inbox
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -26,7 +31,6 @@ inbox_app = typer.Typer(help="Updates the bot could not handle (quarantined).",
 
 
 def _database() -> Database:
-    from bot.config import load_settings
     from bot.wiring import open_migrated
 
     return open_migrated(load_settings())
@@ -40,8 +44,6 @@ def list_rows(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row")] = False,
 ) -> None:
     """Quarantined updates (or another status), newest first, with the inbox's counts."""
-    from storage import inbox
-
     database = _database()
     wanted = None if status == "all" else status
     try:
@@ -73,8 +75,6 @@ def _apply(action: Callable[[Session, int], None], update_id: int, session: Sess
 
 
 def _act(update_ids: list[int], verb: str) -> None:
-    from storage import inbox
-
     action = {"retry": inbox.retry, "drop": inbox.drop}[verb]
     database = _database()
     failed = False

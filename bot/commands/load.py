@@ -5,6 +5,8 @@ per athlete and calendar day from the athlete's first to last date, one record w
 date, load, acwr_rolling, acwr_ewma, monotony, strain, ctl, atl, tsb (null where undefined, as
 defined in `planner.acwr`, `planner.monotony` and `planner.pmc`). Rows with a missing or
 out-of-range value are skipped and counted on stderr, never used.
+
+Heavy libraries are imported inside the commands so `coachloop --help` stays fast.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from bot.config import load_settings
+from storage.people import find_person
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,13 +160,11 @@ def run_report(
     of the last 28 days (planned RPE is not stored); every other day keeps the last 28-day
     mean daily load.
     """
-    from bot.config import load_settings
     from bot.services.history import Outlook, first_day, performance_outlook, stored_inputs
     from bot.wiring import open_migrated
     from planner.charts import report_chart
     from planner.performance import PLAN_BASELINE_DAYS
     from planner.readiness import metrics_history
-    from storage.people import find_person
 
     # open_migrated also configures ENCRYPTION_KEY: prescribed sessions' inputs are encrypted
     database = open_migrated(load_settings())

@@ -4,6 +4,8 @@ Output formats are a stable contract (used to evaluate on outside data):
 - ``sentiment``: one TSV row per input line: line number, score, level, vader score,
   transformer score (empty when that backend did not run).
 - ``parse``: one JSON object per input line.
+
+Heavy libraries are imported inside the commands so `coachloop --help` stays fast.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from bot.config import load_settings
 
 TextArg = Annotated[list[str] | None, typer.Argument(help="Texts; each is one input line.")]
 FileOpt = Annotated[
@@ -38,7 +42,6 @@ def _lines(texts: list[str] | None, file: Path | None) -> list[str]:
 
 
 def _engine(backend: str | None) -> Any:
-    from bot.config import load_settings
     from nlu import NluEngine
 
     settings = load_settings()
@@ -175,7 +178,6 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         """Train the sentiment head on MiniLM embeddings and tune the ensemble."""
         from tqdm import tqdm
 
-        from bot.config import load_settings
         from nlu import NluError
         from nlu.sentiment_training import CORPUS, train_sentiment_head
         from nlu.sentiment_transformer import HEAD_NAME

@@ -1,21 +1,26 @@
 """`coachloop train scheduler` and `coachloop simulate compare` (the scheduling simulator).
 
 Wires `planner.sim` (the environment) into `models.ppo` (the trainer), which never imports the
-planner itself. Heavy libraries load inside the commands so `coachloop --help` stays fast.
+planner itself. Heavy libraries are imported inside the commands so `coachloop --help` stays
+fast.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from bot.config import load_settings
+from models.registry import policy_dir, trained_policy_dir
+
 if TYPE_CHECKING:  # the simulator loads inside the commands (fast --help)
     from planner.sim.dynamics import RewardWeights
 
-SHIPPED = Path(__file__).resolve().parents[2] / "models" / "shipped" / "ppo-scheduler"
 # Eq. 9 of the PPO paper (Bo 2025); the same defaults as `planner.sim.dynamics.RewardWeights`
 # (a test keeps them equal), spelled out here so `--help` shows them without loading numpy.
 ALPHA, BETA, GAMMA = 0.6, 0.3, 0.1
@@ -38,8 +43,6 @@ def _env_factory(
     population: str, days: int, constrained: bool = False, weights: RewardWeights | None = None
 ) -> object:
     """A picklable factory of training environments (even athlete seeds only)."""
-    from functools import partial
-
     from planner.sim.dynamics import RewardWeights
     from planner.sim.env import TrainingSchedulerEnv
 
@@ -50,14 +53,14 @@ def _env_factory(
     )
 
 
-def _trained_weights(policy_dir: Path) -> dict[str, float]:
+def _trained_weights(ppo_dir: Path) -> dict[str, float]:
     """The reward weights a policy was trained with, from its manifest.
 
     Manifests written before the weights were recorded (the shipped policies of 2026-11-22)
     were trained with the defaults: their simulator digest matches a source whose only
     weights were the defaults.
     """
-    manifest = policy_dir / "manifest.json"
+    manifest = ppo_dir / "manifest.json"
     default = {"alpha": ALPHA, "beta": BETA, "gamma": GAMMA}
     if not manifest.exists():
         return default
@@ -68,8 +71,6 @@ def _trained_weights(policy_dir: Path) -> dict[str, float]:
 
 def _simulator_digest() -> str:
     """sha256 over the simulator's source and biomechanics cache: the PPO "training data"."""
-    import hashlib
-
     sim = Path(__file__).resolve().parents[2] / "planner" / "sim"
     h = hashlib.sha256()
     for f in sorted([*sim.glob("*.py"), sim / "biomech_cache.npz"]):
@@ -79,10 +80,7 @@ def _simulator_digest() -> str:
 
 
 def _default_policy() -> Path:
-    from bot.config import load_settings
-
-    user = load_settings().resolved_model_dir / "ppo-scheduler"
-    return user if (user / "policy.zip").exists() else SHIPPED
+    return policy_dir(load_settings().resolved_model_dir, constrained=False)
 
 
 def _plot(results: list[Any], ppo_dir: Path | None, path: Path) -> None:
@@ -151,7 +149,7 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                 f"--population {population!r}: choose {', '.join(POPULATIONS)}"
             )
         weights = _weights(alpha, beta, gamma)
-        target = out or _default_policy_dir()
+        target = out or trained_policy_dir(load_settings().resolved_model_dir)
         tag = (
             f"planner.sim TrainingSchedulerEnv population={population} days={days} "
             f"constrained={constrained} alpha={weights.alpha:g} beta={weights.beta:g} "
@@ -178,11 +176,6 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
             raise typer.BadParameter(str(err)) from err
         manifest = json.loads((path / "manifest.json").read_text())
         typer.echo(f"saved {path} ({json.dumps(manifest['metrics'])})")
-
-    def _default_policy_dir() -> Path:
-        from bot.config import load_settings
-
-        return load_settings().resolved_model_dir / "ppo-scheduler"
 
     @simulate.command("compare")
     def compare_cmd(
@@ -214,11 +207,11 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         from planner.sim.evaluate import METHODS, compare
 
         weights = _weights(alpha, beta, gamma)
-        policy_dir = policy or _default_policy()
-        if constrained_policy is None and (policy_dir / "constrained" / "policy.zip").exists():
-            constrained_policy = policy_dir / "constrained"
+        ppo_dir = policy or _default_policy()
+        if constrained_policy is None and (ppo_dir / "constrained" / "policy.zip").exists():
+            constrained_policy = ppo_dir / "constrained"
         asked = {"alpha": weights.alpha, "beta": weights.beta, "gamma": weights.gamma}
-        for folder in dict.fromkeys((policy_dir, constrained_policy or policy_dir)):
+        for folder in dict.fromkeys((ppo_dir, constrained_policy or ppo_dir)):
             trained = _trained_weights(folder)
             if any(abs(trained[k] - asked[k]) > 1e-12 for k in asked):
                 typer.echo(
@@ -229,13 +222,13 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                 )
         with tqdm(total=athletes * len(METHODS), desc="simulating", disable=as_json) as bar:
             try:
-                results = compare(athletes, days, seed, population, policy_dir,
+                results = compare(athletes, days, seed, population, ppo_dir,
                                   progress=bar.update,
                                   constrained_policy_path=constrained_policy,
                                   weights=weights)
             except ValueError as err:
                 raise typer.BadParameter(str(err)) from err
-        for method, folder in (("ppo", policy_dir), ("ppo_c", constrained_policy or policy_dir)):
+        for method, folder in (("ppo", ppo_dir), ("ppo_c", constrained_policy or ppo_dir)):
             manifest = folder / "manifest.json"
             if manifest.exists():
                 ep = json.loads(manifest.read_text())["metrics"].get("episode_95pct_final")
@@ -243,7 +236,7 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                     if r.method == method:
                         r.convergence = ep
         if plot is not None:
-            _plot(results, policy_dir, plot)
+            _plot(results, ppo_dir, plot)
         if as_json:
             typer.echo(json.dumps([r.as_row() for r in results], indent=2))
             return

@@ -7,11 +7,13 @@ inside the commands so `coachloop --help` stays fast.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from bot.config import load_settings
 from models.baselines import REGRESSORS  # a tuple of names: no sklearn at import time
 
 DEFAULT_MODELS = "hybrid,bp,lgbm,rf,svm"
@@ -28,8 +30,6 @@ def read_csv(path: Path) -> Any:
 
 def user_model_dir() -> Path:
     """Where `--save` registers: MODEL_DIR, default ``<data_dir>/models``."""
-    from bot.config import load_settings
-
     return load_settings().resolved_model_dir
 
 
@@ -228,8 +228,6 @@ def _save_best(
 
 def _medians(values: Any) -> dict[str, float]:
     """Column medians rounded to 4 places, leaving out columns with no number at all."""
-    import math
-
     return {str(k): round(float(v), 4) for k, v in values.median().items() if not math.isnan(v)}
 
 

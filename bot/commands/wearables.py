@@ -3,6 +3,8 @@
 `import` logs as `coachloop chat` does (``bot.wiring.configure_logging``, to ``coachloop.log``
 under the data directory, so log lines do not break the progress bar or ``--json``): every
 refusal is a WARNING line with person id, file type, size and reason, never a health value.
+
+Heavy libraries are imported inside the commands so `coachloop --help` stays fast.
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.config import load_settings
+from storage.activities import activity_as_dict, list_activities
+from storage.db import open_database
+from storage.people import find_person
+
 if TYPE_CHECKING:
     from bot.uploads import UploadResult
     from storage.db import Database
@@ -20,10 +27,6 @@ if TYPE_CHECKING:
 
 def _open(person_ref: str) -> tuple[Database, int, str]:
     """(database, person id, display name) or exit with a message."""
-    from bot.config import load_settings
-    from storage.db import open_database
-    from storage.people import find_person
-
     settings = load_settings()
     database = open_database(settings.resolved_database_url)
     database.upgrade()
@@ -57,7 +60,6 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         """Import wearable files for an athlete (each file once, by content hash)."""
         from tqdm import tqdm
 
-        from bot.config import load_settings
         from bot.uploads import import_upload, refuse, refuse_oversized
         from bot.wiring import configure_logging
 
@@ -108,7 +110,6 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(help="at most this many, newest first")] = 100,
     ) -> None:
         """List an athlete's stored sessions (newest first)."""
-        from storage.activities import activity_as_dict, list_activities
         database, person_id, _ = _open(athlete)
         with database.session() as session:
             rows = [

@@ -13,13 +13,18 @@ import datetime as dt
 import logging
 import secrets
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dialogue.core import CommandHelp, Feature, State
 from bot.render import week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
+from bot.services.history import first_day, performance_outlook, stored_inputs
 from bot.services.planning import local_today, plan_and_store
 from models.items import TEST_RANGES
+from planner.charts import report_chart
+from planner.readiness import metrics_history
+from planner.week_prefs import WeekPreferences, parse_week_prefs
 from storage import fitness_tests, people, privacy
 from storage import plans as plan_repo
 from storage.schema import Person
@@ -51,10 +56,6 @@ def week(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/history: load, ACWR, weekly load and wellness trend as one PNG."""
-    from bot.services.history import first_day, performance_outlook, stored_inputs
-    from planner.charts import report_chart
-    from planner.readiness import metrics_history
-
     person = dialogue.require_person(turn)
     today = _today(dialogue, turn, person)
     sessions, wellness = stored_inputs(turn.db, person.id, today)
@@ -165,7 +166,7 @@ def _assessment(person: Person, turn: Turn, dialogue: Dialogue) -> str:
     if person.sex not in ("M", "F"):
         return "Tell me your sex in the profile (/start) to compare with the norms."
     try:
-        from models.fitness import assess
+        from models.fitness import assess  # scikit-learn (~1 s): only for a fitness test
     except ImportError:
         return "Fitness grouping is not available in this install."
     try:
@@ -240,8 +241,6 @@ def forget_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
 
 def reminders(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/reminders HH:MM [Area/City] | /reminders off | /reminders."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     person = dialogue.require_person(turn)
     if not args:
         when = person.reminder_time or "off"
@@ -267,8 +266,6 @@ def reminders(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def schedule(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/schedule 4 45 mon wed fri sat | /schedule default | /schedule: the athlete's week."""
-    from planner.week_prefs import WeekPreferences, parse_week_prefs
-
     person = dialogue.require_person(turn)
     usage = ("Send /schedule SESSIONS MINUTES DAYS, e.g. /schedule 4 45 mon wed fri sat, "
              "or /schedule default.")

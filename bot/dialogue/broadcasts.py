@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from bot.dialogue.core import Dialogue, Turn
 
+import dataclasses
+
 from bot.dialogue.teams import need, staff_groups
 
 BROADCAST_META = "broadcast"
@@ -63,8 +65,6 @@ def broadcast(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def render_copy(dialogue: Dialogue, copy: Reply) -> Reply:
     """A broadcast copy with the student's personalised plan (planned and stored now)."""
-    import dataclasses
-
     spec = copy.meta.get(PLAN_FOR)
     if spec is None:
         return copy

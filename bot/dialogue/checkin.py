@@ -14,6 +14,15 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import texts
+from bot.dialogue.checkin_report import (
+    HOOPER_ITEMS,
+    append_text,
+    carries_content,
+    merge_report,
+    reads_like_checkin,
+    rejected,
+    states_numbers_or_pain,
+)
 from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
 from bot.render import change_summary, checkin_summary, session_text, why_text
 from bot.replies import Reply, keyboard
@@ -28,33 +37,6 @@ from storage.schema import Person
 if TYPE_CHECKING:
     from bot.dialogue.core import Dialogue
 
-HOOPER_ITEMS = ("sleep_quality", "stress", "fatigue", "soreness")
-NUMBERS = ("rpe", "minutes", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress", "mood")
-RESTATED = ("rpe", "minutes", "sleep_h")  # read from explicit numbers only: a restatement
-LIMITS = {"rpe": ("RPE", "0 to 10"), "minutes": ("minutes", "1 to 600"),
-          "sleep_h": ("hours of sleep", "0 to 16")}
-
-
-def reads_like_checkin(report: CheckInReport) -> bool:
-    """A text that reports training or pain (a number, a pain word, the check-in intent)."""
-    return (report.rpe is not None or report.minutes is not None or report.pain
-            or report.intent in ("check_in", "report_pain"))
-
-
-def states_numbers_or_pain(report: CheckInReport) -> bool:
-    """A text that states an RPE, minutes or pain: a check-in even where another question was
-    asked (an intent alone, like a sport's name read as "check-in", is not enough there)."""
-    return report.rpe is not None or report.minutes is not None or report.pain
-
-
-def carries_content(report: CheckInReport | None) -> bool:
-    """Anything a check-in can use: training numbers, wellness items, sleep or pain."""
-    if report is None:
-        return False
-    wellness = any(getattr(report, name) is not None for name in NUMBERS)
-    return wellness or reads_like_checkin(report) or bool(report.pain_sites)
-
-
 def rpe_keyboard() -> Any:
     """RPE 0-10 as two rows of buttons."""
     return keyboard(
@@ -66,61 +48,6 @@ def rpe_keyboard() -> Any:
 def hooper_keyboard(item: str) -> Any:
     """A Hooper item's 1-7 buttons."""
     return keyboard([(str(n), f"hooper:{item}:{n}") for n in range(1, 8)])
-
-
-def rejected(report: CheckInReport) -> list[Reply]:
-    """Say which stated numbers were out of range, so the follow-up question makes sense."""
-    notes = []
-    for name, value in report.rejected.items():
-        label, allowed = LIMITS.get(name, (name, "a sensible range"))
-        notes.append(f"{label} {value:g} can't be right ({allowed})")
-    return [Reply("; ".join(notes) + ".")] if notes else []
-
-
-def merge_report(data: dict[str, Any], report: CheckInReport, *,
-                 overwrite_numbers: bool) -> list[tuple[str, Any, Any]]:
-    """Copy what the text said into the collected values; returns the replaced ones.
-
-    With ``overwrite_numbers`` a stated RPE, minutes or hours of sleep replace the earlier
-    value (they are only read from explicit numbers: "it was RPE 4"); wellness items the text
-    merely implies ("hamstring a bit tight") fill a gap but never replace an answer. A
-    replaced value is ``(field, old, new)``: what a correction changed, for the confirmation.
-    """
-    changes: list[tuple[str, Any, Any]] = []
-    for name in NUMBERS:
-        value = getattr(report, name)
-        if value is None:
-            continue
-        old = data.get(name)
-        if old is None:
-            data[name] = value
-        elif overwrite_numbers and name in RESTATED and old != value:
-            changes.append((name, old, value))
-            data[name] = value
-    sites = set(report.pain_sites)
-    if report.pain and not sites:
-        # Pain without a body site is still a safety flag: stored as "unspecified" so the
-        # planner forbids any increase, and the athlete is asked where it hurts.
-        sites = {UNSPECIFIED_PAIN_SITE}
-    if sites:
-        known = set(data.get("pain_sites", [])) | sites
-        if len(known) > 1:
-            known.discard(UNSPECIFIED_PAIN_SITE)
-        data["pain_sites"] = sorted(known)
-    if report.sentiment is not None:
-        data["sentiment_score"] = report.sentiment.score
-        data["sentiment_level"] = report.sentiment.level
-        data["sentiment_backends"] = dict(report.sentiment.backends)
-    return changes
-
-
-def _append_text(data: dict[str, Any], text: str) -> None:
-    """Keep every message's words: the free text is what the sentiment and the coach read."""
-    text = text.strip()
-    if not text or text.lower() == "skip":
-        return
-    before = data.get("free_text")
-    data["free_text"] = (f"{before} / {text}" if before else text)[:4000]
 
 
 # ---- commands -------------------------------------------------------------------------------
@@ -137,7 +64,7 @@ def checkin_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         report = dialogue.nlu.parse(" ".join(args)[:4000])
         if carries_content(report):
             merge_report(turn.data, report, overwrite_numbers=True)
-            _append_text(turn.data, " ".join(args))
+            append_text(turn.data, " ".join(args))
             return rejected(report) + next_question(dialogue, turn)
     turn.goto(State.CHECKIN_RPE, turn.data)
     return [Reply(texts.ASK_RPE, buttons=rpe_keyboard())]
@@ -224,7 +151,7 @@ def in_flow(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     if value.replace(".", "", 1).isdigit() or report is None or not carries_content(report):
         return [_expected(turn)]  # a number out of range, or nothing a check-in can use
     changes = merge_report(turn.data, report, overwrite_numbers=True)
-    _append_text(turn.data, text)
+    append_text(turn.data, text)
     _note_changes(turn.data, changes)
     return rejected(report) + next_question(dialogue, turn)
 
@@ -237,7 +164,7 @@ def feel(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     if text.strip().lower() != "skip" and report is not None:
         changes = merge_report(turn.data, report, overwrite_numbers=True)
         _note_changes(turn.data, changes)
-        _append_text(turn.data, text)
+        append_text(turn.data, text)
     return store(dialogue, turn)
 
 
@@ -270,7 +197,7 @@ def start_quick(dialogue: Dialogue, turn: Turn, text: str, *, note: str | None =
     dialogue.require_person(turn)
     turn.data = {"mode": "quick", "day": _today(dialogue, turn).isoformat()}
     merge_report(turn.data, report, overwrite_numbers=True)
-    _append_text(turn.data, text)
+    append_text(turn.data, text)
     lead = [Reply(note)] if note else []
     return lead + rejected(report) + next_question(dialogue, turn)
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.dialogue.core import Dialogue, Turn
 
 from bot.dialogue.teams import in_group_chat, need, staff_groups
+from planner.charts import team_chart as draw
 
 DOTS = {"green": "🟢", "watch": "🟡", "alert": "🔴"}
 
@@ -118,8 +119,6 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/teamchart: the team's ACWR and readiness as a PNG, to the coach privately."""
-    from planner.charts import team_chart as draw
-
     coach = need(dialogue, turn)
     led = staff_groups(turn, coach)
     if not led:

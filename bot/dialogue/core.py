@@ -20,6 +20,7 @@ from bot.dialogue import texts
 from bot.replies import Incoming, Reply
 from bot.services.access import AccessDenied
 from bot.services.planning import PlanningConfig
+from bot.uploads import import_upload
 from nlu.report import CheckInReport
 from storage import conversations, people
 from storage.checkins import ConsentRequired
@@ -212,8 +213,6 @@ class Dialogue:
         A stored import settles in that same transaction, so a replay after a crash answers
         "Imported ..." again from the outbox, not "already imported".
         """
-        from bot.uploads import import_upload
-
         upload = inc.upload
         if upload is None:
             return []

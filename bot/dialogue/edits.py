@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import texts
-from bot.dialogue.checkin import merge_report, next_session, reads_like_checkin, rejected
+from bot.dialogue.checkin import next_session
+from bot.dialogue.checkin_report import merge_report, reads_like_checkin, rejected
 from bot.dialogue.core import Feature, Turn
 from bot.render import change_summary
 from bot.replies import Reply

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import checkin, texts
+from bot.dialogue.checkin_report import states_numbers_or_pain
 from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
 from bot.replies import Reply, keyboard
 from storage import people
@@ -90,7 +91,7 @@ def birth_year_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
 def sport_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     """The main sport (any words), or 'skip'; a check-in typed here is stored as one."""
     report = turn.report
-    if report is not None and checkin.states_numbers_or_pain(report):
+    if report is not None and states_numbers_or_pain(report):
         return checkin.off_topic(dialogue, turn, text, Reply(texts.ASK_SPORT))
     if turn.person is not None and text.strip().lower() != "skip":
         people.update_profile(turn.person, sport=text.strip()[:64])

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.dialogue.core import CommandHelp, Feature
 from bot.replies import Incoming, Reply, keyboard
+from planner.catalogue import load_catalogue
 from storage import groups, people
 from storage.schema import Group, Person
 
@@ -112,8 +113,6 @@ def team(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def _class_plan(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/class plan [CODE] TEMPLATE | /class plan [CODE] off | /class plan: the class plan."""
-    from planner.catalogue import load_catalogue
-
     teacher = need(dialogue, turn)
     names = sorted(load_catalogue().templates)
     classes = [g for g in staff_groups(turn, teacher) if g.kind == "class"]

@@ -27,6 +27,7 @@ from planner.performance import (
 from planner.readiness import metrics_history
 from storage.activities import list_activities
 from storage.checkins import list_checkins
+from storage.crypto import DecryptionError
 from storage.fitness_tests import results_by_day
 from storage.plans import list_prescribed
 from storage.schema import Activity, CheckIn, PrescribedSession
@@ -104,8 +105,6 @@ def performance_outlook(
     every other day keeps the last 28-day mean daily load (`planner.performance`), which is
     also all there is when the prescriptions cannot be decrypted (``plan_unreadable``).
     """
-    from storage.crypto import DecryptionError
-
     tests = [PerformanceTest(day, test_item, value)
              for day, values in results_by_day(db, person_id).items()
              for test_item, value in values.items()]

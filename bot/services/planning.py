@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session as DbSession
 
 from bot.services.history import load_inputs
-from bot.services.models import policy_dir
 from bot.services.policy import propose_for
 from bot.services.prescription import ensure_plan, plan_inputs
 from bot.services.schedule import aco_schedule
+from models.registry import policy_dir
 from planner.daily import (
     CheckInView,
     CoachOverride,
@@ -53,8 +54,6 @@ class PlanningConfig:
 
 def local_today(person: Person | None, now: dt.datetime, default_tz: str = "UTC") -> dt.date:
     """The athlete's calendar day at ``now`` in their own time zone."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     name = (person.timezone if person is not None else None) or default_tz
     try:
         zone = ZoneInfo(name)

@@ -22,8 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from models.policy_explain import explain_outputs
 from planner.daily import PolicyProposal
 from planner.explanation import ShapFactor
+from planner.sim.athletes import MODALITIES
+from planner.sim.dynamics import decode_action, trimp
+from planner.sim.observation import FEATURES, observation_from_history
 from storage.schema import Activity, CheckIn, Person
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,7 @@ MIN_LEAN = 0.05  # a modality share this much above a typical athlete's counts a
 
 @lru_cache(maxsize=2)
 def _policy(path: str) -> Any:
+    # torch and stable-baselines3 load only when a policy is used (PlanningConfig.use_policy)
     from models.ppo import load_policy
 
     return load_policy(Path(path))
@@ -47,8 +52,6 @@ def daily_trimp(
     first: dt.date, last: dt.date,
 ) -> list[float]:
     """TRIMP per day from ``first`` to ``last``: check-ins (RPE as %HRR) or wearable TRIMP."""
-    from planner.sim.dynamics import trimp
-
     sex = "F" if person.sex == "F" else "M"
     by_day: dict[dt.date, float] = {}
     for row in checkins:
@@ -82,11 +85,7 @@ def propose_for(
     injured: bool = False,
 ) -> PolicyProposal | None:
     """The policy's proposal for ``day``, or None with too little history (< 7 days)."""
-    from models.policy_explain import explain_outputs
-    from models.ppo import propose
-    from planner.sim.athletes import MODALITIES
-    from planner.sim.dynamics import decode_action
-    from planner.sim.observation import FEATURES, observation_from_history
+    from models.ppo import propose  # torch: see _policy
 
     past = [c for c in checkins if c.day < day]
     acts = [a for a in activities if a.day is not None and a.day < day]
@@ -154,9 +153,7 @@ def warm_up(policy_path: Path) -> None:
     SHAP's permutation explainer compiles its numba kernels on first use (about 10 s on a
     2-core machine); without this the first check-in after a start waits for it.
     """
-    from models.policy_explain import explain_outputs
-    from models.ppo import propose
-    from planner.sim.observation import FEATURES
+    from models.ppo import propose  # torch: see _policy
 
     try:
         policy = _policy(str(policy_path))

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from models.items import direction_of, emphasis_for
 from planner.explanation import FiredRule, ShapFactor
 from planner.prescription import Emphasis, plain_feature
 from planner.reassess import ItemTrend, item_trends
@@ -65,7 +66,7 @@ def period_start(person: Person, day: dt.date) -> dt.date:
 
 
 def _assessment_meta(tests: dict[str, float], sex: str, model_dir: Path | None) -> dict[str, Any]:
-    from models.fitness import assess
+    from models.fitness import assess  # scikit-learn (~1 s): only for a fitness test
 
     result = assess(tests, sex, model_dir)
     return {
@@ -134,16 +135,12 @@ def ensure_plan(
     elif test_days:
         meta["assessment_error"] = "sex unknown: the fitness norms are per sex"
     if len(test_days) >= 2:
-        from models.items import direction_of
-
         trends = item_trends(tests_by_day[test_days[-2]], tests_by_day[test_days[-1]],
                              direction_of)
         meta.update(_trend_meta(trends))
         emphasised = {e["feature"] for e in meta.get("emphases", [])}
         for trend in trends:
             if trend.trend == "stagnating" and trend.item not in emphasised:
-                from models.items import emphasis_for
-
                 meta.setdefault("emphases", []).append(
                     {"feature": trend.item, "emphasis": emphasis_for(trend.item),
                      "contribution": 0.0, "reason": "stagnating"}

@@ -15,6 +15,10 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from bot.services.policy import daily_trimp
+from planner.aco import plan_week
+from planner.sim.dynamics import RewardWeights
+from planner.sim.real_athlete import athlete_from_profile, objective_params_from_history
+from planner.week_prefs import WeekPreferences, constraints_for
 from storage import checkins as checkin_repo
 from storage.activities import list_activities
 from storage.schema import Person
@@ -36,11 +40,6 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date,
 
     ``weights`` are Eq. 9's (gain, fatigue, injury risk), from the settings' REWARD_WEIGHTS.
     """
-    from planner.aco import plan_week
-    from planner.sim.dynamics import RewardWeights
-    from planner.sim.real_athlete import athlete_from_profile, objective_params_from_history
-    from planner.week_prefs import WeekPreferences, constraints_for
-
     since = day - dt.timedelta(days=HISTORY_DAYS)
     rows = list(checkin_repo.list_checkins(db, person.id, since=since, until=day))
     acts = [a for a in list_activities(db, person.id) if a.day is not None and a.day >= since]

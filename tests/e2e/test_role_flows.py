@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.dialogue import texts
-from bot.dialogue.checkin import HOOPER_ITEMS
+from bot.dialogue.checkin_report import HOOPER_ITEMS
 from bot.dialogue.core import command_menu, private_only
 from storage import checkins, groups, people
 from storage.db import Database

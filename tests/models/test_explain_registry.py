@@ -134,3 +134,20 @@ def test_assess_gives_group_class_and_emphasis_from_partial_tests() -> None:
     assert all(d.feature not in result.imputed for d in result.deficiencies)
     with pytest.raises(ValueError, match="sex"):
         fitness.assess({}, "unknown")
+
+
+def test_policy_dir_prefers_the_users_policy_then_the_shipped_constrained_one(
+        tmp_path: Path) -> None:
+    shipped = tmp_path / "shipped"
+    (shipped / registry.POLICY / "constrained").mkdir(parents=True)
+    (shipped / registry.POLICY / "policy.zip").write_bytes(b"plain")
+    user = tmp_path / "user"
+    assert registry.policy_dir(user, shipped_dir=shipped) == shipped / registry.POLICY
+    (shipped / registry.POLICY / "constrained" / "policy.zip").write_bytes(b"rules")
+    assert registry.policy_dir(user, shipped_dir=shipped) == (
+        shipped / registry.POLICY / "constrained")
+    assert registry.policy_dir(user, shipped_dir=shipped, constrained=False) == (
+        shipped / registry.POLICY)
+    registry.trained_policy_dir(user).mkdir(parents=True)
+    (registry.trained_policy_dir(user) / "policy.zip").write_bytes(b"mine")
+    assert registry.policy_dir(user, shipped_dir=shipped) == user / registry.POLICY

@@ -1,6 +1,6 @@
 """The planner's real-athlete entry points with the SHIPPED policy and a stored history.
 
-`bot.services.models.policy_dir` picks the policy, `bot.services.policy.propose_for` asks it
+`models.registry.policy_dir` picks the policy, `bot.services.policy.propose_for` asks it
 about today from stored check-ins, `bot.services.schedule.aco_schedule` plans the week with
 ACO. Each is exercised here on an athlete created through `storage`, as the bot would.
 """
@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.models import policy_dir
 from bot.services.policy import MAX_CHANGE, propose_for
 from bot.services.schedule import aco_schedule
 from models.ppo import load_policy
-from models.registry import SHIPPED_DIR
+from models.registry import SHIPPED_DIR, policy_dir
 from planner.sim.athletes import MODALITIES
 from planner.sim.observation import FEATURES
 from planner.week import HARD_INTENSITY

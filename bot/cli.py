@@ -135,8 +135,8 @@ def chat(
     With --as coach or --as teacher, a line starting with "group:" is said in the persona's
     group chat (where you count as the group's admin).
     """
-    from bot.terminal import run_chat
-    from bot.wiring import configure_logging
+    from bot.terminal import follow_ups, run_chat, wait_for_jobs
+    from bot.wiring import configure_logging, job_runner
 
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -147,17 +147,23 @@ def chat(
     from bot.dialogue.broadcasts import render_copy
     from bot.dialogue.features import handle_with_alerts, persona_handler, terminal_persona
 
+    handle, who = handle_with_alerts(dialogue), (user_id, name)
     if role:
         try:
             persona_id, _, _, persona_name = terminal_persona(role)
         except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
-        run_chat(persona_handler(dialogue, role), user_id=persona_id, name=persona_name,
+        handle, who = persona_handler(dialogue, role), (persona_id, persona_name)
+    runner = job_runner(settings, dialogue)
+    runner.start()
+    try:
+        run_chat(handle, user_id=who[0], name=who[1],
+                 later=follow_ups(dialogue.database, who[0]),
+                 settle=lambda: wait_for_jobs(dialogue.database),
                  prepare=lambda reply: render_copy(dialogue, reply))
-    else:
-        run_chat(handle_with_alerts(dialogue), user_id=user_id, name=name,
-                 prepare=lambda reply: render_copy(dialogue, reply))
+    finally:
+        runner.stop()
 
 
 def _dialogue_or_exit(settings: Settings) -> Dialogue:
@@ -186,13 +192,44 @@ def bot(
         typer.echo("TELEGRAM_TOKEN is not set: `coachloop chat` is the terminal chat.", err=True)
         raise typer.Exit(2)
     typer.echo(f"database: {_where(settings)}", err=True)
+    from bot.wiring import job_runner
     from nlu.errors import NluError
 
+    dialogue = _dialogue_or_exit(settings)
+    runner = job_runner(settings, dialogue)
+    runner.start()
     try:
-        run_bot(settings, _dialogue_or_exit(settings), webhook=webhook)
+        run_bot(settings, dialogue, webhook=webhook)
     except NluError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    finally:
+        runner.stop()
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="jobs run at once (processes)")] = 1,
+    pool: Annotated[str, typer.Option(help="prefork | threads | solo")] = "prefork",
+) -> None:
+    """Run background jobs (full re-plans, first weeks) from the broker in BROKER_URL."""
+    from bot.jobs import JobContext
+    from bot.wiring import configure_logging, open_migrated, planning_config
+    from bot.worker import configure_worker, make_celery, start_worker
+
+    settings = load_settings()
+    configure_logging(settings)
+    if not settings.broker_url:
+        typer.echo("BROKER_URL is not set: without a broker the bot runs its jobs itself "
+                   "(e.g. BROKER_URL=amqp://guest:guest@127.0.0.1:5672//).", err=True)
+        raise typer.Exit(2)
+    if pool not in ("prefork", "threads", "solo") or concurrency < 1:
+        raise typer.BadParameter("--pool prefork|threads|solo and --concurrency >= 1")
+    open_migrated(settings).dispose()  # the schema is current; each process opens its own
+    configure_worker(settings.resolved_database_url,
+                     JobContext(planning=planning_config(settings)))
+    typer.echo(f"database: {_where(settings)}; jobs from the broker", err=True)
+    start_worker(make_celery(settings.broker_url), concurrency=concurrency, pool=pool)
 
 
 @app.command()

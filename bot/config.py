@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     rasa_url: str | None = None
     encryption_key: SecretStr | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Background jobs (full re-plans, first weeks): a Celery broker such as
+    # amqp://guest:guest@127.0.0.1:5672// runs them on `coachloop worker` processes; unset,
+    # a thread of the bot process runs the same jobs (nothing to install)
+    broker_url: str | None = None
+    concurrent_updates: int = 8  # updates of different chats handled at once
     # Eq. 9 of the PPO paper (alpha gain, beta fatigue, gamma injury risk) for the week
     # scheduler of real athletes; REWARD_WEIGHTS='[0.6, 0.3, 0.1]'
     reward_weights: tuple[float, float, float] = (0.6, 0.3, 0.1)

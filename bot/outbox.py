@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -116,7 +118,8 @@ class OutboxSender:
         self.application = application
         self.dialogue = dialogue
         self.database: Database = dialogue.database
-        self._lock = asyncio.Lock()
+        self._locks: collections.defaultdict[int, asyncio.Lock] = collections.defaultdict(
+            asyncio.Lock)
         self._broadcasts: dict[int, asyncio.Task[None]] = {}
 
     async def _db(self, work: Any) -> Any:
@@ -146,14 +149,36 @@ class OutboxSender:
             log.info("outbox: %d reply(ies) left from before the restart handled", len(rows))
         return sent
 
+    async def send_loose(self) -> int:
+        """Send the replies no update caused (background jobs' follow-ups), oldest first."""
+        rows = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
+                                         for r in outbox.loose(s)])
+        return await self._send_rows(rows) if rows else 0
+
+    async def loose_forever(self, stop: asyncio.Event, every: float = 1.0) -> None:
+        """`send_loose` until ``stop``: a worker in another process writes, this sends.
+
+        Polling the table keeps the workers free of Telegram (one sender, one rate limit);
+        a second of delay on a follow-up costs nothing the athlete would notice.
+        """
+        while not stop.is_set():
+            try:
+                await self.send_loose()
+            except Exception as exc:  # a database outage: the next round tries again
+                log.warning("follow-ups not sent yet: %s", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+
     async def _send_rows(self, rows: list[tuple[int, int, dict[str, Any], int | None]]) -> int:
         sent = 0
-        async with self._lock:  # one sender at a time keeps the committed order
-            for row_id, chat_id, body, broadcast_id in rows:
-                status = await self._deliver(row_id, chat_id, decode(body))
-                sent += status == outbox.SENT
-                if broadcast_id is not None:
-                    self._start_broadcast(broadcast_id)
+        for row_id, chat_id, body, broadcast_id in rows:
+            # one sender per chat keeps each chat's committed order; other chats go on
+            async with self._locks[chat_id]:
+                if await self._db(lambda s, i=row_id: outbox.is_pending(s, i)):
+                    status = await self._deliver(row_id, chat_id, decode(body))
+                    sent += status == outbox.SENT
+            if broadcast_id is not None:
+                self._start_broadcast(broadcast_id)
         return sent
 
     async def _deliver(self, row_id: int, chat_id: int, reply: Reply) -> str:

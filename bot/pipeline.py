@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import warnings
@@ -37,6 +38,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
+from bot.failures import describe
 from bot.outbox import OutboxSender, drafts
 from bot.replies import Reply
 from bot.update_shape import InvalidUpdate, check_shape, to_update, update_id_of
@@ -92,16 +94,35 @@ async def run_application(application: Application[Any, Any, Any, Any, Any, Any]
             await application.stop()
 
 
-def describe(error: BaseException) -> str:
-    """An error's class and where it was raised in our code, never its message."""
-    place = ""
-    tb = error.__traceback__
-    while tb is not None:
-        module = tb.tb_frame.f_globals.get("__name__", "")
-        if module.split(".")[0] in ("bot", "nlu", "planner", "models", "storage"):
-            place = f" at {module}:{tb.tb_frame.f_code.co_name}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return f"{type(error).__name__}{place}"
+def _forget(running: dict[int, asyncio.Task[str]], update_id: int, _: object) -> None:
+    running.pop(update_id, None)
+
+
+def ordering_keys(payload: str | None) -> tuple[str, ...]:
+    """What an update must stay in order with: its chat and its sender.
+
+    Read from the raw JSON (before it is an Update), so a payload that will be quarantined
+    costs nothing here; it has no keys and waits for nothing.
+    """
+    try:
+        data = json.loads(payload) if payload else None
+    except (ValueError, RecursionError):
+        return ()
+    if not isinstance(data, dict):
+        return ()
+    keys: list[str] = []
+    for value in data.values():
+        if not isinstance(value, dict):
+            continue
+        sender = value.get("from")
+        chat = value.get("chat")
+        if chat is None and isinstance(value.get("message"), dict):  # a button press
+            chat = value["message"].get("chat")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            keys.append(f"chat:{chat['id']}")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            keys.append(f"user:{sender['id']}")
+    return tuple(dict.fromkeys(keys))
 
 
 class UpdatePipeline:
@@ -130,13 +151,15 @@ class UpdatePipeline:
         """Send what the outbox kept, then handle (and, polling, fetch) until ``stop``."""
         await self.sender.resume()
         fetcher = asyncio.create_task(self.fetch_forever(stop)) if polling else None
+        follow_ups = asyncio.create_task(self.sender.loose_forever(stop))
         try:
             await self.process_forever(stop)
         finally:
-            if fetcher is not None:
-                fetcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await fetcher
+            for task in (fetcher, follow_ups):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             log.info("pipeline stopped: %s", self.stats)
 
     async def process_forever(self, stop: asyncio.Event) -> None:
@@ -166,19 +189,54 @@ class UpdatePipeline:
                     task.cancel()
 
     async def drain(self, stop: asyncio.Event | None = None) -> int:
-        """Handle every pending update, oldest first; returns how many were taken."""
+        """Handle every pending update; returns how many were taken.
+
+        Updates of different chats run at once, up to the application's update processor's
+        bound (``concurrent_updates``); each chat's updates, and each person's across chats,
+        start only after the earlier ones finished (`ordering_keys`), so a slow update of one
+        athlete holds up that athlete alone. A stop lets the updates under way finish.
+        """
         taken = 0
+        tails: dict[str, asyncio.Task[str]] = {}
+        running: dict[int, asyncio.Task[str]] = {}
         while stop is None or not stop.is_set():
             rows = await self._db(lambda s: [(r.update_id, r.payload)
                                              for r in inbox.pending(s, limit=BATCH)])
-            if not rows:
-                return taken
-            for update_id, payload in rows:
-                if stop is not None and stop.is_set():
-                    return taken
-                await self.process(update_id, payload)
+            fresh = [(uid, payload) for uid, payload in rows if uid not in running]
+            for update_id, payload in fresh:
+                keys = ordering_keys(payload)
+                before = [tails[k] for k in keys if k in tails and not tails[k].done()]
+                task = asyncio.create_task(self._in_turn(before, update_id, payload))
+                running[update_id] = task
+                task.add_done_callback(functools.partial(_forget, running, update_id))
+                for key in keys:
+                    tails[key] = task
                 taken += 1
+            if not running:
+                return taken
+            stopping = [asyncio.create_task(stop.wait())] if stop is not None else []
+            await asyncio.wait([*running.values(), *stopping],
+                               return_when=asyncio.FIRST_COMPLETED)
+            for waiter in stopping:
+                waiter.cancel()
+            for key in [k for k, t in tails.items() if t.done()]:
+                del tails[key]
+        if running:  # stopping: what is under way finishes (its effects and replies commit)
+            await asyncio.gather(*running.values(), return_exceptions=True)
         return taken
+
+    async def _in_turn(self, before: list[asyncio.Task[str]], update_id: int,
+                       payload: str | None) -> str:
+        """Wait for the same chat's and person's earlier updates, then handle this one."""
+        if before:
+            await asyncio.wait(before)
+        outcome: list[str] = []
+
+        async def handle() -> None:
+            outcome.append(await self.process(update_id, payload))
+
+        await self.application.update_processor.process_update(update_id, handle())
+        return outcome[0] if outcome else inbox.FAILED
 
     # ---- one update ---------------------------------------------------------------------------
 

@@ -42,8 +42,9 @@ from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.core import Settle, command_menu
 from bot.dialogue.features import alerts_in
+from bot.failures import describe
 from bot.outbox import OutboxSender, drafts
-from bot.pipeline import UpdatePipeline, describe, run_application
+from bot.pipeline import UpdatePipeline, run_application
 from bot.replies import Incoming, Reply, Upload
 from bot.uploads import format_size
 from storage import inbox, outbox
@@ -260,6 +261,9 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    # The bound on updates handled at once; `bot.pipeline` keeps each chat's and each
+    # person's updates in order within it.
+    builder = builder.concurrent_updates(max(1, settings.concurrent_updates))
     database = dialogue.database
 
     async def post_init(app: Application) -> None:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.dialogue.broadcasts import REPORT_META
+from bot.outbox import decode
 from bot.replies import Button, Incoming, Reply
+from storage import jobs, outbox
+from storage.db import Database
 
 TERMINAL_USER_ID = -1
 PROMPT = "you> "
@@ -54,9 +58,34 @@ def pick(text: str, buttons: tuple[Button, ...]) -> str | None:
     return next((b.data for b in buttons if b.label.lower() == answer.lower()), None)
 
 
+def follow_ups(database: Database, chat_id: int) -> Callable[[], list[Reply]]:
+    """The background jobs' messages for this terminal's user, each taken once."""
+
+    def take() -> list[Reply]:
+        def work(s: Any) -> list[Reply]:
+            rows = outbox.loose(s, chat_id=chat_id)
+            replies = [decode(dict(r.body)) for r in rows]
+            for r in rows:
+                outbox.mark(s, r.id, outbox.SENT)
+            return replies
+
+        return database.run(work)
+
+    return take
+
+
+def wait_for_jobs(database: Database, timeout: float = 60.0) -> None:
+    """Until no job is pending (the end of a piped script), at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and database.run(jobs.outstanding):
+        time.sleep(0.1)
+
+
 def run_chat(
     handle: Callable[[Incoming], list[Reply]],
     *,
+    later: Callable[[], list[Reply]] | None = None,
+    settle: Callable[[], None] | None = None,
     prepare: Callable[[Reply], Reply] = lambda reply: reply,
     user_id: int = TERMINAL_USER_ID,
     name: str = "You",
@@ -64,12 +93,22 @@ def run_chat(
     stdout: TextIO = sys.stdout,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> None:
-    """Read lines until EOF or /quit, hand each to the dialogue, print the replies."""
+    """Read lines until EOF or /quit, hand each to the dialogue, print the replies.
+
+    ``later`` gives the messages that arrived since (a background re-plan's follow-up),
+    printed before each prompt; ``settle`` waits for outstanding work before the end, so a
+    piped script sees every message its lines caused.
+    """
     interactive = stdin.isatty()
     print("coachloop terminal chat. Type /start to begin, /help for commands, /quit to leave.",
           file=stdout)
     buttons: tuple[Button, ...] = ()
+    def print_later() -> None:
+        for reply in later() if later is not None else ():
+            print(render_reply(reply), file=stdout, flush=True)
+
     while True:
+        print_later()
         if interactive:
             print(PROMPT, end="", file=stdout, flush=True)
         line = stdin.readline()
@@ -116,4 +155,7 @@ def run_chat(
         if any(REPORT_META in r.meta for r in replies):
             print(f"coachloop> Delivery report: {sent} sent, {failed} failed, 0 blocked the "
                   f"bot (of {sent + failed}).", file=stdout, flush=True)
+    if settle is not None:
+        settle()
+    print_later()
     print("bye.", file=stdout)

@@ -9,8 +9,11 @@ from pathlib import Path
 from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.features import default_features
+from bot.jobrunner import CeleryDispatcher, JobRunner, LocalJobs
+from bot.jobs import JobContext
 from bot.services.planning import PlanningConfig
 from bot.services.policy import warm_up
+from bot.worker import make_celery, publisher
 from models.registry import policy_dir
 from models.shipped_defaults import ensure
 from nlu import NluEngine
@@ -108,7 +111,23 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         max_upload_bytes=settings.max_upload_bytes,
         features=default_features(),
         planning=planning,
+        defer_planning=True,  # `job_runner` runs the full re-plans
     )
+
+
+def job_runner(settings: Settings, dialogue: Dialogue) -> JobRunner:
+    """Where the dialogue's background jobs run, woken after each handler's commit.
+
+    With ``BROKER_URL`` set, Celery workers (`coachloop worker`) run them and this process
+    only publishes; without, a thread of this process runs them (the embedded default).
+    """
+    runner: JobRunner
+    if settings.broker_url:
+        runner = CeleryDispatcher(dialogue.database, publisher(make_celery(settings.broker_url)))
+    else:
+        runner = LocalJobs(dialogue.database, JobContext(planning=dialogue.planning))
+    dialogue.on_commit = runner.wake
+    return runner
 
 
 def prepare_models(settings: Settings) -> list[str]:

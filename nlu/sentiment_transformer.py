@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,9 @@ class MiniLMEncoder:
         )
         self._model = transformers.AutoModel.from_pretrained(str(self.path), local_files_only=True)
         self._model.eval()
+        # A fast tokenizer is not safe to call from two threads at once ("Already borrowed"),
+        # and the bot handles updates of different chats concurrently.
+        self._lock = threading.Lock()
 
     @property
     def dim(self) -> int:
@@ -88,7 +92,7 @@ class MiniLMEncoder:
         import torch
 
         rows: list[NDArray[np.float32]] = []
-        with torch.inference_mode():
+        with self._lock, torch.inference_mode():
             for start in range(0, len(texts), self.batch_size):
                 batch = self._tokenizer(
                     texts[start : start + self.batch_size],
@@ -210,6 +214,7 @@ class HFSentiment:
                 "downloads at run time. Unset SENTIMENT_HF_MODEL to use the shipped head."
             ) from exc
         self._model.eval()
+        self._lock = threading.Lock()  # one caller at a time, as in MiniLMEncoder
         self._columns = self._label_columns(dict(self._model.config.id2label))
 
     @staticmethod
@@ -238,7 +243,7 @@ class HFSentiment:
         import torch
 
         out = np.zeros((len(texts), 3), dtype=np.float64)
-        with torch.inference_mode():
+        with self._lock, torch.inference_mode():
             for start in range(0, len(texts), self.batch_size):
                 batch = self._tokenizer(
                     texts[start : start + self.batch_size],

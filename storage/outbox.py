@@ -65,6 +65,23 @@ def unsent(
     return session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
 
 
+def loose(session: Session, *, chat_id: int | None = None,
+          limit: int = 1000) -> Sequence[OutboxMessage]:
+    """Pending replies no update caused (a background job's follow-up), oldest first."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.status == PENDING, OutboxMessage.update_id.is_(None),
+        OutboxMessage.kind == REPLY, OutboxMessage.broadcast_id.is_(None))
+    if chat_id is not None:
+        query = query.where(OutboxMessage.chat_id == chat_id)
+    return session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
+
+
+def is_pending(session: Session, message_id: int) -> bool:
+    """Whether the row still has to be sent (another sender may have sent it meanwhile)."""
+    return session.scalar(select(OutboxMessage.status).where(
+        OutboxMessage.id == message_id)) == PENDING
+
+
 def mark(session: Session, message_id: int, status: str, error: str | None = None) -> None:
     """Record a row's outcome; a sent row's body is dropped (it held health values)."""
     row = session.get(OutboxMessage, message_id)

@@ -381,6 +381,33 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None]
 
 
+class BackgroundJob(Base):
+    """Work that must not hold up a reply (a full re-plan, a first week), run once by a worker.
+
+    The row is written in the transaction of the action that asked for it, so a crash loses
+    no job; ``key`` makes asking twice a no-op (person, day and the update that caused it);
+    the worker marks ``done`` in the transaction of the job's own effects, so a job delivered
+    twice (a worker killed before its acknowledgement) changes nothing the second time.
+    ``args`` hold ids and dates only, never health values.
+    """
+
+    __tablename__ = "background_job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    not_before: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    published_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+
+
 class AuditLog(Base):
     """Who did what to whose data (never health values)."""
 

@@ -26,7 +26,8 @@ from bot.dialogue.checkin_report import (
 from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
 from bot.render import change_summary, checkin_summary, session_text, why_text
 from bot.replies import Reply, keyboard
-from bot.services.planning import local_today, plan_and_store
+from bot.services.background import ask_replan
+from bot.services.planning import local_today, plan_and_store, shown_session
 from nlu.report import CheckInReport
 from planner.session import UNSPECIFIED_PAIN_SITE
 from storage import checkins as checkin_repo
@@ -320,8 +321,22 @@ def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
 
 
 def next_session(dialogue: Dialogue, turn: Turn, person: Person, day: dt.date) -> Reply:
-    """Tomorrow's session, planned with what was just stored (the reply to a report)."""
-    tomorrow = plan_and_store(turn.db, person, day + dt.timedelta(days=1), dialogue.planning)
+    """Tomorrow's session, planned with what was just stored (the reply to a report).
+
+    With ``dialogue.defer_planning`` the reply is planned quickly (every rule, on the stored
+    plan) and the full re-plan (a new ACO week, the PPO proposal and its SHAP reasons) is
+    asked for as a job, which tells the athlete if tomorrow changes materially.
+    """
+    tomorrow_day = day + dt.timedelta(days=1)
+    if not dialogue.defer_planning:
+        tomorrow = plan_and_store(turn.db, person, tomorrow_day, dialogue.planning)
+    else:
+        tomorrow = plan_and_store(turn.db, person, tomorrow_day, dialogue.planning.quick())
+        inc = turn.inc
+        cause = f"{inc.source}:{inc.update_id}" if inc.update_id is not None else (
+            f"{inc.source}:{inc.received_at.isoformat()}")
+        ask_replan(turn.db, person, tomorrow_day, cause=cause, chat_id=inc.chat_id,
+                   shown=shown_session(tomorrow))
     return Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))
 
 

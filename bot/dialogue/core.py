@@ -54,11 +54,12 @@ class Understander(Protocol):
 class Turn:
     """One message being handled: the request, its database session and the person."""
 
-    def __init__(self, db: DbSession, inc: Incoming, nlu: Understander) -> None:
+    def __init__(self, db: DbSession, inc: Incoming, nlu: Understander,
+                 report: CheckInReport | None = None) -> None:
         self.db = db
         self.inc = inc
         self._nlu = nlu
-        self._report: CheckInReport | None = None
+        self._report: CheckInReport | None = report
         self.person = people.get_by_telegram_id(db, inc.user_id)
         self.state, self.data = conversations.load_state(db, inc.chat_key)
 
@@ -142,8 +143,14 @@ class Dialogue:
         features: Sequence[Feature] = (),
         max_upload_bytes: int = 20 * 1024 * 1024,
         planning: PlanningConfig | None = None,
+        defer_planning: bool = False,
     ) -> None:
         self.max_upload_bytes = max_upload_bytes
+        # True where a job runner runs (`bot.jobrunner`): replies plan quickly and ask for the
+        # full re-plan as a job; False (a bare dialogue) plans in full before answering.
+        self.defer_planning = defer_planning
+        # Called after each handler's transaction commits (the job runner's wake-up).
+        self.on_commit: Callable[[], None] | None = None
         # Which models plan the sessions: the user's retrained ones first (settings' model dir).
         self.planning = planning or PlanningConfig()
         # Set by the Telegram adapter once it knows the bot: invite codes become t.me links.
@@ -172,11 +179,21 @@ class Dialogue:
             if inc.upload is not None:
                 return self._upload(inc, settle)
 
+            # The NLU reading is pure and the slowest part of a message: done before the
+            # transaction, so on SQLite the write lock is not held while a model runs and
+            # other chats' updates go on meanwhile.
+            report = None
+            if inc.text is not None and inc.command is None and inc.callback is None:
+                report = self.nlu.parse(inc.text[:4000])
+
             def work(db: DbSession) -> list[Reply]:
-                replies = self._dispatch(Turn(db, inc, self.nlu))
+                replies = self._dispatch(Turn(db, inc, self.nlu, report))
                 return settle(db, replies) if settle is not None else replies
 
-            return self.database.run(work)
+            answered = self.database.run(work)
+            if self.on_commit is not None:  # a job the handler asked for may now run
+                self.on_commit()
+            return answered
         except ConsentRequired:
             replies = [Reply(texts.NEED_START)]
         except AccessDenied as exc:

@@ -14,6 +14,8 @@ from bot.dialogue import checkin, texts
 from bot.dialogue.checkin_report import states_numbers_or_pain
 from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
 from bot.replies import Reply, keyboard
+from bot.services.background import ask_first_week
+from bot.services.planning import local_today
 from storage import people
 
 if TYPE_CHECKING:
@@ -95,6 +97,10 @@ def sport_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         return checkin.off_topic(dialogue, turn, text, Reply(texts.ASK_SPORT))
     if turn.person is not None and text.strip().lower() != "skip":
         people.update_profile(turn.person, sport=text.strip()[:64])
+    if turn.person is not None and dialogue.defer_planning:
+        # the first plan and its ACO week are made now, not on the athlete's first /today
+        ask_first_week(turn.db, turn.person,
+                       local_today(turn.person, turn.inc.received_at, dialogue.timezone))
     turn.finish()
     return [Reply(texts.PROFILE_DONE)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,15 @@ class PlanningConfig:
     use_scheduler: bool = True
     use_policy: bool = True
     reward_weights: tuple[float, float, float] = (0.6, 0.3, 0.1)  # Eq. 9, for ACO's weeks
+    # False: a period without a stored plan is planned from its template for this answer
+    # only, so the full plan (ACO's week) is still made, by the job that re-plans
+    store_new_plan: bool = True
+
+    def quick(self) -> PlanningConfig:
+        """The reply path's planning: every rule (pain guard, two-week rule, FRBI, the coach's
+        override) on the stored plan, but no new ACO week and no PPO proposal, which a
+        background job adds (`bot.services.background`)."""
+        return replace(self, use_scheduler=False, use_policy=False, store_new_plan=False)
 
 
 def local_today(person: Person | None, now: dt.datetime, default_tz: str = "UTC") -> dt.date:
@@ -85,7 +94,8 @@ def build_context(
     config = config or PlanningConfig()
     scheduler = (partial(aco_schedule, weights=config.reward_weights)
                  if config.use_scheduler else None)
-    plan = ensure_plan(db, person, day, model_dir=config.model_dir, scheduler=scheduler)
+    plan = ensure_plan(db, person, day, model_dir=config.model_dir, scheduler=scheduler,
+                       store=config.store_new_plan)
     from_plan = plan_inputs(plan)
     override = override_for(db, person.id, day)
     since = day - dt.timedelta(days=HISTORY_DAYS)
@@ -186,3 +196,11 @@ def plan_and_store(
         explanation=planned.explanation.as_dict(),
     )
     return planned
+
+
+def shown_session(planned: PlannedDay) -> dict[str, Any]:
+    """What makes a session materially different to the athlete: rest or not, its title and
+    its exercises (a +/-5 % dose change is not worth a message; /today shows it)."""
+    session = planned.session
+    return {"title": session.title, "rest": session.is_rest,
+            "exercises": [p.exercise_id for p in session.prescriptions]}

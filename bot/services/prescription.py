@@ -104,8 +104,13 @@ def ensure_plan(
     *,
     model_dir: Path | None = None,
     scheduler: Scheduler | None = None,
+    store: bool = True,
 ) -> Plan:
-    """The plan covering ``day``: the stored one, or a new one (see the module docstring)."""
+    """The plan covering ``day``: the stored one, or a new one (see the module docstring).
+
+    ``store=False`` makes a missing plan for this answer only (not added to the session), so
+    the full one, with its week schedule, is still made later.
+    """
     tests_by_day = results_by_day(db, person.id)
     test_days = sorted(d for d in tests_by_day if d <= day)
     # What the plan was made from: the latest tests and the athlete's week preferences; a
@@ -156,6 +161,10 @@ def ensure_plan(
         meta["template"], meta["class_plan"] = class_plan[0], class_plan[1]
     if scheduler is not None:  # from the loads before the period: fixed once it started
         meta["schedule"] = scheduler(db, person, start)
+    if not store:
+        return Plan(person_id=person.id, start_day=start,
+                    end_day=start + dt.timedelta(days=PLAN_DAYS - 1),
+                    template=str(meta["template"]), meta=meta)
     return plan_repo.add_plan(db, person.id, start, start + dt.timedelta(days=PLAN_DAYS - 1),
                               str(meta["template"]), meta)
 

@@ -1,0 +1,125 @@
+"""The background jobs and running one exactly once; where they run is `bot.jobrunner`'s.
+
+A job's effects (the stored session, a follow-up message in the outbox) and its ``done`` mark
+commit in one transaction, under a lock on the job's row: a job delivered twice (a worker
+killed before it acknowledged, a republished message) finds it done and changes nothing, and
+a crash mid-job leaves it pending to run again. A failure is counted on the row with its class
+and place (never its message) and the job retries later with back-off; `storage.jobs` says
+when it gives up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from bot.failures import describe
+from bot.outbox import encode
+from bot.render import session_text
+from bot.replies import Reply
+from bot.services.background import FIRST_WEEK, REPLAN
+from bot.services.planning import PlanningConfig, plan_and_store, shown_session
+from planner.daily import PlannedDay
+from storage import jobs, outbox, people
+from storage.db import Database
+from storage.jobs import Job
+from storage.schema import Person
+
+log = logging.getLogger(__name__)
+
+RAN = "done"
+SKIPPED = "skipped"  # done already, or never asked for: a repeated delivery
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What every job may use: the full planning (every model) of this installation."""
+
+    planning: PlanningConfig
+
+
+JobFunction = Callable[[DbSession, Job, JobContext], None]
+
+
+def _person(db: DbSession, job: Job) -> Person | None:
+    """The job's person, while they still consent (an erased person has no jobs left)."""
+    person = db.get(Person, job.person_id) if job.person_id is not None else None
+    return person if person is not None and people.has_consent(person) else None
+
+
+def what_changed(shown: Mapping[str, Any], now: Mapping[str, Any]) -> str | None:
+    """A short sentence when the session differs in what the athlete would notice, else None.
+
+    Rest or training, the title, the exercises: a dose moved by the policy's +/-5 % is not
+    worth a message (the athlete sees it in /today and /why).
+    """
+    if not shown:
+        return None
+    if shown.get("rest") != now.get("rest"):
+        return ("tomorrow is now a rest day in your week schedule" if now.get("rest")
+                else "tomorrow is now a training day in your week schedule")
+    if shown.get("title") != now.get("title"):
+        return f"tomorrow's session is now {now.get('title')}"
+    if list(shown.get("exercises", [])) != list(now.get("exercises", [])):
+        return "tomorrow's exercises changed"
+    return None
+
+
+def follow_up_text(planned: PlannedDay, change: str) -> str:
+    """The follow-up: what changed, then the session as /today shows it."""
+    return session_text(planned, heading=f"Update: {change}, now that your whole plan is "
+                        f"worked out.\nNext: {planned.session.title} (tomorrow)")
+
+
+def replan(db: DbSession, job: Job, ctx: JobContext) -> None:
+    """The full re-plan after a check-in; a follow-up when tomorrow changed materially."""
+    person = _person(db, job)
+    if person is None:
+        return
+    day = dt.date.fromisoformat(str(job.args["day"]))
+    planned = plan_and_store(db, person, day, ctx.planning)
+    change = what_changed(job.args.get("shown") or {}, shown_session(planned))
+    chat_id = job.args.get("chat_id")
+    if change is not None and chat_id is not None:
+        outbox.add(db, None, [outbox.Outgoing(int(chat_id),
+                                              encode(Reply(follow_up_text(planned, change))))])
+
+
+def first_week(db: DbSession, job: Job, ctx: JobContext) -> None:
+    """A new athlete's first plan (template, emphasis, ACO week) and first day, stored."""
+    person = _person(db, job)
+    if person is None:
+        return
+    plan_and_store(db, person, dt.date.fromisoformat(str(job.args["day"])), ctx.planning)
+
+
+JOBS: dict[str, JobFunction] = {REPLAN: replan, FIRST_WEEK: first_week}
+
+
+def run(database: Database, key: str, ctx: JobContext) -> str:
+    """Run the job ``key`` once: ``done``, ``skipped`` (nothing to do), or the status the
+    failure left (``pending`` to retry later, or ``failed``). Never raises for the job."""
+
+    def work(db: DbSession) -> str:
+        job = jobs.lock_for_run(db, key)
+        if job is None:
+            return SKIPPED
+        function = JOBS.get(job.kind)
+        if function is None:
+            raise LookupError(f"unknown job kind {job.kind!r}")
+        function(db, job, ctx)
+        jobs.finish(db, key)
+        return RAN
+
+    try:
+        return database.run(work)
+    except Exception as exc:  # the job's failure is recorded, never the worker's end
+        error = describe(exc)
+        status = database.run(lambda db: jobs.record_failure(db, key, error))
+        log.warning("job %s failed (%s): %s", key.split(":")[0], status, error)
+        return status

@@ -1,0 +1,39 @@
+"""Asking for background work from inside a handler: a job row in the handler's transaction.
+
+The dialogue never waits for heavy planning (the week's ant-colony schedule, the PPO proposal
+and its SHAP explanation): it answers from what is stored or cheap to compute, and asks here
+for the full re-plan, which `bot.jobs` runs on a worker (Celery on RabbitMQ, or a thread of
+the bot process when no broker is configured). Keys make a repeated ask a no-op: a replayed
+update asks for the same job, not a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session as DbSession
+
+from storage import jobs
+from storage.schema import Person
+
+REPLAN = "replan"
+FIRST_WEEK = "first_week"
+
+
+def ask_replan(db: DbSession, person: Person, day: dt.date, *, cause: str,
+               chat_id: int | None, shown: dict[str, object] | None = None) -> bool:
+    """Re-plan ``day`` with every model; tell ``chat_id`` if the session changes materially.
+
+    ``cause`` is what asked (an update reference), so each check-in asks once; ``shown`` is
+    the session the athlete was just shown (its title and exercises), to compare against.
+    """
+    return jobs.enqueue(db, f"{REPLAN}:{person.id}:{day.isoformat()}:{cause}"[:120], REPLAN,
+                        person_id=person.id,
+                        args={"day": day.isoformat(), "chat_id": chat_id,
+                              "shown": dict(shown or {})})
+
+
+def ask_first_week(db: DbSession, person: Person, day: dt.date) -> bool:
+    """Prepare a new athlete's first plan and week (ACO) before their first /today."""
+    return jobs.enqueue(db, f"{FIRST_WEEK}:{person.id}:{day.isoformat()}", FIRST_WEEK,
+                        person_id=person.id, args={"day": day.isoformat()})

@@ -1,0 +1,159 @@
+"""Updates of different chats at once; each chat's and each person's strictly in order.
+
+The slow part of a message on the reply path is reading it (NLU), done before the handler's
+transaction; planning runs as a background job. The pipeline drains the inbox through
+python-telegram-bot's update processor (its bound is ``concurrent_updates``), starting an
+update only after the same chat's and the same person's earlier updates finished. A slow
+update of athlete A must not delay athlete B; two messages of one athlete are applied in the
+order they were sent, even from two chats.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.dialogue import Dialogue
+from bot.pipeline import UpdatePipeline, ordering_keys
+from bot.telegram_app import build_application, pipeline_for
+from nlu import NluEngine
+from storage import inbox, people
+from storage.db import Database
+from storage.schema import CheckIn, Person
+from tests.bot.fakes import RecordingRequest, Updates
+
+SLOW_SECONDS = 1.5
+
+
+@contextlib.asynccontextmanager
+async def _bot(dialogue: Dialogue, concurrent: int = 8
+               ) -> AsyncIterator[tuple[RecordingRequest, UpdatePipeline]]:
+    request = RecordingRequest()
+    app = build_application(Settings(telegram_token=SecretStr("1:T"),
+                                     concurrent_updates=concurrent),
+                            dialogue, request=request, rate_limit=False)
+    pipeline = pipeline_for(app, retry_delay=0.0)
+    async with app:
+        yield request, pipeline
+
+
+class SlowReading:
+    """The NLU engine, with texts containing "slow" taking SLOW_SECONDS to read."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def parse(self, text: str) -> Any:
+        if "slow" in text:
+            time.sleep(SLOW_SECONDS)
+        return self.engine.parse(text)
+
+
+@pytest.fixture
+def dialogue(database: Database, nlu_engine: NluEngine) -> Dialogue:
+    """The dialogue on SQLite and on PostgreSQL, its reading slowed for "slow" texts."""
+    slowed = Dialogue(database, nlu_engine, timezone="UTC")
+    slowed.nlu = SlowReading(nlu_engine)
+    return slowed
+
+
+@pytest.fixture
+def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, float]]]:
+    """Every handled text, with when its handler ran (in the order handlers ran)."""
+    handled: list[tuple[str, float]] = []
+    lock = threading.Lock()
+    original = Dialogue._dispatch
+
+    def dispatch(self: Dialogue, turn: Any) -> Any:
+        with lock:
+            handled.append((turn.inc.text or "", time.monotonic()))
+        return original(self, turn)
+
+    monkeypatch.setattr(Dialogue, "_dispatch", dispatch)
+    yield handled
+
+
+def _consent(dialogue: Dialogue, *user_ids: int) -> None:
+    with dialogue.database.session() as s:
+        for user_id in user_ids:
+            people.give_consent(s, people.get_or_create_person(s, user_id, f"U{user_id}"), {})
+
+
+def _put(dialogue: Dialogue, *updates: dict[str, Any]) -> None:
+    def work(s: Any) -> None:
+        for update in updates:
+            inbox.record_update(s, update["update_id"], json.dumps(update))
+
+    dialogue.database.run(work)
+
+
+def _in_group(update: dict[str, Any], chat_id: int = -1001) -> dict[str, Any]:
+    update["message"]["chat"] = {"id": chat_id, "type": "group", "title": "Team"}
+    return update
+
+
+def test_ordering_keys_name_the_chat_and_the_sender() -> None:
+    a = Updates(user_id=1, start_id=1)
+    assert ordering_keys(json.dumps(a.message("hi"))) == ("chat:1", "user:1")
+    assert ordering_keys(json.dumps(_in_group(a.message("hi")))) == ("chat:-1001", "user:1")
+    assert ordering_keys(json.dumps(a.press("rpe:5"))) == ("chat:1", "user:1")
+    assert ordering_keys("not json") == () and ordering_keys('{"message": 5}') == ()
+
+
+async def test_a_slow_update_of_one_athlete_does_not_delay_another(
+    dialogue: Dialogue, slow: list[tuple[str, float]]
+) -> None:
+    _consent(dialogue, 1, 2)
+    a, b = Updates(user_id=1, start_id=10), Updates(user_id=2, start_id=20)
+    _put(dialogue, a.message("slow rpe 6, 40 min"), b.message("rpe 5, 30 min, fine"))
+    async with _bot(dialogue) as (request, pipeline):
+        started = time.monotonic()
+        await pipeline.drain()
+    order = [text for text, _ in slow]
+    assert order == ["rpe 5, 30 min, fine", "slow rpe 6, 40 min"]
+    b_done = slow[0][1] - started
+    assert b_done < SLOW_SECONDS, f"B waited {b_done:.2f} s behind A's slow update"
+    chats = [int(p["chat_id"]) for p in request.sent("sendMessage")
+             if str(p["text"]).startswith("Saved")]
+    assert chats == [2, 1]  # B's confirmation went out first
+
+
+async def test_one_athletes_messages_apply_in_order_even_from_two_chats(
+    dialogue: Dialogue, slow: list[tuple[str, float]]
+) -> None:
+    """The first message is slow and said in a group; the second, private, waits for it."""
+    _consent(dialogue, 1)
+    a = Updates(user_id=1, start_id=30)
+    first = _in_group(a.message("slow hello team"))
+    _put(dialogue, first, a.message("rpe 7, 60 min"), a.message("rpe 4, 20 min"))
+    async with _bot(dialogue) as (_, pipeline):
+        await pipeline.drain()
+    assert [text for text, _ in slow] == ["slow hello team", "rpe 7, 60 min", "rpe 4, 20 min"]
+    with dialogue.database.session() as s:
+        rows = s.scalars(select(CheckIn).join(Person).where(Person.telegram_user_id == 1)
+                         .order_by(CheckIn.id)).all()
+        assert [(r.rpe, r.minutes) for r in rows] == [(7, 60), (4, 20)]
+
+
+async def test_concurrency_is_bounded_by_the_update_processor(
+    dialogue: Dialogue, slow: list[tuple[str, float]]
+) -> None:
+    """Three slow athletes with a bound of 2: the third starts only when one has finished."""
+    _consent(dialogue, 1, 2, 3)
+    updates = [Updates(user_id=u, start_id=40 + 10 * u).message(f"slow rpe 5, 30 min {u}")
+               for u in (1, 2, 3)]
+    _put(dialogue, *updates)
+    async with _bot(dialogue, concurrent=2) as (_, pipeline):
+        started = time.monotonic()
+        await pipeline.drain()
+    ran = sorted(t - started for _, t in slow)  # when each handler ran, after its reading
+    assert ran[1] < 2 * SLOW_SECONDS <= ran[2] + 0.05, ran

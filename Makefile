@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test lint types unit bench models postgres clean rasa help
+.PHONY: run test lint types unit bench models postgres broker clean rasa help
 
 help:
 	@echo "make run   - set up and start the bot (Telegram if TELEGRAM_TOKEN is set, else terminal chat)"
@@ -38,6 +38,9 @@ run: $(STAMP)
 postgres:
 	@bash .ci/ensure-postgres
 
+broker:
+	@bash .ci/ensure-broker
+
 lint: $(STAMP)
 	$(BIN)/ruff check bot nlu planner models storage tests benchmarks
 	$(BIN)/lint-imports  # the layers of docs/architecture.md, as contracts in pyproject.toml
@@ -45,7 +48,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) postgres
+unit: $(STAMP) postgres broker
 	$(BIN)/python -m pytest -q -ra
 
 test: lint types unit

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from bot.render import session_text
 from bot.replies import Reply
 from bot.services.background import FIRST_WEEK, REPLAN
 from bot.services.planning import PlanningConfig, plan_and_store, shown_session
+from bot.services.policy import warm_up as policy_warm_up
+from models.registry import policy_dir
 from planner.daily import PlannedDay
 from storage import jobs, outbox, people
 from storage.db import Database
@@ -32,6 +35,7 @@ from storage.schema import Person
 
 log = logging.getLogger(__name__)
 
+SQLITE_PAUSE = 0.12  # seconds between two jobs on SQLite (see `run`)
 RAN = "done"
 SKIPPED = "skipped"  # done already, or never asked for: a repeated delivery
 
@@ -101,6 +105,18 @@ def first_week(db: DbSession, job: Job, ctx: JobContext) -> None:
 JOBS: dict[str, JobFunction] = {REPLAN: replan, FIRST_WEEK: first_week}
 
 
+def warm_up(ctx: JobContext) -> None:
+    """Load what jobs use (the policy, SHAP's compiled kernels, the fitness models) now.
+
+    A worker's first job would otherwise load them inside its transaction, holding SQLite's
+    write lock for seconds while the bot waits to store a check-in.
+    """
+    import models.fitness  # noqa: F401  # scikit-learn (~1 s): the plans' fitness models
+
+    if ctx.planning.use_policy:
+        policy_warm_up(policy_dir(ctx.planning.model_dir))
+
+
 def run(database: Database, key: str, ctx: JobContext) -> str:
     """Run the job ``key`` once: ``done``, ``skipped`` (nothing to do), or the status the
     failure left (``pending`` to retry later, or ``failed``). Never raises for the job."""
@@ -123,3 +139,9 @@ def run(database: Database, key: str, ctx: JobContext) -> str:
         status = database.run(lambda db: jobs.record_failure(db, key, error))
         log.warning("job %s failed (%s): %s", key.split(":")[0], status, error)
         return status
+    finally:
+        if database.dialect == "sqlite":
+            # SQLite has one writer, and a worker that begins its next job the moment it
+            # commits starves everyone else's busy-wait (their retries sleep up to 100 ms):
+            # the pause lets the bot store a check-in between two jobs.
+            time.sleep(SQLITE_PAUSE)

@@ -65,6 +65,7 @@ def make_celery(broker_url: str) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=3,
         worker_hijack_root_logger=False,
+        worker_proc_alive_timeout=60,  # a child may take a while to open the database
     )
 
     @app.task(name=TASK)

@@ -16,26 +16,37 @@ went wrong") or a refusal. Reported: handling latency p50/p95/p99 (from the firs
 the last, per update), throughput, and the throughput as a ratio to a bare python-telegram-bot
 echo handler polling the same server with the same number of updates, measured in the same run.
 
-    python -m benchmarks.replay [--quick] [--n 10000] [--athletes 200] [--seed S]
+Configurations (``--configs 1,2``), each against the same echo baseline: 1 = one process on
+SQLite, background re-plans in a thread of the bot; 2 = one bot process on PostgreSQL, the
+re-plans on a Celery worker process over RabbitMQ. Each also reports when every re-plan the
+replay caused was stored.
+
+    python -m benchmarks.replay [--quick] [--n 10000] [--athletes 200] [--seed S] [--configs 1,2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import os
 import random
+import signal
+import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -49,10 +60,14 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.features import default_features
+from bot.jobrunner import CeleryDispatcher, LocalJobs
+from bot.jobs import JobContext
 from bot.pipeline import UpdatePipeline
+from bot.services.planning import PlanningConfig
 from bot.telegram_app import build_application, pipeline_for, serve
+from bot.worker import make_celery, publisher
 from nlu import NluEngine
-from storage import groups, people
+from storage import groups, jobs, people
 from storage.db import Database
 from storage.schema import Activity, CheckIn, Person
 from tests.e2e.fake_bot_api import FakeBotApi
@@ -271,14 +286,101 @@ async def echo_run(n: int) -> tuple[float, list[float]]:
     return took, [v[1] - v[0] for v in spans.values() if len(v) == 2]
 
 
-async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED) -> dict[str, Any]:
-    db = Database(f"sqlite:///{folder / 'replay.sqlite3'}")
-    db.upgrade()
+CONFIGS = {
+    "1": "one process, SQLite, jobs in a thread of the bot",
+    "2": "one bot process, PostgreSQL, jobs on a Celery worker (RabbitMQ)",
+}
+BROKER = os.environ.get("COACHLOOP_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+POSTGRES = os.environ.get("COACHLOOP_TEST_POSTGRES_URL",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextlib.contextmanager
+def _database(config: str, folder: Path) -> Iterator[Database]:
+    """SQLite in ``folder`` (configuration 1) or a fresh PostgreSQL schema (2), migrated."""
+    if config == "1":
+        db = Database(f"sqlite:///{folder / 'replay.sqlite3'}")
+        db.upgrade()
+        yield db
+        db.dispose()
+        return
+    schema = f"replay_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    joiner = "&" if "?" in POSTGRES else "?"
+    db = Database(f"{POSTGRES}{joiner}options=-csearch_path%3D{schema}")
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def _runner(config: str, db: Database, dialogue: Dialogue, folder: Path) -> Iterator[Any]:
+    """The job runner of the configuration: a local thread, or a dispatcher and a worker
+    process (started, and ready, before the clock starts)."""
+    if config == "1":
+        runner: Any = LocalJobs(db, JobContext(dialogue.planning))
+        dialogue.on_commit = runner.wake
+        runner.start()
+        try:
+            yield runner
+        finally:
+            runner.stop()
+        return
+    log = folder / "worker.log"
+    env = dict(os.environ, BROKER_URL=BROKER, DATABASE_URL=db.url, NLU_BACKEND="vader",
+               LOG_LEVEL="INFO", HF_HUB_OFFLINE="1", DATA_DIR=str(folder))
+    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--concurrency", "1"],
+                              env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while " ready." not in log.read_text(errors="replace"):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the Celery worker did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        runner = CeleryDispatcher(db, publisher(make_celery(BROKER)))
+        dialogue.on_commit = runner.wake
+        runner.start()
+        try:
+            yield runner
+        finally:
+            runner.stop()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(60)
+
+
+async def _jobs_landed(db: Database, timeout: float = 3600) -> None:
+    """Until no background job is pending (every re-plan stored)."""
+    deadline = time.monotonic() + timeout
+    while await asyncio.to_thread(db.run, jobs.outstanding):
+        if time.monotonic() > deadline:
+            raise SystemExit("background jobs did not finish")
+        await asyncio.sleep(0.1)
+
+
+async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED,
+                        config: str = "1") -> dict[str, Any]:
+    with _database(config, folder) as db:
+        return await _coachloop_run(db, n, athletes, folder, seed, config)
+
+
+async def _coachloop_run(db: Database, n: int, athletes: int, folder: Path, seed: int,
+                         config: str) -> dict[str, Any]:
     _setup(db, athletes)
     api = FakeBotApi()
     url = await api.start()
     api.members[(TEAM_CHAT, COACH)] = "administrator"
-    dialogue = Dialogue(db, NluEngine.create(backend="ensemble"), features=default_features())
+    dialogue = Dialogue(db, NluEngine.create(backend="ensemble"), features=default_features(),
+                        planning=PlanningConfig(), defer_planning=True)
     app = build_application(Settings(telegram_token=SecretStr(TOKEN), telegram_api_url=url),
                             dialogue)
     pipeline = pipeline_for(app, poll_timeout=1)
@@ -287,9 +389,14 @@ async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED) -
     script = make_script(n, athletes, seed)
     for step in script.steps:
         _push(api, step)
-    took = await _serve_until(
-        app, api, spans, n, 6 * 3600, pipeline, after=lambda: api.wait_for(
-            lambda: any(m.text.startswith("Delivery report") for m in api.to(TEACHER)), 300))
+    with _runner(config, db, dialogue, folder):
+        started = time.perf_counter()
+        took = await _serve_until(
+            app, api, spans, n, 6 * 3600, pipeline, after=lambda: api.wait_for(
+                lambda: any(m.text.startswith("Delivery report") for m in api.to(TEACHER)),
+                300))
+        await _jobs_landed(db)
+        landed = time.perf_counter() - started
     errors = [name for name, count in pipeline.stats.errors.items() for _ in range(count)]
     errors += ["quarantined"] * pipeline.stats.quarantined
     await api.stop()
@@ -308,10 +415,10 @@ async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED) -
             select(Person.telegram_user_id, func.count(Activity.id))
             .join(Activity, Activity.person_id == Person.id).group_by(Person.telegram_user_id)
         ).all()))
-    db.dispose()
     saved = Counter(m.chat_id for m in api.sent if m.text.startswith("Saved"))
     report = next((m.text for m in api.to(TEACHER) if m.text.startswith("Delivery report")), "")
-    return {"took": took, "latencies": [v[1] - v[0] for v in spans.values() if len(v) == 2],
+    return {"took": took, "landed": landed,
+            "latencies": [v[1] - v[0] for v in spans.values() if len(v) == 2],
             "errors": errors, "sent": len(api.sent), "script": script,
             "sorry": sum(m.text.startswith(SORRY) for m in api.sent),
             "refused": sum(m.text.startswith("Sorry, I can't use that") for m in api.sent),
@@ -355,29 +462,38 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--athletes", type=int, default=200)
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the traffic script")
+    parser.add_argument("--configs", default="1,2",
+                        help="comma-separated: " + "; ".join(f"{k} = {v}"
+                                                             for k, v in CONFIGS.items()))
     args = parser.parse_args()
     # the fake server's access log prints Bot API paths (with the fake token); keep it quiet
     logging.getLogger("tornado.access").setLevel(logging.ERROR)
     n, athletes = (400, 40) if args.quick else (args.n, args.athletes)
     echo_took, echo_lat = asyncio.run(echo_run(n))
-    with tempfile.TemporaryDirectory() as tmp:
-        ours = asyncio.run(coachloop_run(n, athletes, Path(tmp), args.seed))
-    script: Script = ours["script"]
-    echo_rate, our_rate = n / echo_took, n / ours["took"]
+    echo_rate = n / echo_took
     print(f"replay {dt.datetime.now(dt.UTC):%Y-%m-%d}: {n} updates from {athletes} athletes, "
           f"a coach and a teacher (seed {args.seed})")
-    print("  script: " + ", ".join(f"{k} {v}" for k, v in script.kinds.most_common()))
-    for name, rate, lat in (("echo (python-telegram-bot)", echo_rate, echo_lat),
-                            ("coachloop full stack", our_rate, ours["latencies"])):
-        print(f"{name:28s} {rate:9.1f} updates/s   p50 {_pct(lat, .5):7.1f} ms   "
-              f"p95 {_pct(lat, .95):7.1f} ms   p99 {_pct(lat, .99):7.1f} ms")
-    print(f"throughput ratio coachloop / echo: {our_rate / echo_rate:.4f}")
-    print(f"check-ins: script made {script.checkins.total()}, stored "
-          f"{ours['stored'].total()}, confirmed {ours['saved'].total()}; files "
-          f"{script.uploads.total()} sent, {ours['files'].total()} stored; "
-          f"{len(ours['errors'])} handler errors, {ours['sorry']} apologies; "
-          f"{ours['broadcast']}; {ours['sent']} messages sent")
-    problems = check(ours, athletes)
+    print(f"{'echo (python-telegram-bot)':34s} {echo_rate:8.1f} updates/s   "
+          f"p50 {_pct(echo_lat, .5):7.1f} ms   p95 {_pct(echo_lat, .95):7.1f} ms   "
+          f"p99 {_pct(echo_lat, .99):7.1f} ms")
+    problems: list[str] = []
+    for config in args.configs.split(","):
+        with tempfile.TemporaryDirectory() as tmp:
+            ours = asyncio.run(coachloop_run(n, athletes, Path(tmp), args.seed, config))
+        script: Script = ours["script"]
+        rate, lat = n / ours["took"], ours["latencies"]
+        print(f"{'config ' + config + ': ' + CONFIGS[config][:24]:34s} {rate:8.1f} updates/s   "
+              f"p50 {_pct(lat, .5):7.1f} ms   p95 {_pct(lat, .95):7.1f} ms   "
+              f"p99 {_pct(lat, .99):7.1f} ms   ratio to echo {rate / echo_rate:.4f}   "
+              f"every re-plan stored after {ours['landed']:.1f} s")
+        print(f"  ({CONFIGS[config]}) script: "
+              + ", ".join(f"{k} {v}" for k, v in script.kinds.most_common()))
+        print(f"  check-ins: script made {script.checkins.total()}, stored "
+              f"{ours['stored'].total()}, confirmed {ours['saved'].total()}; files "
+              f"{script.uploads.total()} sent, {ours['files'].total()} stored; "
+              f"{len(ours['errors'])} handler errors, {ours['sorry']} apologies; "
+              f"{ours['broadcast']}; {ours['sent']} messages sent")
+        problems += [f"config {config}: {p}" for p in check(ours, athletes)]
     if problems:
         raise SystemExit("replay failed: " + "; ".join(problems))
 

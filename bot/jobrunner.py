@@ -59,6 +59,10 @@ class _Loop:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
         self._wake.set()
@@ -98,6 +102,8 @@ class LocalJobs:
         """Run every job due now, oldest first; returns how many were taken."""
         due = self.database.run(lambda s: jobs.due(s))
         for job in due:
+            if self._loop.stopping:  # a stop waits for one job, not for the whole queue
+                break
             job_functions.run(self.database, job.key, self.ctx)
             self.ran += 1
         return len(due)

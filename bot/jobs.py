@@ -56,7 +56,8 @@ def _person(db: DbSession, job: Job) -> Person | None:
     return person if person is not None and people.has_consent(person) else None
 
 
-def what_changed(shown: Mapping[str, Any], now: Mapping[str, Any]) -> str | None:
+def what_changed(shown: Mapping[str, Any], now: Mapping[str, Any],
+                 when: str = "tomorrow") -> str | None:
     """A short sentence when the session differs in what the athlete would notice, else None.
 
     Rest or training, the title, the exercises: a dose moved by the policy's +/-5 % is not
@@ -65,33 +66,34 @@ def what_changed(shown: Mapping[str, Any], now: Mapping[str, Any]) -> str | None
     if not shown:
         return None
     if shown.get("rest") != now.get("rest"):
-        return ("tomorrow is now a rest day in your week schedule" if now.get("rest")
-                else "tomorrow is now a training day in your week schedule")
+        return (f"{when} is now a rest day in your week schedule" if now.get("rest")
+                else f"{when} is now a training day in your week schedule")
     if shown.get("title") != now.get("title"):
-        return f"tomorrow's session is now {now.get('title')}"
+        return f"{when}'s session is now {now.get('title')}"
     if list(shown.get("exercises", [])) != list(now.get("exercises", [])):
-        return "tomorrow's exercises changed"
+        return f"{when}'s exercises changed"
     return None
 
 
-def follow_up_text(planned: PlannedDay, change: str) -> str:
+def follow_up_text(planned: PlannedDay, change: str, when: str = "tomorrow") -> str:
     """The follow-up: what changed, then the session as /today shows it."""
     return session_text(planned, heading=f"Update: {change}, now that your whole plan is "
-                        f"worked out.\nNext: {planned.session.title} (tomorrow)")
+                        f"worked out.\n{planned.session.title} ({when})")
 
 
 def replan(db: DbSession, job: Job, ctx: JobContext) -> None:
-    """The full re-plan after a check-in; a follow-up when tomorrow changed materially."""
+    """The full re-plan of a day a reply showed; a follow-up when it changed materially."""
     person = _person(db, job)
     if person is None:
         return
     day = dt.date.fromisoformat(str(job.args["day"]))
     planned = plan_and_store(db, person, day, ctx.planning)
-    change = what_changed(job.args.get("shown") or {}, shown_session(planned))
+    when = str(job.args.get("when") or "tomorrow")
+    change = what_changed(job.args.get("shown") or {}, shown_session(planned), when)
     chat_id = job.args.get("chat_id")
     if change is not None and chat_id is not None:
-        outbox.add(db, None, [outbox.Outgoing(int(chat_id),
-                                              encode(Reply(follow_up_text(planned, change))))])
+        text = follow_up_text(planned, change, when)
+        outbox.add(db, None, [outbox.Outgoing(int(chat_id), encode(Reply(text)))])
 
 
 def first_week(db: DbSession, job: Job, ctx: JobContext) -> None:

@@ -7,10 +7,11 @@ otherwise, and erasure would silently miss rows). PostgreSQL is used through ``D
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,24 +77,29 @@ class Database:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer and every transaction here takes the write lock up front;
+        # threads of this process queue on a lock of ours instead of SQLite's busy handler,
+        # whose sleeping retries (up to 100 ms each) let one thread starve the others.
+        self._one_writer = threading.RLock() if self.dialect == "sqlite" else None
 
     @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
-    @contextmanager
+    @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits on normal exit, rolls back on any error."""
-        session = self._sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._one_writer or contextlib.nullcontext():
+            session = self._sessions()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def run(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
         """Run ``work`` in one transaction, retrying when the connection dropped.

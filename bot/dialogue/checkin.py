@@ -29,6 +29,7 @@ from bot.replies import Reply, keyboard
 from bot.services.background import ask_replan
 from bot.services.planning import local_today, plan_and_store, shown_session
 from nlu.report import CheckInReport
+from planner.daily import PlannedDay
 from planner.session import UNSPECIFIED_PAIN_SITE
 from storage import checkins as checkin_repo
 from storage import people
@@ -75,7 +76,7 @@ def today_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/today: today's session."""
     person = dialogue.require_person(turn)
     day = local_today(person, turn.inc.received_at, dialogue.timezone)
-    return [Reply(session_text(plan_and_store(turn.db, person, day, dialogue.planning)))]
+    return [Reply(session_text(planned_for_reply(dialogue, turn, person, day)))]
 
 
 def why_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -320,23 +321,29 @@ def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
     return [*out, next_session(dialogue, turn, person, day)]
 
 
-def next_session(dialogue: Dialogue, turn: Turn, person: Person, day: dt.date) -> Reply:
-    """Tomorrow's session, planned with what was just stored (the reply to a report).
+def planned_for_reply(dialogue: Dialogue, turn: Turn, person: Person, day: dt.date,
+                      when: str = "today") -> PlannedDay:
+    """The session for ``day`` as a reply gives it.
 
-    With ``dialogue.defer_planning`` the reply is planned quickly (every rule, on the stored
-    plan) and the full re-plan (a new ACO week, the PPO proposal and its SHAP reasons) is
-    asked for as a job, which tells the athlete if tomorrow changes materially.
+    With ``dialogue.defer_planning`` it is planned quickly (every rule, on the stored plan)
+    and the full re-plan (a new ACO week, the PPO proposal and its SHAP reasons) is asked for
+    as a job, which tells the athlete if the session changes materially. Without, it is
+    planned in full here.
     """
-    tomorrow_day = day + dt.timedelta(days=1)
     if not dialogue.defer_planning:
-        tomorrow = plan_and_store(turn.db, person, tomorrow_day, dialogue.planning)
-    else:
-        tomorrow = plan_and_store(turn.db, person, tomorrow_day, dialogue.planning.quick())
-        inc = turn.inc
-        cause = f"{inc.source}:{inc.update_id}" if inc.update_id is not None else (
-            f"{inc.source}:{inc.received_at.isoformat()}")
-        ask_replan(turn.db, person, tomorrow_day, cause=cause, chat_id=inc.chat_id,
-                   shown=shown_session(tomorrow))
+        return plan_and_store(turn.db, person, day, dialogue.planning)
+    planned = plan_and_store(turn.db, person, day, dialogue.planning.quick())
+    inc = turn.inc
+    cause = (f"{inc.source}:{inc.update_id}" if inc.update_id is not None
+             else f"{inc.source}:{inc.received_at.isoformat()}")
+    ask_replan(turn.db, person, day, cause=cause, chat_id=inc.chat_id,
+               shown=shown_session(planned), when=when)
+    return planned
+
+
+def next_session(dialogue: Dialogue, turn: Turn, person: Person, day: dt.date) -> Reply:
+    """Tomorrow's session, planned with what was just stored (the reply to a report)."""
+    tomorrow = planned_for_reply(dialogue, turn, person, day + dt.timedelta(days=1), "tomorrow")
     return Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))
 
 

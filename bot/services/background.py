@@ -21,15 +21,17 @@ FIRST_WEEK = "first_week"
 
 
 def ask_replan(db: DbSession, person: Person, day: dt.date, *, cause: str,
-               chat_id: int | None, shown: dict[str, object] | None = None) -> bool:
+               chat_id: int | None, shown: dict[str, object] | None = None,
+               when: str = "tomorrow") -> bool:
     """Re-plan ``day`` with every model; tell ``chat_id`` if the session changes materially.
 
     ``cause`` is what asked (an update reference), so each check-in asks once; ``shown`` is
-    the session the athlete was just shown (its title and exercises), to compare against.
+    the session the athlete was just shown (its title and exercises), to compare against;
+    ``when`` is how the follow-up names the day ("today", "tomorrow").
     """
     return jobs.enqueue(db, f"{REPLAN}:{person.id}:{day.isoformat()}:{cause}"[:120], REPLAN,
                         person_id=person.id,
-                        args={"day": day.isoformat(), "chat_id": chat_id,
+                        args={"day": day.isoformat(), "chat_id": chat_id, "when": when,
                               "shown": dict(shown or {})})
 
 

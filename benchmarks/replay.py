@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kombu import Connection
 from pydantic import SecretStr
 from sqlalchemy import create_engine, func, select, text
 from telegram import Update
@@ -334,7 +335,9 @@ def _runner(config: str, db: Database, dialogue: Dialogue, folder: Path) -> Iter
             runner.stop()
         return
     log = folder / "worker.log"
-    env = dict(os.environ, BROKER_URL=BROKER, DATABASE_URL=db.url, NLU_BACKEND="vader",
+    queue = f"coachloop.replay.{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, BROKER_URL=BROKER, JOB_QUEUE=queue, DATABASE_URL=db.url,
+               NLU_BACKEND="vader",
                LOG_LEVEL="INFO", HF_HUB_OFFLINE="1", DATA_DIR=str(folder))
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--concurrency", "1"],
                               env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
@@ -345,7 +348,7 @@ def _runner(config: str, db: Database, dialogue: Dialogue, folder: Path) -> Iter
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the Celery worker did not start: {log.read_text()[-2000:]}")
             time.sleep(0.2)
-        runner = CeleryDispatcher(db, publisher(make_celery(BROKER)))
+        runner = CeleryDispatcher(db, publisher(make_celery(BROKER, queue)))
         dialogue.on_commit = runner.wake
         runner.start()
         try:
@@ -356,6 +359,8 @@ def _runner(config: str, db: Database, dialogue: Dialogue, folder: Path) -> Iter
         with contextlib.suppress(ProcessLookupError):
             os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(60)
+        with Connection(BROKER, connect_timeout=5) as conn, contextlib.suppress(Exception):
+            conn.channel().queue_delete(queue)  # this run's queue, not left in the broker
 
 
 async def _jobs_landed(db: Database, timeout: float = 3600) -> None:

@@ -213,7 +213,7 @@ def worker(
     pool: Annotated[str, typer.Option(help="prefork | threads | solo")] = "prefork",
 ) -> None:
     """Run background jobs (full re-plans, first weeks) from the broker in BROKER_URL."""
-    from bot.jobs import JobContext, warm_up
+    from bot.jobs import JobContext
     from bot.wiring import configure_logging, open_migrated, planning_config
     from bot.worker import configure_worker, make_celery, start_worker
 
@@ -228,9 +228,9 @@ def worker(
     open_migrated(settings).dispose()  # the schema is current; each process opens its own
     ctx = JobContext(planning=planning_config(settings))
     configure_worker(settings.resolved_database_url, ctx)
-    warm_up(ctx)  # before the pool forks: every process starts with the models loaded
     typer.echo(f"database: {_where(settings)}; jobs from the broker", err=True)
-    start_worker(make_celery(settings.broker_url), concurrency=concurrency, pool=pool)
+    start_worker(make_celery(settings.broker_url, settings.job_queue), concurrency=concurrency,
+                 pool=pool)
 
 
 @app.command()

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     # amqp://guest:guest@127.0.0.1:5672// runs them on `coachloop worker` processes; unset,
     # a thread of the bot process runs the same jobs (nothing to install)
     broker_url: str | None = None
+    job_queue: str = "coachloop.jobs"  # one per installation sharing a broker
     concurrent_updates: int = 8  # updates of different chats handled at once
     # Eq. 9 of the PPO paper (alpha gain, beta fatigue, gamma injury risk) for the week
     # scheduler of real athletes; REWARD_WEIGHTS='[0.6, 0.3, 0.1]'

@@ -123,7 +123,8 @@ def job_runner(settings: Settings, dialogue: Dialogue) -> JobRunner:
     """
     runner: JobRunner
     if settings.broker_url:
-        runner = CeleryDispatcher(dialogue.database, publisher(make_celery(settings.broker_url)))
+        runner = CeleryDispatcher(dialogue.database, publisher(make_celery(settings.broker_url,
+                                                                       settings.job_queue)))
     else:
         runner = LocalJobs(dialogue.database, JobContext(planning=dialogue.planning))
     dialogue.on_commit = runner.wake

@@ -47,25 +47,35 @@ class _WorkerState:
 
 @worker_process_init.connect
 def _after_fork(**_: Any) -> None:
-    """A prefork child must not share the parent's connections: open its own on first use."""
+    """A prefork child opens its own connections, and loads the models itself.
+
+    Nothing heavy runs in the parent before the fork: torch's thread pool does not survive a
+    fork (a child's first forward pass then hangs for good), so each child warms up here.
+    """
     _WorkerState.database = None
+    if _WorkerState.ctx is not None:
+        jobs.warm_up(_WorkerState.ctx)
 
 
-def make_celery(broker_url: str) -> Celery:
-    """The Celery app: late acknowledgement, one message at a time per worker process."""
+def make_celery(broker_url: str, queue: str = QUEUE) -> Celery:
+    """The Celery app: late acknowledgement, one message at a time per worker process.
+
+    ``queue``: one per installation (``JOB_QUEUE``). A worker only finds jobs in its own
+    database, so two installations sharing a broker must not share a queue.
+    """
     app = Celery("coachloop", broker=broker_url, set_as_current=False)
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_default_queue=QUEUE,
+        task_default_queue=queue,
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=3,
         worker_hijack_root_logger=False,
-        worker_proc_alive_timeout=60,  # a child may take a while to open the database
+        worker_proc_alive_timeout=120,  # a child warms up (policy, SHAP kernels) first
     )
 
     @app.task(name=TASK)
@@ -89,7 +99,7 @@ def publisher(app: Celery) -> Any:
     """Publish one job key (the dispatcher's `Publisher`); a down broker raises at once."""
 
     def publish(key: str) -> None:
-        app.send_task(TASK, args=[key], queue=QUEUE, retry=False)
+        app.send_task(TASK, args=[key], queue=app.conf.task_default_queue, retry=False)
 
     return publish
 
@@ -97,7 +107,9 @@ def publisher(app: Celery) -> Any:
 def start_worker(app: Celery, *, concurrency: int, pool: str = "prefork",
                  loglevel: str = "INFO") -> None:
     """Run a worker in this process until it is stopped (``coachloop worker``)."""
+    if pool != "prefork" and _WorkerState.ctx is not None:  # no fork: warm up here
+        jobs.warm_up(_WorkerState.ctx)
     argv = ["worker", f"--concurrency={concurrency}", f"--pool={pool}",
             f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",
-            f"--hostname=coachloop-{os.getpid()}@%h", "-Q", QUEUE]
+            f"--hostname=coachloop-{os.getpid()}@%h", "-Q", app.conf.task_default_queue]
     app.worker_main(argv=argv)

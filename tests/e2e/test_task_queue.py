@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from bot.dialogue.features import default_features
 from bot.jobrunner import CeleryDispatcher
 from bot.replies import Incoming
 from bot.services.planning import PlanningConfig
-from bot.worker import QUEUE, make_celery, publisher
+from bot.worker import make_celery, publisher
 from nlu import NluEngine
 from storage import jobs
 from storage.db import Database
@@ -37,16 +38,17 @@ BROKER = os.environ.get("COACHLOOP_TEST_BROKER_URL", "amqp://guest:guest@127.0.0
 NOW = dt.datetime(2026, 11, 23, 18, 0, tzinfo=dt.UTC)
 
 
-def _purge() -> None:
-    """An empty queue: messages of an earlier run must not reach this run's worker."""
+def _drop_queue(queue: str) -> None:
+    """This run's queue, gone (it would otherwise stay in the broker)."""
     with Connection(BROKER, connect_timeout=5) as conn:
         channel = conn.channel()
-        with contextlib.suppress(Exception):  # no queue yet: nothing to purge
-            channel.queue_purge(QUEUE)
+        with contextlib.suppress(Exception):  # no queue yet: nothing to drop
+            channel.queue_delete(queue)
 
 
-def _worker(database: Database, log: Path, tmp: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, BROKER_URL=BROKER, DATABASE_URL=database.url, NLU_BACKEND="vader",
+def _worker(database: Database, log: Path, tmp: Path, queue: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, BROKER_URL=BROKER, JOB_QUEUE=queue, DATABASE_URL=database.url,
+               NLU_BACKEND="vader",
                LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1", DATA_DIR=str(tmp))
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "worker", "--concurrency", "1", "--pool", "prefork"],
@@ -92,26 +94,27 @@ def _wait(database: Database, done: int, timeout: float, worker: subprocess.Pope
 def test_jobs_run_on_a_celery_worker_and_survive_its_kill_9(
     database: Database, nlu_engine: NluEngine, tmp_path: Path,
 ) -> None:
-    _purge()
     dialogue = Dialogue(database, nlu_engine, timezone="UTC", features=default_features(),
                         planning=PlanningConfig(), defer_planning=True)
     athletes = 40
     for user in range(1, athletes + 1):
         _onboard(dialogue, user)
     assert _statuses(database) == {jobs.PENDING: athletes}
-    dispatcher = CeleryDispatcher(database, publisher(make_celery(BROKER)))
+    queue = f"coachloop.test.{uuid.uuid4().hex[:8]}"  # this test's own: no other worker takes it
+    dispatcher = CeleryDispatcher(database, publisher(make_celery(BROKER, queue)))
     log = tmp_path / "worker.log"
-    worker = _worker(database, log, tmp_path)
+    worker = _worker(database, log, tmp_path, queue)
     try:
         assert dispatcher.publish_due() == athletes
         _wait(database, 3, 120, worker, log)
         _kill(worker)  # SIGKILL mid-burst: its unacknowledged message goes back to the queue
         half = _statuses(database).get(jobs.DONE, 0)
         assert half < athletes, "the burst finished before the kill: make it longer"
-        worker = _worker(database, log, tmp_path)
+        worker = _worker(database, log, tmp_path, queue)
         _wait(database, athletes, 240, worker, log)
     finally:
         _kill(worker, signal.SIGTERM)
+        _drop_queue(queue)
     assert _statuses(database) == {jobs.DONE: athletes}
     with database.session() as s:
         plans = dict(s.execute(select(Plan.person_id, func.count()).group_by(Plan.person_id))

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planner.daily import PlannedDay
-from planner.explanation import plain_state
+from planner.explanation import Explanation, plain_state
 from planner.prescription import plain_feature
 
 RULE_LABELS = {
@@ -76,9 +76,13 @@ def _inputs_text(inputs: Mapping[str, Any]) -> str:
 
 
 def why_text(planned: PlannedDay) -> str:
+    """The explanation of a decision just made."""
+    return explanation_text(planned.session.day, planned.explanation)
+
+
+def explanation_text(day: dt.date, explanation: Explanation) -> str:
     """The explanation: plain sentences first, then each rule with its inputs and threshold."""
-    explanation = planned.explanation
-    lines = [f"Why {planned.session.day.strftime('%a %d %b')} looks like this:"]
+    lines = [f"Why {day.strftime('%a %d %b')} looks like this:"]
     lines += [f"- {sentence}" for sentence in explanation.sentences]
     if explanation.rules:
         lines.append("")

@@ -9,13 +9,17 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.schema import (
+    Activity,
     AuditLog,
+    CheckIn,
     ExerciseLog,
     Explanation,
+    FitnessTest,
+    Override,
     Plan,
     PrescribedSession,
     SessionExercise,
@@ -171,3 +175,15 @@ def add_plan(
     session.add(plan)
     session.flush()
     return plan
+
+
+def newest_input_at(session: Session, person_id: int) -> dt.datetime | None:
+    """When the newest thing a plan reads about the person was stored (a check-in, a file,
+    a fitness test, exercise feedback, a coach's override): a decision stored after it is
+    still current."""
+    times = [
+        session.scalar(select(func.max(model.created_at)).where(model.person_id == person_id))
+        for model in (CheckIn, Activity, FitnessTest, ExerciseLog, Override)
+    ]
+    known = [t for t in times if t is not None]
+    return max(known) if known else None

@@ -24,10 +24,21 @@ from bot.dialogue.checkin_report import (
     states_numbers_or_pain,
 )
 from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
-from bot.render import change_summary, checkin_summary, session_text, why_text
+from bot.render import (
+    change_summary,
+    checkin_summary,
+    explanation_text,
+    session_text,
+    why_text,
+)
 from bot.replies import Reply, keyboard
 from bot.services.background import ask_replan
-from bot.services.planning import local_today, plan_and_store, shown_session
+from bot.services.planning import (
+    local_today,
+    plan_and_store,
+    shown_session,
+    stored_explanation,
+)
 from nlu.report import CheckInReport
 from planner.daily import PlannedDay
 from planner.session import UNSPECIFIED_PAIN_SITE
@@ -83,6 +94,9 @@ def why_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/why: which rule fired, on which of the athlete's numbers."""
     person = dialogue.require_person(turn)
     day = local_today(person, turn.inc.received_at, dialogue.timezone)
+    stored = stored_explanation(turn.db, person, day) if dialogue.defer_planning else None
+    if stored is not None:  # the full decision, still current: no need to plan again
+        return [Reply(explanation_text(day, stored))]
     return [Reply(why_text(plan_and_store(turn.db, person, day, dialogue.planning)))]
 
 

@@ -30,6 +30,7 @@ from planner.daily import (
     PriorSession,
     plan_day,
 )
+from planner.explanation import Explanation, FiredRule, ShapFactor
 from planner.readiness import metrics_history
 from storage import checkins as checkin_repo
 from storage import plans as plan_repo
@@ -170,6 +171,7 @@ def plan_and_store(
     session = planned.session
     inputs: dict[str, Any] = dict(planned.inputs)
     inputs["planned_minutes"] = round(session.estimated_minutes(), 1)
+    inputs["quick"] = not config.store_new_plan if config is not None else False
     plan_repo.save_prescribed(
         db,
         person.id,
@@ -204,3 +206,26 @@ def shown_session(planned: PlannedDay) -> dict[str, Any]:
     session = planned.session
     return {"title": session.title, "rest": session.is_rest,
             "exercises": [p.exercise_id for p in session.prescriptions]}
+
+
+def stored_explanation(db: DbSession, person: Person, day: dt.date) -> Explanation | None:
+    """The explanation stored with ``day``'s session, while it is still the whole answer.
+
+    It is, when a full plan (not the reply path's quick one) stored it and nothing the plan
+    reads has been stored since; then /why shows it (the PPO and SHAP reasons included)
+    without planning again. Else None: plan the day.
+    """
+    stored = plan_repo.get_prescribed(db, person.id, day)
+    if stored is None or stored.explanation is None or (stored.inputs or {}).get("quick"):
+        return None
+    newest = plan_repo.newest_input_at(db, person.id)
+    if newest is not None and newest >= stored.created_at:
+        return None
+    e = stored.explanation
+    return Explanation(
+        rules=tuple(FiredRule(r["code"], r["effect"], r.get("inputs", {}), r["threshold"],
+                              r["sentence"]) for r in e.rules or ()),
+        factors=tuple(ShapFactor(f["feature"], f.get("value"), float(f["contribution"]))
+                      for f in e.factors or ()),
+        sentences=tuple(e.sentences or ()),
+    )

@@ -215,3 +215,26 @@ def test_the_dispatcher_keeps_what_the_broker_refused_and_publishes_it_later(
     with deferred.database.session() as s:
         assert len(jobs.due(s, now=NOW + dt.timedelta(days=30))) == 1  # lost? sent again
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_why_reads_the_full_decision_while_it_is_current_and_replans_after_new_data(
+    deferred: Dialogue,
+) -> None:
+    ana = Athlete(deferred)
+    ana.onboard()
+    LocalJobs(deferred.database, JobContext(FULL)).run_due()  # the first week: today, in full
+
+    def today_row() -> tuple[int, bool]:
+        with deferred.database.session() as s:
+            row = s.scalar(select(PrescribedSession).where(PrescribedSession.day == NOW.date()))
+            assert row is not None
+            return row.id, bool((row.inputs or {}).get("quick"))
+
+    stored = today_row()
+    assert stored[1] is False
+    why = ana.send("/why")[0].text
+    assert why.startswith("Why ") and today_row() == stored  # read, not planned again
+    ana.send("rpe 6, 40 min, my knee hurts")  # new data: today's decision must see the pain
+    why = ana.send("/why")[0].text
+    assert today_row()[0] != stored[0]
+    assert "pain" in why.lower()

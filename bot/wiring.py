@@ -98,7 +98,9 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
     """The dialogue with the configured NLU backend (models load lazily on first use)."""
     engine = nlu_engine(settings)
     planning = planning_config(settings)
-    if planning.use_policy:  # compile SHAP's kernels while the bot starts answering
+    # Compile SHAP's kernels while the bot starts answering, where this process runs the
+    # re-plans itself; with a broker the workers run them and warm up on their own.
+    if planning.use_policy and not settings.broker_url:
         # Not a daemon: a chat whose input ends right after start would otherwise exit while
         # the thread is inside numba's or torch's C++ code, and the process aborts (SIGABRT,
         # "terminate called without an active exception"); exit waits for it instead.

@@ -19,7 +19,9 @@ echo handler polling the same server with the same number of updates, measured i
 Configurations (``--configs 1,2``), each against the same echo baseline: 1 = one process on
 SQLite, background re-plans in a thread of the bot; 2 = one bot process on PostgreSQL, the
 re-plans on a Celery worker process over RabbitMQ. Each also reports when every re-plan the
-replay caused was stored.
+replay caused was stored. With ``--rate R`` the updates arrive paced, R per second, and the
+latency is from an update's arrival to the end of its handling (its replies sent): the
+latency of a bot below its capacity, where pushing everything at once measures throughput.
 
     python -m benchmarks.replay [--quick] [--n 10000] [--athletes 200] [--seed S] [--configs 1,2]
 """
@@ -373,13 +375,13 @@ async def _jobs_landed(db: Database, timeout: float = 3600) -> None:
 
 
 async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED,
-                        config: str = "1") -> dict[str, Any]:
+                        config: str = "1", rate: float | None = None) -> dict[str, Any]:
     with _database(config, folder) as db:
-        return await _coachloop_run(db, n, athletes, folder, seed, config)
+        return await _coachloop_run(db, n, athletes, folder, seed, config, rate)
 
 
 async def _coachloop_run(db: Database, n: int, athletes: int, folder: Path, seed: int,
-                         config: str) -> dict[str, Any]:
+                         config: str, rate: float | None) -> dict[str, Any]:
     _setup(db, athletes)
     api = FakeBotApi()
     url = await api.start()
@@ -392,16 +394,31 @@ async def _coachloop_run(db: Database, n: int, athletes: int, folder: Path, seed
     spans: dict[int, list[float]] = {}
     _timing(app, spans)
     script = make_script(n, athletes, seed)
-    for step in script.steps:
-        _push(api, step)
+    pushed: dict[int, float] = {}
+    pusher: asyncio.Task[None] | None = None
+    if rate is None:
+        for step in script.steps:
+            _push(api, step)
+
+    async def paced() -> None:
+        """One update every 1/rate seconds, as a club's traffic arrives."""
+        interval, start = 1.0 / (rate or 1.0), time.perf_counter()
+        for i, step in enumerate(script.steps):
+            await asyncio.sleep(max(0.0, start + i * interval - time.perf_counter()))
+            pushed[_push(api, step)] = time.perf_counter()
+
     with _runner(config, db, dialogue, folder):
         started = time.perf_counter()
+        if rate is not None:
+            pusher = asyncio.create_task(paced())
         took = await _serve_until(
             app, api, spans, n, 6 * 3600, pipeline, after=lambda: api.wait_for(
                 lambda: any(m.text.startswith("Delivery report") for m in api.to(TEACHER)),
                 300))
         await _jobs_landed(db)
         landed = time.perf_counter() - started
+        if pusher is not None:
+            await pusher
     errors = [name for name, count in pipeline.stats.errors.items() for _ in range(count)]
     errors += ["quarantined"] * pipeline.stats.quarantined
     await api.stop()
@@ -422,8 +439,11 @@ async def _coachloop_run(db: Database, n: int, athletes: int, folder: Path, seed
         ).all()))
     saved = Counter(m.chat_id for m in api.sent if m.text.startswith("Saved"))
     report = next((m.text for m in api.to(TEACHER) if m.text.startswith("Delivery report")), "")
-    return {"took": took, "landed": landed,
-            "latencies": [v[1] - v[0] for v in spans.values() if len(v) == 2],
+    # paced: from the update's arrival at the Bot API to the end of its handling (replies
+    # sent); pushed all at once: the handling span only (arrival is the same instant for all)
+    latencies = ([spans[u][1] - t for u, t in pushed.items() if len(spans.get(u, ())) == 2]
+                 if rate is not None else [v[1] - v[0] for v in spans.values() if len(v) == 2])
+    return {"took": took, "landed": landed, "latencies": latencies,
             "errors": errors, "sent": len(api.sent), "script": script,
             "sorry": sum(m.text.startswith(SORRY) for m in api.sent),
             "refused": sum(m.text.startswith("Sorry, I can't use that") for m in api.sent),
@@ -467,6 +487,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--athletes", type=int, default=200)
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the traffic script")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="updates per second, paced (latency from arrival); default: all "
+                             "at once (throughput)")
     parser.add_argument("--configs", default="1,2",
                         help="comma-separated: " + "; ".join(f"{k} = {v}"
                                                              for k, v in CONFIGS.items()))
@@ -484,7 +507,8 @@ def main() -> None:
     problems: list[str] = []
     for config in args.configs.split(","):
         with tempfile.TemporaryDirectory() as tmp:
-            ours = asyncio.run(coachloop_run(n, athletes, Path(tmp), args.seed, config))
+            ours = asyncio.run(coachloop_run(n, athletes, Path(tmp), args.seed, config,
+                                             args.rate))
         script: Script = ours["script"]
         rate, lat = n / ours["took"], ours["latencies"]
         print(f"{'config ' + config + ': ' + CONFIGS[config][:24]:34s} {rate:8.1f} updates/s   "

@@ -181,9 +181,11 @@ class Dialogue:
 
             # The NLU reading is pure and the slowest part of a message: done before the
             # transaction, so on SQLite the write lock is not held while a model runs and
-            # other chats' updates go on meanwhile.
+            # other chats' updates go on meanwhile. Only private free text is read: a group
+            # chat's messages go to the team commands, which never read what was said.
             report = None
-            if inc.text is not None and inc.command is None and inc.callback is None:
+            if (inc.chat_type == "private" and inc.text is not None and inc.command is None
+                    and inc.callback is None):
                 report = self.nlu.parse(inc.text[:4000])
 
             def work(db: DbSession) -> list[Reply]:

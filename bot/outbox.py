@@ -172,11 +172,12 @@ class OutboxSender:
     async def _send_rows(self, rows: list[tuple[int, int, dict[str, Any], int | None]]) -> int:
         sent = 0
         for row_id, chat_id, body, broadcast_id in rows:
-            # one sender per chat keeps each chat's committed order; other chats go on
+            # one sender per chat keeps each chat's committed order; other chats go on. Each
+            # row has one sender: an update's rows are sent by its own handling, loose rows by
+            # `loose_forever`, and `resume` finishes before either starts.
             async with self._locks[chat_id]:
-                if await self._db(lambda s, i=row_id: outbox.is_pending(s, i)):
-                    status = await self._deliver(row_id, chat_id, decode(body))
-                    sent += status == outbox.SENT
+                status = await self._deliver(row_id, chat_id, decode(body))
+                sent += status == outbox.SENT
             if broadcast_id is not None:
                 self._start_broadcast(broadcast_id)
         return sent

@@ -76,12 +76,6 @@ def loose(session: Session, *, chat_id: int | None = None,
     return session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
 
 
-def is_pending(session: Session, message_id: int) -> bool:
-    """Whether the row still has to be sent (another sender may have sent it meanwhile)."""
-    return session.scalar(select(OutboxMessage.status).where(
-        OutboxMessage.id == message_id)) == PENDING
-
-
 def mark(session: Session, message_id: int, status: str, error: str | None = None) -> None:
     """Record a row's outcome; a sent row's body is dropped (it held health values)."""
     row = session.get(OutboxMessage, message_id)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from typing import Protocol
 
 from bot import jobs as job_functions
@@ -40,16 +39,22 @@ class JobRunner(Protocol):
 
 
 class _Loop:
-    """A named thread that calls ``step`` whenever woken (or every ``poll`` seconds)."""
+    """A named thread that calls ``step`` whenever woken (or every ``poll`` seconds).
 
-    def __init__(self, name: str, step: Callable[[], int], poll: float) -> None:
+    The runners below are this loop with a different step: they start, wake and stop it.
+    """
+
+    def __init__(self, name: str, poll: float) -> None:
         self._name = name
-        self._step = step
         self._poll = poll
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.errors = 0
+
+    def step(self) -> int:
+        """One round of work; returns how much was done (0: sleep until woken)."""
+        raise NotImplementedError
 
     def start(self) -> None:
         if self._thread is None:
@@ -74,7 +79,7 @@ class _Loop:
         backoff = self._poll
         while not self._stop.is_set():
             try:
-                worked = self._step()
+                worked = self.step()
                 backoff = self._poll
             except Exception as exc:  # a database or broker outage: wait, never end
                 self.errors += 1
@@ -88,34 +93,27 @@ class _Loop:
                 self._wake.clear()
 
 
-class LocalJobs:
+class LocalJobs(_Loop):
     """Runs due jobs in a thread of this process (no broker)."""
 
     def __init__(self, database: Database, ctx: JobContext, *,
                  poll: float = POLL_SECONDS) -> None:
+        super().__init__("jobs-local", poll)
         self.database = database
         self.ctx = ctx
         self.ran = 0
-        self._loop = _Loop("jobs-local", self.run_due, poll)
 
     def run_due(self) -> int:
         """Run every job due now, oldest first; returns how many were taken."""
         due = self.database.run(lambda s: jobs.due(s))
         for job in due:
-            if self._loop.stopping:  # a stop waits for one job, not for the whole queue
+            if self.stopping:  # a stop waits for one job, not for the whole queue
                 break
             job_functions.run(self.database, job.key, self.ctx)
             self.ran += 1
         return len(due)
 
-    def start(self) -> None:
-        self._loop.start()
-
-    def wake(self) -> None:
-        self._loop.wake()
-
-    def stop(self) -> None:
-        self._loop.stop()
+    step = run_due
 
 
 class Publisher(Protocol):
@@ -124,15 +122,15 @@ class Publisher(Protocol):
     def __call__(self, key: str) -> None: ...
 
 
-class CeleryDispatcher:
+class CeleryDispatcher(_Loop):
     """Publishes due jobs to Celery workers; the job table remembers what was published."""
 
     def __init__(self, database: Database, publish: Publisher, *,
                  poll: float = POLL_SECONDS) -> None:
+        super().__init__("jobs-dispatch", poll)
         self.database = database
         self.publish = publish
         self.published = 0
-        self._loop = _Loop("jobs-dispatch", self.publish_due, poll)
 
     def publish_due(self) -> int:
         """Publish every due job; a broker error stops this round (the rest wait)."""
@@ -148,11 +146,4 @@ class CeleryDispatcher:
                 self.published += len(sent)
         return len(sent)
 
-    def start(self) -> None:
-        self._loop.start()
-
-    def wake(self) -> None:
-        self._loop.wake()
-
-    def stop(self) -> None:
-        self._loop.stop()
+    step = publish_due

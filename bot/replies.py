@@ -53,6 +53,12 @@ class Incoming:
         return None if self.message_id is None else f"{self.chat_id}:{self.message_id}"
 
     @property
+    def update_ref(self) -> str | None:
+        """``"source:update_id"``: what a stored effect remembers of the update that caused
+        it, so a replay of that update finds it (a check-in, a job asked for)."""
+        return None if self.update_id is None else f"{self.source}:{self.update_id}"
+
+    @property
     def chat_key(self) -> str:
         """Conversation key: one dialogue per user per chat."""
         return f"{self.chat_id}:{self.user_id}"

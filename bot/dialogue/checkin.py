@@ -305,7 +305,6 @@ def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
     inc = turn.inc
     data = turn.data
     day = local_today(person, inc.received_at, dialogue.timezone)
-    update_ref = f"{inc.source}:{inc.update_id}" if inc.update_id is not None else None
     new = NewCheckIn(
         day=day,
         rpe=data.get("rpe"),
@@ -322,7 +321,7 @@ def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
         sentiment_backends=data.get("sentiment_backends", {}),
         pain_sites=tuple(data.get("pain_sites", ())),
         source=inc.source,
-        source_update_id=update_ref,
+        source_update_id=inc.update_ref,
         message_ref=inc.message_ref,
     )
     checkin_repo.add_checkin(turn.db, person, new)
@@ -348,8 +347,7 @@ def planned_for_reply(dialogue: Dialogue, turn: Turn, person: Person, day: dt.da
         return plan_and_store(turn.db, person, day, dialogue.planning)
     planned = plan_and_store(turn.db, person, day, dialogue.planning.quick())
     inc = turn.inc
-    cause = (f"{inc.source}:{inc.update_id}" if inc.update_id is not None
-             else f"{inc.source}:{inc.received_at.isoformat()}")
+    cause = inc.update_ref or f"{inc.source}:{inc.received_at.isoformat()}"
     ask_replan(turn.db, person, day, cause=cause, chat_id=inc.chat_id,
                shown=shown_session(planned), when=when)
     return planned

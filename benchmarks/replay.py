@@ -49,7 +49,7 @@ from typing import Any
 
 from kombu import Connection
 from pydantic import SecretStr
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -73,6 +73,7 @@ from nlu import NluEngine
 from storage import groups, jobs, people
 from storage.db import Database
 from storage.schema import Activity, CheckIn, Person
+from tests.databases import scratch_database
 from tests.e2e.fake_bot_api import FakeBotApi
 
 TOKEN = "777:REPLAY"
@@ -294,53 +295,31 @@ CONFIGS = {
     "2": "one bot process, PostgreSQL, jobs on a Celery worker (RabbitMQ)",
 }
 BROKER = os.environ.get("COACHLOOP_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
-POSTGRES = os.environ.get("COACHLOOP_TEST_POSTGRES_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@contextlib.contextmanager
-def _database(config: str, folder: Path) -> Iterator[Database]:
-    """SQLite in ``folder`` (configuration 1) or a fresh PostgreSQL schema (2), migrated."""
-    if config == "1":
-        db = Database(f"sqlite:///{folder / 'replay.sqlite3'}")
-        db.upgrade()
-        yield db
-        db.dispose()
-        return
-    schema = f"replay_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    joiner = "&" if "?" in POSTGRES else "?"
-    db = Database(f"{POSTGRES}{joiner}options=-csearch_path%3D{schema}")
-    try:
-        db.upgrade()
-        yield db
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @contextlib.contextmanager
 def _runner(config: str, db: Database, dialogue: Dialogue, folder: Path) -> Iterator[Any]:
-    """The job runner of the configuration: a local thread, or a dispatcher and a worker
-    process (started, and ready, before the clock starts)."""
-    if config == "1":
-        runner: Any = LocalJobs(db, JobContext(dialogue.planning))
+    """The job runner of the configuration, started: a local thread, or a dispatcher to a
+    worker process (started, and ready, before the clock starts)."""
+    with contextlib.ExitStack() as stack:
+        if config == "1":
+            runner: Any = LocalJobs(db, JobContext(dialogue.planning))
+        else:
+            queue = stack.enter_context(_celery_worker(db, folder))
+            runner = CeleryDispatcher(db, publisher(make_celery(BROKER, queue)))
         dialogue.on_commit = runner.wake
         runner.start()
-        try:
-            yield runner
-        finally:
-            runner.stop()
-        return
+        stack.callback(runner.stop)
+        yield runner
+
+
+@contextlib.contextmanager
+def _celery_worker(db: Database, folder: Path) -> Iterator[str]:
+    """`coachloop worker` on a queue of this run's own (its name yielded), until the end."""
     log = folder / "worker.log"
     queue = f"coachloop.replay.{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, BROKER_URL=BROKER, JOB_QUEUE=queue, DATABASE_URL=db.url,
-               NLU_BACKEND="vader",
-               LOG_LEVEL="INFO", HF_HUB_OFFLINE="1", DATA_DIR=str(folder))
+               NLU_BACKEND="vader", LOG_LEVEL="INFO", HF_HUB_OFFLINE="1", DATA_DIR=str(folder))
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--concurrency", "1"],
                               env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
                               start_new_session=True)
@@ -350,13 +329,7 @@ def _runner(config: str, db: Database, dialogue: Dialogue, folder: Path) -> Iter
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the Celery worker did not start: {log.read_text()[-2000:]}")
             time.sleep(0.2)
-        runner = CeleryDispatcher(db, publisher(make_celery(BROKER, queue)))
-        dialogue.on_commit = runner.wake
-        runner.start()
-        try:
-            yield runner
-        finally:
-            runner.stop()
+        yield queue
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(worker.pid, signal.SIGTERM)
@@ -376,7 +349,8 @@ async def _jobs_landed(db: Database, timeout: float = 3600) -> None:
 
 async def coachloop_run(n: int, athletes: int, folder: Path, seed: int = SEED,
                         config: str = "1", rate: float | None = None) -> dict[str, Any]:
-    with _database(config, folder) as db:
+    kind = "sqlite" if config == "1" else "postgresql"
+    with scratch_database(kind, folder, prefix="replay") as db:
         return await _coachloop_run(db, n, athletes, folder, seed, config, rate)
 
 

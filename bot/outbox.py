@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import collections
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from bot.dialogue.broadcasts import BROADCAST_META, REPORT_META, render_copy
 from bot.replies import Button, Reply
 from storage import groups, outbox
 from storage.db import Database
+from storage.locks import Keys
 from storage.outbox import COPY, REPLY, REPORT, Outgoing
 
 log = logging.getLogger(__name__)
@@ -110,76 +110,118 @@ async def send_reply(bot: Bot, target: int, reply: Reply) -> None:
         await bot.send_message(target, reply.text or "…", reply_markup=markup(reply))
 
 
+Row = tuple[int, int, dict[str, Any], int | None]  # id, chat, body, broadcast
+
+
 class OutboxSender:
-    """Delivers outbox rows through one application's bot (rate-limited by PTB)."""
+    """Delivers outbox rows through one application's bot (rate-limited by PTB).
+
+    Each chat's rows have one sender at a time, across bot processes: the process holding the
+    chat's key (`storage.locks`). An update's replies are sent by its handling, which holds
+    the key from before it commits them until they are out; any other row (a background job's
+    follow-up, a reply whose sender died or could not reach Telegram) is sent by whichever
+    process takes the key first, after reading again what is still pending.
+    """
+
+    SWEEP_EVERY = 10  # rounds of `loose_forever` between two sweeps of orphaned rows
 
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
                  dialogue: Dialogue) -> None:
         self.application = application
         self.dialogue = dialogue
         self.database: Database = dialogue.database
-        self._locks: collections.defaultdict[int, asyncio.Lock] = collections.defaultdict(
-            asyncio.Lock)
+        self.keys = Keys(self.database)
         self._broadcasts: dict[int, asyncio.Task[None]] = {}
 
     async def _db(self, work: Any) -> Any:
         return await asyncio.to_thread(self.database.run, work)
 
-    async def _pending(self, update_id: int | None = None
-                       ) -> list[tuple[int, int, dict[str, Any], int | None]]:
-        """Pending reply rows (of one update, or all), in committed order."""
-        return await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
-                                         for r in outbox.unsent(s, update_id=update_id)])
+    async def _pending(self, update_id: int | None = None, chat_id: int | None = None
+                       ) -> list[Row]:
+        """Pending reply rows (of one update, one chat, or all), in committed order."""
+        return await self._db(lambda s: [
+            (r.id, r.chat_id, dict(r.body), r.broadcast_id)
+            for r in outbox.unsent(s, update_id=update_id, chat_id=chat_id)])
 
     async def send_update(self, update_id: int) -> int:
-        """Send the update's pending replies in order; start its broadcast, if any."""
-        return await self._send_rows(await self._pending(update_id))
+        """Send the update's pending replies in order; start its broadcast, if any.
+
+        The caller is the update's handling, which holds the update's chat.
+        """
+        return await self._send_rows(await self._pending(update_id), held=True)
 
     async def resume(self) -> int:
-        """After a start: send every reply still pending, resume every open broadcast, and
-        delete settled rows older than a week (their bodies are already gone)."""
+        """After a start: delete settled rows older than a week (their bodies are gone),
+        then `sweep`."""
         pruned = await self._db(outbox.prune)
         if pruned:
             log.info("outbox: %d settled row(s) older than a week deleted", pruned)
-        rows = await self._pending()
-        sent = await self._send_rows(rows)
+        sent = await self.sweep()
+        if sent:
+            log.info("outbox: %d reply(ies) left from before the restart sent", sent)
+        return sent
+
+    async def sweep(self) -> int:
+        """Send every pending reply whose chat no process holds now, and resume every open
+        broadcast no process is sending: what a killed process, or a Telegram outage, left."""
+        sent = await self._send_rows(await self._pending(), held=False)
         for broadcast_id in await self._db(outbox.broadcasts_open):
-            self._start_broadcast(broadcast_id)
-        if rows:
-            log.info("outbox: %d reply(ies) left from before the restart handled", len(rows))
+            await self._start_broadcast(broadcast_id)
         return sent
 
     async def send_loose(self) -> int:
         """Send the replies no update caused (background jobs' follow-ups), oldest first."""
         rows = await self._db(lambda s: [(r.id, r.chat_id, dict(r.body), r.broadcast_id)
                                          for r in outbox.loose(s)])
-        return await self._send_rows(rows) if rows else 0
+        return await self._send_rows(rows, held=False) if rows else 0
 
     async def loose_forever(self, stop: asyncio.Event, every: float = 1.0) -> None:
-        """`send_loose` until ``stop``: a worker in another process writes, this sends.
+        """`send_loose` until ``stop``, and a `sweep` every `SWEEP_EVERY` rounds: a worker in
+        another process writes, this sends.
 
-        Polling the table keeps the workers free of Telegram (one sender, one rate limit);
-        a second of delay on a follow-up costs nothing the athlete would notice.
+        Polling the table keeps the workers free of Telegram (the bot processes send, within
+        one rate limit); a second of delay on a follow-up costs nothing the athlete would
+        notice.
         """
+        rounds = 0
         while not stop.is_set():
+            rounds += 1
             try:
-                await self.send_loose()
+                await (self.sweep() if rounds % self.SWEEP_EVERY == 0 else self.send_loose())
             except Exception as exc:  # a database outage: the next round tries again
                 log.warning("follow-ups not sent yet: %s", type(exc).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every)
 
-    async def _send_rows(self, rows: list[tuple[int, int, dict[str, Any], int | None]]) -> int:
+    async def _send_rows(self, rows: list[Row], *, held: bool) -> int:
+        """Send ``rows`` chat by chat in committed order; ``held``: the caller holds their
+        chat, else each chat is taken here (and skipped when another holder has it)."""
+        by_chat: dict[int, list[Row]] = {}
+        for row in rows:
+            by_chat.setdefault(row[1], []).append(row)
+        sent = 0
+        for chat_id, chat_rows in by_chat.items():
+            if held:
+                sent += await self._send_chat(chat_rows)
+                continue
+            key = (f"chat:{chat_id}",)
+            if not await asyncio.to_thread(self.keys.try_hold, key):
+                continue  # its holder sends them, or a later round does
+            try:  # read again: the last holder may have sent them before letting go
+                wanted = {row[0] for row in chat_rows}
+                fresh = [r for r in await self._pending(chat_id=chat_id) if r[0] in wanted]
+                sent += await self._send_chat(fresh)
+            finally:
+                await asyncio.to_thread(self.keys.release, key)
+        return sent
+
+    async def _send_chat(self, rows: list[Row]) -> int:
         sent = 0
         for row_id, chat_id, body, broadcast_id in rows:
-            # one sender per chat keeps each chat's committed order; other chats go on. Each
-            # row has one sender: an update's rows are sent by its own handling, loose rows by
-            # `loose_forever`, and `resume` finishes before either starts.
-            async with self._locks[chat_id]:
-                status = await self._deliver(row_id, chat_id, decode(body))
-                sent += status == outbox.SENT
+            status = await self._deliver(row_id, chat_id, decode(body))
+            sent += status == outbox.SENT
             if broadcast_id is not None:
-                self._start_broadcast(broadcast_id)
+                await self._start_broadcast(broadcast_id)
         return sent
 
     async def _deliver(self, row_id: int, chat_id: int, reply: Reply) -> str:
@@ -214,12 +256,23 @@ class OutboxSender:
 
     # ---- broadcasts -------------------------------------------------------------------------
 
-    def _start_broadcast(self, broadcast_id: int) -> None:
+    async def _start_broadcast(self, broadcast_id: int) -> None:
+        """Send a broadcast's copies in a task of its own, unless a process (this one or
+        another) is sending them already."""
         task = self._broadcasts.get(broadcast_id)
         if task is not None and not task.done():
             return
+        key = (f"broadcast:{broadcast_id}",)
+        if not await asyncio.to_thread(self.keys.try_hold, key):
+            return
         self._broadcasts[broadcast_id] = self.application.create_task(
-            self._deliver_broadcast(broadcast_id), name=f"broadcast:{broadcast_id}")
+            self._hold_broadcast(broadcast_id, key), name=f"broadcast:{broadcast_id}")
+
+    async def _hold_broadcast(self, broadcast_id: int, key: tuple[str]) -> None:
+        try:
+            await self._deliver_broadcast(broadcast_id)
+        finally:
+            await asyncio.to_thread(self.keys.release, key)
 
     async def _deliver_broadcast(self, broadcast_id: int) -> None:
         """Each student's copy (planned now), then the teacher's delivery report."""

@@ -1,18 +1,20 @@
 """The durable update pipeline: fetch -> inbox -> handle -> outbox -> send, in both modes.
 
 Nothing fetched is lost:
-- polling: getUpdates is called here, not by python-telegram-bot's Updater (which confirms a
-  batch to Telegram when it asks for the next one, before the batch was handled). Each batch
-  is committed to the inbox first; only then is the next offset, which confirms it, asked
-  for. A kill at any point leaves every update either unconfirmed at Telegram (fetched again)
-  or committed here (handled after the restart).
+- polling: `bot.polling` commits each fetched batch to the inbox before it confirms it.
 - webhook: `bot.webhook` commits the update before answering 200 and wakes this pipeline.
 
-Handling reads from the inbox, oldest first, one update at a time (so one chat's messages
-apply in order). The adapter marks the update done and writes its replies to the outbox in
-the transaction that applies its effects; the sender then delivers them. After a crash the
-outbox is sent first, then the inbox is drained: the athlete gets what the first attempt
-would have sent, once.
+Handling reads from the inbox, oldest first. Updates of different chats run at once (bounded
+by PTB's update processor); one chat's updates, and one person's, apply in order. The adapter
+marks the update done and writes its replies to the outbox in the transaction that applies
+its effects; the sender then delivers them. After a crash the outbox is sent first, then the
+inbox is drained: the athlete gets what the first attempt would have sent, once.
+
+Several bot processes may share one PostgreSQL inbox (webhooks behind one URL): an update is
+handled by the process holding its chat's and sender's keys (`storage.locks`), only when no
+older update of theirs is still pending, and only while it is still pending; a process that
+cannot have the keys leaves the update to their holder. So each update is applied once, in
+order, whichever process received it, and a killed process's updates are taken by the others.
 
 No update can stop the bot: one that is not an Update is quarantined at once; one whose
 handling raises is retried with back-off, and one that used up `MAX_ATTEMPTS` (a crash mid-
@@ -27,21 +29,24 @@ import contextlib
 import functools
 import json
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
-from telegram.warnings import PTBUserWarning
 
 from bot.failures import describe
 from bot.outbox import OutboxSender, drafts
+from bot.polling import BATCH, POLL_TIMEOUT, fetch_forever
 from bot.replies import Reply
-from bot.update_shape import InvalidUpdate, check_shape, to_update, update_id_of
+from bot.update_shape import (
+    InvalidUpdate,
+    chat_and_sender,
+    check_shape,
+    to_update,
+)
 from storage import inbox, outbox
 from storage.db import Database
 
@@ -49,15 +54,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_ATTEMPTS = 5
-POLL_TIMEOUT = 25  # seconds of long polling per getUpdates
-BATCH = 100
+ELSEWHERE = "elsewhere"  # an outcome: another bot process has the update's chat now
+ELSEWHERE_PAUSE = 0.2  # seconds before this process looks at such an update again
 QUARANTINED = (
     "Sorry, I could not handle that message, and I stopped trying so that your other "
     "messages go through. Please send it again in a different way, or /help."
 )
-# We call getUpdates ourselves on purpose (see the module docstring); PTB suggests its method.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'",
-                        category=PTBUserWarning)
 
 
 @dataclass
@@ -69,6 +71,7 @@ class PipelineStats:
     retried: int = 0
     quarantined: int = 0
     unaddressable: int = 0
+    elsewhere: int = 0  # updates left to another bot process holding their chat
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -98,31 +101,11 @@ def _forget(running: dict[int, asyncio.Task[str]], update_id: int, _: object) ->
     running.pop(update_id, None)
 
 
-def ordering_keys(payload: str | None) -> tuple[str, ...]:
-    """What an update must stay in order with: its chat and its sender.
-
-    Read from the raw JSON (before it is an Update), so a payload that will be quarantined
-    costs nothing here; it has no keys and waits for nothing.
-    """
-    try:
-        data = json.loads(payload) if payload else None
-    except (ValueError, RecursionError):
-        return ()
-    if not isinstance(data, dict):
-        return ()
-    keys: list[str] = []
-    for value in data.values():
-        if not isinstance(value, dict):
-            continue
-        sender = value.get("from")
-        chat = value.get("chat")
-        if chat is None and isinstance(value.get("message"), dict):  # a button press
-            chat = value["message"].get("chat")
-        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
-            keys.append(f"chat:{chat['id']}")
-        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
-            keys.append(f"user:{sender['id']}")
-    return tuple(dict.fromkeys(keys))
+def ordering_keys(chat_id: int | None, user_id: int | None) -> tuple[str, ...]:
+    """The lock keys of an update: its chat and its sender (`update_shape.chat_and_sender`)."""
+    keys = ([f"chat:{chat_id}"] if chat_id is not None else []) + (
+        [f"user:{user_id}"] if user_id is not None else [])
+    return tuple(keys)
 
 
 class UpdatePipeline:
@@ -141,6 +124,7 @@ class UpdatePipeline:
         self.retry_delay = retry_delay
         self.wake = asyncio.Event()
         self.stats = PipelineStats()
+        self._elsewhere: dict[int, float] = {}  # update id -> loop time to look again
 
     async def _db(self, work: Callable[[Any], T]) -> T:
         return await asyncio.to_thread(self.database.run, work)
@@ -150,7 +134,7 @@ class UpdatePipeline:
     async def run(self, stop: asyncio.Event, *, polling: bool) -> None:
         """Send what the outbox kept, then handle (and, polling, fetch) until ``stop``."""
         await self.sender.resume()
-        fetcher = asyncio.create_task(self.fetch_forever(stop)) if polling else None
+        fetcher = asyncio.create_task(fetch_forever(self, stop)) if polling else None
         follow_ups = asyncio.create_task(self.sender.loose_forever(stop))
         try:
             await self.process_forever(stop)
@@ -200,13 +184,15 @@ class UpdatePipeline:
         tails: dict[str, asyncio.Task[str]] = {}
         running: dict[int, asyncio.Task[str]] = {}
         while stop is None or not stop.is_set():
-            rows = await self._db(lambda s: [(r.update_id, r.payload)
+            rows = await self._db(lambda s: [(r.update_id, r.payload, r.chat_id, r.user_id)
                                              for r in inbox.pending(s, limit=BATCH)])
-            fresh = [(uid, payload) for uid, payload in rows if uid not in running]
-            for update_id, payload in fresh:
-                keys = ordering_keys(payload)
+            now = asyncio.get_running_loop().time()
+            fresh = [row for row in rows if row[0] not in running
+                     and self._elsewhere.get(row[0], 0.0) <= now]
+            for update_id, payload, chat_id, user_id in fresh:
+                keys = _keys_of(payload, chat_id, user_id)
                 before = [tails[k] for k in keys if k in tails and not tails[k].done()]
-                task = asyncio.create_task(self._in_turn(before, update_id, payload))
+                task = asyncio.create_task(self._in_turn(before, update_id, payload, keys))
                 running[update_id] = task
                 task.add_done_callback(functools.partial(_forget, running, update_id))
                 for key in keys:
@@ -226,17 +212,35 @@ class UpdatePipeline:
         return taken
 
     async def _in_turn(self, before: list[asyncio.Task[str]], update_id: int,
-                       payload: str | None) -> str:
-        """Wait for the same chat's and person's earlier updates, then handle this one."""
+                       payload: str | None, keys: tuple[str, ...]) -> str:
+        """Wait for the same chat's and person's earlier updates, then handle this one while
+        holding its keys (`storage.locks`): another bot process holding them is handling
+        that chat now, and this one leaves the update to it for `ELSEWHERE_PAUSE`."""
         if before:
             await asyncio.wait(before)
         outcome: list[str] = []
 
         async def handle() -> None:
-            outcome.append(await self.process(update_id, payload))
+            keeper = self.sender.keys
+            if not await asyncio.to_thread(keeper.try_hold, keys):
+                outcome.append(self._leave(update_id))
+                return
+            try:
+                outcome.append(await self.process(update_id, payload))
+            finally:
+                await asyncio.to_thread(keeper.release, keys)
 
         await self.application.update_processor.process_update(update_id, handle())
         return outcome[0] if outcome else inbox.FAILED
+
+    def _leave(self, update_id: int) -> str:
+        """Not this process's update now: skip it in the next rounds for a moment."""
+        self._elsewhere[update_id] = asyncio.get_running_loop().time() + ELSEWHERE_PAUSE
+        if len(self._elsewhere) > 10 * BATCH:  # forget the old marks of handled updates
+            now = asyncio.get_running_loop().time()
+            self._elsewhere = {k: t for k, t in self._elsewhere.items() if t > now}
+        self.stats.elsewhere += 1
+        return ELSEWHERE
 
     # ---- one update ---------------------------------------------------------------------------
 
@@ -252,8 +256,12 @@ class UpdatePipeline:
             reason = str(exc) if isinstance(exc, InvalidUpdate) else type(exc).__name__
             await self._quarantine(update_id, f"InvalidUpdate: {reason}", None)
             return inbox.FAILED
+        in_order = self.sender.keys.shared
         while True:
-            attempts = await self._db(lambda s: inbox.begin_attempt(s, update_id))
+            attempts = await self._db(
+                lambda s: inbox.begin_attempt(s, update_id, after_earlier=in_order))
+            if attempts == 0:  # handled by another process, or its chat has an earlier one
+                return self._leave(update_id)
             if attempts > self.max_attempts:
                 error = await self._db(lambda s: inbox.last_error(s, update_id))
                 await self._quarantine(update_id, error or "stopped the process while being "
@@ -301,88 +309,16 @@ class UpdatePipeline:
         if private:
             await self.sender.send_update(update_id)
 
-    # ---- polling --------------------------------------------------------------------------------
-
-    async def fetch_forever(self, stop: asyncio.Event) -> None:
-        """Long-poll getUpdates; commit each batch before the offset that confirms it."""
-        bot = self.application.bot
-        with contextlib.suppress(TelegramError):
-            await bot.delete_webhook(drop_pending_updates=False)
-        offset: int | None = None  # Telegram resends everything it was not told we have
-        backoff = 1.0
-        while not stop.is_set():
-            try:
-                raw = await bot.do_api_request(
-                    "getUpdates",
-                    api_kwargs={"offset": offset, "timeout": self.poll_timeout,
-                                "limit": BATCH, "allowed_updates": list(Update.ALL_TYPES)},
-                    read_timeout=self.poll_timeout + 10,
-                )
-                backoff = 1.0
-            except InvalidToken:
-                log.critical("the bot token was refused; polling stops")
-                raise
-            except (Conflict, NetworkError) as exc:  # another poller, or the network is down
-                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__,
-                            backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            if not isinstance(raw, list):
-                log.warning("getUpdates answered something other than a list; retrying")
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            try:
-                highest = await self.store_batch(raw)
-            except SQLAlchemyError as exc:  # not stored: keep the offset, Telegram resends
-                log.error("fetched batch not stored (%s); fetching it again in %.0f s",
-                          type(exc).__name__, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            if highest is not None:
-                offset = highest + 1
-
-    async def store_batch(self, raw: list[Any]) -> int | None:
-        """Commit a fetched batch to the inbox; returns the highest update id in it.
-
-        An element that is not an Update but has a usable id is stored already quarantined
-        (an operator sees it with ``coachloop inbox list``); one without a usable id cannot
-        be stored under any key and is counted and logged.
-        """
-        good: list[tuple[int, str]] = []
-        bad: list[tuple[int, str]] = []
-        highest: int | None = None
-        for item in raw:
-            try:
-                update_id = update_id_of(item)
-            except InvalidUpdate:
-                self.stats.unaddressable += 1
-                log.error("getUpdates returned an element without a usable update_id; skipped")
-                continue
-            highest = update_id if highest is None else max(highest, update_id)
-            text = json.dumps(item, separators=(",", ":"))
-            try:
-                check_shape(item)
-                good.append((update_id, text))
-            except InvalidUpdate as exc:
-                bad.append((update_id, str(exc)))
-                good.append((update_id, text))
-        if good:
-            def work(s: Any) -> list[int]:
-                new = inbox.record_batch(s, good)
-                for update_id, reason in bad:
-                    if update_id in new:
-                        inbox.quarantine(s, update_id, f"InvalidUpdate: {reason}")
-                return new
-
-            new = await self._db(work)
-            self.stats.fetched += len(new)
-            self.stats.quarantined += sum(1 for uid, _ in bad if uid in new)
-            if new:
-                self.wake.set()
-        return highest
+def _keys_of(payload: str | None, chat_id: int | None, user_id: int | None
+             ) -> tuple[str, ...]:
+    """The update's lock keys, from the inbox's columns (or, for a row stored without them,
+    from its payload)."""
+    if chat_id is None and user_id is None and payload:
+        try:
+            chat_id, user_id = chat_and_sender(json.loads(payload))
+        except (ValueError, RecursionError):
+            return ()
+    return ordering_keys(chat_id, user_id)
 
 
 def _recorder(update_id: int, error: str) -> Callable[[Any], None]:

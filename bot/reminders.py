@@ -74,15 +74,31 @@ def schedule(job_queue: JobQueue[Any], user_id: int, spec: str) -> None:
         return
     when, _ = parsed
     job_queue.run_daily(remind, time=when, chat_id=user_id, user_id=user_id,
-                        name=job_name(user_id))
+                        name=job_name(user_id), data=spec)
+
+
+def claim(database: Database, user_id: int, zone: dt.tzinfo | None) -> bool:
+    """Claim today's reminder of the user (their local day): only one claim a day succeeds,
+    whichever bot process runs the schedule, and however often it restarts at that minute."""
+    day = dt.datetime.now(zone or dt.UTC).date()
+    return database.run(lambda s: groups.claim_reminder(s, user_id, day))
 
 
 async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The job: a short nudge to check in (stops itself if the user blocked the bot)."""
+    """The job: a short nudge to check in (stops itself if the user blocked the bot).
+
+    Every bot process schedules every reminder (`resync`), so that one process dying does not
+    stop them; the day's claim in the database lets exactly one of them send.
+    """
     job = context.job
     if job is None or job.chat_id is None:
         return
     dialogue = context.application.bot_data.get(DIALOGUE_KEY)
+    if dialogue is not None and job.user_id is not None:
+        parsed = parse(job.data) if isinstance(job.data, str) else None
+        zone = parsed[0].tzinfo if parsed is not None else None
+        if not await asyncio.to_thread(claim, dialogue.database, job.user_id, zone):
+            return
     title = None
     if dialogue is not None and job.user_id is not None:
         try:
@@ -97,14 +113,35 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("reminder not sent: %s", type(exc).__name__)
 
 
+RESYNC_EVERY = 60.0  # seconds between two reads of the stored reminders
+
+
+async def resync(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic job: schedule what another bot process stored since (a new time, /forget)."""
+    dialogue = context.application.bot_data.get(DIALOGUE_KEY)
+    if dialogue is not None:
+        try:
+            await restore(context.application, dialogue.database)
+        except Exception as exc:  # a database outage: the next round reads again
+            log.warning("reminders not re-read: %s", type(exc).__name__)
+
+
 async def restore(application: Application, database: Database) -> int:
     """Schedule every stored reminder (at start); returns how many."""
     if application.job_queue is None:
         log.warning("no job queue: install python-telegram-bot[job-queue] for reminders")
         return 0
     rows = await asyncio.to_thread(database.run, groups.reminder_specs)
+    stored = {job_name(user_id) for user_id, _ in rows}
+    for job in application.job_queue.jobs():
+        if job.name is not None and job.name.startswith("reminder:") and job.name not in stored:
+            job.schedule_removal()  # turned off, or erased, elsewhere
     count = 0
     for user_id, spec in rows:
+        if any(job.data == spec and not job.removed
+               for job in application.job_queue.get_jobs_by_name(job_name(user_id))):
+            count += 1
+            continue  # scheduled already, at that time
         try:  # one unreadable stored reminder must not keep the bot from starting
             schedule(application.job_queue, user_id, spec)
             count += 1

@@ -46,6 +46,7 @@ from bot.failures import describe
 from bot.outbox import OutboxSender, drafts
 from bot.pipeline import UpdatePipeline, run_application
 from bot.replies import Incoming, Reply, Upload
+from bot.update_shape import chat_and_sender
 from bot.uploads import format_size
 from storage import inbox, outbox
 
@@ -178,7 +179,8 @@ class TelegramAdapter:
         def check(s: DbSession) -> bool:
             status = inbox.status_of(s, update_id)
             if status is None:
-                return inbox.record_update(s, update_id, update.to_json())
+                return inbox.record_update(s, update_id, update.to_json(),
+                                           chat_and_sender(update.to_dict()))
             return status == inbox.RECEIVED
 
         if not await asyncio.to_thread(database.run, check):
@@ -269,6 +271,9 @@ def build_application(
     async def post_init(app: Application) -> None:
         count = await reminders.restore(app, database)
         log.info("reminders scheduled: %d", count)
+        if app.job_queue is not None:  # what other bot processes store, read every minute
+            app.job_queue.run_repeating(reminders.resync, interval=reminders.RESYNC_EVERY,
+                                        first=reminders.RESYNC_EVERY, name="reminders:resync")
         dialogue.bot_username = app.bot.username
         try:  # the command menus users see, from the features' declarations
             for scope, group in ((BotCommandScopeAllPrivateChats(), False),

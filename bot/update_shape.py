@@ -55,6 +55,37 @@ def update_id_of(data: Any) -> int:
     return update_id
 
 
+def _int_id(value: Any) -> int | None:
+    if isinstance(value, dict):
+        found = value.get("id")
+        if isinstance(found, int) and not isinstance(found, bool) and -MAX_UPDATE_ID <= found \
+                <= MAX_UPDATE_ID:
+            return found
+    return None
+
+
+def chat_and_sender(data: Any) -> tuple[int | None, int | None]:
+    """The update's chat id and sender id, read from the raw JSON (either may be None).
+
+    What an update must stay in order with: its chat, and its sender across chats. A button
+    press names its chat through the message it sits under. Read before the update is an
+    Update, so a payload that will be quarantined costs nothing and orders against nothing.
+    """
+    chat_id: int | None = None
+    user_id: int | None = None
+    if not isinstance(data, dict):
+        return None, None
+    for value in data.values():
+        if not isinstance(value, dict):
+            continue
+        chat = value.get("chat")
+        if chat is None and isinstance(value.get("message"), dict):  # a button press
+            chat = value["message"].get("chat")
+        chat_id = chat_id if chat_id is not None else _int_id(chat)
+        user_id = user_id if user_id is not None else _int_id(value.get("from"))
+    return chat_id, user_id
+
+
 def check_shape(data: Any) -> int:
     """Raise `InvalidUpdate` unless ``data`` is shaped like an Update; returns its id."""
     update_id = update_id_of(data)

@@ -24,7 +24,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.pipeline import UpdatePipeline, run_application
-from bot.update_shape import InvalidUpdate, decode, to_update
+from bot.update_shape import InvalidUpdate, chat_and_sender, decode, to_update
 from storage import inbox
 from storage.db import Database
 
@@ -93,7 +93,8 @@ class InboxWebhookHandler(tornado.web.RequestHandler):
         text = body.decode("utf-8", errors="replace")
         try:
             await asyncio.to_thread(
-                self.database.run, lambda s: inbox.record_update(s, update_id, text)
+                self.database.run,
+                lambda s: inbox.record_update(s, update_id, text, chat_and_sender(data))
             )
         except SQLAlchemyError as exc:  # not stored: Telegram must retry, so no 200
             log.error("webhook update not stored: %s", type(exc).__name__)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.schema import (
@@ -24,6 +25,7 @@ from storage.schema import (
     Override,
     Person,
     ReadinessMark,
+    SentReminder,
     utcnow,
 )
 
@@ -279,6 +281,20 @@ def reminder_specs(session: Session) -> list[tuple[int, str]]:
         )
     ).all()
     return [(int(uid), f"{when} {tz or 'UTC'}") for uid, when, tz in rows]
+
+
+def claim_reminder(session: Session, telegram_id: int, day: dt.date) -> bool:
+    """Claim the user's reminder of ``day`` (their local date); False when it was claimed
+    already, by this process or another running the same schedule."""
+    if session.get(SentReminder, (telegram_id, day)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(SentReminder(telegram_id=telegram_id, day=day))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def set_class_template(session: Session, group: Group, template: str | None) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,12 @@ STATUSES = (RECEIVED, DONE, FAILED, DROPPED)
 MAX_ERROR = 200
 
 
-def record_update(session: Session, update_id: int, payload: str | None = None) -> bool:
+Keys = tuple[int | None, int | None]
+"""An update's chat id and sender id (either may be missing), as `record_update` stores them."""
+
+
+def record_update(session: Session, update_id: int, payload: str | None = None,
+                  keys: Keys = (None, None)) -> bool:
     """Record a received update; True when it must be handled now.
 
     True on first sight, and for an update recorded earlier but never handled (the webhook
@@ -43,15 +48,18 @@ def record_update(session: Session, update_id: int, payload: str | None = None) 
         return existing.status == RECEIVED
     try:
         with session.begin_nested():
-            session.add(ProcessedUpdate(update_id=update_id, payload=payload))
+            session.add(ProcessedUpdate(update_id=update_id, payload=payload,
+                                        chat_id=keys[0], user_id=keys[1]))
             session.flush()
     except IntegrityError:
         return False
     return True
 
 
-def record_batch(session: Session, updates: Iterable[tuple[int, str]]) -> list[int]:
-    """Record a fetched batch (``(update_id, raw JSON)`` pairs); returns the ids that are new.
+def record_batch(session: Session, updates: Iterable[tuple[int, str]],
+                 keys: dict[int, Keys] | None = None) -> list[int]:
+    """Record a fetched batch (``(update_id, raw JSON)`` pairs, with each one's `Keys`);
+    returns the ids that are new.
 
     Ids seen before are left as they are, whatever their status: a batch fetched again after a
     crash (its offset was never advanced) stores nothing twice.
@@ -64,7 +72,9 @@ def record_batch(session: Session, updates: Iterable[tuple[int, str]]) -> list[i
     ))
     new = [uid for uid in sorted(batch) if uid not in known]
     for uid in new:
-        session.add(ProcessedUpdate(update_id=uid, payload=batch[uid]))
+        chat_id, user_id = (keys or {}).get(uid, (None, None))
+        session.add(ProcessedUpdate(update_id=uid, payload=batch[uid], chat_id=chat_id,
+                                    user_id=user_id))
     session.flush()
     return new
 
@@ -102,15 +112,21 @@ def settle(session: Session, update_id: int) -> None:
     mark(session, update_id, DONE)
 
 
-def begin_attempt(session: Session, update_id: int) -> int:
+def begin_attempt(session: Session, update_id: int, *, after_earlier: bool = False) -> int:
     """Count one more handling attempt (committed before handling starts); returns the count.
 
     Counting before, not after, is what catches an update that kills the process: after the
     restart its count is already up, and enough restarts quarantine it.
+
+    Returns 0, counting nothing, when the update is not the caller's to handle now: it is no
+    longer pending (another bot process handled it), or, with ``after_earlier``, an older
+    update of its chat or sender is still pending (`earlier_pending`).
     """
     row = session.get(ProcessedUpdate, update_id)
     if row is None:
         raise ValueError(f"update {update_id} was never recorded")
+    if row.status != RECEIVED or (after_earlier and earlier_pending(session, update_id)):
+        return 0
     row.attempts = (row.attempts or 0) + 1
     return row.attempts
 
@@ -146,6 +162,30 @@ def pending(session: Session, limit: int = 100) -> Sequence[ProcessedUpdate]:
         .order_by(ProcessedUpdate.update_id)
         .limit(limit)
     ).all()
+
+
+def earlier_pending(session: Session, update_id: int) -> bool:
+    """Whether an update of the same chat or sender, older than ``update_id``, is still to be
+    handled: then this one must wait (another bot process stored the older one).
+
+    Failed (quarantined) updates do not hold the chat up; an update without keys orders
+    against nothing.
+    """
+    row = session.get(ProcessedUpdate, update_id)
+    if row is None:
+        return False
+    same = [column == value for column, value in ((ProcessedUpdate.chat_id, row.chat_id),
+                                                  (ProcessedUpdate.user_id, row.user_id))
+            if value is not None]
+    if not same:
+        return False
+    older = session.scalar(
+        select(ProcessedUpdate.update_id)
+        .where(ProcessedUpdate.status == RECEIVED, ProcessedUpdate.update_id < update_id,
+               or_(*same))
+        .limit(1)
+    )
+    return older is not None
 
 
 def listing(

@@ -52,12 +52,15 @@ def add(session: Session, update_id: int | None, messages: Sequence[Outgoing]) -
 
 def unsent(
     session: Session, *, update_id: int | None = None, kind: str | None = REPLY,
-    broadcast_id: int | None = None, limit: int = 1000,
+    broadcast_id: int | None = None, chat_id: int | None = None, limit: int = 1000,
 ) -> Sequence[OutboxMessage]:
-    """Pending rows in the order they were committed (optionally of one update / broadcast)."""
+    """Pending rows in the order they were committed (optionally of one update, broadcast or
+    chat)."""
     query = select(OutboxMessage).where(OutboxMessage.status == PENDING)
     if update_id is not None:
         query = query.where(OutboxMessage.update_id == update_id)
+    if chat_id is not None:
+        query = query.where(OutboxMessage.chat_id == chat_id)
     if kind is not None:
         query = query.where(OutboxMessage.kind == kind)
     if broadcast_id is not None:

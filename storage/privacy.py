@@ -17,7 +17,15 @@ from sqlalchemy import Column, Table, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from storage.schema import Base, ConversationState, Group, Membership, Person
+from storage.schema import (
+    Base,
+    ConversationState,
+    Group,
+    Membership,
+    Person,
+    ProcessedUpdate,
+    SentReminder,
+)
 
 SKIP_TABLES = {"processed_update"}  # Telegram update ids, payload dropped once handled
 
@@ -141,6 +149,12 @@ def erase_person(session: Session, person_id: int) -> int:
             )
         )
     ))
+    # keyed by Telegram id, not person: the reminders sent, and the inbox's ordering keys
+    touched += _count(session.execute(
+        delete(SentReminder).where(SentReminder.telegram_id == telegram_id)))
+    for column in (ProcessedUpdate.user_id, ProcessedUpdate.chat_id):
+        touched += _count(session.execute(
+            update(ProcessedUpdate).where(column == telegram_id).values({column.key: None})))
     touched += _count(session.execute(delete(Person).where(Person.id == person_id)))
     session.flush()
     session.expunge_all()

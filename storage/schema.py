@@ -354,6 +354,21 @@ class ProcessedUpdate(Base):
     # and place, never its message (which may quote a health value)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(String(200))
+    # what the update must stay in order with, outside the encrypted payload: several bot
+    # processes find a chat's earlier pending updates by these (`inbox.earlier_pending`)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class SentReminder(Base):
+    """A daily reminder sent: one row per user and local day, so that each bot process may
+    run the reminder schedule and still only one of them sends (the one whose row landed)."""
+
+    __tablename__ = "sent_reminder"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class OutboxMessage(Base):

@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.pipeline import UpdatePipeline, ordering_keys
 from bot.telegram_app import build_application, pipeline_for
+from bot.update_shape import chat_and_sender
 from nlu import NluEngine
 from storage import inbox, people
 from storage.db import Database
@@ -101,12 +102,16 @@ def _in_group(update: dict[str, Any], chat_id: int = -1001) -> dict[str, Any]:
     return update
 
 
-def test_ordering_keys_name_the_chat_and_the_sender() -> None:
+def test_an_update_orders_against_its_chat_and_its_sender() -> None:
     a = Updates(user_id=1, start_id=1)
-    assert ordering_keys(json.dumps(a.message("hi"))) == ("chat:1", "user:1")
-    assert ordering_keys(json.dumps(_in_group(a.message("hi")))) == ("chat:-1001", "user:1")
-    assert ordering_keys(json.dumps(a.press("rpe:5"))) == ("chat:1", "user:1")
-    assert ordering_keys("not json") == () and ordering_keys('{"message": 5}') == ()
+    assert chat_and_sender(a.message("hi")) == (1, 1)
+    assert chat_and_sender(_in_group(a.message("hi"))) == (-1001, 1)
+    assert chat_and_sender(a.press("rpe:5")) == (1, 1)
+    assert chat_and_sender("not json") == (None, None)
+    assert chat_and_sender({"message": 5}) == (None, None)
+    assert chat_and_sender({"message": {"chat": {"id": True}}}) == (None, None)
+    assert ordering_keys(-1001, 1) == ("chat:-1001", "user:1")
+    assert ordering_keys(None, None) == ()
 
 
 async def test_a_slow_update_of_one_athlete_does_not_delay_another(

@@ -151,7 +151,8 @@ async def test_serve_webhook_restores_reminders_and_answers_edits(dialogue: Dial
     edited = {"update_id": 701, "edited_message": {**checkin["message"],
                                                      "text": "rpe 8, 45 min, all good"}}
     async with _served(dialogue) as served:
-        assert [j.name for j in served.app.job_queue.jobs()] == ["reminder:4242"]  # type: ignore[union-attr]
+        assert [j.name for j in served.app.job_queue.jobs()  # type: ignore[union-attr]
+                if j.name and j.name.startswith("reminder:")] == ["reminder:4242"]
         assert served.request.sent("setMyCommands") and served.request.sent("setWebhook")
         for update in (checkin, edited):
             assert await served.post(update) == 200

@@ -35,7 +35,11 @@ log = logging.getLogger(__name__)
 
 
 def lock_id(key: str) -> int:
-    """The advisory-lock number of a key: a stable signed 64-bit hash of its text."""
+    """The advisory-lock number of a key: a stable signed 64-bit hash of its text.
+
+    PostgreSQL's advisory locks are per database, not per schema, so `Keys` names each key
+    with its schema first.
+    """
     digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -49,15 +53,18 @@ class Keys:
         self._held: set[str] = set()
         self._guard = threading.Lock()
         self._connection: Connection | None = None
+        self._namespace = ""  # the schema: installations sharing a database never collide
 
     def _conn(self) -> Connection:
         if self._connection is None or self._connection.closed or self._connection.invalidated:
             self._connection = self.database.engine.connect().execution_options(
                 isolation_level="AUTOCOMMIT")
+            self._namespace = str(self._connection.execute(
+                text("SELECT current_schema()")).scalar() or "")
             # the old connection's locks went with it: take this process's keys again
             for key in sorted(self._held):
                 if not self._connection.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                                {"k": lock_id(key)}).scalar():
+                                                {"k": self._id(key)}).scalar():
                     log.warning("a key of this process was taken elsewhere while the "
                                 "database was away")
         return self._connection
@@ -79,7 +86,7 @@ class Keys:
                 conn = self._conn()
                 for key in wanted:
                     got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                       {"k": lock_id(key)}).scalar()
+                                       {"k": self._id(key)}).scalar()
                     if not got:
                         break
                     taken.append(key)
@@ -114,10 +121,13 @@ class Keys:
             self._held.clear()
             self._drop_connection()
 
+    def _id(self, key: str) -> int:
+        return lock_id(f"{self._namespace}/{key}")
+
     def _unlock(self, keys: list[str]) -> None:
         conn = self._conn()
         for key in keys:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_id(key)})
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._id(key)})
 
     def _drop_connection(self) -> None:
         if self._connection is not None:

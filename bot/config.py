@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     job_queue: str = "coachloop.jobs"  # one per installation sharing a broker
     concurrent_updates: int = 8  # updates of different chats handled at once
+    # Several bot processes of one bot stay inside Telegram's limits together through a rate
+    # limit kept in Redis (redis://127.0.0.1:6379/0); unset, each process limits itself
+    redis_url: str | None = None
     # Eq. 9 of the PPO paper (alpha gain, beta fatigue, gamma injury risk) for the week
     # scheduler of real athletes; REWARD_WEIGHTS='[0.6, 0.3, 0.1]'
     reward_weights: tuple[float, float, float] = (0.6, 0.3, 0.1)

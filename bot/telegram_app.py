@@ -45,6 +45,7 @@ from bot.dialogue.features import alerts_in
 from bot.failures import describe
 from bot.outbox import OutboxSender, drafts
 from bot.pipeline import UpdatePipeline, run_application
+from bot.ratelimit import SharedRateLimiter
 from bot.replies import Incoming, Reply, Upload
 from bot.update_shape import chat_and_sender
 from bot.uploads import format_size
@@ -261,7 +262,10 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    if rate_limit:
+    if rate_limit and settings.redis_url:  # several processes of one bot share one budget
+        bot_id = settings.telegram_token.get_secret_value().partition(":")[0]
+        builder = builder.rate_limiter(SharedRateLimiter(settings.redis_url, bot_id))
+    elif rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     # The bound on updates handled at once; `bot.pipeline` keeps each chat's and each
     # person's updates in order within it.

@@ -16,14 +16,17 @@ went wrong") or a refusal. Reported: handling latency p50/p95/p99 (from the firs
 the last, per update), throughput, and the throughput as a ratio to a bare python-telegram-bot
 echo handler polling the same server with the same number of updates, measured in the same run.
 
-Configurations (``--configs 1,2``), each against the same echo baseline: 1 = one process on
+Configurations (``--configs 1,2,3``), each against the same echo baseline: 1 = one process on
 SQLite, background re-plans in a thread of the bot; 2 = one bot process on PostgreSQL, the
-re-plans on a Celery worker process over RabbitMQ. Each also reports when every re-plan the
-replay caused was stored. With ``--rate R`` the updates arrive paced, R per second, and the
-latency is from an update's arrival to the end of its handling (its replies sent): the
-latency of a bot below its capacity, where pushing everything at once measures throughput.
+re-plans on a Celery worker process over RabbitMQ; 3 = two bot processes behind webhooks on
+PostgreSQL, one Celery worker, the rate limit shared in Redis (`benchmarks.replay_processes`:
+its latency is from the POST to the first reply to the chat). Each also reports when every
+re-plan the replay caused was stored. With ``--rate R`` the updates arrive paced, R per
+second, and the latency is from an update's arrival to the end of its handling (its replies
+sent): the latency of a bot below its capacity, where pushing everything at once measures
+throughput.
 
-    python -m benchmarks.replay [--quick] [--n 10000] [--athletes 200] [--seed S] [--configs 1,2]
+    python -m benchmarks.replay [--quick] [--n 10000] [--athletes 200] [--seed S] [--configs 1,2,3]
 """
 
 from __future__ import annotations
@@ -293,6 +296,7 @@ async def echo_run(n: int) -> tuple[float, list[float]]:
 CONFIGS = {
     "1": "one process, SQLite, jobs in a thread of the bot",
     "2": "one bot process, PostgreSQL, jobs on a Celery worker (RabbitMQ)",
+    "3": "two bot processes (webhooks), PostgreSQL, one Celery worker, rate limit in Redis",
 }
 BROKER = os.environ.get("COACHLOOP_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
@@ -464,7 +468,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=None,
                         help="updates per second, paced (latency from arrival); default: all "
                              "at once (throughput)")
-    parser.add_argument("--configs", default="1,2",
+    parser.add_argument("--configs", default="1,2,3",
                         help="comma-separated: " + "; ".join(f"{k} = {v}"
                                                              for k, v in CONFIGS.items()))
     args = parser.parse_args()
@@ -481,8 +485,14 @@ def main() -> None:
     problems: list[str] = []
     for config in args.configs.split(","):
         with tempfile.TemporaryDirectory() as tmp:
-            ours = asyncio.run(coachloop_run(n, athletes, Path(tmp), args.seed, config,
-                                             args.rate))
+            if config == "3":
+                # its module builds on this one's script: imported here, not at the top
+                from benchmarks.replay_processes import processes_run
+
+                ours = asyncio.run(processes_run(n, athletes, Path(tmp), args.seed, args.rate))
+            else:
+                ours = asyncio.run(coachloop_run(n, athletes, Path(tmp), args.seed, config,
+                                                 args.rate))
         script: Script = ours["script"]
         rate, lat = n / ours["took"], ours["latencies"]
         print(f"{'config ' + config + ': ' + CONFIGS[config][:24]:34s} {rate:8.1f} updates/s   "

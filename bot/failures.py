@@ -10,12 +10,16 @@ OUR_PACKAGES = ("bot", "nlu", "planner", "models", "storage")
 
 
 def describe(error: BaseException) -> str:
-    """An error's class and the last place in our code it passed through."""
-    place = ""
+    """An error's class, the last place in our code it passed through, and, when it was
+    raised inside a library, the place there (a library's assert says little by its class)."""
+    place = raised = ""
     tb = error.__traceback__
     while tb is not None:
         module = tb.tb_frame.f_globals.get("__name__", "")
+        where = f"{module}:{tb.tb_frame.f_code.co_name}:{tb.tb_lineno}"
         if module.split(".")[0] in OUR_PACKAGES:
-            place = f" at {module}:{tb.tb_frame.f_code.co_name}:{tb.tb_lineno}"
+            place, raised = f" at {where}", ""
+        else:
+            raised = f" in {where}"
         tb = tb.tb_next
-    return f"{type(error).__name__}{place}"
+    return f"{type(error).__name__}{place}{raised if place else ''}"

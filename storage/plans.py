@@ -20,6 +20,7 @@ from storage.schema import (
     Explanation,
     FitnessTest,
     Override,
+    Person,
     Plan,
     PrescribedSession,
     SessionExercise,
@@ -56,7 +57,14 @@ def save_prescribed(
     A replaced decision that differs (new data arrived: a check-in, a test, an override)
     leaves a line in the audit log with what it was, so "what did the bot tell me this
     morning?" has an answer; the line holds the title and factors, never health values.
+
+    The person's row is locked first: a reply's plan and a background job's re-plan of the
+    same day, in two processes, then replace one another in turn instead of both inserting
+    (where the second would fail on the unique day).
     """
+    session.execute(select(Person.id).where(Person.id == person_id)
+                    .with_for_update(key_share=True))  # FOR NO KEY UPDATE: inserts of rows
+    # that refer to the person (a check-in) take KEY SHARE and are not held up by it
     old = session.scalar(
         select(PrescribedSession).where(
             PrescribedSession.person_id == person_id, PrescribedSession.day == day

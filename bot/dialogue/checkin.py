@@ -328,10 +328,13 @@ def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
     turn.finish()
     changed = [tuple(c) for c in data.get("changes", [])]
     lead = f"(changed: {change_summary(changed)}) " if changed else ""
-    out = [Reply("Saved ✅ " + lead + checkin_summary(data))]
-    if UNSPECIFIED_PAIN_SITE in new.pain_sites:
+    # "Saved" and tomorrow's session in one message: one send per check-in instead of two
+    # (Telegram allows a bot 30 messages a second), and one notification on the phone
+    saved = "Saved ✅ " + lead + checkin_summary(data)
+    out = [Reply(saved + "\n\n" + next_session(dialogue, turn, person, day).text)]
+    if UNSPECIFIED_PAIN_SITE in new.pain_sites:  # a question comes last: it wants an answer
         out.append(Reply(texts.ASK_PAIN_SITE))
-    return [*out, next_session(dialogue, turn, person, day)]
+    return out
 
 
 def planned_for_reply(dialogue: Dialogue, turn: Turn, person: Person, day: dt.date,

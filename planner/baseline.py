@@ -51,11 +51,12 @@ def trailing_baseline(
 ) -> Baseline:
     """z_t = (x_t - mean of x over [t - window, t - 1]) / max(sample SD, floor), per day.
 
-    ``values`` is one athlete's daily series, NaN where nothing was observed. ``mean`` and
-    ``sd`` are NaN where the window has fewer than 2 values; ``z`` is NaN where today is
-    missing, the window has fewer than ``min_obs`` values, or the (floored) SD is 0.
-    Cumulative sums of values centred on the series mean keep the SDs exact to ~1e-12 for
-    years of daily loads.
+    ``values`` is one athlete's daily series, NaN where nothing was observed. ``mean`` is NaN
+    where the window is empty, ``sd`` where it has fewer than 2 values; ``z`` is NaN where today is
+    missing, the window has fewer than ``min_obs`` values, or the (floored) SD is 0. The SD
+    is two-pass over each window (an (n x window) view, cheap at 28 days), so a window of
+    equal values, such as four weeks of rest, has SD exactly 0 rather than a rounding residue
+    that would make the next session infinitely unusual.
     """
     if window < 2 or min_obs < 2:
         raise ValueError("a baseline needs a window and a minimum of at least 2 observations")
@@ -63,26 +64,23 @@ def trailing_baseline(
         raise ValueError(f"the SD floor must be zero or positive, got {floor}")
     x = np.asarray(values, dtype=np.float64)
     n = x.shape[0]
-    seen = ~np.isnan(x)
-    centre = float(x[seen].mean()) if seen.any() else 0.0
-    d = np.where(seen, x - centre, 0.0)
-    cum_n = np.concatenate([[0.0], np.cumsum(seen, dtype=np.float64)])
-    cum_s = np.concatenate([[0.0], np.cumsum(d)])
-    cum_q = np.concatenate([[0.0], np.cumsum(d * d)])
-    end = np.arange(n)
-    start = np.maximum(end - window, 0)
-    count = cum_n[end] - cum_n[start]
-    total = cum_s[end] - cum_s[start]
-    squares = cum_q[end] - cum_q[start]
+    # windows[t] holds x[t - window .. t - 1]; the padding before day 0 is "not observed"
+    padded = np.concatenate([np.full(window, np.nan), x])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window)[:n]
+    seen = ~np.isnan(windows)
+    count = seen.sum(axis=1).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_d = np.where(count > 0, total / count, np.nan)
-        var = np.where(count > 1, (squares - total * mean_d) / (count - 1), np.nan)
-    sd = np.sqrt(np.clip(var, 0.0, None))
-    mean = mean_d + centre
-    # Exact spreads of 0 come back as ~1e-13 from the differences of sums: treat as 0.
-    sd = np.where(sd <= 1e-9 * (1.0 + np.abs(mean)), 0.0, sd)
+        mean = np.where(count > 0, np.where(seen, windows, 0.0).sum(axis=1) / count, np.nan)
+        deviation = np.where(seen, windows - mean[:, None], 0.0)
+        var = np.where(count > 1, (deviation * deviation).sum(axis=1) / (count - 1), np.nan)
+    sd = np.sqrt(var)
+    # A window of equal values has SD exactly 0 (its mean may be off in the last bit).
+    flat = np.where(seen, windows, -np.inf).max(axis=1) == np.where(seen, windows, np.inf).min(
+        axis=1)
+    sd = np.where(flat & (count > 1), 0.0, sd)
     scale = np.maximum(sd, floor)
-    trusted = seen & (count >= min_obs) & (scale > 0)
+    today = ~np.isnan(x)
+    trusted = today & (count >= min_obs) & (scale > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(trusted, (x - mean) / scale, np.nan)
     return Baseline(mean=mean, sd=scale, count=count, z=z)

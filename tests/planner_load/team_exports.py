@@ -9,8 +9,8 @@ file with a ``participant`` column, as a team export would be.
 The generator gives each athlete a usual week (4-5 sessions, RPE ~5, 30-90 min, a double now
 and then), a wellness habit (their own usual answers, reported on ~85 % of mornings), a
 10-day break, and one known overload: two weeks of daily sessions at RPE ~6 (about 1.8x the
-usual load) during which, from its fourth day, fatigue and soreness answers drop by ~1.5 points. Tests and the readiness benchmark use it; the seed makes
-it deterministic.
+usual load) during which, from its fourth day, fatigue and soreness answers drop by ~1.5
+points. Tests and the readiness benchmark use it; the seed makes it deterministic.
 """
 
 from __future__ import annotations

@@ -47,38 +47,41 @@ def trailing_baseline(
     values: FloatArray,
     window: int = BASELINE_DAYS,
     min_obs: int = MIN_BASELINE_OBSERVATIONS,
-    floor: float = 0.0,
+    floor: float | FloatArray = 0.0,
 ) -> Baseline:
     """z_t = (x_t - mean of x over [t - window, t - 1]) / max(sample SD, floor), per day.
 
-    ``values`` is one athlete's daily series, NaN where nothing was observed. ``mean`` is NaN
-    where the window is empty, ``sd`` where it has fewer than 2 values; ``z`` is NaN where today is
-    missing, the window has fewer than ``min_obs`` values, or the (floored) SD is 0. The SD
-    is two-pass over each window (an (n x window) view, cheap at 28 days), so a window of
-    equal values, such as four weeks of rest, has SD exactly 0 rather than a rounding residue
-    that would make the next session infinitely unusual.
+    ``values`` is one athlete's daily series (or a stack of series, days on the last axis, so
+    one call serves every item of an athlete), NaN where nothing was observed; ``floor`` is one
+    number or one per series. ``mean`` is NaN where the window is empty, ``sd`` where it has
+    fewer than 2 values; ``z`` is NaN where today is missing, the window has fewer than
+    ``min_obs`` values, or the (floored) SD is 0. The SD is two-pass over each window (an
+    (n x window) view, cheap at 28 days), so a window of equal values, such as four weeks of
+    rest, has SD exactly 0 rather than a rounding residue that would make the next session
+    infinitely unusual.
     """
     if window < 2 or min_obs < 2:
         raise ValueError("a baseline needs a window and a minimum of at least 2 observations")
-    if floor < 0:
+    floors = np.asarray(floor, dtype=np.float64)
+    if np.any(floors < 0) or np.any(np.isnan(floors)):
         raise ValueError(f"the SD floor must be zero or positive, got {floor}")
     x = np.asarray(values, dtype=np.float64)
-    n = x.shape[0]
-    # windows[t] holds x[t - window .. t - 1]; the padding before day 0 is "not observed"
-    padded = np.concatenate([np.full(window, np.nan), x])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, window)[:n]
+    n = x.shape[-1]
+    # windows[..., t, :] holds x[..., t - window .. t - 1]; days before day 0 are "not observed"
+    padded = np.concatenate([np.full((*x.shape[:-1], window), np.nan), x], axis=-1)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window, axis=-1)[..., :n, :]
     seen = ~np.isnan(windows)
-    count = seen.sum(axis=1).astype(np.float64)
+    count = seen.sum(axis=-1).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(count > 0, np.where(seen, windows, 0.0).sum(axis=1) / count, np.nan)
-        deviation = np.where(seen, windows - mean[:, None], 0.0)
-        var = np.where(count > 1, (deviation * deviation).sum(axis=1) / (count - 1), np.nan)
+        mean = np.where(count > 0, np.where(seen, windows, 0.0).sum(axis=-1) / count, np.nan)
+        deviation = np.where(seen, windows - mean[..., None], 0.0)
+        var = np.where(count > 1, (deviation * deviation).sum(axis=-1) / (count - 1), np.nan)
     sd = np.sqrt(var)
     # A window of equal values has SD exactly 0 (its mean may be off in the last bit).
-    flat = np.where(seen, windows, -np.inf).max(axis=1) == np.where(seen, windows, np.inf).min(
-        axis=1)
+    top = np.where(seen, windows, -np.inf).max(axis=-1)
+    flat = top == np.where(seen, windows, np.inf).min(axis=-1)
     sd = np.where(flat & (count > 1), 0.0, sd)
-    scale = np.maximum(sd, floor)
+    scale = np.maximum(sd, floors[..., None] if floors.ndim else floors)
     today = ~np.isnan(x)
     trusted = today & (count >= min_obs) & (scale > 0)
     with np.errstate(divide="ignore", invalid="ignore"):

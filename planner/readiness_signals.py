@@ -140,8 +140,7 @@ def _load_columns(offsets: NDArray[np.int64], loads: FloatArray, n: int) -> dict
     np.add.at(series, offsets - start, loads)
     metrics = club_matrix_metrics(series[None, :])
     strain = metrics["strain"][0]
-    load_base = trailing_baseline(series)
-    strain_base = trailing_baseline(strain)
+    base = trailing_baseline(np.vstack([series, strain]))
 
     def padded(values: FloatArray) -> FloatArray:
         full = nan.copy()
@@ -152,8 +151,8 @@ def _load_columns(offsets: NDArray[np.int64], loads: FloatArray, n: int) -> dict
         "history_days": np.maximum(np.arange(n) - start + 1, 0),
         "load": padded(series), "acwr": padded(metrics["acwr_rolling"][0]),
         "monotony": padded(metrics["monotony"][0]), "strain": padded(strain),
-        "load_mean": padded(load_base.mean), "load_z": padded(load_base.z),
-        "strain_mean": padded(strain_base.mean), "strain_z": padded(strain_base.z),
+        "load_mean": padded(base.mean[0]), "load_z": padded(base.z[0]),
+        "strain_mean": padded(base.mean[1]), "strain_z": padded(base.z[1]),
     }
 
 
@@ -163,25 +162,23 @@ def _wellness_columns(
 ) -> dict[str, object]:
     order = np.argsort(offsets, kind="stable")
     offsets = offsets[order]
+    answered = [_last_answer_per_day(offsets, values[it.name][order], n) for it in items]
+    ours = np.vstack([it.scale.to_ours(a) for it, a in zip(items, answered, strict=True)])
+    total = ours.sum(axis=0)  # NaN unless every item was answered
+    floors = [it.scale.smallest_change for it in items]
+    # one call for every item and the total: each row its own series and floor
+    base = trailing_baseline(np.vstack([ours, total]), floor=np.array([*floors, min(floors)]))
     out: dict[str, object] = {}
-    ours_all = []
-    for item in items:
-        answered = _last_answer_per_day(offsets, values[item.name][order], n)
-        ours = item.scale.to_ours(answered)
-        base = trailing_baseline(ours, floor=item.scale.smallest_change)
-        ours_all.append(ours)
-        out |= {item.name: answered, f"{item.name}_ours": ours, f"{item.name}_mean": base.mean,
-                f"{item.name}_n": base.count, f"{item.name}_z": base.z}
-    stacked = np.vstack(ours_all)
-    total = stacked.sum(axis=0)  # NaN unless every item was answered
-    floor = min(item.scale.smallest_change for item in items)
-    base = trailing_baseline(total, floor=floor)
-    reported = ~np.all(np.isnan(stacked), axis=0)
+    for k, item in enumerate(items):
+        out |= {item.name: answered[k], f"{item.name}_ours": ours[k],
+                f"{item.name}_mean": base.mean[k], f"{item.name}_n": base.count[k],
+                f"{item.name}_z": base.z[k]}
+    reported = ~np.all(np.isnan(ours), axis=0)
     day = np.arange(n)
     last_report = np.maximum.accumulate(np.where(reported, day, -1))
     gap = np.where(last_report >= 0, day - last_report, day + 1)
-    return out | {"total": total, "total_mean": base.mean, "total_n": base.count,
-                  "total_z": base.z, "wellness_gap": gap}
+    return out | {"total": total, "total_mean": base.mean[-1], "total_n": base.count[-1],
+                  "total_z": base.z[-1], "wellness_gap": gap}
 
 
 def _last_answer_per_day(offsets: NDArray[np.int64], values: FloatArray, n: int) -> FloatArray:

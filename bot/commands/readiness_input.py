@@ -28,7 +28,7 @@ DATE_FORM = (
     "written is the day), or give --date-format, e.g. --date-format %d/%m/%Y"
 )
 _ISO = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+    r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
 )
 SHOWN = 3
 """Bad lines quoted in a message (the count says how many more)."""
@@ -90,12 +90,11 @@ def _refuse(path: Path, bad: NDArray[np.bool_], cells: pd.Series, problem: str) 
 def parse_days(path: Path, cells: pd.Series, column: str, date_format: str | None
                ) -> NDArray[np.datetime64]:
     """Calendar days of a date column; refuses a cell that is not a date, naming its line."""
-    text = cells.str.strip()
     if date_format is None:
-        day_text = text.str.extract(_ISO, expand=False)
+        day_text = cells.str.extract(_ISO, expand=False)
         days = pd.to_datetime(day_text, format="%Y-%m-%d", errors="coerce")
     else:
-        days = pd.to_datetime(pd.Series([_strptime(t, date_format) for t in text]))
+        days = pd.to_datetime(pd.Series([_strptime(t.strip(), date_format) for t in cells]))
     bad = days.isna().to_numpy()
     _refuse(path, bad, cells, f"{column!r} is not a date; write {DATE_FORM}")
     return days.to_numpy(dtype="datetime64[D]")
@@ -109,17 +108,24 @@ def _strptime(text: str, date_format: str) -> dt.date | None:
 
 
 def _numbers(cells: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """(values with NaN for empty cells, True where a non-empty cell is not a finite number)."""
-    text = cells.str.strip()
-    empty = (text == "").to_numpy()
-    values = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=np.float64)
+    """(values with NaN for empty cells, True where a non-empty cell is not a finite number).
+
+    ``to_numeric`` reads surrounding spaces; only the cells it could not read are stripped to
+    tell an empty cell from a bad one (stripping every cell would cost more than the parse).
+    """
+    values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64)
+    unread = np.isnan(values)
+    empty = np.zeros(len(values), dtype=bool)
+    empty[unread] = (cells[unread].str.strip() == "").to_numpy()
+    values[empty] = np.nan
     return values, ~empty & ~np.isfinite(values)
 
 
-def _athletes(path: Path, cells: pd.Series, column: str) -> pd.Series:
-    names = cells.str.strip()
-    _refuse(path, (names == "").to_numpy(), cells,
-            f"{column!r} is empty; every row names its athlete")
+def _athletes(path: Path, cells: pd.Series, column: str) -> NDArray[np.object_]:
+    """Athlete names, stripped (once per distinct name: a team has few, rows are many)."""
+    codes, uniques = pd.factorize(cells)
+    names = np.array([str(u).strip() for u in uniques], dtype=object)[codes]
+    _refuse(path, names == "", cells, f"{column!r} is empty; every row names its athlete")
     return names
 
 
@@ -146,7 +152,7 @@ def read_sessions(
             f"{minutes_col!r} must be the session's minutes, 0 to {MAX_MINUTES:g} (one day)")
     rated = ~np.isnan(rpe) & ~np.isnan(minutes)
     frame = pd.DataFrame({
-        "athlete": athletes.to_numpy()[rated], "date": days[rated],
+        "athlete": athletes[rated], "date": days[rated],
         "load": rpe[rated] * RPE_SCALES[rpe_scale] * minutes[rated],
     })
     return Sessions(frame=frame, read=len(raw), unrated=int((~rated).sum()))
@@ -160,7 +166,7 @@ def read_wellness(
     columns = (athlete_col, date_col, *(item.column for item in items))
     raw = read_table(path, columns, "wellness report")
     frame = pd.DataFrame({
-        "athlete": _athletes(path, raw[athlete_col], athlete_col).to_numpy(),
+        "athlete": _athletes(path, raw[athlete_col], athlete_col),
         "date": parse_days(path, raw[date_col], date_col, date_format),
     })
     for item in items:

@@ -81,3 +81,15 @@ def test_only_the_last_28_days_count() -> None:
 def test_nonsense_parameters_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=r"baseline|floor"):
         trailing_baseline(np.zeros(5), **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_stack_of_series_is_each_series_on_its_own_with_its_own_floor() -> None:
+    rng = np.random.default_rng(4)
+    stack = rng.integers(1, 6, size=(3, 60)).astype(float)
+    stack[rng.random((3, 60)) < 0.2] = np.nan
+    floors = np.array([0.0, 1.0, 2.5])
+    together = trailing_baseline(stack, floor=floors)
+    for row in range(3):
+        alone = trailing_baseline(stack[row], floor=float(floors[row]))
+        assert np.array_equal(together.z[row], alone.z, equal_nan=True)
+        assert np.array_equal(together.mean[row], alone.mean, equal_nan=True)

@@ -221,7 +221,7 @@ def _wellness_rules(get: _Columns, items: Sequence[WellnessItem],
             "wellness_z_total", "red" if red else "amber", z,
             WELLNESS_Z_RED if red else WELLNESS_Z_AMBER,
             f"wellness ({names}) {z:.1f} SD worse than this athlete's last {BASELINE_DAYS} "
-            f"days" + (f" (SD: {named})" if named else "")))
+            f"days" + (f" (items 1 SD or more worse: {named})" if named else "")))
     for item in items:
         _item_rules(get, item, single=len(items) == 1, flags=flags)
     short = np.zeros(len(gap), dtype=bool)

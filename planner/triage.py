@@ -159,7 +159,8 @@ def _load_rules(get: _Columns, flags: list[list[TriageFlag]]) -> None:
         days = int(history[i])
         flags[i].append(TriageFlag(
             "acwr_not_enough_history", "info", float(days), float(CHRONIC_DAYS),
-            f"ACWR: not enough history ({days} of {CHRONIC_DAYS} days of load)"))
+            f"ACWR: not enough history ({days} of {CHRONIC_DAYS} days of load)" if days
+            else "ACWR: not enough history (no session logged yet)"))
     for i in _rows(undefined & (history >= CHRONIC_DAYS)):
         flags[i].append(TriageFlag("acwr_no_load", "info", None, None,
                                    f"ACWR undefined: no load in the last {CHRONIC_DAYS} days"))

@@ -142,7 +142,8 @@ def table_lines(days: Sequence[DayReadiness]) -> list[str]:
         info = Counter(f.code for d in own for f in d.flags if f.severity == "info")
         common = ", ".join(f"{code} {n}" for code, n in codes.most_common(3)) or "none"
         lines.append(
-            f"  {athlete}: {len(own)} days ({own[0].day} to {own[-1].day}), "
+            f"  {athlete}: {len(own)} day{'s' if len(own) > 1 else ''} ({own[0].day} to "
+            f"{own[-1].day}), "
             + ", ".join(f"{level} {n}" for level, n in counts.items())
             + f"; most frequent flags: {common}; days without wellness "
             f"{info['wellness_missing']}, without ACWR history {info['acwr_not_enough_history']}"

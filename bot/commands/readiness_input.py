@@ -113,7 +113,7 @@ def _numbers(cells: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     ``to_numeric`` reads surrounding spaces; only the cells it could not read are stripped to
     tell an empty cell from a bad one (stripping every cell would cost more than the parse).
     """
-    values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64)
+    values = np.array(pd.to_numeric(cells, errors="coerce"), dtype=np.float64)  # a copy
     unread = np.isnan(values)
     empty = np.zeros(len(values), dtype=bool)
     empty[unread] = (cells[unread].str.strip() == "").to_numpy()

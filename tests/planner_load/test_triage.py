@@ -196,3 +196,17 @@ def test_on_a_team_export_the_overload_weeks_are_red_far_more_than_usual_days() 
     assert red_overload >= 0.4
     assert red_overload >= 5 * red_usual
     assert usual.count("green") / len(usual) >= 0.5
+
+
+def test_an_athlete_with_only_wellness_reports_has_no_load_history_yet() -> None:
+    sessions = pd.DataFrame({"athlete": pd.Series([], dtype=str), "date": pd.to_datetime([]),
+                             "load": pd.Series([], dtype=float)})
+    wellness = pd.DataFrame({"athlete": ["bob"] * 3, "date": [D0 + dt.timedelta(days=d)
+                                                             for d in range(3)],
+                             "fatigue": [4.0, 4.0, 1.0], "soreness": [4.0, 4.0, 4.0]})
+    days = triage(readiness_signals(sessions, wellness, ITEMS), ITEMS)
+    assert [d.day for d in days] == [D0 + dt.timedelta(days=d) for d in range(3)]
+    history = codes(days[0])["acwr_not_enough_history"]
+    assert (history.value, history.message) == (
+        0.0, "ACWR: not enough history (no session logged yet)")
+    assert [d.level for d in days] == ["green", "green", "amber"]  # the worst answer on day 2

@@ -13,15 +13,16 @@ changes the level). Thresholds come from the literature, not from fitting injury
   Foster 1998 found illness followed strain peaks above each athlete's *individual* level,
   so the spike is measured against the athlete, not a fixed AU figure.
 * Wellness, on coachloop's 1-7 scale (higher worse): the sum of the items 1 SD worse than the
-  athlete's last 28 days is amber, 2 SD red (McLean et al. 2010, Int J Sports Physiol Perform
-  5:367 and Gastin et al. 2013, J Strength Cond Res 27:2518 read ~1 and ~2 SD below the
-  athlete's own mean as meaningful and large); one item 2 SD worse is amber; an answer at the
-  worst end of the form (the worst sixth, 6-7 of 7) is amber whatever the baseline (Hooper &
-  Mackinnon 1995 read high single-item scores directly).
-* Converging evidence: a load-rise flag (ACWR high or spike, monotony, strain or load spike)
-  on the same day as a wellness flag is red (``load_and_wellness``): rising load while the
-  athlete reports being worse than usual is the pattern Hooper & Mackinnon 1995 and Gabbett
-  2016 ask coaches to act on; either alone is amber.
+  athlete's last 28 days is amber, 2 SD red (the ~-1 and ~-2 SD bands of wellness monitoring
+  with the questionnaire of McLean et al. 2010, Int J Sports Physiol Perform 5:367, and Gastin
+  et al. 2013, J Strength Cond Res 27:2518); one item 2 SD worse is amber. An answer at the
+  worst end of the form (the worst sixth, 6-7 of 7) is amber whatever the baseline: coachloop
+  convention, so the first weeks are not blind.
+* Converging evidence (coachloop convention): a load-rise flag (ACWR high or spike, monotony,
+  strain or load spike) on the same day as a wellness flag is red (``load_and_wellness``):
+  load rising while the athlete reports being worse than usual is the overreaching pattern of
+  Hooper & Mackinnon 1995, and Gabbett 2016 asks for load to be read with wellness; either
+  alone is amber.
 
 Level: red if any red flag, else amber if any amber flag, else green. Green means "no flag
 among what is known": read the info flags (missing wellness, short history) with it. Flags
@@ -110,8 +111,8 @@ def level_of(flags: Sequence[TriageFlag]) -> str:
 def triage(signals: pd.DataFrame, items: Sequence[WellnessItem] = ()) -> list[DayReadiness]:
     """`DayReadiness` for every row of `planner.readiness_signals.readiness_signals`.
 
-    Each rule is one vectorised test over all rows; only raised flags cost Python work, so a
-    club of 50 athletes x 2 years takes well under a second. Flags of a day come red first,
+    Each rule is one vectorised test over all rows; only raised flags cost Python work, so the
+    cost follows the flags raised rather than rows x rules. Flags of a day come red first,
     then amber, then info, in rule order within a severity.
     """
     n = len(signals)

@@ -47,8 +47,12 @@ class Sessions:
     unrated: int
 
 
-def read_table(path: Path, required: Sequence[str], what: str) -> pd.DataFrame:
-    """The CSV as text cells with stripped headers; refuses unreadable, empty or short files."""
+def read_table(path: Path, required: Sequence[str], what: str,
+               hints: dict[str, str] | None = None) -> pd.DataFrame:
+    """The CSV as text cells with stripped headers; refuses unreadable, empty or short files.
+
+    ``hints`` adds, for a missing column, the option that names it (e.g. the wellness file's
+    own date column)."""
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError as exc:
@@ -65,7 +69,7 @@ def read_table(path: Path, required: Sequence[str], what: str) -> pd.DataFrame:
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in required if c not in raw.columns]
     if missing:
-        hint = ""
+        hint = "".join(f"; {hints[c]}" for c in missing if hints and c in hints)
         if len(raw.columns) == 1 and ";" in raw.columns[0]:
             hint = " (it looks separated by ';': save it comma-separated)"
         raise InputError(
@@ -164,7 +168,9 @@ def read_wellness(
 ) -> pd.DataFrame:
     """Wellness rows as (athlete, date, one column per item name), answers as given."""
     columns = (athlete_col, date_col, *(item.column for item in items))
-    raw = read_table(path, columns, "wellness report")
+    hints = {athlete_col: "name this file's athlete column with --wellness-athlete-col",
+             date_col: "name this file's date column with --wellness-date-col"}
+    raw = read_table(path, columns, "wellness report", hints)
     frame = pd.DataFrame({
         "athlete": _athletes(path, raw[athlete_col], athlete_col),
         "date": parse_days(path, raw[date_col], date_col, date_format),

@@ -192,6 +192,21 @@ def test_bad_wellness_input_is_refused_with_the_right_form_and_no_output(
     assert message in err
 
 
+def test_a_wellness_file_with_its_own_date_column_names_the_option_for_it(
+    tmp_path: Path,
+) -> None:
+    sessions = sessions_file(tmp_path, "ann,2024-01-01,5,60\n")
+    wellness = tmp_path / "w.csv"
+    wellness.write_text("a,when,f\nann,2024-01-01,3\n")
+    args = ("--csv", str(sessions), *COLS, "--wellness-csv", str(wellness), "--wellness-cols",
+            "fatigue=f", "--wellness-scale", "1-5")
+    code, out, err = invoke(*args)
+    assert (code, out) == (2, "")
+    assert "name this file's date column with --wellness-date-col" in err
+    code, _, err = invoke(*args, "--wellness-date-col", "when")
+    assert code == 0, err
+
+
 def test_the_command_is_registered_in_coachloop() -> None:
     from bot.cli import app  # the full CLI: only this test needs its imports
 

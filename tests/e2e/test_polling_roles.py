@@ -55,8 +55,8 @@ async def test_coach_and_athletes_end_to_end(bot: Running) -> None:
     for uid, name in ((2, "Ana"), (3, "Bo")):
         await _onboard(api, uid, name)
         assert "joined" in (await _say(api, uid, name, f"/join {code}"))[0]
-    await _say(api, 2, "Ana", "RPE 7, 60 min, my knee hurts", n=2)
-    await _say(api, 3, "Bo", "RPE 5, 40 min, bo-private-words", n=2)
+    await _say(api, 2, "Ana", "RPE 7, 60 min, my knee hurts", n=1)
+    await _say(api, 3, "Bo", "RPE 5, 40 min, bo-private-words", n=1)
     # Ana asks for status: refused, and nothing of Bo reaches her
     assert "Only the team's coach" in (await _say(api, 2, "Ana", "/status"))[0]
     ana_texts = " ".join(s.text for s in api.to(2))
@@ -80,7 +80,7 @@ async def test_coach_and_athletes_end_to_end(bot: Running) -> None:
 async def test_athlete_account_end_to_end(bot: Running) -> None:
     api = bot.api
     await _onboard(api, 2, "Ana")
-    await _say(api, 2, "Ana", "RPE 6, 45 min", n=2)
+    await _say(api, 2, "Ana", "RPE 6, 45 min", n=1)
     assert "Your week" in (await _say(api, 2, "Ana", "/week"))[0]
     await _say(api, 2, "Ana", "/history")
     assert api.to(2)[-1].method == "sendPhoto"

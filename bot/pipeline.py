@@ -222,7 +222,13 @@ class UpdatePipeline:
 
         async def handle() -> None:
             keeper = self.sender.keys
-            if not await asyncio.to_thread(keeper.try_hold, keys):
+            try:
+                held = await asyncio.to_thread(keeper.try_hold, keys)
+            except SQLAlchemyError as exc:  # the database is away: a later round tries
+                log.warning("update %s waits: keys not taken (%s)", update_id,
+                            type(exc).__name__)
+                held = False
+            if not held:
                 outcome.append(self._leave(update_id))
                 return
             try:

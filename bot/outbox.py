@@ -249,7 +249,9 @@ class OutboxSender:
         if spec is not None and self.application.job_queue is not None:
             # before the mark: once the outbox is empty, the job queue is up to date
             reminders.schedule(self.application.job_queue, chat_id, spec)
-        await self._db(lambda s: outbox.mark(s, row_id, status, error))
+        # ahead of the queue for SQLite's writer: until this commits, a crash sends it again
+        await asyncio.to_thread(self.database.run,
+                                lambda s: outbox.mark(s, row_id, status, error), urgent=True)
         if status != outbox.SENT:
             log.info("reply not delivered: %s", error)
         return status
@@ -284,7 +286,8 @@ class OutboxSender:
                 await send_reply(self.application.bot, chat, reply)
 
             status, error = await broadcast.send_one(send, decode(body))
-            await self._db(lambda s, i=row_id, st=status, e=error: outbox.mark(s, i, st, e))
+            await asyncio.to_thread(self.database.run, lambda s, i=row_id, st=status, e=error:
+                                    outbox.mark(s, i, st, e), urgent=True)
         reports = await self._db(lambda s: [(r.id, r.chat_id) for r in outbox.unsent(
             s, kind=REPORT, broadcast_id=broadcast_id)])
         if not reports:

@@ -30,6 +30,7 @@ import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -83,7 +84,14 @@ async def run_application(application: Application[Any, Any, Any, Any, Any, Any]
 
     ``post_init`` runs here as `run_polling` would run it (reminders and the command menu
     live there); ``before_start`` is the webhook's registration.
+
+    The loop's thread pool is sized for the updates handled at once: each may wait in a
+    thread for the database, and the default pool (cores + 4) would then leave no thread for
+    the short writes that must not wait (an outbox row marked sent).
     """
+    bound = application.update_processor.max_concurrent_updates
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=2 * bound + 8, thread_name_prefix="coachloop"))
     async with application:
         if before_start is not None:
             await before_start()

@@ -70,6 +70,44 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_recycle=1800, hide_parameters=True)
 
 
+class WriterLock:
+    """SQLite's one writer, as a lock of this process's threads, where short urgent work goes
+    ahead of the queue.
+
+    Reentrant (a unit of work may open another in the same thread). An ``urgent`` acquirer
+    still waits for the current holder, but not behind the others waiting: marking a reply
+    sent is a one-row write, and while it waits behind handlers that plan in their
+    transactions, a crash would make the restart send that reply again.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._owner: int | None = None
+        self._depth = 0
+        self._urgent = 0
+
+    @contextlib.contextmanager
+    def hold(self, *, urgent: bool = False) -> Iterator[None]:
+        """Hold the writer for the block."""
+        me = threading.get_ident()
+        with self._cond:
+            if self._owner != me:
+                self._urgent += urgent
+                while self._owner is not None or (not urgent and self._urgent):
+                    self._cond.wait()
+                self._urgent -= urgent
+                self._owner = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    self._cond.notify_all()
+
+
 class Database:
     """One database: an engine, a session factory and a retry policy for transient faults."""
 
@@ -80,7 +118,7 @@ class Database:
         # SQLite has one writer and every transaction here takes the write lock up front;
         # threads of this process queue on a lock of ours instead of SQLite's busy handler,
         # whose sleeping retries (up to 100 ms each) let one thread starve the others.
-        self._one_writer = threading.RLock() if self.dialect == "sqlite" else None
+        self._one_writer = WriterLock() if self.dialect == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -88,9 +126,11 @@ class Database:
         return self.engine.dialect.name
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: commits on normal exit, rolls back on any error."""
-        with self._one_writer or contextlib.nullcontext():
+    def session(self, *, urgent: bool = False) -> Iterator[Session]:
+        """A unit of work: commits on normal exit, rolls back on any error (``urgent``: a
+        short write that goes ahead of the queue for SQLite's writer, `WriterLock`)."""
+        writer = self._one_writer
+        with writer.hold(urgent=urgent) if writer is not None else contextlib.nullcontext():
             session = self._sessions()
             try:
                 yield session
@@ -101,7 +141,8 @@ class Database:
             finally:
                 session.close()
 
-    def run(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
+    def run(self, work: Callable[[Session], T], *, attempts: int = 5,
+            urgent: bool = False) -> T:
         """Run ``work`` in one transaction, retrying when the connection dropped.
 
         Why: PostgreSQL may restart under a running bot; a check-in must then be retried, not
@@ -111,7 +152,7 @@ class Database:
         delay = 0.2
         for attempt in range(1, attempts + 1):
             try:
-                with self.session() as session:
+                with self.session(urgent=urgent) as session:
                     return work(session)
             except (OperationalError, DBAPIError) as exc:
                 if not getattr(exc, "connection_invalidated", False) and not isinstance(

@@ -1,0 +1,137 @@
+"""Which language a message is written in, and which supported languages to read it with.
+
+lingua (Stahl, lingua-py; its n-gram models ship inside the wheel, nothing is downloaded)
+is built once from the five supported languages plus ``OTHERS``, the languages a Telegram
+athlete is most likely to write in that coachloop does not read: without them lingua can only
+answer with a supported language, and a French or Ukrainian check-in would be read as
+English or Russian and answered as if it were. The detector runs in its high-accuracy mode:
+the low-accuracy mode is about five times faster but, on the tuning check-ins, put several
+short Spanish, German and Russian messages in another language (docs/nlu.md has the numbers).
+
+What lingua reads is the message without the tokens every language shares (digits, units,
+"rpe", punctuation, emoji): "RPE 7, 60 min" has no words, so its language is ``None`` (not
+a language) and it is read with every reader's shared forms. A message counts as unsupported
+only when an unsupported language is clearly ahead (``UNSUPPORTED_MIN`` and the best
+supported language under ``SUPPORTED_MAX``); otherwise the best supported language wins, since
+answering a supported language in English costs more than the other way round. Pain words are
+looked for in every supported language anyway (``nlu.reading``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from nlu.lang import ENGLISH, SUPPORTED
+
+#: lingua's names of the supported languages, by ISO 639-1 code.
+LINGUA_SUPPORTED = {
+    "en": "ENGLISH",
+    "es": "SPANISH",
+    "de": "GERMAN",
+    "ru": "RUSSIAN",
+    "zh": "CHINESE",
+}
+#: Languages we recognise in order to say we do not read them.
+OTHERS = (
+    "FRENCH", "ITALIAN", "PORTUGUESE", "CATALAN", "DUTCH", "SWEDISH", "BOKMAL", "POLISH",
+    "UKRAINIAN", "TURKISH", "ARABIC", "JAPANESE", "KOREAN",
+)  # fmt: skip
+UNSUPPORTED_MIN = 0.6
+SUPPORTED_MAX = 0.25
+#: Supported languages below this confidence are not worth a second reading.
+READ_ALSO_MIN = 0.1
+#: Letters (outside shared tokens) a message needs before it has a language; one character
+#: of Chinese, Japanese or Korean is a word.
+MIN_LETTERS = 3
+#: One word ("pesas") is too little to say a message is in a language we do not read.
+MIN_WORDS_UNSUPPORTED = 2
+
+_SHARED_TOKENS = re.compile(
+    r"(?i)(?<![^\W\d_])(?:s?rpe|min|mins|km|kms|k|h|hr|hrs|m|x|ok|pb|bpm|kg|w)(?![^\W\d_])"
+    r"|[\d\W_]+"
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """The language of one message.
+
+    ``code`` is an ISO 639-1 code ("es"; "fr" for a language we do not read) or ``None``
+    when the message has no words to tell (digits, units, emoji). ``reading`` lists the
+    supported languages to read it with, most likely first; it is never empty.
+    """
+
+    code: str | None
+    supported: bool
+    confidence: float
+    reading: tuple[str, ...]
+
+
+NO_WORDS = LanguageGuess(None, True, 0.0, (ENGLISH,))
+
+
+def words_of(text: str) -> str:
+    """The message without the tokens all languages share ("RPE 7, 60 min" -> "")."""
+    return " ".join(_SHARED_TOKENS.sub(" ", text).split())
+
+
+def has_words(text: str) -> bool:
+    """True when ``text`` holds enough letters of some language to be told apart."""
+    if _CJK.search(text):
+        return True
+    return sum(ch.isalpha() for ch in text) >= MIN_LETTERS
+
+
+class LanguageDetector:
+    """lingua over the supported languages and ``OTHERS``, built on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._detector: Any = None
+        self._names: dict[Any, str] = {}
+
+    def _get(self) -> Any:
+        if self._detector is None:
+            from lingua import Language, LanguageDetectorBuilder
+
+            languages = [getattr(Language, n) for n in (*LINGUA_SUPPORTED.values(), *OTHERS)]
+            self._names = {lang: lang.iso_code_639_1.name.lower() for lang in languages}
+            self._detector = LanguageDetectorBuilder.from_languages(*languages).build()
+        return self._detector
+
+    def detect(self, text: str) -> LanguageGuess:
+        """The language of ``text`` (see the module docstring for the decision)."""
+        words = words_of(text)
+        if not has_words(words):
+            return NO_WORDS
+        with self._lock:
+            values = self._get().compute_language_confidence_values(words)
+            ranked = [(self._names[v.language], float(v.value)) for v in values]
+        if not ranked:
+            return NO_WORDS
+        supported = [(code, conf) for code, conf in ranked if code in SUPPORTED]
+        reading = tuple(code for code, conf in supported if conf >= READ_ALSO_MIN)
+        best_code, best_conf = supported[0]
+        reading = reading or (best_code,)
+        top_code, top_conf = ranked[0]
+        enough = len(words.split()) >= MIN_WORDS_UNSUPPORTED or len(_CJK.findall(words)) >= 3
+        if (
+            enough
+            and top_code not in SUPPORTED
+            and top_conf >= UNSUPPORTED_MIN
+            and best_conf < SUPPORTED_MAX
+        ):
+            return LanguageGuess(top_code, False, top_conf, reading)
+        return LanguageGuess(best_code, True, best_conf, reading)
+
+
+_DEFAULT = LanguageDetector()
+
+
+def detect_language(text: str) -> LanguageGuess:
+    """The language of one message with the process-wide detector (built on first use)."""
+    return _DEFAULT.detect(text)

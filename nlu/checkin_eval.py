@@ -180,3 +180,32 @@ def score_checkins(items: list[LabelledCheckIn], reports: list[CheckInReport]) -
     scores.sentiment_accuracy = accuracy(truth, pred)
     scores.sentiment_macro_f1 = macro_f1(truth, pred)
     return scores
+
+
+#: The targets of every supported language (docs/nlu.md).
+PAIN_RECALL_TARGET = 0.95
+FIELD_TARGET = 0.95
+SENTIMENT_TARGET = 0.80
+
+
+def missed_targets(scores: LanguageScores) -> list[str]:
+    """Which targets one language's scores miss (empty: all met)."""
+    if scores.language == OTHER:
+        return [] if scores.language_accuracy == 1.0 else ["unsupported languages marked"]
+    missed = []
+    if scores.pain_recall is not None and scores.pain_recall < PAIN_RECALL_TARGET:
+        missed.append("pain recall")
+    if scores.false_alarms:
+        missed.append("no false alarm")
+    for name, value in (("rpe", scores.rpe_accuracy), ("minutes", scores.minutes_accuracy)):
+        if value is not None and value < FIELD_TARGET:
+            missed.append(name)
+    if scores.sentiment_accuracy is not None and scores.sentiment_accuracy < SENTIMENT_TARGET:
+        missed.append("sentiment")
+    return missed
+
+
+def checkin_files(directory: Path) -> list[Path]:
+    """The labelled files of a directory, supported languages first, then 'other'."""
+    files = sorted(directory.glob("*.yml"))
+    return sorted(files, key=lambda p: (p.stem == OTHER, p.stem != "en", p.stem))

@@ -43,6 +43,9 @@ UNSUPPORTED_MIN = 0.6
 SUPPORTED_MAX = 0.25
 #: Supported languages below this confidence are not worth a second reading.
 READ_ALSO_MIN = 0.1
+#: Below this confidence of the likeliest supported language, English (when it is a
+#: candidate at all) reads first.
+ENGLISH_PRIOR_BELOW = 0.3
 #: Letters (outside shared tokens) a message needs before it has a language; one character
 #: of Chinese, Japanese or Korean is a word.
 MIN_LETTERS = 3
@@ -110,12 +113,20 @@ class LanguageDetector:
             return NO_WORDS
         with self._lock:
             values = self._get().compute_language_confidence_values(words)
-            ranked = [(self._names[v.language], float(v.value)) for v in values]
+            # Rounded: lingua's sums differ in the last bits from call to call.
+            ranked = [(self._names[v.language], round(float(v.value), 3)) for v in values]
         if not ranked:
             return NO_WORDS
         supported = [(code, conf) for code, conf in ranked if code in SUPPORTED]
-        reading = tuple(code for code, conf in supported if conf >= READ_ALSO_MIN)
         best_code, best_conf = supported[0]
+        if best_conf < ENGLISH_PRIOR_BELOW:
+            english = next(conf for code, conf in supported if code == ENGLISH)
+            if english >= READ_ALSO_MIN:
+                # "rpe 7, 1h15 run, slept 6h" has two words to tell: English, the language
+                # every athlete's loanwords come from, reads an unsure message first.
+                supported.sort(key=lambda pair: pair[0] != ENGLISH)
+                best_code, best_conf = ENGLISH, english
+        reading = tuple(code for code, conf in supported if conf >= READ_ALSO_MIN)
         reading = reading or (best_code,)
         top_code, top_conf = ranked[0]
         enough = len(words.split()) >= MIN_WORDS_UNSUPPORTED or len(_CJK.findall(words)) >= 3

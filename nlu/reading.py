@@ -11,11 +11,13 @@ of all readings are joined: a mixed or misdetected message must never hide pain.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from nlu.detect import LanguageGuess, detect_language
 from nlu.extract import TIGHT_SORENESS, extract
 from nlu.lang import ENGLISH, SPECS, SUPPORTED
+from nlu.lang.text import fold
 from nlu.multi_extract import read_numbers
 from nlu.multi_pain import read_pain_in
 from nlu.multi_wellness import read_wellness_in
@@ -140,3 +142,31 @@ def report_signal(report: CheckInReport) -> PainSignal:
         confidence=report.confidence.get("pain", 0.3),
         watch_sites=report.watch_sites,
     )
+
+
+_INTENTS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+
+
+def intent_in(report: CheckInReport, code: str) -> tuple[str | None, float]:
+    """The intent of a message in a language the English classifier was not trained on.
+
+    What the message carries comes first, so pain is never sent to another question: pain is
+    ``report_pain``, stated numbers ``check_in``; then the language's intent words
+    (``LanguageSpec.intents``: greetings, help, today's plan, why); then wellness words.
+    """
+    if report.pain:
+        return "report_pain", 0.8
+    if report.rpe is not None or report.minutes is not None:
+        return "check_in", 0.8
+    spec = SPECS[code]
+    patterns = _INTENTS.get(code)
+    if patterns is None:
+        patterns = tuple((name, re.compile(p)) for name, p in spec.intents.items())
+        _INTENTS[code] = patterns
+    norm = fold(report.text, spec.letters)
+    for name, pattern in patterns:
+        if pattern.search(norm):
+            return name, 0.7
+    if report.sleep_h is not None or any(getattr(report, n) is not None for n in _WELLNESS):
+        return "check_in", 0.6
+    return None, 0.0

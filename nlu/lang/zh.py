@@ -24,6 +24,11 @@ from nlu.lang.spec import (
 _H = r"个?(?:小时|钟头|小時|鐘頭)|h|hrs?"
 _M = r"分钟|分鐘|mins?|'"
 _NOT_AFTER_MINUTE = r"(?!\s*(?:公里|千米|米|km|组|次|圈|个))"
+#: "不" negates, except inside words that hold it without negating.
+_NEGATORS = (
+    r"(?<!差)不(?!错|少|过|管|然|仅|但|知|久|断|停|同|行|好意思|够|舒服|适|得不)|"
+    r"没(?!想到)|无|未|别|毫无|零"
+)
 
 SPEC = LanguageSpec(
     code="zh",
@@ -144,10 +149,7 @@ SPEC = LanguageSpec(
         ),
         sore_cues=r"酸痛|酸(?!奶)",
         tight_cues=r"紧(?!张)|僵硬|发紧|紧绷",
-        negators=(
-            r"(?<!差)不(?!错|少|过|管|然|仅|但|知|久|断|停|同|行|好意思|够|舒服|适|得不)|"
-            r"没(?!想到)|无|未|别|毫无|零"
-        ),
+        negators=_NEGATORS,
         negation_window=4,
         phrase_break=r"[,:;()、\u2013\u2014]|\s-\s",
         implied_sites={
@@ -159,7 +161,7 @@ SPEC = LanguageSpec(
         hedges=r"(?:不太|不怎么|没那么|不是很|不算太?|不是特别|没有很|不大)$",
     ),
     sentiment=SentimentLexicon(
-        negators=r"不|没|没有|别|无|未|毫无",
+        negators=_NEGATORS,
         boosters=r"很|非常|特别|超|超级|太|好|巨|贼|十分|极其|相当|真|挺|最|真的",
         dampeners=r"有点|有一点|有些|稍微|略|一点",
         contrast=r"但是|可是|不过|但|然而",

@@ -111,7 +111,7 @@ def _cues(c: _Compiled, clause: str, starts: list[int]) -> list[_Cue]:
         negated = _negated_before(c, phrase)
         if negated and (c.hedges.search(phrase) or c.double_negation.search(phrase)):
             negated = False  # "no puedo correr sin dolor", "не очень болит": still pain
-        if not negated and c.post_negation.match(phrase_after):
+        if not negated and c.post_negation.match(after):
             negated = True  # "боли нет", "dolor ninguno", "Schmerzen habe ich keine"
         elif negated and c.post_hedges.match(phrase_after):
             negated = False  # "no me duele mucho": mild, still pain

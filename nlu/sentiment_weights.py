@@ -3,8 +3,9 @@
 For each language read by ``nlu.multi_sentiment`` every component (lexicon, VADER, SnowNLP
 for Chinese) scores every tuning check-in (``nlu/data/tune/<code>.yml``); a grid over the
 weight simplex (steps of ``STEP``) and the thresholds ``THRESHOLDS`` picks the combination
-with the best 3-class accuracy, then macro-F1, then the larger lexicon weight and the
-smaller threshold (so ties resolve the same way every run). The result, with a SHA-256 of
+with the best 3-class accuracy, then macro-F1, then the best accuracy at the neighbouring
+thresholds (a choice that does not hang on a few sentences at the edge of the dead band),
+then the larger lexicon weight and the smaller threshold (so ties resolve the same way). The result, with a SHA-256 of
 the tuning files and lexicons it came from, is ``nlu/data/sentiment/weights.json``:
 ``tests/nlu/test_sentiment_weights.py`` fails when those files changed since.
 """
@@ -51,16 +52,23 @@ def _simplex(components: tuple[str, ...]) -> list[dict[str, float]]:
 def tune_language(truth: list[int], scores: dict[str, list[float]]) -> Tuned:
     """Best weights and threshold for one language (see the module docstring)."""
     components = tuple(c for c in COMPONENTS if c in scores)
-    best: tuple[float, float, float, float] | None = None
+    best: tuple[float, ...] | None = None
     chosen: Tuned | None = None
     for weights in _simplex(components):
         mixed = [
             sum(weights[c] * scores[c][i] for c in components) for i in range(len(truth))
         ]
+        results = []
         for threshold in THRESHOLDS:
             pred = [ensemble_level(s, threshold) for s in mixed]
-            acc, f1 = accuracy(truth, pred), macro_f1(truth, pred)
-            key = (acc, f1, weights.get("lexicon", 0.0), -threshold)
+            results.append((accuracy(truth, pred), macro_f1(truth, pred)))
+        for k, threshold in enumerate(THRESHOLDS):
+            acc, f1 = results[k]
+            # Ties go to a threshold whose neighbours score as well: a choice that does not
+            # hang on a few tuning sentences sitting at the edge of the dead band.
+            around = [results[j][0] for j in (k - 1, k + 1) if 0 <= j < len(THRESHOLDS)]
+            stability = sum(around) / len(around)
+            key = (acc, f1, stability, weights.get("lexicon", 0.0), -threshold)
             if best is None or key > best:
                 best = key
                 chosen = Tuned(weights, threshold, acc, f1, len(truth))

@@ -175,9 +175,10 @@ SPEC = LanguageSpec(
         },
         pain_cues=(
             rf"\w*schmerz\w*|tut\s+weh|weh(?:getan)?|wehtun|wehtut|\w*verletz\w*|\w*zerrung\w*|"
-            rf"gezerrt|verstauch\w*|umgeknickt|verdreht|\w*prellung|geprellt|"
+            rf"gezerrt|verstauch\w*|umgeknickt|verknack\w*|verdreht|angeschlagen|\w*prellung|geprellt|"
             rf"\w*entz{_U}ndung\w*|entz{_U}ndet|\w*kr(?:a|{_A})mpf(?!t)\w*|geschwollen|"
-            rf"schwellung|stechend\w*|sticht|zwick(?:t|en|te)|zieht(?!\s+sich)|ziehend\w*|"
+            rf"schwellung|stechend\w*|sticht|zwick(?:t|en|te)|zieht(?!\s+sich)|ziehend\w*|ziehen|"
+            rf"mach\w*\s+(?:mir\s+)?(?:wieder\s+)?probleme|"
             rf"beschwerden|\w+probleme|\w*riss|gerissen|bluterguss|\w*fasziitis|tendinitis|"
             rf"tendinopathie|\w*reizung|migr{_A}ne|hexenschuss|l{_A}uferknie|springerknie|"
             rf"tennisarm|golferarm|fersensporn|aua|autsch"

@@ -153,7 +153,8 @@ SPEC = LanguageSpec(
             "achilles": r"(?:tendon\s+de\s+)?aquiles|aquileo",
             "hamstring": r"isquiotibial(?:es)?|isquios?|isquiosurales?|femoral(?:es)?|"
             r"biceps\s+femoral|parte\s+(?:de\s+atras|posterior)\s+del\s+muslo",
-            "knee": r"rodillas?|rodiyas?|rodila|rotulas?|menisco|patelar|ligamento\s+cruzado",
+            "knee": r"rodillas?|rodiyas?|rodila|rotulas?|rotulian[oa]|menisco|patelar|"
+            r"ligamento\s+cruzado",
             "shin": r"espinillas?|tibias?",
             "ankle": r"tobillos?|tobiyos?",
             "shoulder": r"hombros?|manguito\s+rotador",
@@ -181,14 +182,15 @@ SPEC = LanguageSpec(
             r"epicondilitis|condromalacia|lumbago|pubalgia|inflamad[oa]s?|inflamacion|"
             r"hinchad[oa]s?|hinchazon|pinchazos?|punzadas?|punzante|fracturad?[oa]?s?|"
             r"luxacion|jaquecas?|migrañas?|me\s+mata|me\s+esta\s+matando|(?<!me\s)(?<!ha\s)tocad[oa]|"
-            r"fastidiad[oa]|resentid[oa]|ay+|auch"
+            r"fastidiad[oa]|resentid[oa]|daño|lastim\w*|golpe\w*|moreton\w*|moraton\w*|"
+            r"se\s+me\s+(?:ha\s+)?(?:subio|subido)|ay+|auch"
         ),
         sore_cues=r"agujetas|dolorid[oa]s?|adolorid[oa]s?",
         tight_cues=(
             r"cargad[oa]s?|sobrecargad[oa]s?|sobrecarga|tens[oa]s?|tirantes?|tirantez|"
             r"rigid[oa]s?|entumecid[oa]s?|dur[oa]s?"
         ),
-        negators=r"no|sin|nada|ningun[oa]?|ni|nunca|jamas|tampoco|cero",
+        negators=r"no|sin|nada|ningun[oa]?|ni|nunca|jamas|tampoco|cero|dejo|dejaron",
         implied_sites={
             r"periostitis": "shin",
             r"fascitis": "foot",

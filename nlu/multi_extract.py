@@ -21,6 +21,10 @@ from nlu.lang.text import fold
 #: Forms every language shares: "rpe 7", "7/10", "45 min", "1:15", "10 km".
 SHARED_RPE_KEYS = r"s?rpe"
 SHARED_OUT_OF_TEN = r"/\s*10(?!\d)"
+#: "esfuerzo 7 u 8", "Belastung 7 bis 8", "нагрузка 7-8", "强度7到8": the middle of the two.
+RANGE_JOINERS = (
+    r"(?:\s*[-\u2013]\s*|\s*(?:到|至|或)\s*|\s+(?:a|o|u|y|bis|oder|до|или)\s+)"
+)
 _PACE_AFTER = r"\s*(?:/|per\b|por\s+km|pro\s+km|на\s+км|每公里|min\s*/)"
 #: Words between a sleep word and its hours, counted in words (characters for Chinese).
 SLEEP_GAP_WORDS = 4
@@ -99,7 +103,7 @@ def patterns(spec: LanguageSpec) -> _Patterns:
     if spec.spaced:
         keys = rf"(?<!\w){keys}(?!\w)"
     keyed = (
-        rf"{keys}(?:\s*(?:{spec.rpe_fillers}))*\s*{n}(?:\s*[-\u2013]\s*{n2})?"
+        rf"{keys}(?:\s*(?:{spec.rpe_fillers}))*\s*{n}(?:{RANGE_JOINERS}{n2})?"
         rf"(?:\s*{out_of_ten})?{not_unit}"
     )
     rated = tuple(
@@ -163,8 +167,8 @@ def _rpe(p: _Patterns, norm: str) -> Found:
             if value is None:
                 continue
             second = _value(p, match, "n2")
-            if second is not None:
-                value = (value + second) / 2.0
+            if second is not None and value < second <= RPE_RANGE[1]:
+                value = (value + second) / 2.0  # "7 y 45 minutos" is no range
             if not RPE_RANGE[0] <= value <= RPE_RANGE[1]:
                 rejected = value if rejected is None else rejected
                 continue

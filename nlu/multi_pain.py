@@ -34,6 +34,7 @@ class _Compiled:
     cue: re.Pattern[str]
     tight: re.Pattern[str]
     negator: re.Pattern[str]
+    negation_phrases: re.Pattern[str]
     post_negation: re.Pattern[str]
     resolved: re.Pattern[str]
     hedges: re.Pattern[str]
@@ -77,6 +78,7 @@ def _compiled(spec: LanguageSpec) -> _Compiled:
         cue=re.compile(cue),
         tight=re.compile(_word(lex.tight_cues, spaced)),
         negator=re.compile(lex.negators),
+        negation_phrases=re.compile(rf"(?:{lex.negation_phrases})\s*$"),
         post_negation=re.compile(lex.post_negation),
         resolved=re.compile(lex.resolved),
         hedges=re.compile(lex.hedges),
@@ -94,6 +96,8 @@ def _compiled(spec: LanguageSpec) -> _Compiled:
 
 
 def _negated_before(c: _Compiled, phrase: str) -> bool:
+    if c.negation_phrases.search(phrase):
+        return True
     window = c.spec.pain.negation_window
     if c.spec.spaced:
         words = c.word.findall(phrase)[-window:]

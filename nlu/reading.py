@@ -30,9 +30,18 @@ _NUMERIC = ("rpe", "minutes", "sleep_h", "distance_km")
 _WELLNESS = ("sleep_quality", "fatigue", "soreness", "stress", "mood")
 
 
+_NOTHING = PainSignal(pain=False, sites=(), mentioned=False, confidence=0.3)
+_LATIN = re.compile(r"[A-Za-z]")
+_SCRIPTS: dict[str, re.Pattern[str]] = {}
+
+
 def pain_in(text: str, code: str) -> PainSignal:
-    """Pain read with one supported language's words."""
-    return read_pain(text) if code == ENGLISH else read_pain_in(text, SPECS[code])
+    """Pain read with one supported language's words (nothing, fast, without its script)."""
+    if code == ENGLISH:
+        return read_pain(text) if _LATIN.search(text) else _NOTHING
+    spec = SPECS[code]
+    script = _SCRIPTS.setdefault(code, re.compile(spec.script))
+    return read_pain_in(text, spec) if script.search(text) else _NOTHING
 
 
 def read_in(text: str, code: str) -> CheckInReport:

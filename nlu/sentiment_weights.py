@@ -5,8 +5,9 @@ for Chinese) scores every tuning check-in (``nlu/data/tune/<code>.yml``); a grid
 weight simplex (steps of ``STEP``) and the thresholds ``THRESHOLDS`` picks the combination
 with the best 3-class accuracy, then macro-F1, then the best accuracy at the neighbouring
 thresholds (a choice that does not hang on a few sentences at the edge of the dead band),
-then the larger lexicon weight and the smaller threshold (so ties resolve the same way). The result, with a SHA-256 of
-the tuning files and lexicons it came from, is ``nlu/data/sentiment/weights.json``:
+then the larger lexicon weight and the smaller threshold (so ties resolve the same way).
+The result, with a SHA-256 of the tuning files and lexicons it came from, is
+``nlu/data/sentiment/weights.json``:
 ``tests/nlu/test_sentiment_weights.py`` fails when those files changed since.
 """
 
@@ -26,6 +27,12 @@ from nlu.multi_sentiment import COMPONENTS, EMOJI_FILE, LEXICON_DIR, Multilingua
 from nlu.sentiment_training import accuracy, macro_f1
 
 STEP = 0.1
+#: The lexicon is the one component that reads the language's own words for sentiment; the
+#: others support it (VADER reads emoji and English loanwords, the pain flag and SnowNLP
+#: know nothing of sports talk), so it keeps at least half the weight. On the tuning sets
+#: this bound costs no accuracy; it keeps a small tuning set from handing the score to a
+#: component that merely happened to agree with it.
+MIN_LEXICON_WEIGHT = 0.5
 THRESHOLDS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 
@@ -55,6 +62,8 @@ def tune_language(truth: list[int], scores: dict[str, list[float]]) -> Tuned:
     best: tuple[float, ...] | None = None
     chosen: Tuned | None = None
     for weights in _simplex(components):
+        if "lexicon" in weights and weights["lexicon"] < MIN_LEXICON_WEIGHT:
+            continue
         mixed = [
             sum(weights[c] * scores[c][i] for c in components) for i in range(len(truth))
         ]

@@ -43,6 +43,7 @@ SPEC = LanguageSpec(
     code="de",
     name="Deutsch",
     letters={"ß": "ss"},
+    script=r"[a-zA-ZäöüßÄÖÜ]",
     numbers=word_numbers(_UNITS, _TENS, "und", unit_first=True),
     hour_units=_H,
     minute_units=_M,
@@ -61,7 +62,7 @@ SPEC = LanguageSpec(
     ),
     rpe_fillers=(
         rf"war|ist|bei|lag\s+bei|etwa|ca\.?|circa|ungef{_A}hr|so|eine?|von|auf|um\s+die|"
-        rf"gef{_U}hlt|knapp|{_U}ber|:|=|-|~"
+        rf"gef{_U}hlt|knapp|{_U}ber|zwischen|:|=|-|~"
     ),
     out_of_ten=r"von\s+(?:10|zehn)(?!\d)",
     rpe_rated=(

@@ -38,6 +38,7 @@ SPEC = LanguageSpec(
     code="es",
     name="español",
     letters={"á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "ü": "u"},
+    script=r"[a-zA-ZáéíóúñÁÉÍÓÚÑ]",
     numbers=word_numbers(_UNITS, _TENS, r"\s+y\s+"),
     hour_units=_H,
     minute_units=_M,
@@ -59,7 +60,7 @@ SPEC = LanguageSpec(
     ),
     rpe_fillers=(
         r"de|del|fue|es|era|un|una|sobre|como|alrededor\s+de|aprox\w*|unos|mas\s+o\s+menos|"
-        r"percibid[oa]|en|a|:|=|-|~"
+        r"percibid[oa]|en|a|entre|:|=|-|~"
     ),
     out_of_ten=r"(?:de|sobre)\s+(?:10|diez)(?!\d)",
     rpe_rated=(
@@ -200,6 +201,8 @@ SPEC = LanguageSpec(
             r"epicondilitis": "elbow",
             r"condromalacia": "knee",
         },
+        negation_phrases=r"(?<!\w)(?:no|sin|ningun[oa]?)\s+(?:\w+\s+)?(?:ningun|ningun[oa]|nada|"
+        r"ningun\s+tipo)\s+(?:de\s+)?(?:tipo\s+de\s+)?",
         post_negation=r"^\s*[:=-]?\s*(?:ninguno|ninguna|cero|nada|0)(?!\w)",
         resolved=(
             r"se\s+(?:me\s+|le\s+)?(?:fue|ha\s+ido|paso|ha\s+pasado|quito|ha\s+quitado|curo)|"

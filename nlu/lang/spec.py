@@ -63,6 +63,8 @@ class PainLexicon:
     tight_cues: str
     negators: str
     implied_sites: Mapping[str, str] = field(default_factory=dict)
+    #: Longer negations that end right before the cue ("没有任何的", "no tengo ningún tipo de").
+    negation_phrases: str = r"(?!)"
     post_negation: str = r"(?!)"
     resolved: str = r"(?!)"
     hedges: str = r"(?!)"
@@ -133,4 +135,7 @@ class LanguageSpec:
     intents: Mapping[str, str] = field(default_factory=dict)
     #: Letters folded before matching (see ``nlu.lang.text.fold``): patterns use the result.
     letters: Mapping[str, str] = field(default_factory=dict)
+    #: Characters without which no word of the language can stand in a text: a reader skips
+    #: a text that has none (Russian words in a text without Cyrillic letters).
+    script: str = r"[^\W\d_]"
     spaced: bool = True

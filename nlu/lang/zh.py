@@ -34,6 +34,7 @@ SPEC = LanguageSpec(
     code="zh",
     name="中文",
     spaced=False,
+    script=r"[\u4e00-\u9fff]",
     numbers=chinese_numbers(),
     hour_units=_H,
     minute_units=_M,
@@ -144,13 +145,14 @@ SPEC = LanguageSpec(
             "head": r"偏头痛|头(?=疼|痛|晕|部)|脑袋",
         },
         pain_cues=(
-            r"疼|痛(?!快|苦)|(?<!受)伤(?!心|感|害|亡)|受伤|抽筋|痉挛|崴|扭(?:伤|到|了)|拉伤|"
+            r"疼痛|痛疼|剧痛|刺痛|胀痛|隐痛|绞痛|作痛|疼|痛(?!快|苦)|(?<!受)伤(?!心|感|害|亡)|受伤|抽筋|痉挛|崴|扭(?:伤|到|了)|拉伤|"
             r"拉到|肿|(?:筋膜|腱鞘|肌腱|关节|滑囊|骨膜)炎|发炎|炎症|不舒服|不适|骨折|挫伤|撞伤"
         ),
         sore_cues=r"酸痛|酸(?!奶)",
         tight_cues=r"紧(?!张)|僵硬|发紧|紧绷",
         negators=_NEGATORS,
         negation_window=4,
+        negation_phrases=r"(?:没有?|无|不|毫无)(?:任何|一点|一丝|半点|什么)(?:儿)?(?:的)?",
         phrase_break=r"[,:;()、\u2013\u2014]|\s-\s",
         implied_sites={
             r"筋膜炎": "foot",

@@ -7,12 +7,15 @@ answer with a supported language, and a French or Ukrainian check-in would be re
 English or Russian and answered as if it were. The detector runs in its high-accuracy mode:
 the low-accuracy mode is about five times faster but, on the tuning check-ins, put several
 short Spanish, German and Russian messages in another language (docs/nlu.md has the numbers).
+When lingua is unsure (a short message: "sin dolor, genial", "rpe 7, 1h15 run, slept 6h"),
+the supported candidate that knows most of the message's words wins.
 
 What lingua reads is the message without the tokens every language shares (digits, units,
 "rpe", punctuation, emoji): "RPE 7, 60 min" has no words, so its language is ``None`` (not
 a language) and it is read with every reader's shared forms. A message counts as unsupported
 only when an unsupported language is clearly ahead (``UNSUPPORTED_MIN`` and the best
-supported language under ``SUPPORTED_MAX``); otherwise the best supported language wins, since
+supported language under ``SUPPORTED_MAX``) and no supported language knows most of its words;
+otherwise the best supported language wins, since
 answering a supported language in English costs more than the other way round. Pain words are
 looked for in every supported language anyway (``nlu.reading``).
 """
@@ -22,9 +25,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from nlu.lang import ENGLISH, SUPPORTED
+from nlu.lang import ENGLISH, SPECS, SUPPORTED, en
+from nlu.lang.text import fold
+from nlu.multi_sentiment import LEXICON_DIR, read_lexicon
 
 #: lingua's names of the supported languages, by ISO 639-1 code.
 LINGUA_SUPPORTED = {
@@ -43,9 +49,9 @@ UNSUPPORTED_MIN = 0.6
 SUPPORTED_MAX = 0.25
 #: Supported languages below this confidence are not worth a second reading.
 READ_ALSO_MIN = 0.1
-#: Below this confidence of the likeliest supported language, English (when it is a
-#: candidate at all) reads first.
-ENGLISH_PRIOR_BELOW = 0.3
+#: Below this confidence of the likeliest supported language, the candidates are ranked by
+#: how many of the message's words they know (``_by_known_words``).
+UNSURE_BELOW = 0.3
 #: Letters (outside shared tokens) a message needs before it has a language; one character
 #: of Chinese, Japanese or Korean is a word.
 MIN_LETTERS = 3
@@ -74,7 +80,8 @@ class LanguageGuess:
     reading: tuple[str, ...]
 
 
-NO_WORDS = LanguageGuess(None, True, 0.0, (ENGLISH,))
+#: A message without words ("RPE 7, 60 min", "1ч15") is read with every reader's forms.
+NO_WORDS = LanguageGuess(None, True, 0.0, SUPPORTED)
 
 
 def words_of(text: str) -> str:
@@ -119,13 +126,9 @@ class LanguageDetector:
             return NO_WORDS
         supported = [(code, conf) for code, conf in ranked if code in SUPPORTED]
         best_code, best_conf = supported[0]
-        if best_conf < ENGLISH_PRIOR_BELOW:
-            english = next(conf for code, conf in supported if code == ENGLISH)
-            if english >= READ_ALSO_MIN:
-                # "rpe 7, 1h15 run, slept 6h" has two words to tell: English, the language
-                # every athlete's loanwords come from, reads an unsure message first.
-                supported.sort(key=lambda pair: pair[0] != ENGLISH)
-                best_code, best_conf = ENGLISH, english
+        if best_conf < UNSURE_BELOW:
+            supported = _by_known_words(words, supported)
+            best_code, best_conf = supported[0]
         reading = tuple(code for code, conf in supported if conf >= READ_ALSO_MIN)
         reading = reading or (best_code,)
         top_code, top_conf = ranked[0]
@@ -135,9 +138,55 @@ class LanguageDetector:
             and top_code not in SUPPORTED
             and top_conf >= UNSUPPORTED_MIN
             and best_conf < SUPPORTED_MAX
+            and not _mostly_known(words, reading)
         ):
-            return LanguageGuess(top_code, False, top_conf, reading)
+            # Read with the nearest supported languages and English, whose loanwords and
+            # units ("minutes", "km") every language borrows.
+            also = tuple(dict.fromkeys((*reading, ENGLISH)))
+            return LanguageGuess(top_code, False, top_conf, also)
         return LanguageGuess(best_code, True, best_conf, reading)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def _vocabulary(code: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Words (and stems) a supported language's readers know: frequent check-in words and
+    its sentiment lexicon."""
+    if code == ENGLISH:
+        return en.COMMON_WORDS, ()
+    spec = SPECS[code]
+    terms = read_lexicon(LEXICON_DIR / f"{code}.tsv")
+    exact = {t for t in terms if "*" not in t and " " not in t} | set(spec.common_words)
+    stems = tuple(t.strip("*") for t in terms if t.endswith("*") and not t.startswith("*"))
+    return frozenset(exact), stems
+
+
+def known_words(words: str, code: str) -> int:
+    """How many of ``words`` the language ``code`` knows (see ``_vocabulary``)."""
+    letters = SPECS[code].letters if code in SPECS else None
+    exact, stems = _vocabulary(code)
+    found = _WORD.findall(fold(words, letters))
+    return sum(w in exact or any(w.startswith(s) for s in stems) for w in found)
+
+
+def _by_known_words(words: str, supported: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Candidates of an unsure message, the one that knows most of its words first.
+
+    "sin dolor, genial" is Italian, Spanish or Catalan to lingua at 0.1-0.2 each; Spanish
+    knows all three words. Ties keep lingua's order; a message no candidate knows keeps it.
+    """
+    counts = {code: known_words(words, code) for code, _ in supported}
+    if not any(counts.values()):
+        return supported
+    return sorted(supported, key=lambda pair: -counts[pair[0]])
+
+
+def _mostly_known(words: str, candidates: tuple[str, ...]) -> bool:
+    """A supported candidate knows more than half the words ("rpe 6, pesas y sentadillas")."""
+    total = len(_WORD.findall(words))
+    return total > 0 and any(2 * known_words(words, c) > total for c in candidates)
 
 
 _DEFAULT = LanguageDetector()

@@ -3,8 +3,9 @@
 Order: the language is detected (``nlu.detect``); the message is read with the rules of the
 most likely supported language (English: ``nlu.extract``, unchanged; the others:
 ``nlu.multi_extract`` / ``multi_wellness`` / ``multi_pain`` over ``nlu/lang/<code>.py``).
-When that language was not sure (``FILL_BELOW``), the next likely languages fill the fields
-the first reading left unsaid, so "Pilates 50 Minuten" read as English still has its minutes.
+When that language was not sure (``FILL_BELOW``), or the message is in a language we do not
+read, the next likely languages fill the fields the first reading left unsaid, so a short
+"Pilates 50 Minuten" read as English still has its minutes.
 Pain is then looked for in every supported language whatever the detected one, and the sites
 of all readings are joined: a mixed or misdetected message must never hide pain.
 """
@@ -127,8 +128,8 @@ def read_checkin(
     guess = guess or detect_language(text)
     first = guess.reading[0]
     report = read_in(text, first)
-    if guess.confidence < FILL_BELOW:
-        for code in guess.reading[1:]:
+    if guess.confidence < FILL_BELOW or not guess.supported:
+        for code in dict.fromkeys(guess.reading[1:]):
             report = _fill(report, read_in(text, code))
     signals = [report_signal(report)] + [pain_in(text, c) for c in SUPPORTED if c != first]
     report = _joined_pain(report, signals)

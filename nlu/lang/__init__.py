@@ -7,11 +7,11 @@ order in which pain words are looked for in every message whatever its detected 
 
 from __future__ import annotations
 
-from nlu.lang import de, es, ru, zh
+from nlu.lang import de, en, es, ru, zh
 from nlu.lang.spec import LanguageSpec
 
 ENGLISH = "en"
 SPECS: dict[str, LanguageSpec] = {spec.code: spec for spec in (es.SPEC, de.SPEC, ru.SPEC, zh.SPEC)}
 SUPPORTED: tuple[str, ...] = (ENGLISH, *SPECS)
 
-__all__ = ["ENGLISH", "SPECS", "SUPPORTED", "LanguageSpec"]
+__all__ = ["ENGLISH", "SPECS", "SUPPORTED", "LanguageSpec", "de", "en", "es", "ru", "zh"]

@@ -39,11 +39,25 @@ _TENS = {
 _H = rf"h|std\.?|stunden?|st{_U}ndchen"
 _M = rf"min\.?|mins|minuten?|min{_U}tig\w*|'"
 
+_COMMON = frozenset(
+    (
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "und", "oder",
+        "aber", "nicht", "kein", "keine", "ich", "mir", "mich", "mein", "meine", "bin", "ist", "war",
+        "hatte", "habe", "hab", "heute", "gestern", "sehr", "schon", "noch", "nur", "mit", "ohne",
+        "nach", "vor", "beim", "im", "am", "zum", "zur", "auf", "fur", "fuer", "auch", "gut",
+        "schlecht", "training", "einheit", "lauf", "laufen", "gelaufen", "rad", "schwimmen", "kraft",
+        "beine", "knie", "ruecken", "rücken", "stunde", "stunden", "minuten", "geschlafen", "schlaf",
+        "mude", "müde", "schmerzen", "tut", "weh", "belastung", "anstrengung", "spiel", "tempo",
+        "woche", "tag", "locker",
+    )
+)
+
 SPEC = LanguageSpec(
     code="de",
     name="Deutsch",
     letters={"ß": "ss"},
     script=r"[a-zA-ZäöüßÄÖÜ]",
+    common_words=_COMMON,
     numbers=word_numbers(_UNITS, _TENS, "und", unit_first=True),
     hour_units=_H,
     minute_units=_M,

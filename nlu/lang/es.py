@@ -34,11 +34,25 @@ _TENS = {
 _H = r"h|hr|hrs|hs|horas?|horitas?"
 _M = r"min|mins|minutos?|minutitos?|'"
 
+_COMMON = frozenset(
+    (
+        "de", "la", "el", "los", "las", "un", "una", "unos", "y", "o", "pero", "que", "me", "mi",
+        "mis", "te", "se", "lo", "le", "con", "sin", "por", "para", "en", "al", "del", "hoy", "ayer",
+        "muy", "mas", "menos", "ya", "no", "si", "estoy", "estaba", "fue", "ha", "he", "hice",
+        "tengo", "tenia", "siento", "senti", "noto", "todo", "nada", "bien", "mal", "entreno",
+        "entrenamiento", "sesion", "rodaje", "carrera", "correr", "corri", "bici", "natacion",
+        "gimnasio", "series", "piernas", "rodilla", "espalda", "hora", "horas", "minutos", "dormi",
+        "sueño", "cansado", "duele", "dolor", "esfuerzo", "intensidad", "partido", "tirada",
+        "cuestas", "tobillo", "gemelo", "semana", "dia",
+    )
+)
+
 SPEC = LanguageSpec(
     code="es",
     name="español",
     letters={"á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "ü": "u"},
     script=r"[a-zA-ZáéíóúñÁÉÍÓÚÑ]",
+    common_words=_COMMON,
     numbers=word_numbers(_UNITS, _TENS, r"\s+y\s+"),
     hour_units=_H,
     minute_units=_M,

@@ -39,19 +39,33 @@ _TENS = {
 _H = r"ч\.?|час|часа|часов|часик\w*|h"
 _M = r"мин\.?|минут(?!е(?!\w))\w*|минуточ\w*|минутк\w*|min|'"  # "на 40 минуте": a moment
 _END = r"(?=\s*(?:$|[,.;!?)]))"
+#: After the spoken "минут сорок", "час двадцать": no unit or number follows the number.
+_NO_UNIT_AFTER = r"(?!\s*(?:км|km|к|м|метр\w*|раз\w*|минут\w*|час\w*|ч|x|х|\d))"
+
+_COMMON = frozenset(
+    (
+        "и", "в", "на", "с", "по", "не", "но", "а", "я", "мне", "меня", "мой", "моя", "было", "был",
+        "была", "есть", "это", "сегодня", "вчера", "очень", "уже", "ещё", "еще", "только", "после",
+        "до", "без", "за", "из", "как", "что", "так", "тоже", "всё", "все", "тренировка", "пробежка",
+        "бег", "бегал", "пробежал", "зал", "ноги", "колено", "спина", "час", "часа", "часов", "минут",
+        "минуты", "спал", "сон", "устал", "болит", "боль", "нагрузка", "интенсивность", "матч",
+        "темп", "неделя", "день", "легко", "тяжело", "хорошо", "плохо",
+    )
+)
 
 SPEC = LanguageSpec(
     code="ru",
     name="русский",
     letters={"ё": "е"},
     script=r"[а-яёА-ЯЁ]",
+    common_words=_COMMON,
     numbers=word_numbers(_UNITS, _TENS, r"\s+"),
     hour_units=_H,
     minute_units=_M,
     durations=(
         DurationRule(r"(?P<h>\d)\s*(?:ч|h)\s*(?P<m>[0-5]\d)(?!\d)"),
         DurationRule(r"(?P<h>{NUM})\s*{H}\s*(?:и\s+)?(?P<m>{NUM})\s*{M}"),
-        DurationRule(rf"час\s+(?P<m>{{NUM}}){_END}", fixed=60.0),
+        DurationRule(rf"час\s+(?P<m>{{NUM}}){_NO_UNIT_AFTER}", fixed=60.0),
         DurationRule(r"(?P<h>{NUM})\s+с\s+(?P<half>половиной)\s+{H}"),
         DurationRule(r"(?P<h>{NUM})\s*{H}\s+с\s+(?P<half>половиной)"),
         DurationRule(r"пол\s*-?\s*часа|полчасика", fixed=30.0),
@@ -60,7 +74,7 @@ SPEC = LanguageSpec(
         DurationRule(rf"часа\s+(?P<h>два|три|четыре|полтора){_END}"),
         DurationRule(r"(?P<h>{NUM})\s*-?\s*{H}"),
         DurationRule(r"(?P<m>{NUM})\s*-?\s*{M}", in_hours=False),
-        DurationRule(rf"минут\w*\s+(?P<m>{{NUM}}){_END}", in_hours=False),
+        DurationRule(rf"минут\w*\s+(?P<m>{{NUM}}){_NO_UNIT_AFTER}", in_hours=False),
         DurationRule(r"полуторачасов\w*", fixed=90.0),
         DurationRule(r"двухчасов\w*", fixed=120.0),
         DurationRule(r"получасов\w*", fixed=30.0),

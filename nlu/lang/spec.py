@@ -133,6 +133,9 @@ class LanguageSpec:
     time_of_day_before: str = r"(?!)"
     #: Intents said in this language (``nlu/data/nlu.yml`` trains English only).
     intents: Mapping[str, str] = field(default_factory=dict)
+    #: Frequent words of check-ins (function words, training words): with the sentiment
+    #: lexicon they tell a short message's language when lingua is unsure (``nlu.detect``).
+    common_words: frozenset[str] = frozenset()
     #: Letters folded before matching (see ``nlu.lang.text.fold``): patterns use the result.
     letters: Mapping[str, str] = field(default_factory=dict)
     #: Characters without which no word of the language can stand in a text: a reader skips

@@ -42,13 +42,13 @@ _M = rf"min\.?|mins|minuten?|min{_U}tig\w*|'"
 _COMMON = frozenset(
     (
         "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "und", "oder",
-        "aber", "nicht", "kein", "keine", "ich", "mir", "mich", "mein", "meine", "bin", "ist", "war",
-        "hatte", "habe", "hab", "heute", "gestern", "sehr", "schon", "noch", "nur", "mit", "ohne",
-        "nach", "vor", "beim", "im", "am", "zum", "zur", "auf", "fur", "fuer", "auch", "gut",
-        "schlecht", "training", "einheit", "lauf", "laufen", "gelaufen", "rad", "schwimmen", "kraft",
-        "beine", "knie", "ruecken", "rücken", "stunde", "stunden", "minuten", "geschlafen", "schlaf",
-        "mude", "müde", "schmerzen", "tut", "weh", "belastung", "anstrengung", "spiel", "tempo",
-        "woche", "tag", "locker",
+        "aber", "nicht", "kein", "keine", "ich", "mir", "mich", "mein", "meine", "bin", "ist",
+        "war", "hatte", "habe", "hab", "heute", "gestern", "sehr", "schon", "noch", "nur", "mit",
+        "ohne", "nach", "vor", "beim", "im", "am", "zum", "zur", "auf", "fur", "fuer", "auch",
+        "gut", "schlecht", "training", "einheit", "lauf", "laufen", "gelaufen", "rad", "schwimmen",
+        "kraft", "beine", "knie", "ruecken", "rücken", "stunde", "stunden", "minuten",
+        "geschlafen", "schlaf", "mude", "müde", "schmerzen", "tut", "weh", "belastung",
+        "anstrengung", "spiel", "tempo", "woche", "tag", "locker",
     )
 )
 

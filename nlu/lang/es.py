@@ -37,13 +37,13 @@ _M = r"min|mins|minutos?|minutitos?|'"
 _COMMON = frozenset(
     (
         "de", "la", "el", "los", "las", "un", "una", "unos", "y", "o", "pero", "que", "me", "mi",
-        "mis", "te", "se", "lo", "le", "con", "sin", "por", "para", "en", "al", "del", "hoy", "ayer",
-        "muy", "mas", "menos", "ya", "no", "si", "estoy", "estaba", "fue", "ha", "he", "hice",
-        "tengo", "tenia", "siento", "senti", "noto", "todo", "nada", "bien", "mal", "entreno",
-        "entrenamiento", "sesion", "rodaje", "carrera", "correr", "corri", "bici", "natacion",
-        "gimnasio", "series", "piernas", "rodilla", "espalda", "hora", "horas", "minutos", "dormi",
-        "sueño", "cansado", "duele", "dolor", "esfuerzo", "intensidad", "partido", "tirada",
-        "cuestas", "tobillo", "gemelo", "semana", "dia",
+        "mis", "te", "se", "lo", "le", "con", "sin", "por", "para", "en", "al", "del", "hoy",
+        "ayer", "muy", "mas", "menos", "ya", "no", "si", "estoy", "estaba", "fue", "ha", "he",
+        "hice", "tengo", "tenia", "siento", "senti", "noto", "todo", "nada", "bien", "mal",
+        "entreno", "entrenamiento", "sesion", "rodaje", "carrera", "correr", "corri", "bici",
+        "natacion", "gimnasio", "series", "piernas", "rodilla", "espalda", "hora", "horas",
+        "minutos", "dormi", "sueño", "cansado", "duele", "dolor", "esfuerzo", "intensidad",
+        "partido", "tirada", "cuestas", "tobillo", "gemelo", "semana", "dia",
     )
 )
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from nlu.lang.spec import LanguageSpec
 from nlu.lang.text import fold
 from nlu.pain import MUSCLE_SITES, PainSignal
+from nlu.sides import SideWords, merge_sides, side_of, side_words
 
 #: Words between a tightness word and its site ("gemelos muy cargados", "紧绷的小腿").
 TIGHT_WINDOW = 3
@@ -46,6 +47,7 @@ class _Compiled:
     clause: re.Pattern[str]
     phrase_break: re.Pattern[str]
     word: re.Pattern[str]
+    sides: SideWords
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ def _compiled(spec: LanguageSpec) -> _Compiled:
         clause=re.compile(spec.clause_split),
         phrase_break=re.compile(lex.phrase_break),
         word=re.compile(r"\w+" if spaced else r"\w"),
+        sides=side_words(lex.sides, after=lex.side_after, spaced=spaced),
     )
     _CACHE[spec.code] = compiled
     return compiled
@@ -158,6 +161,7 @@ def read_pain_in(text: str, spec: LanguageSpec) -> PainSignal:
     c = _compiled(spec)
     norm = fold(text, spec.letters)
     flagged: list[str] = []
+    sided: list[tuple[str, str]] = []
     tight: list[str] = []
     any_cue = any_pain = False
     for clause in c.clause.split(norm):
@@ -171,11 +175,14 @@ def read_pain_in(text: str, spec: LanguageSpec) -> PainSignal:
             continue
         any_cue = True
         flagged.extend(cue.implied_site for cue in cues if cue.implied_site and not cue.negated)
-        for site, index, _, _ in sites:
+        for site, index, start, end in sites:
             cue = min(cues, key=lambda q: abs(q.index - index))
             if cue.negated or (cue.sore_only and site in MUSCLE_SITES):
                 continue
             flagged.append(site)
+            side = side_of(c.sides, clause, start, end)
+            if side is not None:
+                sided.append((site, side))
         any_pain = any_pain or any(not q.negated and not q.sore_only for q in cues)
     sites_out = tuple(dict.fromkeys(flagged))
     watch = tuple(dict.fromkeys(site for site in tight if site not in sites_out))
@@ -188,5 +195,10 @@ def read_pain_in(text: str, spec: LanguageSpec) -> PainSignal:
     elif watch:
         confidence = 0.6
     return PainSignal(
-        pain=pain, sites=sites_out, mentioned=any_cue, confidence=confidence, watch_sites=watch
+        pain=pain,
+        sites=sites_out,
+        mentioned=any_cue,
+        confidence=confidence,
+        watch_sites=watch,
+        sides=merge_sides(sided),
     )

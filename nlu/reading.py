@@ -24,6 +24,7 @@ from nlu.multi_pain import read_pain_in
 from nlu.multi_wellness import read_wellness_in
 from nlu.pain import PainSignal, read_pain
 from nlu.report import CheckInReport, Sentiment
+from nlu.sides import merge_sides
 
 #: Below this detection confidence the second and third likely languages fill unsaid fields.
 FILL_BELOW = 0.75
@@ -74,6 +75,7 @@ def read_in(text: str, code: str) -> CheckInReport:
         mood=wellness.get("mood"),
         pain=pain.pain,
         pain_sites=pain.sites,
+        pain_sides=pain.sides,
         watch_sites=pain.watch_sites,
         confidence=confidence,
         rejected={n: f.rejected for n, f in found.items() if f.rejected is not None},
@@ -108,10 +110,14 @@ def _joined_pain(report: CheckInReport, signals: list[PainSignal]) -> CheckInRep
     soreness = report.soreness
     if watch and not report.watch_sites:
         soreness = max(soreness or TIGHT_SORENESS, TIGHT_SORENESS)
+    sides = merge_sides(
+        (site, side) for sig in signals for site, side in sig.sides.items() if site in sites
+    )
     return replace(
         report,
         pain=pain,
         pain_sites=sites,
+        pain_sides=sides,
         watch_sites=watch,
         soreness=soreness,
         confidence=confidence,
@@ -151,6 +157,7 @@ def report_signal(report: CheckInReport) -> PainSignal:
         mentioned=report.pain,
         confidence=report.confidence.get("pain", 0.3),
         watch_sites=report.watch_sites,
+        sides=report.pain_sides,
     )
 
 

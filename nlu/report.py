@@ -54,6 +54,8 @@ class CheckInReport:
     pain: bool = False
     pain_sites: tuple[str, ...] = ()
     watch_sites: tuple[str, ...] = ()
+    #: The side said of a pain site ({"knee": "left"}); ``pain_sites`` stay canonical names.
+    pain_sides: dict[str, str] = field(default_factory=dict)
     exercises: tuple[str, ...] = ()
     sentiment: Sentiment | None = None
     intent: str | None = None

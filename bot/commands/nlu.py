@@ -115,6 +115,7 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                 "distance_km": rep.distance_km,
                 "pain": rep.pain,
                 "pain_sites": list(rep.pain_sites),
+                "pain_sides": rep.pain_sides,
                 "watch_sites": list(rep.watch_sites),
                 "exercises": list(rep.exercises),
                 "wellness": {

@@ -157,6 +157,8 @@ SPEC = LanguageSpec(
     ),
     softeners=r"(?<!\w)(?:etwas|ein\s+bisschen|bisschen|leicht|ein\s+wenig|eher)\s+",
     pain=PainLexicon(
+        sides={"left": r"link\w*", "right": r"recht\w*", "both": r"beide\w*|beidseitig\w*"},
+        side_after=True,
         sites={
             "lower_back": rf"unter(?:e[nrms]?)?\s+r{_U}cken\w*|lendenwirbel\w*|lws|lende\w*|"
             r"kreuz(?!heb|band)\w*|ischias\w*|hexenschuss|steiss\w*|iliosakral\w*|isg",

@@ -157,6 +157,12 @@ SPEC = LanguageSpec(
     ),
     softeners=r"(?<!\w)(?:un\s+poco|algo|un\s+poquito|ligeramente|medio|un\s+pelin)\s+",
     pain=PainLexicon(
+        sides={
+            "left": r"izquierd[oa]s?|izq",
+            "right": r"derech[oa]s?|dcha",
+            "both": r"ambos|ambas|dos",
+        },
+        side_after=True,
         sites={
             "lower_back": r"espalda\s+baja|zona\s+lumbar|lumbar(?:es)?|lumbago|"
             r"parte\s+baja\s+de\s+la\s+espalda|riñones|sacro",

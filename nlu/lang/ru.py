@@ -168,6 +168,8 @@ SPEC = LanguageSpec(
     ),
     softeners=r"(?<!\w)(?:немного|немножко|слегка|чуть|чуть-чуть|малость)\s+",
     pain=PainLexicon(
+        sides={"left": r"лев\w*", "right": r"прав\w*", "both": r"об[ае]|обеих|обоих|обеим\w*"},
+        side_after=True,
         sites={
             "lower_back": r"поясниц\w*|нижн\w*\s+(?:част\w*\s+)?спин\w*|крестц\w*|копчик\w*|"
             r"поясничн\w*|радикулит\w*",

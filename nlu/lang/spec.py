@@ -73,6 +73,10 @@ class PainLexicon:
     injury_cues: str = r"(?!)"
     history: str = r"(?!)"
     negation_window: int = 3
+    #: Side words by side ("left", "right", "both"; see ``nlu.sides``), and whether they may
+    #: follow the site ("rodilla izquierda") as well as precede it.
+    sides: Mapping[str, str] = field(default_factory=dict)
+    side_after: bool = False
     #: Where a negator's scope ends inside a clause: commas, colons, brackets, dashes.
     phrase_break: str = r"[,:;()\u2013\u2014]|\s-\s"
 

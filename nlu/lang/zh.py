@@ -117,6 +117,8 @@ SPEC = LanguageSpec(
     intensifiers=r"(?:很|非常|特别|超|超级|太|好|巨|贼|十分|极其|相当|真|挺|最)",
     softeners=r"(?:有点|有一点|有些|稍微|一点|略|微微)",
     pain=PainLexicon(
+        sides={"left": r"左", "right": r"右", "both": r"两|双"},
+        side_after=False,
         sites={
             "lower_back": r"下背部?|下腰|腰(?!带|包)(?:部|椎|间盘)?|骶骨|尾骨",
             "upper_back": r"上背部?|肩胛(?:骨)?|胸椎",

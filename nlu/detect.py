@@ -129,8 +129,8 @@ class LanguageDetector:
         if best_conf < UNSURE_BELOW:
             supported = _by_known_words(words, supported)
             best_code, best_conf = supported[0]
-        reading = tuple(code for code, conf in supported if conf >= READ_ALSO_MIN)
-        reading = reading or (best_code,)
+        others = (code for code, conf in supported[1:] if conf >= READ_ALSO_MIN)
+        reading = (best_code, *others)
         top_code, top_conf = ranked[0]
         enough = len(words.split()) >= MIN_WORDS_UNSUPPORTED or len(_CJK.findall(words)) >= 3
         if (

@@ -66,3 +66,8 @@ def test_detection_never_fails_and_always_gives_a_reading(text: str) -> None:
     guess = detect_language(text)
     assert guess.reading and set(guess.reading) <= set(SUPPORTED)
     assert 0.0 <= guess.confidence <= 1.0
+
+
+def test_the_chosen_language_always_reads_first() -> None:
+    guess = detect_language("Run 8 km, 45 min, rpe 4")
+    assert guess.code == "en" and guess.reading[0] == "en"

@@ -196,6 +196,8 @@ def _languages(repeats: int) -> None:
     t_detect = _per_message_ms(detect_language, every, repeats)
     print(f"language detection alone (all five)\t\t{t_detect:.3f}")
 
+    _language_sentiment()
+
     tune = [
         (i.language, words_of(i.text))
         for c in (*codes, "other")
@@ -218,6 +220,41 @@ def _languages(repeats: int) -> None:
         texts = [t for _, t in tune]
         ms = _per_message_ms(detector.compute_language_confidence_values, texts, repeats)
         print(f"{mode}\t{hits / len(tune):.3f}\t{ms:.3f}")
+
+
+def _language_sentiment() -> None:
+    """Held-out 3-class accuracy of each component alone and of the shipped ensemble.
+
+    Each single component gets the threshold it would be tuned to alone, on the tuning set
+    (never the held-out one); the ensemble is the shipped ``weights.json``.
+    """
+    from nlu.checkin_eval import EVAL_DIR, TUNE_DIR, load_checkins
+    from nlu.ensemble import ensemble_level
+    from nlu.lang import SPECS
+    from nlu.multi_sentiment import MultilingualSentiment
+    from nlu.sentiment_weights import tune_language
+
+    shipped, bare = MultilingualSentiment(), MultilingualSentiment(weights={})
+    print("\n## held-out sentiment per language (accuracy): components alone vs ensemble")
+    print("language\tlexicon\tvader\tsnownlp\tensemble (shipped weights)")
+    for code in sorted(SPECS):
+        tune = load_checkins(TUNE_DIR / f"{code}.yml")
+        held = load_checkins(EVAL_DIR / f"{code}.yml")
+        tune_parts = [bare.components(i.text, code) for i in tune]
+        held_parts = [bare.components(i.text, code) for i in held]
+        truth = [int(i.sentiment or 0) for i in held]
+        cells = []
+        for name in ("lexicon", "vader", "snownlp"):
+            if name not in tune_parts[0]:
+                cells.append("-")
+                continue
+            alone = tune_language(
+                [int(i.sentiment or 0) for i in tune], {"lexicon": [p[name] for p in tune_parts]}
+            )
+            pred = [ensemble_level(p[name], alone.threshold) for p in held_parts]
+            cells.append(f"{accuracy(truth, pred):.3f}")
+        ours = [shipped.sentiment(i.text, code).level for i in held]
+        print(f"{code}\t" + "\t".join(cells) + f"\t{accuracy(truth, ours):.3f}")
 
 
 if __name__ == "__main__":

@@ -160,6 +160,9 @@ def read_pain_in(text: str, spec: LanguageSpec) -> PainSignal:
     """Pain flag and flagged sites of ``text`` read with ``spec``'s words (module docstring)."""
     c = _compiled(spec)
     norm = fold(text, spec.letters)
+    if c.cue.search(norm) is None and c.tight.search(norm) is None:
+        # No pain word and no tightness word: nothing to attach (most messages, fast).
+        return PainSignal(pain=False, sites=(), mentioned=False, confidence=0.3)
     flagged: list[str] = []
     sided: list[tuple[str, str]] = []
     tight: list[str] = []

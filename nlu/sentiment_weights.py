@@ -1,14 +1,19 @@
 """Per-language sentiment ensemble weights, chosen on the tuning check-ins, never on eval.
 
 For each language read by ``nlu.multi_sentiment`` every component (lexicon, VADER, SnowNLP
-for Chinese) scores every tuning check-in (``nlu/data/tune/<code>.yml``); a grid over the
-weight simplex (steps of ``STEP``) and the thresholds ``THRESHOLDS`` picks the combination
-with the best 3-class accuracy, then macro-F1, then the best accuracy at the neighbouring
-thresholds (a choice that does not hang on a few sentences at the edge of the dead band),
-then the larger lexicon weight and the smaller threshold (so ties resolve the same way).
+for Chinese, the pain flag) scores every tuning check-in (``nlu/data/tune/<code>.yml``); a
+grid over the weight simplex (steps of ``STEP``, the lexicon keeping at least
+``MIN_LEXICON_WEIGHT``) and the thresholds ``THRESHOLDS`` gives each combination its 3-class
+accuracy. The choice follows the one-standard-error rule (Breiman et al. 1984, Classification
+and Regression Trees, section 3.4.3): of the combinations within one standard error of the
+best accuracy (sqrt(p(1 - p) / n), at least one sentence), the simplest wins: fewest
+components, then the larger lexicon weight, then accuracy, macro-F1, the accuracy at the
+neighbouring thresholds and the smaller threshold (so ties resolve the same way every run).
+With some 80 tuning sentences per language, a component that wins one or two of them more
+is not evidence enough to add it.
 The result, with a SHA-256 of the tuning files and lexicons it came from, is
-``nlu/data/sentiment/weights.json``:
-``tests/nlu/test_sentiment_weights.py`` fails when those files changed since.
+``nlu/data/sentiment/weights.json``: ``tests/nlu/test_sentiment_weights.py`` fails when those
+files changed since.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,10 +63,9 @@ def _simplex(components: tuple[str, ...]) -> list[dict[str, float]]:
 
 
 def tune_language(truth: list[int], scores: dict[str, list[float]]) -> Tuned:
-    """Best weights and threshold for one language (see the module docstring)."""
+    """Weights and threshold for one language (see the module docstring)."""
     components = tuple(c for c in COMPONENTS if c in scores)
-    best: tuple[float, ...] | None = None
-    chosen: Tuned | None = None
+    candidates: list[tuple[Tuned, float]] = []
     for weights in _simplex(components):
         if "lexicon" in weights and weights["lexicon"] < MIN_LEXICON_WEIGHT:
             continue
@@ -73,17 +78,24 @@ def tune_language(truth: list[int], scores: dict[str, list[float]]) -> Tuned:
             results.append((accuracy(truth, pred), macro_f1(truth, pred)))
         for k, threshold in enumerate(THRESHOLDS):
             acc, f1 = results[k]
-            # Ties go to a threshold whose neighbours score as well: a choice that does not
-            # hang on a few tuning sentences sitting at the edge of the dead band.
+            # A threshold whose neighbours score as well does not hang on a few tuning
+            # sentences sitting at the edge of the dead band.
             around = [results[j][0] for j in (k - 1, k + 1) if 0 <= j < len(THRESHOLDS)]
             stability = sum(around) / len(around)
-            key = (acc, f1, stability, weights.get("lexicon", 0.0), -threshold)
-            if best is None or key > best:
-                best = key
-                chosen = Tuned(weights, threshold, acc, f1, len(truth))
-    if chosen is None:
+            candidates.append((Tuned(weights, threshold, acc, f1, len(truth)), stability))
+    if not candidates:
         raise ValueError("tune_language needs at least one component score")
-    return chosen
+    best = max(t.accuracy for t, _ in candidates)
+    margin = max(math.sqrt(best * (1.0 - best) / len(truth)), 1.0 / len(truth))
+
+    def preference(item: tuple[Tuned, float]) -> tuple[float, ...]:
+        tuned, stability = item
+        used = sum(1 for w in tuned.weights.values() if w > 0)
+        return (-used, tuned.weights.get("lexicon", 0.0), tuned.accuracy, tuned.macro_f1,
+                stability, -tuned.threshold)
+
+    eligible = [c for c in candidates if c[0].accuracy >= best - margin]
+    return max(eligible, key=preference)[0]
 
 
 def source_digest(tune_dir: Path = TUNE_DIR) -> str:

@@ -1,23 +1,25 @@
 """Which language a message is written in, and which supported languages to read it with.
 
 lingua (Stahl, lingua-py; its n-gram models ship inside the wheel, nothing is downloaded)
-is built once from the five supported languages plus ``OTHERS``, the languages a Telegram
-athlete is most likely to write in that coachloop does not read: without them lingua can only
-answer with a supported language, and a French or Ukrainian check-in would be read as
-English or Russian and answered as if it were. The detector runs in its high-accuracy mode:
-the low-accuracy mode is about five times faster but, on the tuning check-ins, put several
-short Spanish, German and Russian messages in another language (docs/nlu.md has the numbers).
-When lingua is unsure (a short message: "sin dolor, genial", "rpe 7, 1h15 run, slept 6h"),
-the supported candidate that knows most of the message's words wins.
+runs as two detectors, built once: the high-accuracy mode over the five supported languages
+only says which of them a message is in, and the low-accuracy mode over those five plus
+``OTHERS`` (the languages a Telegram athlete is most likely to write in that coachloop does
+not read) says whether it is one of them at all. Without the others a French or Ukrainian
+check-in would be read as English or Russian and answered as if it were. One high-accuracy
+detector over all eighteen was measured too: a little more accurate on short messages, but
+its models take about 360 MB and seconds to load against about 140 MB for the pair
+(docs/nlu.md has the numbers).
 
 What lingua reads is the message without the tokens every language shares (digits, units,
 "rpe", punctuation, emoji): "RPE 7, 60 min" has no words, so its language is ``None`` (not
-a language) and it is read with every reader's shared forms. A message counts as unsupported
-only when an unsupported language is clearly ahead (``UNSUPPORTED_MIN`` and the best
-supported language under ``SUPPORTED_MAX``) and no supported language knows most of its words;
-otherwise the best supported language wins, since
-answering a supported language in English costs more than the other way round. Pain words are
-looked for in every supported language anyway (``nlu.reading``).
+a language) and it is read with every reader's shared forms. When lingua is unsure (a short
+message: "sin dolor, genial", "rpe 7, 1h15 run, slept 6h"), the supported candidate that
+knows most of the message's words wins. A message counts as unsupported only when an
+unsupported language is clearly ahead (``UNSUPPORTED_MIN`` and the best supported language
+under ``SUPPORTED_MAX``), it has two words or more, and no supported language knows half of
+them; otherwise the best supported language wins, since answering a supported language in
+English costs more than the other way round. Pain words are looked for in every supported
+language anyway (``nlu.reading``).
 """
 
 from __future__ import annotations
@@ -49,9 +51,11 @@ UNSUPPORTED_MIN = 0.6
 SUPPORTED_MAX = 0.25
 #: Supported languages below this confidence are not worth a second reading.
 READ_ALSO_MIN = 0.1
-#: Below this confidence of the likeliest supported language, the candidates are ranked by
-#: how many of the message's words they know (``_by_known_words``).
-UNSURE_BELOW = 0.3
+#: Below this confidence of the likeliest supported language (among the five), the
+#: candidates are ranked by how many of the message's words they know (``_by_known_words``).
+UNSURE_BELOW = 0.7
+#: Whatever lingua's confidence, a candidate that knows this many more words wins.
+KNOWN_WORDS_LEAD = 2
 #: Letters (outside shared tokens) a message needs before it has a language; one character
 #: of Chinese, Japanese or Korean is a word.
 MIN_LETTERS = 3
@@ -97,21 +101,67 @@ def has_words(text: str) -> bool:
 
 
 class LanguageDetector:
-    """lingua over the supported languages and ``OTHERS``, built on first use."""
+    """Two lingua detectors, built on first use: which supported language (high accuracy,
+    the five languages only), and whether it is one at all (low accuracy, with ``OTHERS``)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._detector: Any = None
+        self._precise: Any = None
+        self._screen: Any = None
+        self._confirmers: dict[str, Any] = {}
         self._names: dict[Any, str] = {}
 
-    def _get(self) -> Any:
-        if self._detector is None:
+    def _get(self) -> tuple[Any, Any]:
+        if self._precise is None:
             from lingua import Language, LanguageDetectorBuilder
 
-            languages = [getattr(Language, n) for n in (*LINGUA_SUPPORTED.values(), *OTHERS)]
-            self._names = {lang: lang.iso_code_639_1.name.lower() for lang in languages}
-            self._detector = LanguageDetectorBuilder.from_languages(*languages).build()
-        return self._detector
+            ours = [getattr(Language, n) for n in LINGUA_SUPPORTED.values()]
+            others = [getattr(Language, n) for n in OTHERS]
+            self._names = {lang: lang.iso_code_639_1.name.lower() for lang in ours + others}
+            self._screen = (
+                LanguageDetectorBuilder.from_languages(*ours, *others)
+                .with_low_accuracy_mode()
+                .build()
+            )
+            self._precise = LanguageDetectorBuilder.from_languages(*ours).build()
+        return self._precise, self._screen
+
+    def _unsupported(
+        self, words: str, screened: tuple[str, float], reading: tuple[str, ...]
+    ) -> tuple[str, float] | None:
+        """(code, confidence) of a language we do not read, or None (module docstring)."""
+        code, conf = screened
+        enough = len(words.split()) >= MIN_WORDS_UNSUPPORTED or len(_CJK.findall(words)) >= 3
+        if code in SUPPORTED or conf < UNSUPPORTED_MIN or not enough:
+            return None
+        if _mostly_known(words, reading):
+            return None
+        code, conf, best_supported = self._confirm(code, words)
+        if code in SUPPORTED or conf < UNSUPPORTED_MIN or best_supported >= SUPPORTED_MAX:
+            return None
+        return code, conf
+
+    def _confirm(self, code: str, words: str) -> tuple[str, float, float]:
+        """The screen's unsupported verdict checked in high accuracy, between that language
+        and the five (its models load only when a message first calls for it): the top
+        language, its confidence, and the best supported language's."""
+        with self._lock:
+            detector = self._confirmers.get(code)
+            if detector is None:
+                from lingua import Language, LanguageDetectorBuilder
+
+                other = next(lang for lang, name in self._names.items() if name == code)
+                ours = [getattr(Language, n) for n in LINGUA_SUPPORTED.values()]
+                detector = LanguageDetectorBuilder.from_languages(*ours, other).build()
+                self._confirmers[code] = detector
+            ranked = self._ranked(detector, words)
+        best = max(conf for c, conf in ranked if c in SUPPORTED)
+        return ranked[0][0], ranked[0][1], best
+
+    def _ranked(self, detector: Any, words: str) -> list[tuple[str, float]]:
+        values = detector.compute_language_confidence_values(words)
+        # Rounded: lingua's sums differ in the last bits from call to call.
+        return [(self._names[v.language], round(float(v.value), 3)) for v in values]
 
     def detect(self, text: str) -> LanguageGuess:
         """The language of ``text`` (see the module docstring for the decision)."""
@@ -119,31 +169,23 @@ class LanguageDetector:
         if not has_words(words):
             return NO_WORDS
         with self._lock:
-            values = self._get().compute_language_confidence_values(words)
-            # Rounded: lingua's sums differ in the last bits from call to call.
-            ranked = [(self._names[v.language], round(float(v.value), 3)) for v in values]
-        if not ranked:
+            precise, screen = self._get()
+            supported = self._ranked(precise, words)
+            ranked = self._ranked(screen, words)
+        if not supported or not ranked:
             return NO_WORDS
-        supported = [(code, conf) for code, conf in ranked if code in SUPPORTED]
-        best_code, best_conf = supported[0]
-        if best_conf < UNSURE_BELOW:
+        if supported[0][1] < UNSURE_BELOW or _another_knows_more(words, supported):
             supported = _by_known_words(words, supported)
-            best_code, best_conf = supported[0]
+        best_code, best_conf = supported[0]
         others = (code for code, conf in supported[1:] if conf >= READ_ALSO_MIN)
         reading = (best_code, *others)
-        top_code, top_conf = ranked[0]
-        enough = len(words.split()) >= MIN_WORDS_UNSUPPORTED or len(_CJK.findall(words)) >= 3
-        if (
-            enough
-            and top_code not in SUPPORTED
-            and top_conf >= UNSUPPORTED_MIN
-            and best_conf < SUPPORTED_MAX
-            and not _mostly_known(words, reading)
-        ):
+        unsupported = self._unsupported(words, ranked[0], reading)
+        if unsupported is not None:
             # Read with the nearest supported languages and English, whose loanwords and
             # units ("minutes", "km") every language borrows.
             also = tuple(dict.fromkeys((*reading, ENGLISH)))
-            return LanguageGuess(top_code, False, top_conf, also)
+            code, conf = unsupported
+            return LanguageGuess(code, False, conf, also)
         return LanguageGuess(best_code, True, best_conf, reading)
 
 
@@ -163,12 +205,29 @@ def _vocabulary(code: str) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(exact), stems
 
 
+@cache
+def _domain_words(code: str) -> re.Pattern[str] | None:
+    """A language's body sites, pain words and units as one whole-word pattern."""
+    if code not in SPECS:
+        return None
+    spec = SPECS[code]
+    parts = [*spec.pain.sites.values(), spec.pain.pain_cues, spec.hour_units, spec.minute_units]
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
 def known_words(words: str, code: str) -> int:
-    """How many of ``words`` the language ``code`` knows (see ``_vocabulary``)."""
+    """How many of ``words`` the language ``code`` knows: its frequent check-in words, its
+    sentiment lexicon, its body sites, pain words and units."""
     letters = SPECS[code].letters if code in SPECS else None
     exact, stems = _vocabulary(code)
+    domain = _domain_words(code)
     found = _WORD.findall(fold(words, letters))
-    return sum(w in exact or any(w.startswith(s) for s in stems) for w in found)
+    return sum(
+        w in exact
+        or any(w.startswith(s) for s in stems)
+        or (domain is not None and domain.fullmatch(w) is not None)
+        for w in found
+    )
 
 
 def _by_known_words(words: str, supported: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -183,10 +242,19 @@ def _by_known_words(words: str, supported: list[tuple[str, float]]) -> list[tupl
     return sorted(supported, key=lambda pair: -counts[pair[0]])
 
 
+def _another_knows_more(words: str, supported: list[tuple[str, float]]) -> bool:
+    """Another candidate knows at least ``KNOWN_WORDS_LEAD`` more of the words than lingua's
+    first ("Swim drills plus a 400 pull set" is German to lingua at 0.7)."""
+    first = known_words(words, supported[0][0])
+    return any(known_words(words, c) >= first + KNOWN_WORDS_LEAD for c, _ in supported[1:])
+
+
 def _mostly_known(words: str, candidates: tuple[str, ...]) -> bool:
-    """A supported candidate knows more than half the words ("rpe 6, pesas y sentadillas")."""
+    """A supported candidate knows half the words or more ("pilates 50 minutos"): answering a
+    supported language in English costs more than answering a neighbour (Portuguese) in
+    Spanish."""
     total = len(_WORD.findall(words))
-    return total > 0 and any(2 * known_words(words, c) > total for c in candidates)
+    return total > 0 and any(2 * known_words(words, c) >= total for c in candidates)
 
 
 _DEFAULT = LanguageDetector()

@@ -26,9 +26,9 @@ from nlu.pain import PainSignal, read_pain
 from nlu.report import CheckInReport, Sentiment
 from nlu.sides import merge_sides
 
-#: Below this detection confidence the next likely languages fill unsaid fields (lingua's
-#: confidence is shared among 18 languages: an English check-in's median is about 0.65).
-FILL_BELOW = 0.3
+#: Below this detection confidence (among the five languages) the next likely languages
+#: fill the fields the first reading left unsaid.
+FILL_BELOW = 0.7
 _NUMERIC = ("rpe", "minutes", "sleep_h", "distance_km")
 _WELLNESS = ("sleep_quality", "fatigue", "soreness", "stress", "mood")
 

@@ -193,40 +193,27 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 @cache
-def _vocabulary(code: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Words (and stems) a supported language's readers know: frequent check-in words and
-    its sentiment lexicon."""
+def _vocabulary(code: str) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """Words a supported language's readers know: frequent check-in words and its sentiment
+    lexicon (a set), its lexicon stems, body sites, pain words and units (one pattern)."""
     if code == ENGLISH:
-        return en.COMMON_WORDS, ()
+        return en.COMMON_WORDS, None
     spec = SPECS[code]
     terms = read_lexicon(LEXICON_DIR / f"{code}.tsv")
     exact = {t for t in terms if "*" not in t and " " not in t} | set(spec.common_words)
-    stems = tuple(t.strip("*") for t in terms if t.endswith("*") and not t.startswith("*"))
-    return frozenset(exact), stems
-
-
-@cache
-def _domain_words(code: str) -> re.Pattern[str] | None:
-    """A language's body sites, pain words and units as one whole-word pattern."""
-    if code not in SPECS:
-        return None
-    spec = SPECS[code]
-    parts = [*spec.pain.sites.values(), spec.pain.pain_cues, spec.hour_units, spec.minute_units]
-    return re.compile("|".join(f"(?:{p})" for p in parts))
+    stems = [re.escape(t.strip("*")) + r"\w*" for t in terms if t.endswith("*")]
+    parts = [*stems, *spec.pain.sites.values(), spec.pain.pain_cues, spec.hour_units]
+    parts.append(spec.minute_units)
+    return frozenset(exact), re.compile("|".join(f"(?:{p})" for p in parts))
 
 
 def known_words(words: str, code: str) -> int:
-    """How many of ``words`` the language ``code`` knows: its frequent check-in words, its
-    sentiment lexicon, its body sites, pain words and units."""
+    """How many of ``words`` the language ``code`` knows (see ``_vocabulary``)."""
     letters = SPECS[code].letters if code in SPECS else None
-    exact, stems = _vocabulary(code)
-    domain = _domain_words(code)
+    exact, pattern = _vocabulary(code)
     found = _WORD.findall(fold(words, letters))
     return sum(
-        w in exact
-        or any(w.startswith(s) for s in stems)
-        or (domain is not None and domain.fullmatch(w) is not None)
-        for w in found
+        w in exact or (pattern is not None and pattern.fullmatch(w) is not None) for w in found
     )
 
 

@@ -9,7 +9,13 @@ Run from the repo root: ``python -m benchmarks.nlu`` (1,000 texts for throughput
   macro-F1 of plain NLTK VADER (baseline), VADER + sports lexicon, transformer and ensemble;
 - pain recall / precision of our extractor vs a keyword baseline without negation handling;
 - intent accuracy on the held-out ``tests/data/intent_eval.tsv``: our classifier, and a real
-  Rasa server side by side when ``--rasa-url`` points at one (``bash rasa/setup.sh``).
+  Rasa server side by side when ``--rasa-url`` points at one (``bash rasa/setup.sh``);
+- languages (``--languages`` runs only this part): per-message time of reading a check-in
+  before languages were read (English rules, VADER, intent classifier) and now (language
+  detection, the language's reading, pain in every language), on the English held-out
+  check-ins and on all five languages' (``nlu/data/eval/*.yml``), with the ratio; each
+  sentiment component alone against the ensemble on the held-out check-ins; and language
+  detection on the tuning check-ins: lingua alone in each mode against ``nlu.detect``.
 """
 
 from __future__ import annotations
@@ -57,7 +63,11 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=EVAL, help="labelled held-out TSV")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--rasa-url", default=None, help="running Rasa server to compare intents")
+    parser.add_argument("--languages", action="store_true", help="only the languages part")
     args = parser.parse_args()
+    if args.languages:
+        _languages(repeats=1 if args.quick else 3)
+        return
 
     rows = load_eval_rows(args.eval)
     texts = [r["text"] for r in rows]
@@ -106,6 +116,7 @@ def main() -> None:
         recall, precision = _recall_precision(gold_pain, got)
         print(f"{name}\t{recall:.3f}\t{precision:.3f}")
     _intents(args.rasa_url)
+    _languages(repeats)
 
 
 def _intents(rasa_url: str | None) -> None:
@@ -137,6 +148,125 @@ def _intents(rasa_url: str | None) -> None:
 def accuracy_str(gold: list[str], pred: list[str]) -> str:
     """Share of exact matches, 3 decimals."""
     return f"{sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold):.3f}"
+
+
+def _per_message_ms(fn, texts: list[str], repeats: int) -> float:  # type: ignore[no-untyped-def]
+    """Best-of-repeats time per text, in milliseconds, calling ``fn`` once per text."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        best = min(best, time.perf_counter() - start)
+    return best / len(texts) * 1000.0
+
+
+def _languages(repeats: int) -> None:
+    """Reading a check-in before and after languages, side by side; lingua's two modes."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    from nlu.checkin_eval import EVAL_DIR, TUNE_DIR, load_checkins
+    from nlu.detect import LINGUA_SUPPORTED, OTHERS, detect_language, words_of
+    from nlu.intents import default_intent_classifier
+    from nlu.reading import read_checkin
+    from nlu.vader import default_vader
+
+    codes = ("en", "es", "de", "ru", "zh")
+    english = [i.text for i in load_checkins(EVAL_DIR / "en.yml")]
+    every = [i.text for c in codes for i in load_checkins(EVAL_DIR / f"{c}.yml")]
+    vader, intents = default_vader(), default_intent_classifier()
+    engine = NluEngine("vader")
+
+    def before(text: str) -> object:
+        sentiment = vader.score(text)  # what NluEngine("vader").parse did, English only
+        return extract(text, intent=intents.rank(text)[0][0]), sentiment
+
+    for warm in every:  # load lingua's models, SnowNLP and the lexicons before timing
+        engine.parse(warm)
+        before(warm)
+    print("\n## languages: per-message time, ms (best of repeats, one text at a time)")
+    print("texts\tbefore (English rules)\tafter (languages)\tratio")
+    for name, texts in (("English held-out (48)", english), ("all five languages", every)):
+        for what, old, new in (
+            ("extraction", extract, read_checkin),
+            ("parse (vader backend)", before, engine.parse),
+        ):
+            t_old = _per_message_ms(old, texts, repeats)
+            t_new = _per_message_ms(new, texts, repeats)
+            print(f"{name}, {what}\t{t_old:.3f}\t{t_new:.3f}\t{t_new / t_old:.1f}x")
+    t_detect = _per_message_ms(detect_language, every, repeats)
+    print(f"language detection alone (all five)\t\t{t_detect:.3f}")
+
+    _language_sentiment()
+
+    tune = [
+        (i.language, i.text)
+        for c in (*codes, "other")
+        for i in load_checkins(TUNE_DIR / f"{c}.yml")
+    ]
+    ours = set(codes)
+
+    def right(label: str, code: str | None, supported: bool) -> bool:
+        return (not supported) if label not in ours else code in (label, None)
+
+    all_languages = [getattr(Language, n) for n in (*LINGUA_SUPPORTED.values(), *OTHERS)]
+    print(f"\n## language of the {len(tune)} tuning check-ins (unsupported ones: marked so)")
+    print("detector\taccuracy\tms/message")
+    for mode in ("one high-accuracy detector, 18 languages", "one low-accuracy, 18"):
+        builder = LanguageDetectorBuilder.from_languages(*all_languages)
+        if "low" in mode:
+            builder = builder.with_low_accuracy_mode()
+        detector = builder.build()
+        texts = [words_of(t) for _, t in tune]
+        for text in texts:
+            detector.detect_language_of(text)
+        hits = 0
+        for (label, _), text in zip(tune, texts, strict=True):
+            found = detector.detect_language_of(text)
+            code = found.iso_code_639_1.name.lower() if found else None
+            hits += right(label, code, code in ours or code is None)
+        ms = _per_message_ms(detector.compute_language_confidence_values, texts, repeats)
+        print(f"{mode}\t{hits / len(tune):.3f}\t{ms:.3f}")
+    guesses = [detect_language(t) for _, t in tune]
+    hits = sum(right(lab, g.code, g.supported) for (lab, _), g in zip(tune, guesses, strict=True))
+    ms = _per_message_ms(detect_language, [t for _, t in tune], repeats)
+    used = "nlu.detect (used: high over 5 + low over 18, known words)"
+    print(f"{used}\t{hits / len(tune):.3f}\t{ms:.3f}")
+
+
+def _language_sentiment() -> None:
+    """Held-out 3-class accuracy of each component alone and of the shipped ensemble.
+
+    Each single component gets the threshold it would be tuned to alone, on the tuning set
+    (never the held-out one); the ensemble is the shipped ``weights.json``.
+    """
+    from nlu.checkin_eval import EVAL_DIR, TUNE_DIR, load_checkins
+    from nlu.ensemble import ensemble_level
+    from nlu.lang import SPECS
+    from nlu.multi_sentiment import MultilingualSentiment
+    from nlu.sentiment_weights import tune_language
+
+    shipped, bare = MultilingualSentiment(), MultilingualSentiment(weights={})
+    print("\n## held-out sentiment per language (accuracy): components alone vs ensemble")
+    print("language\tlexicon\tvader\tsnownlp\tensemble (shipped weights)")
+    for code in sorted(SPECS):
+        tune = load_checkins(TUNE_DIR / f"{code}.yml")
+        held = load_checkins(EVAL_DIR / f"{code}.yml")
+        tune_parts = [bare.components(i.text, code) for i in tune]
+        held_parts = [bare.components(i.text, code) for i in held]
+        truth = [int(i.sentiment or 0) for i in held]
+        cells = []
+        for name in ("lexicon", "vader", "snownlp"):
+            if name not in tune_parts[0]:
+                cells.append("-")
+                continue
+            alone = tune_language(
+                [int(i.sentiment or 0) for i in tune], {"lexicon": [p[name] for p in tune_parts]}
+            )
+            pred = [ensemble_level(p[name], alone.threshold) for p in held_parts]
+            cells.append(f"{accuracy(truth, pred):.3f}")
+        ours = [shipped.sentiment(i.text, code).level for i in held]
+        print(f"{code}\t" + "\t".join(cells) + f"\t{accuracy(truth, ours):.3f}")
 
 
 if __name__ == "__main__":

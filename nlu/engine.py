@@ -3,20 +3,30 @@
 Backends: ``vader`` (NLTK VADER + sports lexicon; never imports torch), ``transformer``
 (MiniLM + our head, or a named Hugging Face model), ``ensemble`` (both, combined by
 ``nlu.ensemble``), ``rasa`` (ensemble sentiment; intents from a Rasa server with our classifier
-as fall-back). Everything is loaded on first use and kept: creating an engine is free, the
-first ``sentiment`` call pays for the backend it needs, later calls only compute.
+as fall-back). The backend is English's: each message's language is detected first
+(``nlu.detect``), and Spanish, German, Russian and Chinese are read by their own lexicons,
+models and intent words (``nlu.multi_sentiment``, ``nlu.reading``), whatever the backend.
+Everything is loaded on first use and kept: creating an engine is free, the first
+``sentiment`` call pays for the backend it needs, later calls only compute.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from nlu.detect import LanguageGuess, detect_language
 from nlu.ensemble import DEFAULT_THRESHOLD, DEFAULT_WEIGHT, combine
 from nlu.errors import NluConfigError
-from nlu.extract import extract
+from nlu.lang import ENGLISH
+from nlu.pain import read_pain
+from nlu.reading import intent_in, read_checkin
 from nlu.report import CheckInReport, Sentiment
+
+#: Intents under which the dialogue stores a check-in with its pain.
+PAIN_INTENTS = ("check_in", "report_pain")
 
 BACKENDS = ("vader", "transformer", "ensemble", "rasa")
 
@@ -49,6 +59,7 @@ class NluEngine:
         self._transformer: Any = None
         self._intents: Any = None
         self._rasa: Any = None
+        self._languages: Any = None
 
     @classmethod
     def create(
@@ -83,6 +94,14 @@ class NluEngine:
                 self._transformer = load_transformer(self.model_dir, self.hf_model)
             return self._transformer
 
+    def _get_languages(self) -> Any:
+        with self._lock:
+            if self._languages is None:
+                from nlu.multi_sentiment import MultilingualSentiment
+
+                self._languages = MultilingualSentiment()
+            return self._languages
+
     def _ensemble_params(self) -> tuple[float, float]:
         """Weight and threshold fitted with the head (defaults for a user-named HF model)."""
         head = getattr(self._get_transformer(), "head", None)
@@ -98,7 +117,23 @@ class NluEngine:
         return self.sentiment_many([text])[0]
 
     def sentiment_many(self, texts: list[str]) -> list[Sentiment]:
-        """Sentiment of many texts (the transformer runs in batches)."""
+        """Sentiment of many texts, each in its own language (the transformer runs in batches)."""
+        return self._sentiments(texts, [detect_language(t) for t in texts])
+
+    def _sentiments(self, texts: list[str], guesses: list[LanguageGuess]) -> list[Sentiment]:
+        """English (and what we cannot read) through the configured backend; Spanish, German,
+        Russian and Chinese through their lexicons and models (``nlu.multi_sentiment``)."""
+        routes = [_route(g) for g in guesses]
+        english = [i for i, route in enumerate(routes) if route == ENGLISH]
+        out: dict[int, Sentiment] = dict(
+            zip(english, self._english_sentiments([texts[i] for i in english]), strict=True)
+        )
+        for i, route in enumerate(routes):
+            if route != ENGLISH:
+                out[i] = self._get_languages().sentiment(texts[i], route)
+        return [out[i] for i in range(len(texts))]
+
+    def _english_sentiments(self, texts: list[str]) -> list[Sentiment]:
         if not texts:
             return []
         from nlu.vader import vader_level
@@ -149,17 +184,36 @@ class NluEngine:
 
     def parse_many(self, texts: list[str]) -> list[CheckInReport]:
         """``parse`` for many texts, with batched sentiment (the one code path for both)."""
+        guesses = [detect_language(t) for t in texts]
         return [
-            self._report(text, sentiment)
-            for text, sentiment in zip(texts, self.sentiment_many(texts), strict=True)
+            self._report(text, sentiment, guess)
+            for text, sentiment, guess in zip(
+                texts, self._sentiments(texts, guesses), guesses, strict=True
+            )
         ]
 
-    def _report(self, text: str, sentiment: Sentiment) -> CheckInReport:
-        intent, intent_conf = self.intent(text)
-        report = extract(text, sentiment=sentiment, intent=intent)
+    def _report(self, text: str, sentiment: Sentiment, guess: LanguageGuess) -> CheckInReport:
+        route = _route(guess)
+        if route == ENGLISH:
+            intent, intent_conf = self.intent(text)
+            report = read_checkin(text, guess, sentiment=sentiment, intent=intent)
+            if report.pain and intent not in PAIN_INTENTS and not read_pain(text).pain:
+                # Pain only another language's words said ("rpe 7, me duele la rodilla"):
+                # the English classifier must not send it elsewhere.
+                intent, intent_conf = "report_pain", 0.8
+        else:
+            report = read_checkin(text, guess, sentiment=sentiment)
+            intent, intent_conf = intent_in(report, route)
+        report = replace(report, intent=intent)
         report.confidence["intent"] = intent_conf
         # A strong score is a surer level; blank text says nothing.
         report.confidence["sentiment"] = (
             min(1.0, abs(sentiment.score) + 0.5) if text.strip() else 0.0
         )
         return report
+
+
+def _route(guess: LanguageGuess) -> str:
+    """The language whose sentiment and intents read a message: English for what we do not
+    read and for messages without words (as before languages were read)."""
+    return guess.reading[0] if guess.code is not None and guess.supported else ENGLISH

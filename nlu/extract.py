@@ -382,6 +382,7 @@ def extract(
         mood=wellness.get("mood"),
         pain=pain.pain,
         pain_sites=pain.sites,
+        pain_sides=pain.sides,
         watch_sites=pain.watch_sites,
         exercises=exercises,
         sentiment=sentiment,

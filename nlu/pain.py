@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from nlu.sides import ENGLISH_SIDES, merge_sides, side_of, side_words
 
 #: Canonical site -> regex of the ways athletes name it (plural and slang included).
 SITE_PATTERNS: dict[str, str] = {
@@ -138,6 +140,8 @@ _SITE_RE = re.compile(
 )
 _CUE_RE = re.compile(rf"\b(?:{_PAIN_CUES}|{_SORE})\b")
 
+_SIDES = side_words(ENGLISH_SIDES, after=False)
+
 #: How many words back a negator may stand and still govern a pain word
 #: ("no real pain in the knee"; VADER uses the same three-word window for negation).
 NEGATION_WINDOW = 3
@@ -153,6 +157,8 @@ class PainSignal:
     confidence: float
     #: Sites said to be tight but not painful: watch them, do not guard them.
     watch_sites: tuple[str, ...] = ()
+    #: The side said of a flagged site ("left knee" -> {"knee": "left"}; see nlu.sides).
+    sides: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +213,7 @@ def read_pain(text: str) -> PainSignal:
     """Pain flag and flagged sites of a free-text check-in (see module docstring)."""
     norm = normalize(text)
     flagged: list[str] = []
+    sided: list[tuple[str, str]] = []
     tight: list[str] = []
     any_cue = False
     any_pain = False
@@ -223,11 +230,14 @@ def read_pain(text: str) -> PainSignal:
         for cue in cues:
             if cue.implied_site and not cue.negated:
                 flagged.append(cue.implied_site)
-        for site, idx, _, _ in sites:
+        for site, idx, start, end in sites:
             cue = min(cues, key=lambda c: abs(c.word_index - idx))
             if cue.negated or (cue.sore_only and site in MUSCLE_SITES):
                 continue
             flagged.append(site)
+            side = side_of(_SIDES, clause, start, end)
+            if side is not None:
+                sided.append((site, side))
         # A real pain word counts even when no site stands near it ("it hurts").
         any_pain = any_pain or any(not c.negated and not c.sore_only for c in cues)
     sites_out = tuple(dict.fromkeys(flagged))
@@ -243,5 +253,10 @@ def read_pain(text: str) -> PainSignal:
     elif watch:
         confidence = 0.6
     return PainSignal(
-        pain=pain, sites=sites_out, mentioned=any_cue, confidence=confidence, watch_sites=watch
+        pain=pain,
+        sites=sites_out,
+        mentioned=any_cue,
+        confidence=confidence,
+        watch_sites=watch,
+        sides=merge_sides(sided),
     )

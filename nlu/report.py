@@ -33,6 +33,12 @@ class CheckInReport:
     ``pain`` with no ``pain_sites`` ("it hurts") is pain said without a body site: still a
     safety flag (``pain_unlocated``), which the dialogue stores as site ``"unspecified"`` and
     asks where. ``watch_sites`` are sites said to be tight, not painful: watch, not guard.
+
+    ``language`` is the ISO 639-1 code of the message's language ("en", "es", "de", "ru",
+    "zh"; another code such as "fr" for a language coachloop does not read) or ``None`` when
+    the message has no words to tell ("RPE 7, 60 min"). ``language_supported`` is False only
+    for a language we do not read: the bot then answers in English and asks for the numbers
+    (pain words are still looked for in every supported language, see ``nlu.reading``).
     """
 
     text: str
@@ -48,6 +54,8 @@ class CheckInReport:
     pain: bool = False
     pain_sites: tuple[str, ...] = ()
     watch_sites: tuple[str, ...] = ()
+    #: The side said of a pain site ({"knee": "left"}); ``pain_sites`` stay canonical names.
+    pain_sides: dict[str, str] = field(default_factory=dict)
     exercises: tuple[str, ...] = ()
     sentiment: Sentiment | None = None
     intent: str | None = None
@@ -55,6 +63,8 @@ class CheckInReport:
     #: Values the athlete stated but that fall outside the field's valid range (e.g. "rpe 14"):
     #: not extracted (the field stays ``None``, confidence 0) so the dialogue can ask again.
     rejected: dict[str, float] = field(default_factory=dict)
+    language: str | None = None
+    language_supported: bool = True
 
     @property
     def pain_unlocated(self) -> bool:

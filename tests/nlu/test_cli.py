@@ -94,3 +94,53 @@ def test_train_sentiment_writes_head_and_manifest(app: typer.Typer, tmp_path: Pa
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 1 and manifest["metrics"]["n_train"] == 30
     assert (out / "head.npz").is_file()
+
+
+def test_nlu_eval_prints_one_row_per_language_file(app: typer.Typer, tmp_path: Path) -> None:
+    data = tmp_path / "es.yml"
+    data.write_text(
+        "language: es\ncheckins:\n"
+        "- {text: 'una hora, esfuerzo 8, me duele la rodilla', sentiment: negative,"
+        " pain: [knee], rpe: 8, minutes: 60}\n"
+        "- {text: 'sin dolor, genial', sentiment: positive, pain: [], negated: true}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["nlu", "eval", "--file", str(data), "--backend", "vader"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith("#")]
+    header, row = (line.split("\t") for line in lines)
+    values = dict(zip(header, row, strict=True))
+    assert values["language"] == "es" and values["n"] == "2"
+    assert values["pain_recall"] == "1.000" and values["false_alarms"] == "0/1"
+    assert values["rpe_accuracy"] == "1.000" and values["minutes_accuracy"] == "1.000"
+    assert values["targets"] == "met"
+
+
+def test_nlu_eval_check_fails_when_a_target_is_missed(app: typer.Typer, tmp_path: Path) -> None:
+    data = tmp_path / "de.yml"
+    data.write_text(
+        "language: de\ncheckins:\n- {text: 'alles gut', sentiment: negative, pain: [knee]}\n",
+        encoding="utf-8",
+    )
+    args = ["nlu", "eval", "--file", str(data), "--backend", "vader", "--check"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "de: pain recall" in result.output
+
+
+def test_nlu_eval_refuses_a_malformed_language_file(app: typer.Typer, tmp_path: Path) -> None:
+    data = tmp_path / "ru.yml"
+    data.write_text("language: ru\ncheckins: nope\n", encoding="utf-8")
+    result = runner.invoke(app, ["nlu", "eval", "--file", str(data), "--backend", "vader"])
+    assert result.exit_code == 2
+    assert "expected 'language' and a list of 'checkins'" in result.output
+
+
+def test_train_sentiment_weights_writes_every_languages_weights(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    out = tmp_path / "weights.json"
+    result = runner.invoke(app, ["train", "sentiment-weights", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    weights = json.loads(out.read_text())
+    assert {"es", "de", "ru", "zh", "tune_sha256"} <= set(weights)

@@ -313,11 +313,21 @@ def load_policy(path: Path | str) -> Any:
     """Load a trained policy (a directory holding policy.zip, or the zip itself) on CPU."""
     from stable_baselines3 import PPO
 
+    return PPO.load(
+        policy_zip(path), device="cpu", custom_objects={"policy_class": TanhMeanPolicy}
+    )
+
+
+def policy_zip(path: Path | str) -> Path:
+    """The policy file of ``path`` (a directory holding policy.zip, or the zip itself).
+
+    Checked before work is handed to other processes, so a wrong path fails once, here.
+    """
     p = Path(path)
     zip_path = p / POLICY_FILE if p.is_dir() else p
     if not zip_path.exists():
         raise ValueError(f"no PPO policy at {zip_path}; run `coachloop train scheduler`")
-    return PPO.load(zip_path, device="cpu", custom_objects={"policy_class": TanhMeanPolicy})
+    return zip_path
 
 
 def propose(policy: Any, obs: np.ndarray) -> np.ndarray:

@@ -6,10 +6,10 @@ for: Ray is imported by this module, which the command line imports inside ``--r
 only, so ``coachloop --help`` and every run without ``--ray`` never load it.
 
 `ray_cluster` starts a local cluster of ``num_cpus`` CPUs when no address is given (no
-dashboard, Ray's own logging at ERROR, usage statistics off, so nothing leaves the machine)
-and shuts it down afterwards; given an address it joins that cluster and disconnects
-afterwards, leaving the cluster running. A Ray that the calling process has already started
-is used as it is and left running.
+dashboard, Ray's own logging at ERROR, usage statistics off so nothing leaves the machine,
+workers at the caller's priority) and shuts it down afterwards; given an address it joins
+that cluster and disconnects afterwards, leaving the cluster running. A Ray that the
+calling process has already started is used as it is and left running.
 """
 
 from __future__ import annotations
@@ -44,17 +44,22 @@ def ray_cluster(address: str | None = None, num_cpus: int | None = None) -> Iter
     if ray.is_initialized():  # the caller's own session: use it, leave it running
         yield _cpus()
         return
+    local: dict[str, Any] = {}
     if address is None:
         # Read by the Ray processes started here (they inherit this environment): a local
         # cluster for one command reports nothing to Ray's usage-statistics server.
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+        # Ray runs its workers at niceness 15 by default; on a machine shared with other
+        # work they then get a fraction of the CPU the single-process run gets (measured:
+        # docs/scheduler.md), so the workers of a cluster started for one command run at 0.
+        local = {"num_cpus": num_cpus, "_system_config": {"worker_niceness": 0}}
     try:
         ray.init(
             address=address or "local",
-            num_cpus=num_cpus,
             include_dashboard=False,
             logging_level=logging.ERROR,
             log_to_driver=False,
+            **local,
         )
     except (ConnectionError, RuntimeError) as err:
         raise ValueError(

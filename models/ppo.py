@@ -18,7 +18,9 @@ Vectorisation: ``n_envs`` = 2 environments step as one vector in this process
 (docs/scheduler.md has the runs): a pipe round trip per step makes `SubprocVecEnv` slower at
 any budget, a second torch thread has little to split in networks this small, and one
 thread keeps training deterministic. ``vec_env="subproc"`` stays for an expensive
-environment step; it trains the same policy under the same seed (tested).
+environment step; it trains the same policy under the same seed (tested). ``vec_env="ray"``
+steps each environment in a Ray actor (`models.ray_vec_env`), on this machine or a cluster,
+and also trains the same policy under the same seed (tested).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from torch import nn
 POLICY_FILE = "policy.zip"
 CURVE_CSV = "learning_curve.csv"
 CURVE_PNG = "learning_curve.png"
-VEC_ENVS = ("dummy", "subproc")
+VEC_ENVS = ("dummy", "subproc", "ray")
 
 
 class TanhMeanPolicy(ActorCriticPolicy):
@@ -212,7 +214,8 @@ def train(
     ``environment`` is what the factory builds as plain values (for the scheduler: population,
     days, constrained, Eq. 9 reward weights), recorded under ``"environment"`` in the manifest.
     ``vec_env`` is ``"dummy"`` (default, the measured faster one here, see the module
-    docstring) or ``"subproc"``; both give the same environments under the same seeds.
+    docstring), ``"subproc"`` or ``"ray"`` (Ray actors; needs a connected Ray,
+    `models.ray_cluster.ray_cluster`); all give the same environments under the same seeds.
     SubprocVecEnv starts its workers with forkserver, which re-imports the calling script:
     a script calling ``train(vec_env="subproc")`` needs an ``if __name__ == "__main__":``
     guard (the ``coachloop`` command has one).
@@ -221,7 +224,7 @@ def train(
     from stable_baselines3 import PPO
     from stable_baselines3.common.env_util import make_vec_env
     from stable_baselines3.common.utils import set_random_seed
-    from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
+    from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv
 
     if timesteps < batch:
         raise ValueError(f"timesteps must be at least one batch ({batch})")
@@ -234,14 +237,20 @@ def train(
         )
     if vec_env not in VEC_ENVS:
         raise ValueError(f"vec_env is one of {', '.join(VEC_ENVS)}, not {vec_env!r}")
+    cls: type[VecEnv]
+    if vec_env == "ray":
+        # Ray loads only for a run that asks for it (models/ray_cluster.py says why).
+        from models.ray_vec_env import RayVecEnv, check_connected
+
+        check_connected()
+        cls = RayVecEnv
+    else:
+        cls = DummyVecEnv if vec_env == "dummy" else SubprocVecEnv
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)
     set_random_seed(seed)
-    cls: type[DummyVecEnv] | type[SubprocVecEnv] = (
-        DummyVecEnv if vec_env == "dummy" else SubprocVecEnv
-    )
-    venv = make_vec_env(env_factory, n_envs=n_envs, seed=seed, vec_env_cls=cls)
+    venv = make_vec_env(env_factory, n_envs=n_envs, seed=seed, vec_env_cls=cls)  # type: ignore[arg-type]
     model = PPO(
         TanhMeanPolicy,
         venv,
@@ -313,11 +322,21 @@ def load_policy(path: Path | str) -> Any:
     """Load a trained policy (a directory holding policy.zip, or the zip itself) on CPU."""
     from stable_baselines3 import PPO
 
+    return PPO.load(
+        policy_zip(path), device="cpu", custom_objects={"policy_class": TanhMeanPolicy}
+    )
+
+
+def policy_zip(path: Path | str) -> Path:
+    """The policy file of ``path`` (a directory holding policy.zip, or the zip itself).
+
+    Checked before work is handed to other processes, so a wrong path fails once, here.
+    """
     p = Path(path)
     zip_path = p / POLICY_FILE if p.is_dir() else p
     if not zip_path.exists():
         raise ValueError(f"no PPO policy at {zip_path}; run `coachloop train scheduler`")
-    return PPO.load(zip_path, device="cpu", custom_objects={"policy_class": TanhMeanPolicy})
+    return zip_path
 
 
 def propose(policy: Any, obs: np.ndarray) -> np.ndarray:

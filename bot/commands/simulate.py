@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -27,6 +29,9 @@ ALPHA, BETA, GAMMA = 0.6, 0.3, 0.1
 ALPHA_HELP = "reward weight of performance gain (Eq. 9 alpha)"
 BETA_HELP = "reward weight of fatigue (Eq. 9 beta)"
 GAMMA_HELP = "reward weight of predicted injury risk (Eq. 9 gamma)"
+RAY_HELP = "run on Ray: a local cluster of --num-cpus CPUs, or the one at --ray-address"
+RAY_ADDRESS_HELP = "join the running Ray cluster at HOST:PORT (`ray start --head`); implies --ray"
+NUM_CPUS_HELP = "CPUs of the local Ray cluster (default: all cores)"
 
 
 def _weights(alpha: float, beta: float, gamma: float) -> RewardWeights:
@@ -37,6 +42,31 @@ def _weights(alpha: float, beta: float, gamma: float) -> RewardWeights:
         return RewardWeights(alpha, beta, gamma)
     except ValueError as err:
         raise typer.BadParameter(str(err)) from err
+
+
+@contextmanager
+def _ray_session(use_ray: bool, address: str | None, num_cpus: int | None) -> Iterator[bool]:
+    """A Ray session for the command when asked for (yields whether Ray is on).
+
+    Ray is imported only here and only with ``--ray`` or ``--ray-address``, so every other
+    run (and ``--help``) never loads it; a local cluster started here is shut down after.
+    """
+    if num_cpus is not None and address is not None:
+        raise typer.BadParameter("--num-cpus sizes a local cluster; leave it out with "
+                                 "--ray-address (that cluster has its own CPUs)")
+    if not (use_ray or address):
+        if num_cpus is not None:
+            raise typer.BadParameter("--num-cpus is for a local Ray cluster: add --ray")
+        yield False
+        return
+    from models.ray_cluster import ray_cluster
+
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(ray_cluster(address, num_cpus))
+        except ValueError as err:  # no cluster at that address: a usage error
+            raise typer.BadParameter(str(err)) from err
+        yield True
 
 
 def _env_factory(
@@ -139,8 +169,19 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         n_envs: int = typer.Option(
             2, help="parallel environments; 2048 transitions per update = n_envs x n_steps"
         ),
+        ray: bool = typer.Option(False, "--ray", help=RAY_HELP + " (one actor per environment)"),
+        ray_address: Annotated[
+            str | None, typer.Option("--ray-address", help=RAY_ADDRESS_HELP)
+        ] = None,
+        num_cpus: Annotated[
+            int | None, typer.Option("--num-cpus", min=1, help=NUM_CPUS_HELP)
+        ] = None,
     ) -> None:
-        """Train the PPO scheduler in the simulator (paper settings) with a progress bar."""
+        """Train the PPO scheduler in the simulator (paper settings) with a progress bar.
+
+        With ``--ray`` the environments step in Ray actors; under the same seed the policy is
+        the one the single-process run trains.
+        """
         from models.ppo import train as train_ppo
         from planner.sim.athletes import POPULATIONS
 
@@ -149,6 +190,13 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                 f"--population {population!r}: choose {', '.join(POPULATIONS)}"
             )
         weights = _weights(alpha, beta, gamma)
+        on_ray = ray or ray_address is not None
+        if vec_env == "ray" and not on_ray:
+            raise typer.BadParameter("--vec-env ray: use --ray (or --ray-address ADDRESS)")
+        if on_ray and vec_env not in ("dummy", "ray"):
+            raise typer.BadParameter(
+                f"--ray: leave out --vec-env {vec_env} (the environments step in Ray actors)"
+            )
         target = out or trained_policy_dir(load_settings().resolved_model_dir)
         tag = (
             f"planner.sim TrainingSchedulerEnv population={population} days={days} "
@@ -161,17 +209,18 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
             "reward_weights": weights.as_dict(),
         }
         try:
-            path = train_ppo(
-                _env_factory(population, days, constrained, weights),  # type: ignore[arg-type]
-                timesteps=timesteps,
-                seed=seed,
-                out_dir=target,
-                progress_bar=True,
-                n_envs=n_envs,
-                vec_env=vec_env,
-                data_tag=tag,
-                environment=environment,
-            )
+            with _ray_session(ray, ray_address, num_cpus) as ray_on:
+                path = train_ppo(
+                    _env_factory(population, days, constrained, weights),  # type: ignore[arg-type]
+                    timesteps=timesteps,
+                    seed=seed,
+                    out_dir=target,
+                    progress_bar=True,
+                    n_envs=n_envs,
+                    vec_env="ray" if ray_on else vec_env,
+                    data_tag=tag,
+                    environment=environment,
+                )
         except ValueError as err:
             raise typer.BadParameter(str(err)) from err
         manifest = json.loads((path / "manifest.json").read_text())
@@ -195,12 +244,22 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         alpha: float = typer.Option(ALPHA, help=ALPHA_HELP),
         beta: float = typer.Option(BETA, help=BETA_HELP),
         gamma: float = typer.Option(GAMMA, help=GAMMA_HELP),
+        ray: bool = typer.Option(False, "--ray", help=RAY_HELP + " (a task per method and "
+                                 "athlete)"),
+        ray_address: Annotated[
+            str | None, typer.Option("--ray-address", help=RAY_ADDRESS_HELP)
+        ] = None,
+        num_cpus: Annotated[
+            int | None, typer.Option("--num-cpus", min=1, help=NUM_CPUS_HELP)
+        ] = None,
     ) -> None:
         """Run PPO, ACO, GA, LP and the fixed plan on the same held-out athletes.
 
         ``--alpha/--beta/--gamma`` score every method and are what ACO, GA and LP optimise;
         a PPO policy optimised the weights it was trained with (its manifest), so a note on
-        stderr says when they differ.
+        stderr says when they differ. With ``--ray`` each (method, athlete) block is a Ray
+        task seeded as the single-process loop seeds it: the same numbers, except the
+        ms/day timings.
         """
         from tqdm import tqdm
 
@@ -220,12 +279,20 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                     + "; its rows are scored with the weights asked for here",
                     err=True,
                 )
-        with tqdm(total=athletes * len(METHODS), desc="simulating", disable=as_json) as bar:
+        with (
+            tqdm(total=athletes * len(METHODS), desc="simulating", disable=as_json) as bar,
+            _ray_session(ray, ray_address, num_cpus) as ray_on,
+        ):
+            mapper = None
+            if ray_on:
+                from models.ray_cluster import ray_map
+
+                mapper = ray_map
             try:
                 results = compare(athletes, days, seed, population, ppo_dir,
                                   progress=bar.update,
                                   constrained_policy_path=constrained_policy,
-                                  weights=weights)
+                                  weights=weights, mapper=mapper)
             except ValueError as err:
                 raise typer.BadParameter(str(err)) from err
         for method, folder in (("ppo", ppo_dir), ("ppo_c", constrained_policy or ppo_dir)):

@@ -97,6 +97,8 @@ def test_subprocess_environments_train_the_same_policy_as_dummy(tmp_path: Path) 
 def test_train_refuses_an_unknown_vec_env_or_an_uneven_split(tmp_path: Path) -> None:
     factory = partial(TrainingSchedulerEnv, max_days=20)
     with pytest.raises(ValueError, match="vec_env"):
+        train(factory, timesteps=2048, out_dir=tmp_path / "a", vec_env="threads")
+    with pytest.raises(ValueError, match="needs a connected Ray"):
         train(factory, timesteps=2048, out_dir=tmp_path / "a", vec_env="ray")
     with pytest.raises(ValueError, match="n_envs"):
         train(factory, timesteps=2048, out_dir=tmp_path / "b", n_envs=3)

@@ -31,8 +31,11 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 @pytest.fixture(scope="session")
 def nlu_engine() -> NluEngine:
-    """The real NLU engine, VADER backend (fast; the ensemble is tested in tests/nlu)."""
-    return NluEngine.create(backend="vader")
+    """The real NLU engine, VADER backend (fast; the ensemble is tested in tests/nlu), read
+    once so that no test pays the detector's first load inside what it times."""
+    engine = NluEngine.create(backend="vader")
+    engine.parse("rpe 5, 30 min, legs fine")
+    return engine
 
 
 @pytest.fixture

@@ -400,6 +400,17 @@ async def _coachloop_run(db: Database, n: int, athletes: int, folder: Path, seed
     errors = [name for name, count in pipeline.stats.errors.items() for _ in range(count)]
     errors += ["quarantined"] * pipeline.stats.quarantined
     await api.stop()
+    # paced: from the update's arrival at the Bot API to the end of its handling (replies
+    # sent); pushed all at once: the handling span only (arrival is the same instant for all)
+    latencies = ([spans[u][1] - t for u, t in pushed.items() if len(spans.get(u, ())) == 2]
+                 if rate is not None else [v[1] - v[0] for v in spans.values() if len(v) == 2])
+    return {"took": took, "landed": landed, "latencies": latencies, "errors": errors,
+            **outcome(db, api, script)}
+
+
+def outcome(db: Database, api: FakeBotApi, script: Script) -> dict[str, Any]:
+    """What the replay left in the database and at the Bot API, for `check` (every
+    configuration counts it the same way)."""
     with db.session() as s:
         per_athlete = Counter(dict(s.execute(
             select(Person.telegram_user_id, func.count(CheckIn.id))
@@ -417,12 +428,7 @@ async def _coachloop_run(db: Database, n: int, athletes: int, folder: Path, seed
         ).all()))
     saved = Counter(m.chat_id for m in api.sent if m.text.startswith("Saved"))
     report = next((m.text for m in api.to(TEACHER) if m.text.startswith("Delivery report")), "")
-    # paced: from the update's arrival at the Bot API to the end of its handling (replies
-    # sent); pushed all at once: the handling span only (arrival is the same instant for all)
-    latencies = ([spans[u][1] - t for u, t in pushed.items() if len(spans.get(u, ())) == 2]
-                 if rate is not None else [v[1] - v[0] for v in spans.values() if len(v) == 2])
-    return {"took": took, "landed": landed, "latencies": latencies,
-            "errors": errors, "sent": len(api.sent), "script": script,
+    return {"sent": len(api.sent), "script": script,
             "sorry": sum(m.text.startswith(SORRY) for m in api.sent),
             "refused": sum(m.text.startswith("Sorry, I can't use that") for m in api.sent),
             "stored": per_athlete, "saved": saved, "twice": twice,

@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,6 @@ from sqlalchemy import func, select
 
 from benchmarks.replay import (
     BROKER,
-    SORRY,
     TEACHER,
     TEAM_CHAT,
     TOKEN,
@@ -44,10 +42,11 @@ from benchmarks.replay import (
     _push,
     _setup,
     make_script,
+    outcome,
 )
 from storage import inbox
 from storage.db import Database
-from storage.schema import Activity, CheckIn, Person, ProcessedUpdate
+from storage.schema import ProcessedUpdate
 from tests.databases import scratch_database
 from tests.e2e.fake_bot_api import FakeBotApi
 
@@ -172,20 +171,6 @@ def _latencies(api: FakeBotApi, posted: dict[int, tuple[int, float]]) -> list[fl
 def _results(db: Database, api: FakeBotApi, script: Any, posted: dict[int, tuple[int, float]],
              took: float, landed: float, folder: Path) -> dict[str, Any]:
     with db.session() as s:
-        per_athlete = Counter(dict(s.execute(
-            select(Person.telegram_user_id, func.count(CheckIn.id))
-            .join(CheckIn, CheckIn.person_id == Person.id).group_by(Person.telegram_user_id)
-        ).all()))
-        twice = s.execute(
-            select(CheckIn.person_id, CheckIn.source_update_id, func.count())
-            .group_by(CheckIn.person_id, CheckIn.source_update_id).having(func.count() > 1)
-        ).all()
-        unreferenced = s.scalar(select(func.count()).select_from(CheckIn)
-                                .where(CheckIn.source_update_id.is_(None))) or 0
-        files = Counter(dict(s.execute(
-            select(Person.telegram_user_id, func.count(Activity.id))
-            .join(Activity, Activity.person_id == Person.id).group_by(Person.telegram_user_id)
-        ).all()))
         failed = s.scalar(select(func.count()).select_from(ProcessedUpdate)
                           .where(ProcessedUpdate.status == inbox.FAILED)) or 0
     logs = "".join(p.read_text(errors="replace") for p in folder.glob("bot*.log"))
@@ -193,11 +178,5 @@ def _results(db: Database, api: FakeBotApi, script: Any, posted: dict[int, tuple
     # configurations 1 and 2 count their pipeline's errors
     errors = (["quarantined"] * failed + ["traceback"] * logs.count("Traceback")
               + ["handler error"] * logs.count("handler error:"))
-    saved = Counter(m.chat_id for m in api.sent if m.text.startswith("Saved"))
-    report = next((m.text for m in api.to(TEACHER) if m.text.startswith("Delivery report")), "")
     return {"took": took, "landed": landed, "latencies": _latencies(api, posted),
-            "errors": errors, "sent": len(api.sent), "script": script,
-            "sorry": sum(m.text.startswith(SORRY) for m in api.sent),
-            "refused": sum(m.text.startswith("Sorry, I can't use that") for m in api.sent),
-            "stored": per_athlete, "saved": saved, "twice": twice,
-            "unreferenced": unreferenced, "files": files, "broadcast": report}
+            "errors": errors, **outcome(db, api, script)}

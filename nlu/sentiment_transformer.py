@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nlu.errors import SentimentModelMissingError
+from nlu.minilm import NumpyMiniLMEncoder
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -172,13 +173,21 @@ def scores_from_proba(probs: NDArray[np.float64]) -> tuple[list[float], list[int
 
 
 class HeadSentiment:
-    """MiniLM encoder + our trained head (the default transformer backend)."""
+    """MiniLM encoder + our trained head (the default transformer backend).
+
+    The encoder is the NumPy one (`nlu.minilm`): the same embeddings as the torch encoder to
+    1e-5 (tested), without loading torch and transformers into the bot process for one
+    forward pass per message. ``encoder`` takes any object with ``encode(texts)``, e.g. the
+    torch `MiniLMEncoder`.
+    """
 
     name = "transformer"
 
-    def __init__(self, head_dir: Path, encoder_path: Path | None = None) -> None:
+    def __init__(
+        self, head_dir: Path, encoder_path: Path | None = None, encoder: Any | None = None
+    ) -> None:
         self.head = SentimentHead.load(head_dir)
-        self.encoder = MiniLMEncoder(encoder_path)
+        self.encoder = encoder or NumpyMiniLMEncoder(encoder_path or default_encoder_path())
 
     def predict_proba(self, texts: list[str]) -> NDArray[np.float64]:
         """P(-1), P(0), P(1) per text."""

@@ -1,7 +1,8 @@
 """Today's session for one athlete: the template, then the named steps of `PLAN_STEPS`.
 
-The steps run in a fixed order a test reads: the week's rest days and the fitness-test
-emphasis shape the template; pain is found before anything may add work; too-hard exercises
+The steps run in a fixed order a test reads: the week's rest days are said; pain is found
+before anything may add work; the week's modality of the day (ACO) and the fitness-test
+emphasis shape the template; too-hard exercises
 and painful sites are regressed; the two-week rule sets intensity (pain holds back a raise);
 a high FRBI cuts volume, and only on a day it does not may the PPO proposal move volume and
 intensity (within +/-5 %); the coach's override comes last and wins.
@@ -21,6 +22,7 @@ from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.explanation import Explanation, FiredRule, ShapFactor, plain_state, render
+from planner.modality import apply_modality
 from planner.prescription import Emphasis, apply_emphasis, plain_feature
 from planner.rules import (
     DayEvidence,
@@ -120,6 +122,7 @@ class DayContext:
     training_days: tuple[int, ...] | None = None
     minutes_by_weekday: Mapping[int, float] = field(default_factory=dict)
     hr_by_weekday: Mapping[int, float] = field(default_factory=dict)  # ACO's target, bpm
+    modality_by_weekday: Mapping[int, str] = field(default_factory=dict)  # ACO's, per day
     proposal: PolicyProposal | None = None
     override: CoachOverride | None = None
     plan_rules: tuple[FiredRule, ...] = ()
@@ -307,6 +310,39 @@ def _find_pain(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     d.sites = tuple(active_pain_sites(pain_by_day, ctx.today))
 
 
+def _names(ids: Sequence[str], catalogue: Catalogue) -> str:
+    return ", ".join(catalogue.exercise(i).name.lower() for i in ids)
+
+
+def _scheduled_modality(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    modality = ctx.modality_by_weekday.get(ctx.today.isoweekday())
+    if not modality or d.session.is_rest:
+        return
+    week = catalogue.template(ctx.template).week
+    template_ids = [i for day in sorted(week) for i in week[day].exercises]
+    d.session, change = apply_modality(d.session, modality, catalogue,
+                                       template_ids=template_ids, pain_sites=d.sites)
+    if not change.changed:
+        return
+    article = "an" if modality[0] in "aeiou" else "a"
+    parts = []
+    if change.removed:
+        parts.append(f"{_names(change.removed, catalogue)} left out")
+    if change.added:
+        parts.append(f"{_names(change.added, catalogue)} added")
+    d.rules.append(FiredRule(
+        code="scheduled_modality",
+        effect=f"{modality} day: " + "; ".join(parts),
+        inputs={"modality": modality, "kept": list(change.kept),
+                "removed": list(change.removed), "added": list(change.added)},
+        threshold="the week scheduler's kind of work for this day (ACO); recovery and "
+                  "flexibility work stays on every day",
+        sentence=(f"Your week plan makes {ctx.today:%A} {article} {modality} day, so "
+                  + " and ".join(parts)
+                  + (" (that work has its own days this week)." if change.removed else ".")),
+    ))
+
+
 def _scheduled_minutes(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     slot = ctx.minutes_by_weekday.get(ctx.today.isoweekday())
     # ACO's heart-rate target was chosen for the planned session; with pain the session is
@@ -438,8 +474,10 @@ def _scale(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
 
 PLAN_STEPS: tuple[PlanStep, ...] = (
     PlanStep("scheduled_rest", _scheduled_rest, "the week planner's rest days, said as a rule"),
-    PlanStep("test_emphasis", _test_emphasis, "extra work on the weakest fitness-test items"),
     PlanStep("find_pain", _find_pain, "pain sites reported in the last three days"),
+    PlanStep("scheduled_modality", _scheduled_modality,
+             "the week scheduler's kind of work for the day keeps or adds exercises"),
+    PlanStep("test_emphasis", _test_emphasis, "extra work on the weakest fitness-test items"),
     PlanStep("scheduled_minutes", _scheduled_minutes,
              "the session sized to the week scheduler's minutes and heart rate"),
     PlanStep("too_hard_regress", _too_hard, "exercises found too hard lately are eased"),

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from babel import Locale
+
 from bot.dialogue import texts
 from bot.dialogue.checkin_report import (
     HOOPER_ITEMS,
@@ -232,14 +234,26 @@ def idle_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         return [Reply(help_text(dialogue.features))]
     if intent == "greet" and report.rpe is None and report.minutes is None:
         return [Reply("Hi! " + help_text(dialogue.features))]
+    foreign = None if report.language_supported else language_name(report.language)
     if not reads_like_checkin(report):
+        if foreign is not None:
+            return [Reply(texts.UNSUPPORTED_LANGUAGE.format(language=foreign))]
         return [Reply(texts.NOT_UNDERSTOOD)]
     person = dialogue.require_person(turn)
     if report.pain_sites and report.rpe is None and report.minutes is None:
         located = _locate_pain(dialogue, turn, person, report)
         if located:
             return located
-    return start_quick(dialogue, turn, text, report=report)
+    note = None if foreign is None else texts.UNSUPPORTED_LANGUAGE_TAKEN.format(language=foreign)
+    return start_quick(dialogue, turn, text, report=report, note=note)
+
+
+def language_name(code: str | None) -> str:
+    """The English name of a language code ("fr" -> "French"); "this language" if unknown."""
+    try:
+        return str(Locale("en").languages.get(code or "", "this language"))
+    except (ValueError, TypeError):
+        return "this language"
 
 
 def off_topic(dialogue: Dialogue, turn: Turn, text: str, expected: Reply) -> list[Reply]:

@@ -63,6 +63,15 @@ HOOPER_QUESTIONS = {
 NOT_UNDERSTOOD = (
     "I didn't get that. Send /checkin to report training, /today for your session, or /help."
 )
+UNSUPPORTED_LANGUAGE = (
+    "I can't read {language} yet: I read English, Spanish, German, Russian and Chinese. "
+    "Please send the numbers, e.g. \"RPE 7, 60 min\", and if something hurts, where "
+    "(e.g. \"knee pain\")."
+)
+UNSUPPORTED_LANGUAGE_TAKEN = (
+    "I can't read {language} yet, so I took only the numbers and pain words I know. "
+    "Write in English, Spanish, German, Russian or Chinese to tell me more."
+)
 CANCELLED = "Cancelled. Nothing more was stored."
 SORRY = "Sorry, something went wrong on my side. Your earlier data is safe; please try again."
 STALE_BUTTON = "That button belongs to an earlier question. Send /checkin to start again."

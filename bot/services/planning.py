@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from bot.services.history import load_inputs
 from bot.services.policy import propose_for
-from bot.services.prescription import ensure_plan, plan_inputs
+from bot.services.prescription import DEFAULT_WEIGHTS, ensure_plan, plan_inputs
 from bot.services.schedule import aco_schedule
 from models.registry import policy_dir
 from planner.daily import (
@@ -50,7 +50,7 @@ class PlanningConfig:
     model_dir: Path | None = None
     use_scheduler: bool = True
     use_policy: bool = True
-    reward_weights: tuple[float, float, float] = (0.6, 0.3, 0.1)  # Eq. 9, for ACO's weeks
+    reward_weights: tuple[float, float, float] = DEFAULT_WEIGHTS  # Eq. 9, for ACO's weeks
     # False: a period without a stored plan is planned from its template for this answer
     # only, so the full plan (ACO's week) is still made, by the job that re-plans
     store_new_plan: bool = True
@@ -96,7 +96,7 @@ def build_context(
     scheduler = (partial(aco_schedule, weights=config.reward_weights)
                  if config.use_scheduler else None)
     plan = ensure_plan(db, person, day, model_dir=config.model_dir, scheduler=scheduler,
-                       store=config.store_new_plan)
+                       store=config.store_new_plan, weights=config.reward_weights)
     from_plan = plan_inputs(plan)
     override = override_for(db, person.id, day)
     since = day - dt.timedelta(days=HISTORY_DAYS)
@@ -135,6 +135,7 @@ def build_context(
         training_days=from_plan["training_days"],
         minutes_by_weekday=from_plan["minutes_by_weekday"],
         hr_by_weekday=from_plan["hr_by_weekday"],
+        modality_by_weekday=from_plan["modality_by_weekday"],
         plan_rules=from_plan["plan_rules"],
         override=None if override is None else CoachOverride(
             override.intensity_factor, override.volume_factor, override.note,

@@ -33,6 +33,7 @@ PLAN_DAYS = 14
 DEFAULT_TEMPLATE = "general"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
+DEFAULT_WEIGHTS = (0.6, 0.3, 0.1)  # Eq. 9's (gain, fatigue, injury risk), the paper's
 Scheduler = Callable[[DbSession, Person, dt.date], dict[str, Any]]
 
 
@@ -105,11 +106,14 @@ def ensure_plan(
     model_dir: Path | None = None,
     scheduler: Scheduler | None = None,
     store: bool = True,
+    weights: tuple[float, float, float] | None = None,
 ) -> Plan:
     """The plan covering ``day``: the stored one, or a new one (see the module docstring).
 
     ``store=False`` makes a missing plan for this answer only (not added to the session), so
-    the full one, with its week schedule, is still made later.
+    the full one, with its week schedule, is still made later. ``weights`` are the week
+    scheduler's reward weights: other weights than the stored plan's make a new plan at the
+    next re-plan, not at the next period.
     """
     tests_by_day = results_by_day(db, person.id)
     test_days = sorted(d for d in tests_by_day if d <= day)
@@ -122,6 +126,10 @@ def ensure_plan(
     class_plan = class_template_for(db, person.id)
     if class_plan is not None:
         tests_key += f"|class:{class_plan[0]}"
+    if scheduler is not None and weights is not None and tuple(weights) != DEFAULT_WEIGHTS:
+        # The default weights add nothing, so plans stored before weights were part of the
+        # key are still found.
+        tests_key += "|weights:" + ",".join(f"{w:g}" for w in weights)
     start = period_start(person, day)
     plan = plan_repo.find_plan(db, person.id, start, tests_key)
     if plan is not None:
@@ -186,6 +194,8 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
                if x.get("minutes")}
     heart_rate = {int(x["weekday"]): float(x["hr_target"])
                   for x in schedule.get("sessions", []) if x.get("hr_target")}
+    modality = {int(x["weekday"]): str(x["modality"])
+                for x in schedule.get("sessions", []) if x.get("modality")}
     rules: list[FiredRule] = []
     trends = meta.get("trends", [])
     improving = [t for t in trends if t["trend"] == "improving"]
@@ -221,6 +231,19 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
                 ),
             )
         )
+    weights = schedule.get("reward_weights")
+    if weights:
+        gain, fatigue, risk = (float(w) for w in weights)
+        rules.append(
+            FiredRule(
+                code="week_weights",
+                effect="the week's days, minutes and kinds of work",
+                inputs={"gain": gain, "fatigue": fatigue, "injury_risk": risk},
+                threshold="Eq. 9's reward weights (REWARD_WEIGHTS) when this week was planned",
+                sentence=(f"This week was planned to weigh performance gain {gain:g}, fatigue "
+                          f"{fatigue:g} and injury risk {risk:g}."),
+            )
+        )
     if meta.get("class_plan"):
         rules.append(
             FiredRule(
@@ -240,5 +263,6 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
         "training_days": tuple(days) if days else None,
         "minutes_by_weekday": minutes,
         "hr_by_weekday": heart_rate,
+        "modality_by_weekday": modality,
         "plan_rules": tuple(rules),
     }

@@ -175,3 +175,26 @@ def test_the_terminal_takes_a_whole_checkin_at_the_rpe_question_and_a_correction
     rows = _rows(dialogue)
     assert [(r.rpe, r.minutes) for r in rows] == [(7, 60), (4, 20)]
     assert "knee" in rows[0].pain_sites
+
+
+def test_a_language_we_do_not_read_is_answered_in_english_with_a_request_for_numbers(
+    dialogue: Dialogue,
+) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    replies = chat.send("Je suis très fatigué aujourd'hui, la séance était dure")
+    assert replies[0].text == texts.UNSUPPORTED_LANGUAGE.format(language="French")
+    assert '"RPE 7, 60 min"' in replies[0].text
+    assert _rows(dialogue) == []
+
+
+def test_numbers_in_a_language_we_do_not_read_are_taken_and_the_athlete_is_told(
+    dialogue: Dialogue,
+) -> None:
+    chat = Chat(dialogue)
+    chat.onboard()
+    replies = chat.send("Entraînement très dur aujourd'hui, effort 8")
+    assert replies[0].text == texts.UNSUPPORTED_LANGUAGE_TAKEN.format(language="French")
+    assert "minutes" in replies[-1].text  # asked for what it could not read
+    chat.answer_until_saved(chat.send("45"))
+    assert [(row.rpe, row.minutes) for row in _rows(dialogue)] == [(8, 45)]

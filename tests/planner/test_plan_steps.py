@@ -28,10 +28,17 @@ def test_every_step_has_a_unique_name_and_a_reason() -> None:
 
 def test_pain_is_known_before_any_step_that_could_add_work() -> None:
     order = _order()
-    for adds_work in ("scheduled_minutes", "two_week_rule", "frbi_or_policy"):
+    for adds_work in ("scheduled_modality", "test_emphasis", "scheduled_minutes",
+                      "two_week_rule", "frbi_or_policy"):
         assert order.index("find_pain") < order.index(adds_work)
     assert order.index("two_week_rule") < order.index("pain_guard") < order.index(
         "frbi_or_policy")
+
+
+def test_the_days_modality_shapes_the_session_before_it_is_sized_and_emphasised() -> None:
+    order = _order()
+    assert order.index("scheduled_modality") < order.index("test_emphasis")
+    assert order.index("scheduled_modality") < order.index("scheduled_minutes")
 
 
 def test_the_coach_override_is_the_last_decision_before_scaling() -> None:

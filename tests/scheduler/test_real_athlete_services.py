@@ -170,3 +170,28 @@ def test_reward_weights_from_the_settings_reach_the_week_scheduler(
     monkeypatch.setenv("REWARD_WEIGHTS", "[0, 0, 0]")
     with pytest.raises(ValueError, match="not all zero"):
         Settings()
+
+
+def test_a_change_of_weights_takes_effect_at_the_next_re_plan_and_why_names_them(
+    sqlite_db: Database,
+) -> None:
+    """The period's plan is kept for the same weights; other weights make a new week now."""
+    from bot.services.planning import PlanningConfig, plan_and_store
+    from bot.services.prescription import current_plan
+
+    person_id = _athlete(sqlite_db)
+    weeks, sentences = [], []
+    for weights in ((0.6, 0.3, 0.1), (0.6, 0.3, 0.1), (0.2, 0.7, 0.1)):
+        config = PlanningConfig(use_policy=False, reward_weights=weights)
+        with sqlite_db.session() as s:
+            person = s.get(Person, person_id)
+            assert person is not None
+            planned = plan_and_store(s, person, DAY, config)
+            plan = current_plan(s, person_id)
+            assert plan is not None
+            weeks.append((plan.id, plan.meta["schedule"]["reward_weights"]))
+            sentences.append(" ".join(planned.explanation.sentences))
+    assert weeks[0] == weeks[1]  # same weights: the stored week is kept
+    assert weeks[2][0] != weeks[0][0] and weeks[2][1] == [0.2, 0.7, 0.1]
+    assert "injury risk 0.1" in sentences[0] and "fatigue 0.3" in sentences[0]
+    assert "fatigue 0.7" in sentences[2]

@@ -9,6 +9,7 @@ from typing import Any
 from planner.daily import PlannedDay
 from planner.explanation import Explanation, plain_state
 from planner.prescription import plain_feature
+from planner.rules import site_label
 
 RULE_LABELS = {
     "pain_guard": "Pain guard",
@@ -113,7 +114,8 @@ def checkin_summary(values: Mapping[str, Any]) -> str:
         if values.get(key) is not None:
             parts.append(f"{key.replace('_', ' ')} {values[key]}/7")
     if values.get("pain_sites"):
-        parts.append("pain: " + ", ".join(s.replace("_", " ") for s in values["pain_sites"]))
+        sides = values.get("pain_sides") or {}
+        parts.append("pain: " + ", ".join(site_label(s, sides) for s in values["pain_sites"]))
     if values.get("sentiment_level") is not None:
         mood = {1: "positive", 0: "neutral", -1: "negative"}[int(values["sentiment_level"])]
         parts.append(f"mood {mood}")
@@ -133,6 +135,10 @@ def change_summary(changes: Sequence[tuple[str, Any, Any]]) -> str:
         elif name == "pain_sites":
             added = [s.replace("_", " ") for s in new if s not in old]
             parts.append("pain: " + ", ".join(added) + " added")
+        elif name == "pain_sides":
+            said = [site_label(s, new) for s in new if new.get(s) != (old or {}).get(s)]
+            if said:
+                parts.append("pain side: " + ", ".join(said))
         else:
             label = _FIELD_LABELS.get(name, name.replace("_", " "))
             parts.append(f"{label} {new:g}" if old is None else f"{label} {old:g} → {new:g}")

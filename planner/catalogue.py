@@ -36,6 +36,9 @@ class Exercise:
     easier: str | None = None
     harder: str | None = None
     loads: tuple[str, ...] = ()
+    #: Done one side at a time (each leg, each arm): with pain on one side, the other side's
+    #: sets can stay (`planner.session.guard_pain`).
+    unilateral: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,7 @@ def _exercise(raw: dict[str, Any]) -> Exercise:
         easier=raw.get("easier"),
         harder=raw.get("harder"),
         loads=tuple(raw.get("loads", ())),
+        unilateral=bool(raw.get("unilateral", False)),
     )
 
 

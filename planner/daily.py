@@ -27,10 +27,12 @@ from planner.prescription import Emphasis, apply_emphasis, plain_feature
 from planner.rules import (
     DayEvidence,
     IntensityState,
+    active_pain_sides,
     active_pain_sites,
     exercise_level,
     frbi_cut,
     replay_intensity,
+    site_label,
 )
 from planner.session import (
     FRAME_IDS,
@@ -56,6 +58,8 @@ class CheckInView:
     minutes: float | None = None
     sentiment_level: int | None = None
     pain_sites: tuple[str, ...] = ()
+    #: The side said of a site ({"knee": "left"}); a site missing here had no side said.
+    pain_sides: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +259,7 @@ class Draft:
     session: Session
     rules: list[FiredRule]
     sites: tuple[str, ...] = ()
+    sides: dict[str, str] = field(default_factory=dict)  # of ``sites``, where one was said
     pain_changes: tuple[tuple[str, str | None], ...] = ()
     target_hr: float | None = None
     evidence: dict[dt.date, DayEvidence] = field(default_factory=dict)
@@ -308,6 +313,8 @@ def _find_pain(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     for row in ctx.checkins:
         pain_by_day[row.day].extend(row.pain_sites)
     d.sites = tuple(active_pain_sites(pain_by_day, ctx.today))
+    d.sides = active_pain_sides(
+        [(row.day, row.pain_sites, row.pain_sides) for row in ctx.checkins], ctx.today)
 
 
 def _names(ids: Sequence[str], catalogue: Catalogue) -> str:
@@ -388,7 +395,7 @@ def _too_hard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
 
 
 def _pain_swaps(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
-    d.session, changes = guard_pain(d.session, catalogue, d.sites)
+    d.session, changes = guard_pain(d.session, catalogue, d.sites, sides=d.sides)
     d.pain_changes = tuple(changes)
 
 
@@ -411,10 +418,12 @@ def _pain_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
         d.rules = [r for r in d.rules if r.code != "two_week_up"]
     swapped = [
         f"{catalogue.exercise(old).name} -> {catalogue.exercise(new).name}"
-        if new else f"{catalogue.exercise(old).name} removed"
+        if new and new != old else
+        f"{catalogue.exercise(old).name}: the other side only" if new else
+        f"{catalogue.exercise(old).name} removed"
         for old, new in d.pain_changes
     ]
-    named = [s.replace("_", " ") for s in d.sites if s != UNSPECIFIED_PAIN_SITE]
+    named = [site_label(s, d.sides) for s in d.sites if s != UNSPECIFIED_PAIN_SITE]
     where = f" in your {' and '.join(named)}" if named else ""
     detail = f" I changed: {'; '.join(swapped)}." if swapped else ""
     if blocked:
@@ -423,7 +432,7 @@ def _pain_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     d.rules.insert(0, FiredRule(
         code="pain_guard",
         effect="no increase; exercises loading the site regressed or removed",
-        inputs={"pain_sites": list(d.sites), "changed": swapped,
+        inputs={"pain_sites": list(d.sites), "pain_sides": dict(d.sides), "changed": swapped,
                 **({"raise_held_back": True} if blocked else {})},
         threshold="pain reported in the last 3 days",
         sentence=f"You reported pain{where}, so nothing gets harder.{detail}",

@@ -216,3 +216,29 @@ def active_pain_sites(
     for back in range(PAIN_LOOKBACK_DAYS):
         sites.update(pain_by_day.get(today - dt.timedelta(days=back), ()))
     return tuple(sorted(sites))
+
+
+def active_pain_sides(
+    reports: Sequence[tuple[dt.date, Sequence[str], Mapping[str, str]]], today: dt.date
+) -> dict[str, str]:
+    """The side of each site reported in the last 3 days, when every report of it said one.
+
+    ``reports`` are (day, sites, sides said) per check-in. A site reported once as "left
+    knee" and once as "knee" or "right knee" has no single side: it is treated as both (the
+    safe reading) and left out of the map.
+    """
+    recent = [(sites, sides) for day, sites, sides in reports
+              if 0 <= (today - day).days < PAIN_LOOKBACK_DAYS]
+    said: dict[str, set[str | None]] = {}
+    for sites, sides in recent:
+        for site in sites:
+            said.setdefault(site, set()).add(sides.get(site))
+    return {site: side for site, options in said.items() if len(options) == 1
+            for side in options if side is not None}
+
+
+def site_label(site: str, sides: Mapping[str, str] | None = None) -> str:
+    """A site as said to a person: "left knee", "lower back" (no side said)."""
+    side = (sides or {}).get(site)
+    name = site.replace("_", " ")
+    return f"{side} {name}" if side else name

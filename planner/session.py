@@ -10,7 +10,7 @@ changes are left to the coach. The load change the athlete feels is intensity x 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from planner.catalogue import Catalogue, Exercise
@@ -236,8 +236,28 @@ def regress(
     return replace(session, prescriptions=tuple(items)), changes
 
 
+def _other_side(exercise: Exercise, catalogue: Catalogue, pain_sites: Collection[str],
+                sides: Mapping[str, str]) -> str | None:
+    """The side a one-sided exercise can still be done on, or None.
+
+    Only when every painful site the exercise loads was said with the same side: a left-knee
+    pain leaves the right leg's single-leg bridges; pain with no side said, or on both sides,
+    leaves nothing.
+    """
+    if not exercise.unilateral:
+        return None
+    hit = [site for site in pain_sites
+           if catalogue.structures([site]).intersection(exercise.loads)]
+    said = {sides.get(site) for site in hit}
+    if not hit or len(said) != 1 or None in said:
+        return None
+    side = next(iter(said))
+    return {"left": "right", "right": "left"}.get(side or "")
+
+
 def guard_pain(
-    session: Session, catalogue: Catalogue, pain_sites: Collection[str]
+    session: Session, catalogue: Catalogue, pain_sites: Collection[str],
+    sides: Mapping[str, str] | None = None,
 ) -> tuple[Session, list[tuple[str, str | None]]]:
     """Regress or remove every exercise that loads a painful site.
 
@@ -246,7 +266,9 @@ def guard_pain(
     and hip ...). Walks down the ``easier`` chain until a variant loads none of them; when no
     such variant exists the exercise is removed. A site nothing loads (``"head"``,
     ``UNSPECIFIED_PAIN_SITE``) changes no exercise here; ``planner.daily`` still blocks every
-    increase while any site is reported. Returns the new session and a list of
+    increase while any site is reported. A one-sided exercise (``Exercise.unilateral``)
+    whose painful sites were all said on one side is kept for the other side ("right side
+    only"), listed as ``(id, id)``. Returns the new session and a list of
     ``(removed_or_regressed_id, replacement_id_or_None)`` for the explanation.
     """
     sites = catalogue.structures(pain_sites)
@@ -258,6 +280,11 @@ def guard_pain(
         exercise = catalogue.exercise(p.exercise_id)
         if not sites.intersection(exercise.loads):
             kept.append(p)
+            continue
+        other = _other_side(exercise, catalogue, pain_sites, sides or {})
+        if other is not None:
+            kept.append(replace(p, note=f"{other} side only"))
+            changes.append((exercise.id, exercise.id))
             continue
         candidate = exercise
         seen = {exercise.id}

@@ -36,6 +36,7 @@ class NewCheckIn:
     sentiment_level: int | None = None
     sentiment_backends: dict[str, float] = field(default_factory=dict)
     pain_sites: tuple[str, ...] = ()
+    pain_sides: dict[str, str] = field(default_factory=dict)
     source: str = "telegram"
     source_update_id: str | None = None
     message_ref: str | None = None
@@ -95,6 +96,7 @@ def add_checkin(session: Session, person: Person, new: NewCheckIn) -> tuple[Chec
         sentiment_level=new.sentiment_level,
         sentiment_backends=dict(new.sentiment_backends),
         pain_sites=list(new.pain_sites),
+        pain_sides=sided(new.pain_sites, new.pain_sides),
         source=new.source,
         source_update_id=new.source_update_id,
         message_ref=new.message_ref,
@@ -155,6 +157,10 @@ def amend(
     if merged != stored:
         changes.append(("pain_sites", sorted(stored), sorted(merged)))
         row.pain_sites = sorted(merged)
+    sides = sided(merged, {**(row.pain_sides or {}), **dict(values.get("pain_sides") or {})})
+    if sides != (row.pain_sides or {}):
+        changes.append(("pain_sides", dict(row.pain_sides or {}), sides))
+        row.pain_sides = sides
     if changes:
         session.add(AuditLog(actor_id=row.person_id, subject_id=row.person_id,
                              action="checkin_edited",
@@ -164,7 +170,8 @@ def amend(
 
 
 def locate_pain(
-    session: Session, person_id: int, day: dt.date, sites: tuple[str, ...], placeholder: str
+    session: Session, person_id: int, day: dt.date, sites: tuple[str, ...], placeholder: str,
+    sides: dict[str, str] | None = None,
 ) -> CheckIn | None:
     """Add body ``sites`` to the person's latest check-in of ``day`` (None if there is none).
 
@@ -181,8 +188,18 @@ def locate_pain(
         return None
     known = {s for s in (row.pain_sites or []) if s != placeholder} | set(sites)
     row.pain_sites = sorted(known)
+    row.pain_sides = sided(known, {**(row.pain_sides or {}), **(sides or {})})
     session.flush()
     return row
+
+
+SIDES = ("left", "right")
+
+
+def sided(sites: Any, sides: dict[str, str] | None) -> dict[str, str]:
+    """The sides of ``sites`` that were said, as a new map (others dropped, never invented)."""
+    return {site: side for site, side in (sides or {}).items()
+            if site in set(sites) and side in SIDES}
 
 
 def first_checkin_day(session: Session, person_id: int) -> dt.date | None:
@@ -219,6 +236,7 @@ def as_dict(row: CheckIn) -> dict[str, Any]:
         "sentiment_level": row.sentiment_level,
         "sentiment_backends": row.sentiment_backends,
         "pain_sites": row.pain_sites,
+        "pain_sides": row.pain_sides or {},
         "source": row.source,
         "created_at": row.created_at.isoformat(),
     }

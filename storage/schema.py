@@ -171,6 +171,8 @@ class CheckIn(Base):
     sentiment_level: Mapped[int | None]
     sentiment_backends: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     pain_sites: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
+    #: The side said of a site ({"knee": "left"}); a site missing here had no side said.
+    pain_sides: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON, default=dict)
     source: Mapped[str] = mapped_column(String(16), default="telegram")
     source_update_id: Mapped[str | None] = mapped_column(String(64))
     # the chat message that completed it ("chat_id:message_id"): an edit of that message

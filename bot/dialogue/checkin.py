@@ -43,6 +43,7 @@ from bot.services.planning import (
 )
 from nlu.report import CheckInReport
 from planner.daily import PlannedDay
+from planner.rules import site_label
 from planner.session import UNSPECIFIED_PAIN_SITE
 from storage import checkins as checkin_repo
 from storage import people
@@ -273,10 +274,10 @@ def _locate_pain(dialogue: Dialogue, turn: Turn, person: Person,
     """"Left knee sore" after today's check-in: add the site to it (no second check-in)."""
     day = local_today(person, turn.inc.received_at, dialogue.timezone)
     row = checkin_repo.locate_pain(turn.db, person.id, day, tuple(report.pain_sites),
-                                   UNSPECIFIED_PAIN_SITE)
+                                   UNSPECIFIED_PAIN_SITE, sides=dict(report.pain_sides))
     if row is None:
         return []
-    where = ", ".join(s.replace("_", " ") for s in report.pain_sites)
+    where = ", ".join(site_label(s, report.pain_sides) for s in report.pain_sites)
     return [
         Reply(f"Noted: pain in your {where} added to today's check-in. Exercises loading "
               "it are eased or swapped, and nothing gets harder while it lasts."),
@@ -334,6 +335,7 @@ def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
         sentiment_level=data.get("sentiment_level"),
         sentiment_backends=data.get("sentiment_backends", {}),
         pain_sites=tuple(data.get("pain_sites", ())),
+        pain_sides=dict(data.get("pain_sides", {})),
         source=inc.source,
         source_update_id=inc.update_ref,
         message_ref=inc.message_ref,

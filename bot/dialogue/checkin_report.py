@@ -79,6 +79,8 @@ def merge_report(data: dict[str, Any], report: CheckInReport, *,
         if len(known) > 1:
             known.discard(UNSPECIFIED_PAIN_SITE)
         data["pain_sites"] = sorted(known)
+        sides = {**data.get("pain_sides", {}), **dict(report.pain_sides)}
+        data["pain_sides"] = {s: side for s, side in sides.items() if s in known}
     if report.sentiment is not None:
         data["sentiment_score"] = report.sentiment.score
         data["sentiment_level"] = report.sentiment.level

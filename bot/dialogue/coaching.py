@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 from bot.dialogue.teams import in_group_chat, need, staff_groups
 from planner.charts import team_chart as draw
+from planner.rules import site_label
 
 DOTS = {"green": "🟢", "watch": "🟡", "alert": "🔴"}
 
@@ -63,7 +64,8 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
             why = f" ({', '.join(labels)})" if labels else ""
         parts.append(f"plan: {status.plan_title}{why}")
     if "pain" in shown and status.pain_sites:
-        parts.append("pain: " + ", ".join(s.replace("_", " ") for s in status.pain_sites))
+        parts.append("pain: " + ", ".join(site_label(s, status.pain_sides)
+                                          for s in status.pain_sites))
     if "free_text" in shown and status.last_free_text:
         parts.append(f'said: "{status.last_free_text[:120]}"')
     body = "; ".join(parts) if parts else "(keeps their data private)"

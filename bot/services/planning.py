@@ -104,10 +104,11 @@ def build_context(
     # what happened to that session: its load, effort and mood shape the days after, not the
     # session already done (no FRBI cut or two-week step after the fact). Pain reported that
     # day still protects it: safety does not wait for tomorrow.
-    rows, same_day_pain = [], []
+    rows, same_day_pain, same_day_sides = [], [], {}
     for r in checkin_repo.list_checkins(db, person.id, since=since, until=day):
         if r.day == day and (r.rpe is not None or r.minutes is not None):
             same_day_pain += list(r.pain_sites or ())
+            same_day_sides.update(r.pain_sides or {})
         else:
             rows.append(r)
     logs = [r for r in plan_repo.list_exercise_logs(db, person.id, since) if r.day < day]
@@ -148,9 +149,11 @@ def build_context(
                 minutes=r.minutes,
                 sentiment_level=r.sentiment_level,
                 pain_sites=tuple(r.pain_sites or ()),
+                pain_sides=dict(r.pain_sides or {}),
             )
             for r in rows
-        ) + ((CheckInView(day=day, pain_sites=tuple(same_day_pain)),) if same_day_pain else ()),
+        ) + ((CheckInView(day=day, pain_sites=tuple(same_day_pain),
+                          pain_sides=same_day_sides),) if same_day_pain else ()),
         exercise_logs=tuple(
             ExerciseLogView(day=r.day, exercise_id=r.exercise_id, status=r.status, rpe=r.rpe)
             for r in logs

@@ -12,7 +12,7 @@ does.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
@@ -49,6 +49,7 @@ class AthleteStatus:
     plan_sentence: str | None
     pain_sites: tuple[str, ...]
     last_free_text: str | None
+    pain_sides: Mapping[str, str]  # the side said last of each of ``pain_sites``, if any
 
     @property
     def readiness(self) -> str:
@@ -94,6 +95,15 @@ def athlete_status(db: DbSession, person: Person, today: dt.date, *,
                    if prev_week <= r.day < this_week and r.sentiment_score is not None]
     pain = sorted({site for r in rows if r.day > today - dt.timedelta(PAIN_DAYS)
                    for site in (r.pain_sites or ())})
+    sides: dict[str, str] = {}
+    for r in rows:  # oldest first: the latest report of a site says its side
+        if r.day > today - dt.timedelta(PAIN_DAYS):
+            for site in r.pain_sites or ():
+                side = (r.pain_sides or {}).get(site)
+                if side:
+                    sides[site] = side
+                else:
+                    sides.pop(site, None)
     texts = [r.free_text for r in rows if r.free_text]
     stored = plan_repo.get_prescribed(db, person.id, today)
     sentences = list(stored.explanation.sentences or ()) if (
@@ -111,6 +121,7 @@ def athlete_status(db: DbSession, person: Person, today: dt.date, *,
         plan_reasons=tuple(stored.reason_codes or ()) if stored is not None else (),
         plan_sentence=sentences[0] if sentences else None,
         pain_sites=tuple(pain),
+        pain_sides=sides,
         last_free_text=texts[-1] if texts else None,
     )
 

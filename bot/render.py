@@ -129,14 +129,18 @@ _FIELD_LABELS = {"rpe": "RPE", "minutes": "minutes", "sleep_h": "sleep hours",
 def change_summary(changes: Sequence[tuple[str, Any, Any]]) -> str:
     """``RPE 7 → 9, minutes 60 → 90, your note``: what an edit changed, for its author."""
     parts = []
+    sides = next((new for name, _, new in changes if name == "pain_sides"), {})
+    added_sites = {s for name, old, new in changes if name == "pain_sites"
+                   for s in new if s not in old}
     for name, old, new in changes:
         if name == "free_text":
             parts.append("your note")
         elif name == "pain_sites":
-            added = [s.replace("_", " ") for s in new if s not in old]
+            added = [site_label(s, sides) for s in new if s not in old]
             parts.append("pain: " + ", ".join(added) + " added")
-        elif name == "pain_sides":
-            said = [site_label(s, new) for s in new if new.get(s) != (old or {}).get(s)]
+        elif name == "pain_sides":  # a side said of a site stored before
+            said = [site_label(s, new) for s in new
+                    if s not in added_sites and new.get(s) != (old or {}).get(s)]
             if said:
                 parts.append("pain side: " + ", ".join(said))
         else:

@@ -280,7 +280,7 @@ def test_pain_without_a_site_is_stored_as_a_flag_and_located_later(dialogue: Dia
     tomorrow = _planned(dialogue, NOW.date() + dt.timedelta(days=1))
     assert tomorrow.explanation.rules[0].code == "pain_guard"
     located = chat.send("left knee sore")
-    assert "pain in your knee" in located[0].text
+    assert "pain in your left knee" in located[0].text
     with dialogue.database.session() as s:
         row = s.scalars(select(CheckIn)).one()  # still one check-in: the site was added to it
         assert row.pain_sites == ["knee"]

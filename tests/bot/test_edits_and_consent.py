@@ -47,15 +47,16 @@ def test_an_edited_checkin_message_updates_the_checkin_with_an_audit_line(
     chat.onboard()
     message, _ = chat.send("RPE 7, 60 min, legs heavy")
     _, replies = chat.send("RPE 4, 20 min, legs heavy, left knee sore", edit_of=message)
-    assert replies[0].text.startswith("Updated your check-in of 2026-11-23: RPE 7 → 4, "
-                                      "minutes 60 → 20, soreness 5, your note, pain: knee added")
+    assert replies[0].text.startswith(
+        "Updated your check-in of 2026-11-23: RPE 7 → 4, minutes 60 → 20, soreness 5, your "
+        "note, pain: left knee added")
     assert "(tomorrow)" not in replies[0].text and len(replies) == 2  # + the next session
     [row] = _rows(dialogue)
     assert (row.rpe, row.minutes, row.pain_sites) == (4, 20, ["knee"])
     with dialogue.database.session() as s:
         audit = s.scalars(select(AuditLog).where(AuditLog.action == "checkin_edited")).one()
         assert audit.detail["fields"] == ["rpe", "minutes", "soreness", "free_text",
-                                          "pain_sites"]
+                                          "pain_sites", "pain_sides"]
         assert "4" not in str(audit.detail) and "knee" not in str(audit.detail)
 
 

@@ -11,7 +11,6 @@ resumes where it stopped, and no student gets a copy twice or none.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -25,7 +24,7 @@ from bot import broadcast, reminders
 from bot.dialogue import Dialogue
 from bot.dialogue.account import REMINDER_META
 from bot.dialogue.broadcasts import BROADCAST_META, REPORT_META, render_copy
-from bot.replies import Button, Reply
+from bot.replies import Reply, from_body, to_body
 from storage import groups, outbox
 from storage.db import Database
 from storage.locks import Keys
@@ -39,33 +38,10 @@ SEND_ATTEMPTS = 3
 # ---- a reply as a row and back --------------------------------------------------------------
 
 
-def encode(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON-ready data (pictures and files base64)."""
-    body: dict[str, Any] = {"text": reply.text}
-    if reply.buttons:
-        body["buttons"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
-    if reply.image is not None:
-        body["image"] = base64.b64encode(reply.image).decode()
-    if reply.document is not None:
-        body["document"] = [reply.document[0], base64.b64encode(reply.document[1]).decode()]
-    if reply.chat_id is not None:
-        body["chat_id"] = reply.chat_id
-    if reply.meta:
-        body["meta"] = dict(reply.meta)
-    return body
-
-
-def decode(body: dict[str, Any]) -> Reply:
-    """The reply `encode` wrote."""
-    buttons = tuple(tuple(Button(str(label), str(data)) for label, data in row)
-                    for row in body.get("buttons", ()))
-    image = base64.b64decode(body["image"]) if "image" in body else None
-    document = None
-    if "document" in body:
-        name, data = body["document"]
-        document = (str(name), base64.b64decode(data))
-    return Reply(str(body.get("text", "")), buttons=buttons, image=image, document=document,
-                 chat_id=body.get("chat_id"), meta=dict(body.get("meta", {})))
+encode = to_body
+"""A reply as an outbox row's body (`bot.replies.to_body`; services write rows with it too)."""
+decode = from_body
+"""The reply an outbox row holds."""
 
 
 def drafts(replies: Sequence[Reply], chat_id: int) -> list[Outgoing]:

@@ -14,6 +14,7 @@ from bot.dialogue.core import CommandHelp, Feature
 from bot.render import PRIVATE_RULES, rule_label
 from bot.replies import Reply
 from bot.services import access, roster
+from bot.services.approval_decisions import release
 from bot.services.planning import local_today
 from storage import groups, people
 from storage.schema import Group, Person
@@ -177,6 +178,7 @@ def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     groups.set_override(turn.db, target.id, coach.id, day, intensity_factor=factor,
                         volume_factor=1.0 if factor > 0 else 0.0, note=note,
                         group_id=led[0].id)
+    release(turn.db, target.id, day, coach.id)  # the coach decided anew: an undo stops holding
     what = "a rest day" if factor == 0 else f"{factor:.0%} of the planned intensity"
     when = day.strftime("%a %d %b")
     because = f" Note: {note.rstrip('.')}." if note else ""

@@ -20,10 +20,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot import broadcast, reminders
+from bot import broadcast, digests, reminders
 from bot.dialogue import Dialogue
 from bot.dialogue.account import REMINDER_META
 from bot.dialogue.broadcasts import BROADCAST_META, REPORT_META, render_copy
+from bot.dialogue.digest import DIGEST_META
 from bot.replies import Reply, from_body, to_body
 from storage import groups, outbox
 from storage.db import Database
@@ -225,6 +226,9 @@ class OutboxSender:
         if spec is not None and self.application.job_queue is not None:
             # before the mark: once the outbox is empty, the job queue is up to date
             reminders.schedule(self.application.job_queue, chat_id, spec)
+        digest = reply.meta.get(DIGEST_META)
+        if digest is not None and self.application.job_queue is not None:
+            digests.schedule(self.application.job_queue, chat_id, digest)
         # ahead of the queue for SQLite's writer: until this commits, a crash sends it again
         await asyncio.to_thread(self.database.run,
                                 lambda s: outbox.mark(s, row_id, status, error), urgent=True)

@@ -92,7 +92,8 @@ def _report(s: Session, person: Person, day: dt.date, rpe: float, minutes: float
             wellness: dict[str, int], pain: tuple[str, ...] = ()) -> None:
     checkins.add_checkin(s, person, checkins.NewCheckIn(
         day=day, rpe=round(rpe), minutes=round(minutes), pain_sites=pain, source="seed",
-        **wellness))
+        sleep_quality=wellness["sleep_quality"], stress=wellness["stress"],
+        fatigue=wellness["fatigue"], soreness=wellness["soreness"]))
 
 
 def _file(s: Session, person: Person, day: dt.date, minutes: float) -> None:

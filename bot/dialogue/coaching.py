@@ -48,8 +48,10 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
     if "load" in shown:
         acwr = f"{m.acwr_rolling:.2f}" if m.acwr_rolling is not None else "n/a"
         load_trend = _arrow(status.load_7d, status.load_prev_7d)
+        done = (f", compliance {status.compliance:.0%}/7d" if status.compliance is not None
+                else "")
         parts.append(f"ACWR {acwr}{_arrow(m.acwr_rolling, status.acwr_week_ago)}, "
-                     f"load {status.load_7d:.0f} AU/7d{load_trend}")
+                     f"load {status.load_7d:.0f} AU/7d{load_trend}{done}")
     if "sentiment" in shown and status.sentiment_7d is not None:
         parts.append(f"mood {status.sentiment_7d:+.2f}"
                      f"{_arrow(status.sentiment_7d, status.sentiment_prev_7d)}")

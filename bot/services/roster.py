@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session as DbSession
 
 from bot.services import access
+from bot.services.compliance import week_compliance
 from bot.services.history import stored_metrics
 from bot.services.planning import local_today
 from planner.loadtypes import LoadMetrics
@@ -49,6 +50,7 @@ class AthleteStatus:
     plan_sentence: str | None
     pain_sites: tuple[str, ...]
     last_free_text: str | None
+    compliance: float | None = None
 
     @property
     def readiness(self) -> str:
@@ -112,6 +114,7 @@ def athlete_status(db: DbSession, person: Person, today: dt.date, *,
         plan_sentence=sentences[0] if sentences else None,
         pain_sites=tuple(pain),
         last_free_text=texts[-1] if texts else None,
+        compliance=week_compliance(db, person.id, today),
     )
 
 

@@ -45,6 +45,8 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     session = planned.session
     day = session.day.strftime("%a %d %b")
     head = heading or f"{day}: {session.title}"
+    if session.is_rest and planned.inputs.get("awaiting") and planned.explanation.sentences:
+        return f"{head}\n{planned.explanation.sentences[0]}"  # no plan yet: the coach decides
     if session.is_rest:
         return f"{head}\nRest day. Easy walking or mobility is fine.\nAsk /why for the reasons."
     lines = [head]

@@ -168,7 +168,7 @@ def approve_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     decided = decisions.approve(turn.db, coach, _revision_id(value))
     return [Reply(f"Approved: {decided.athlete.display_name} on {decided.day:%a %d %b} gets "
                   f"{decided.planned.session.title if decided.planned else 'it'}."),
-            _told(coach, decided, "approved a change to")]
+            _told(coach, decided, "approved")]
 
 
 def reject_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
@@ -221,7 +221,7 @@ def approve_all_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply
         return [Reply("That team no longer exists.")]
     done = decisions.approve_all(turn.db, coach, group)
     return [Reply(f"Approved {len(done)} draft{'s' if len(done) != 1 else ''} for "
-                  f"{group.title}."), *(_told(coach, d, "approved a change to") for d in done)]
+                  f"{group.title}."), *(_told(coach, d, "approved") for d in done)]
 
 
 def undo_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:

@@ -115,8 +115,9 @@ def planned_from(day: dt.date, plan: Mapping[str, Any], note: str | None = None)
 
 def awaiting(day: dt.date, stored: PrescribedSession | None) -> PlannedDay:
     """What the athlete sees while a draft waits: the last approved plan, marked."""
-    if stored is None:
-        return planned_from(day, {"title": "Awaiting your coach's approval"}, AWAITING_FIRST)
+    if stored is None:  # nothing approved yet: no session to show, only the wait
+        return planned_from(day, {"title": "Awaiting your coach's approval",
+                                  "inputs": {"awaiting": True}}, AWAITING_FIRST)
     return planned_from(day, payload_of_row(stored), AWAITING)
 
 

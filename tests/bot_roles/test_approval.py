@@ -92,7 +92,7 @@ def test_review_all_holds_the_plan_until_the_coach_approves(full_dialogue: Dialo
     assert "only the athlete's coach" in ana.texts(ana.send(button=approve))
     replies = ben.send(button=approve)
     assert replies[0].text.startswith(f"Approved: Ana on {DAY:%a %d %b} gets ")
-    assert replies[1].chat_id == 2 and "Your coach Ben approved a change" in replies[1].text
+    assert replies[1].chat_id == 2 and "Your coach Ben approved your session" in replies[1].text
     stored = _stored(full_dialogue.database)
     assert stored is not None and stored.title in replies[0].text
     assert "Awaiting" not in ana.texts(ana.send("/today"))

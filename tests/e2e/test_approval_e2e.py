@@ -38,7 +38,7 @@ async def test_a_draft_is_approved_with_its_button(bot: Running) -> None:
     approved = (await _press(api, 1, "Ben", approve))[0].text
     assert approved.startswith(f"Approved: Ana on {today:%a %d %b} gets ")
     told = (await api.reply_to(2, to_ana))[0].text
-    assert told.startswith(f"Your coach Ben approved a change to your session on "
+    assert told.startswith(f"Your coach Ben approved your session on "
                            f"{today:%a %d %b}.")
     assert "Awaiting" not in (await _say(api, 2, "Ana", "/today"))[0].text
     with bot.database.session() as s:

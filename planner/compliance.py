@@ -13,7 +13,7 @@ against the plan's minutes (tolerances in docs/load.md):
 * without minutes, /done's exercise marks: all skipped is skipped, at least 80 % done is done,
   else partial;
 * a training day that passed without any report counts as skipped; training on a planned
-  rest day is overdone; today is not judged before it ends (None).
+  rest day is overdone; today without a report is not judged before it ends (None).
 
 A week's compliance is the mean credit of its planned sessions: done 1, partial and overdone
 0.5 (both off the plan), skipped 0; TrainingPeaks colours its compliance the same way, by the

@@ -85,7 +85,7 @@ def test_review_all_holds_the_plan_until_the_coach_approves(full_dialogue: Dialo
     approve, edit, reject = _data(draft)
     assert approve.startswith("appr:") and edit.startswith("apredit:")
     assert reject.startswith("aprrej:")
-    assert ana.texts(ana.send("/today")).count("Awaiting") == 1
+    assert "⏳ Awaiting your coach" in ana.texts(ana.send("/today"))
     assert _to(full_dialogue.database, 1) == [], "the same plan is not drafted twice"
 
     # Ana cannot approve her own draft; Ben can, and she is told

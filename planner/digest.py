@@ -122,8 +122,9 @@ def digest_rows(athletes: Sequence[AthleteDay], today: dt.date) -> list[DigestRo
     rows = []
     for a in athletes:
         day = days.get(str(a.key))
-        found = [DigestFlag(f.code, f.severity, f.message) for f in (day.flags if day else ())
-                 if f.severity != "info"]
+        # read on yesterday's row: its "today" (an item's answer) is yesterday's report
+        found = [DigestFlag(f.code, f.severity, f.message.replace("(today ", "(yesterday "))
+                 for f in (day.flags if day else ()) if f.severity != "info"]
         extra, gap = _chat_flags(a, today)
         flags = tuple(found + extra)
         level = "red" if any(f.severity == "red" for f in flags) else (

@@ -11,7 +11,6 @@ resumes where it stopped, and no student gets a copy twice or none.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -21,11 +20,12 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot import broadcast, reminders
+from bot import broadcast, digests, reminders
 from bot.dialogue import Dialogue
 from bot.dialogue.account import REMINDER_META
 from bot.dialogue.broadcasts import BROADCAST_META, REPORT_META, render_copy
-from bot.replies import Button, Reply
+from bot.dialogue.digest import DIGEST_META
+from bot.replies import Reply, from_body, to_body
 from storage import groups, outbox
 from storage.db import Database
 from storage.locks import Keys
@@ -39,33 +39,10 @@ SEND_ATTEMPTS = 3
 # ---- a reply as a row and back --------------------------------------------------------------
 
 
-def encode(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON-ready data (pictures and files base64)."""
-    body: dict[str, Any] = {"text": reply.text}
-    if reply.buttons:
-        body["buttons"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
-    if reply.image is not None:
-        body["image"] = base64.b64encode(reply.image).decode()
-    if reply.document is not None:
-        body["document"] = [reply.document[0], base64.b64encode(reply.document[1]).decode()]
-    if reply.chat_id is not None:
-        body["chat_id"] = reply.chat_id
-    if reply.meta:
-        body["meta"] = dict(reply.meta)
-    return body
-
-
-def decode(body: dict[str, Any]) -> Reply:
-    """The reply `encode` wrote."""
-    buttons = tuple(tuple(Button(str(label), str(data)) for label, data in row)
-                    for row in body.get("buttons", ()))
-    image = base64.b64decode(body["image"]) if "image" in body else None
-    document = None
-    if "document" in body:
-        name, data = body["document"]
-        document = (str(name), base64.b64decode(data))
-    return Reply(str(body.get("text", "")), buttons=buttons, image=image, document=document,
-                 chat_id=body.get("chat_id"), meta=dict(body.get("meta", {})))
+encode = to_body
+"""A reply as an outbox row's body (`bot.replies.to_body`; services write rows with it too)."""
+decode = from_body
+"""The reply an outbox row holds."""
 
 
 def drafts(replies: Sequence[Reply], chat_id: int) -> list[Outgoing]:
@@ -249,6 +226,9 @@ class OutboxSender:
         if spec is not None and self.application.job_queue is not None:
             # before the mark: once the outbox is empty, the job queue is up to date
             reminders.schedule(self.application.job_queue, chat_id, spec)
+        digest = reply.meta.get(DIGEST_META)
+        if digest is not None and self.application.job_queue is not None:
+            digests.schedule(self.application.job_queue, chat_id, digest)
         # ahead of the queue for SQLite's writer: until this commits, a crash sends it again
         await asyncio.to_thread(self.database.run,
                                 lambda s: outbox.mark(s, row_id, status, error), urgent=True)

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.services.compliance import DayOutcome
+from planner.compliance import compliance
 from planner.daily import PlannedDay
 from planner.explanation import Explanation, plain_state
 from planner.prescription import plain_feature
@@ -44,6 +46,8 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     session = planned.session
     day = session.day.strftime("%a %d %b")
     head = heading or f"{day}: {session.title}"
+    if session.is_rest and planned.inputs.get("awaiting") and planned.explanation.sentences:
+        return f"{head}\n{planned.explanation.sentences[0]}"  # no plan yet: the coach decides
     if session.is_rest:
         return f"{head}\nRest day. Easy walking or mobility is fine.\nAsk /why for the reasons."
     lines = [head]
@@ -158,3 +162,28 @@ def week_text(days: Sequence[PlannedDay], today: dt.date) -> str:
         what = "rest" if s.is_rest else f"{s.title} ({s.estimated_minutes():.0f} min)"
         lines.append(f"{mark} {s.day.strftime('%a %d')}: {what}")
     return "\n".join(lines)
+
+
+def compliance_text(days: Sequence[DayOutcome]) -> str:
+    """Planned vs done, a line per planned day (rest days kept are left out)."""
+    lines = []
+    for d in days:
+        n = d.numbers
+        if d.outcome is None:
+            continue
+        planned = "rest day" if n.rest else (
+            f"{n.planned_minutes:.0f} min" if n.planned_minutes else "a session")
+        if n.planned_load is not None and not n.rest:
+            planned += f" (~{n.planned_load:.0f} AU)"
+        done = "nothing reported" if n.done_minutes is None and not n.exercises_done else (
+            f"{n.done_minutes:.0f} min" if n.done_minutes is not None
+            else f"{n.exercises_done} exercises")
+        if n.done_load is not None:
+            done += f", {n.done_load:.0f} AU"
+        lines.append(f"{n.day:%a %d %b}: planned {planned}; done {done} -> {d.outcome}")
+    if not lines:
+        return "Planned vs done: no planned session has ended yet."
+    credit = compliance([d.outcome for d in days])
+    head = f"Planned vs done (compliance {credit:.0%} over these days):" if credit is not None \
+        else "Planned vs done:"
+    return "\n".join([head, *lines])

@@ -6,8 +6,10 @@ Telegram object, so the same conversation runs in a terminal and in a chat.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +104,32 @@ class Reply:
 def keyboard(*rows: list[tuple[str, str]]) -> tuple[tuple[Button, ...], ...]:
     """Build button rows from ``(label, data)`` pairs."""
     return tuple(tuple(Button(label, data) for label, data in row) for row in rows)
+
+
+def to_body(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-ready data (pictures and files base64): an outbox row's body."""
+    body: dict[str, Any] = {"text": reply.text}
+    if reply.buttons:
+        body["buttons"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
+    if reply.image is not None:
+        body["image"] = base64.b64encode(reply.image).decode()
+    if reply.document is not None:
+        body["document"] = [reply.document[0], base64.b64encode(reply.document[1]).decode()]
+    if reply.chat_id is not None:
+        body["chat_id"] = reply.chat_id
+    if reply.meta:
+        body["meta"] = dict(reply.meta)
+    return body
+
+
+def from_body(body: dict[str, Any]) -> Reply:
+    """The reply `to_body` wrote."""
+    buttons = tuple(tuple(Button(str(label), str(data)) for label, data in row)
+                    for row in body.get("buttons", ()))
+    image = base64.b64decode(body["image"]) if "image" in body else None
+    document = None
+    if "document" in body:
+        name, data = body["document"]
+        document = (str(name), base64.b64decode(data))
+    return Reply(str(body.get("text", "")), buttons=buttons, image=image, document=document,
+                 chat_id=body.get("chat_id"), meta=dict(body.get("meta", {})))

@@ -37,7 +37,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import reminders
+from bot import digests, reminders
 from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.core import Settle, command_menu
@@ -275,9 +275,12 @@ def build_application(
     async def post_init(app: Application) -> None:
         count = await reminders.restore(app, database)
         log.info("reminders scheduled: %d", count)
+        log.info("digests scheduled: %d", await digests.restore(app, database))
         if app.job_queue is not None:  # what other bot processes store, read every minute
             app.job_queue.run_repeating(reminders.resync, interval=reminders.RESYNC_EVERY,
                                         first=reminders.RESYNC_EVERY, name="reminders:resync")
+            app.job_queue.run_repeating(digests.resync, interval=reminders.RESYNC_EVERY,
+                                        first=reminders.RESYNC_EVERY, name="digests:resync")
         dialogue.bot_username = app.bot.username
         try:  # the command menus users see, from the features' declarations
             for scope, group in ((BotCommandScopeAllPrivateChats(), False),

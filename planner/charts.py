@@ -250,3 +250,28 @@ def team_chart(team: Sequence[tuple[str, LoadMetrics]]) -> bytes:
     ax.set_xlabel("ACWR (rolling); colour = readiness")
     ax.set_title(f"Team readiness ({ACWR_NOTE})", fontsize=9)
     return _png(figure)
+
+
+TABLE_COLOURS = {"red": "#ffcdd2", "amber": "#ffe0b2", "green": "#c8e6c9"}
+
+
+def table_png(header: Sequence[str], rows: Sequence[Sequence[str]], *, title: str = "",
+              levels: Sequence[str] = ()) -> bytes:
+    """Rows of text as a PNG table (Telegram renders no tables); ``levels`` colour each row
+    (red / amber / green)."""
+    height = 0.8 + 0.22 * (len(rows) + 1)
+    figure, (ax,) = _figure(1, height)
+    figure.set_size_inches(11, height)
+    ax.axis("off")
+    cells = [[str(c)[:60] for c in row] for row in rows] or [["-"] * len(header)]
+    table = ax.table(cellText=cells, colLabels=list(header), loc="upper center",
+                     cellLoc="left", colLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    table.auto_set_column_width(list(range(len(header))))
+    for i, level in enumerate(levels, start=1):
+        for j in range(len(header)):
+            table[i, j].set_facecolor(TABLE_COLOURS.get(level, "white"))
+    if title:
+        ax.set_title(title, fontsize=10, loc="left")
+    return _png(figure)

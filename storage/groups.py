@@ -283,6 +283,15 @@ def reminder_specs(session: Session) -> list[tuple[int, str]]:
     return [(int(uid), f"{when} {tz or 'UTC'}") for uid, when, tz in rows]
 
 
+def digest_specs(session: Session) -> list[tuple[int, str]]:
+    """``(telegram user id, "HH:MM Area/City")`` of every consented coach with a digest."""
+    rows = session.execute(
+        select(Person.telegram_user_id, Person.digest_time, Person.timezone).where(
+            Person.digest_time.is_not(None), Person.consent_at.is_not(None))
+    ).all()
+    return [(int(uid), f"{when} {tz or 'UTC'}") for uid, when, tz in rows]
+
+
 def claim_reminder(session: Session, telegram_id: int, day: dt.date) -> bool:
     """Claim the user's reminder of ``day`` (their local date); False when it was claimed
     already, by this process or another running the same schedule."""

@@ -21,6 +21,7 @@ PROFILE_FIELDS = (
     "hr_rest",
     "hr_max",
     "reminder_time",
+    "digest_time",
     "week_prefs",
 )
 

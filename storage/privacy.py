@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from storage.schema import (
     Base,
     ConversationState,
+    DailyClaim,
     Group,
     Membership,
     Person,
@@ -149,9 +150,12 @@ def erase_person(session: Session, person_id: int) -> int:
             )
         )
     ))
-    # keyed by Telegram id, not person: the reminders sent, and the inbox's ordering keys
+    # keyed by Telegram id, not person: the reminders, digests and nudges sent, and the
+    # inbox's ordering keys
     touched += _count(session.execute(
         delete(SentReminder).where(SentReminder.telegram_id == telegram_id)))
+    touched += _count(session.execute(
+        delete(DailyClaim).where(DailyClaim.telegram_id == telegram_id)))
     for column in (ProcessedUpdate.user_id, ProcessedUpdate.chat_id):
         touched += _count(session.execute(
             update(ProcessedUpdate).where(column == telegram_id).values({column.key: None})))

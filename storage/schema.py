@@ -107,6 +107,8 @@ class Person(Base):
     reminder_time: Mapped[str | None] = mapped_column(String(5))
     # {"sessions": n, "minutes": m, "days": [ISO weekdays]}; None = the default week.
     week_prefs: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # a coach's daily digest, "HH:MM" in ``timezone``; None = no digest
+    digest_time: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -512,3 +514,57 @@ class BroadcastDelivery(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(8), default="queued")
     error: Mapped[str | None] = mapped_column(String(64))
+
+
+# ---- coach approval, digests -------------------------------------------------------------
+
+
+class ApprovalSetting(Base):
+    """How a coach wants an athlete's (``person_id``) or a team's (``group_id``) new plans:
+    ``auto``, ``changes`` (a change beyond ``threshold`` of load, a swapped exercise, a rest
+    day needs approval) or ``all``. A team's row is the default of its athletes."""
+
+    __tablename__ = "approval_setting"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey(PERSON_FK, ondelete="CASCADE"), unique=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_group.id", ondelete="CASCADE"), unique=True)
+    mode: Mapped[str] = mapped_column(String(8), default="auto")
+    threshold: Mapped[float] = mapped_column(Float, default=0.10)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PlanRevision(Base):
+    """One version of a day's plan beside the stored one: a draft waiting for the coach
+    (``pending``, then ``approved`` / ``rejected`` / ``edited`` / ``superseded``), or a plan
+    that a newer one replaced (``replaced``, what /undo restores; ``restored`` while the
+    restored plan holds, ``released`` after). ``session`` is the whole stored form of the
+    plan (title, factors, exercises, explanation, inputs); ``reasons`` why it needs review."""
+
+    __tablename__ = "plan_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    # the plan names pain sites and the reasons repeat them: encrypted at rest (key set)
+    session: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
+    reasons: Mapped[list[Any]] = mapped_column(EncryptedJSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey(PERSON_FK, ondelete="SET NULL"))
+
+
+class DailyClaim(Base):
+    """A once-a-day message claimed (a coach's digest, an athlete's nudge): one row per kind,
+    user and day, so several bot processes running the same schedule send it once."""
+
+    __tablename__ = "daily_claim"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

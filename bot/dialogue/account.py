@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dialogue.core import CommandHelp, Feature, State
-from bot.render import week_text
+from bot.render import compliance_text, week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
+from bot.services.compliance import outcomes
 from bot.services.history import first_day, performance_outlook, stored_inputs
 from bot.services.planning import local_today, plan_and_store
 from models.items import TEST_RANGES
@@ -72,7 +73,8 @@ def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     if forecast.fit is not None and forecast.predicted is not None:
         caption += (" Bottom: your fitness tests and what the fitness-fatigue model expects "
                     "at the next test under your plan.")
-    return [Reply(caption, image=png)]
+    days = outcomes(turn.db, person.id, today)
+    return [Reply(caption, image=png), Reply(compliance_text(days))]
 
 
 def done(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:

@@ -14,6 +14,7 @@ from bot.dialogue.core import CommandHelp, Feature
 from bot.render import PRIVATE_RULES, rule_label
 from bot.replies import Reply
 from bot.services import access, roster
+from bot.services.approval_decisions import release
 from bot.services.planning import local_today
 from storage import groups, people
 from storage.schema import Group, Person
@@ -48,8 +49,10 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
     if "load" in shown:
         acwr = f"{m.acwr_rolling:.2f}" if m.acwr_rolling is not None else "n/a"
         load_trend = _arrow(status.load_7d, status.load_prev_7d)
+        done = (f", compliance {status.compliance:.0%}/7d" if status.compliance is not None
+                else "")
         parts.append(f"ACWR {acwr}{_arrow(m.acwr_rolling, status.acwr_week_ago)}, "
-                     f"load {status.load_7d:.0f} AU/7d{load_trend}")
+                     f"load {status.load_7d:.0f} AU/7d{load_trend}{done}")
     if "sentiment" in shown and status.sentiment_7d is not None:
         parts.append(f"mood {status.sentiment_7d:+.2f}"
                      f"{_arrow(status.sentiment_7d, status.sentiment_prev_7d)}")
@@ -179,6 +182,7 @@ def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     groups.set_override(turn.db, target.id, coach.id, day, intensity_factor=factor,
                         volume_factor=1.0 if factor > 0 else 0.0, note=note,
                         group_id=led[0].id)
+    release(turn.db, target.id, day, coach.id)  # the coach decided anew: an undo stops holding
     what = "a rest day" if factor == 0 else f"{factor:.0%} of the planned intensity"
     when = day.strftime("%a %d %b")
     because = f" Note: {note.rstrip('.')}." if note else ""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session as DbSession
 
-from bot.dialogue import account, broadcasts, coaching, teams
+from bot.dialogue import account, approval, broadcasts, coaching, digest, teams
 from bot.dialogue.core import Dialogue, Feature
 from bot.replies import Incoming, Reply
 from bot.services import roster
@@ -37,7 +37,8 @@ PERSONAS: dict[str, tuple[int, int, str, str]] = {
 def default_features() -> list[Feature]:
     """Teams and classes, and the athlete's account (the dialogue adds onboarding, the
     check-in, /help and /cancel itself)."""
-    return [teams.feature(), coaching.feature(), broadcasts.feature(), account.feature()]
+    return [teams.feature(), coaching.feature(), approval.feature(), digest.feature(),
+            broadcasts.feature(), account.feature()]
 
 
 def alerts_in(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot.services.approval import payload_of, settle_plan
 from bot.services.history import load_inputs
 from bot.services.policy import propose_for
 from bot.services.prescription import DEFAULT_WEIGHTS, ensure_plan, plan_inputs
@@ -170,38 +171,18 @@ def build_context(
 def plan_and_store(
     db: DbSession, person: Person, day: dt.date, config: PlanningConfig | None = None
 ) -> PlannedDay:
-    """Plan ``day`` for ``person`` and store the session with its inputs and explanation."""
+    """Plan ``day`` for ``person`` and store the session with its inputs and explanation.
+
+    Returns what the athlete is shown: the new plan, or, when their coach reviews it
+    (`bot.services.approval`), the last approved one marked as awaiting the coach.
+    """
     planned = plan_day(build_context(db, person, day, config))
     session = planned.session
     inputs: dict[str, Any] = dict(planned.inputs)
     inputs["planned_minutes"] = round(session.estimated_minutes(), 1)
     inputs["quick"] = not config.store_new_plan if config is not None else False
-    plan_repo.save_prescribed(
-        db,
-        person.id,
-        day,
-        title=session.title,
-        intensity_factor=session.intensity_factor,
-        volume_factor=session.volume_factor,
-        reason_codes=session.reason_codes,
-        inputs=inputs,
-        exercises=[
-            {
-                "exercise_id": p.exercise_id,
-                "name": p.name,
-                "sets": p.sets,
-                "reps": p.reps,
-                "seconds": p.seconds,
-                "distance_m": p.distance_m,
-                "pace_s_per_km": p.pace_s_per_km,
-                "load_kg": p.load_kg,
-                "rest_s": p.rest_s,
-            }
-            for p in session.prescriptions
-        ],
-        explanation=planned.explanation.as_dict(),
-    )
-    return planned
+    final = config is None or config.store_new_plan
+    return settle_plan(db, person, day, planned, payload_of(planned, inputs), final=final)
 
 
 def shown_session(planned: PlannedDay) -> dict[str, Any]:

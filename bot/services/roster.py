@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session as DbSession
 
 from bot.services import access
+from bot.services.compliance import week_compliance
 from bot.services.history import stored_metrics
 from bot.services.planning import local_today
 from planner.loadtypes import LoadMetrics
@@ -50,6 +51,7 @@ class AthleteStatus:
     pain_sites: tuple[str, ...]
     last_free_text: str | None
     pain_sides: Mapping[str, str]  # the side said last of each of ``pain_sites``, if any
+    compliance: float | None = None
 
     @property
     def readiness(self) -> str:
@@ -123,6 +125,7 @@ def athlete_status(db: DbSession, person: Person, today: dt.date, *,
         pain_sites=tuple(pain),
         pain_sides=sides,
         last_free_text=texts[-1] if texts else None,
+        compliance=week_compliance(db, person.id, today),
     )
 
 

@@ -82,8 +82,8 @@ async def test_athlete_account_end_to_end(bot: Running) -> None:
     await _onboard(api, 2, "Ana")
     await _say(api, 2, "Ana", "RPE 6, 45 min", n=1)
     assert "Your week" in (await _say(api, 2, "Ana", "/week"))[0]
-    await _say(api, 2, "Ana", "/history")
-    assert api.to(2)[-1].method == "sendPhoto"
+    _, compared = await _say(api, 2, "Ana", "/history", n=2)  # the PNG, planned vs done
+    assert api.to(2)[-2].method == "sendPhoto" and compared.startswith("Planned vs done")
     assert "Saved" in (await _say(api, 2, "Ana", "/test pull_ups 10"))[0]
     assert "between" in (await _say(api, 2, "Ana", "/test pull_ups 500"))[0]
     before = len(api.to(2))

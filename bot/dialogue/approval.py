@@ -1,0 +1,264 @@
+"""Coach approval in the chat: the setting (/approval), the open drafts (/drafts) and their
+buttons (approve, edit, reject, approve all), and /undo of a day's last change.
+
+Private chats only: a draft carries the athlete's reasons (pain among them), so neither the
+commands nor their buttons run in a team's group chat. Decisions are `bot.services`' job
+(`approval_decisions`, which checks access itself); this module parses, refuses bad input with
+the right form, and tells the athlete when their plan changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from bot.dialogue.core import CommandHelp, Feature
+from bot.dialogue.teams import need, staff_groups
+from bot.render import session_text
+from bot.replies import Button, Reply, keyboard
+from bot.services import access
+from bot.services import approval_decisions as decisions
+from bot.services.approval import draft_text, policy_for
+from bot.services.approval_decisions import Decided
+from bot.services.planning import local_today, plan_and_store
+from planner.approval import MAX_THRESHOLD, MIN_THRESHOLD, MODES, ApprovalPolicy
+from storage import approvals, groups, people
+from storage import plans as plan_repo
+from storage.schema import Group, Person
+
+if TYPE_CHECKING:
+    from bot.dialogue.core import Dialogue, Turn
+
+APPROVAL_FORM = ("/approval @athlete auto|changes|all [10%], or /approval team [CODE] "
+                 "auto|changes|all [10%] for the team's default")
+UNDO_FORM = "/undo [today|tomorrow|YYYY-MM-DD] (yours), or /undo @athlete [day] (a coach)"
+EDIT_CHOICES = (("60%", 60), ("80%", 80), ("90%", 90), ("110%", 110), ("Rest", 0))
+
+
+def _percent(word: str) -> int | None:
+    digits = word[:-1]
+    return int(digits) if word.endswith("%") and digits.isdigit() else None
+
+
+def parse_setting(words: list[str]) -> ApprovalPolicy:
+    """``changes 15%`` / ``review all`` / ``auto`` -> the policy; ValueError with the form."""
+    rest = [w.lower() for w in words if w.lower() != "review"]
+    mode = next((w for w in rest if w in MODES), None)
+    extra = [w for w in rest if w != mode]
+    threshold = 0.10
+    if len(extra) == 1 and _percent(extra[0]) is not None and mode == "changes":
+        threshold = (_percent(extra[0]) or 0) / 100
+        if not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
+            raise ValueError(f"the threshold is {MIN_THRESHOLD:.0%}-{MAX_THRESHOLD:.0%} of "
+                             f"load, e.g. 10%: {APPROVAL_FORM}")
+    elif extra or mode is None:
+        raise ValueError(f"say the mode: {APPROVAL_FORM}")
+    return ApprovalPolicy(mode, threshold)
+
+
+def parse_day(words: list[str], today: dt.date, form: str) -> dt.date:
+    """``[]`` / ``today`` / ``tomorrow`` / ``YYYY-MM-DD`` (yesterday to two weeks ahead)."""
+    if len(words) > 1:
+        raise ValueError(f"one day at most: {form}")
+    word = words[0].lower() if words else "today"
+    if word in ("today", "tomorrow"):
+        return today + dt.timedelta(days=1 if word == "tomorrow" else 0)
+    try:
+        day = dt.date.fromisoformat(word)
+    except ValueError:
+        raise ValueError(f"'{word[:20]}' is not a day: {form}") from None
+    if not today - dt.timedelta(days=1) <= day <= today + dt.timedelta(days=14):
+        raise ValueError(f"a day from yesterday to two weeks ahead: {form}")
+    return day
+
+
+def _member(turn: Turn, led: list[Group], ref: str) -> Person | None:
+    target = people.find_person(turn.db, ref)
+    if target is None or not any(groups.has_role(turn.db, target.id, g.id, "athlete")
+                                 for g in led):
+        return None
+    return target
+
+
+def approval_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/approval, /approval @athlete MODE [N%], /approval team [CODE] MODE [N%]."""
+    coach = need(dialogue, turn)
+    led = [g for g in staff_groups(turn, coach) if g.kind == "team"]
+    if not led:
+        return [Reply("Only a team's coach sets approval: /team create NAME first.")]
+    if not args:
+        lines = ["Approval of new plans:"]
+        for g in led:
+            row = approvals.setting_for_groups(turn.db, [g.id])
+            team = ApprovalPolicy(row.mode, row.threshold) if row else ApprovalPolicy()
+            lines.append(f"- team {g.title}: {team.describe()}")
+            for p in groups.members(turn.db, g.id):
+                if approvals.setting_for_person(turn.db, p.id) is not None:
+                    lines.append(f"  - {p.display_name}: {policy_for(turn.db, p).describe()}")
+        return [Reply("\n".join([*lines, f"Change it: {APPROVAL_FORM}."]))]
+    if args[0].lower() == "team":
+        words = args[1:]
+        codes = {g.invite_code: g for g in led}
+        chosen = led
+        if words and groups.normalise_code(words[0]) in codes:
+            chosen, words = [codes[groups.normalise_code(words[0])]], words[1:]
+        if len(chosen) != 1:
+            return [Reply(f"Which team? Your codes are in /team: {APPROVAL_FORM}.")]
+        policy = parse_setting(words)
+        approvals.set_setting(turn.db, actor_id=coach.id, mode=policy.mode,
+                              threshold=policy.threshold, group_id=chosen[0].id)
+        return [Reply(f"Team {chosen[0].title}: new plans are {policy.describe()} by default "
+                      "(an athlete's own setting wins). Pain-guard changes always apply at "
+                      "once and are shown to you.")]
+    target = _member(turn, led, args[0])
+    if target is None:
+        return [Reply(f"{args[0][:40]} is not in your team: {APPROVAL_FORM}.")]
+    policy = parse_setting(args[1:])
+    approvals.set_setting(turn.db, actor_id=coach.id, mode=policy.mode,
+                          threshold=policy.threshold, person_id=target.id)
+    return [Reply(f"{target.display_name}: new plans are {policy.describe()}. Drafts come to "
+                  "you here with approve / edit / reject; /drafts lists the open ones.")]
+
+
+def _draft_buttons(revision_id: int) -> tuple[tuple[Button, ...], ...]:
+    return keyboard([("Approve", f"appr:{revision_id}"), ("Edit", f"apredit:{revision_id}"),
+                     ("Reject", f"aprrej:{revision_id}")])
+
+
+def drafts_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/drafts: every open draft with its buttons, and approve-all per team."""
+    coach = need(dialogue, turn)
+    led = [g for g in staff_groups(turn, coach) if g.kind == "team"]
+    if args:
+        return [Reply("Send /drafts alone: it lists every open draft of your teams.")]
+    if not led:
+        return [Reply("Only a team's coach has drafts to review: /team create NAME first.")]
+    out: list[Reply] = []
+    for group in led:
+        open_rows = decisions.pending_for(turn.db, coach, [group])
+        for athlete, row in open_rows:
+            stored = plan_repo.get_prescribed(turn.db, athlete.id, row.day)
+            text = draft_text(athlete, row.day, row.session, tuple(row.reasons or ()),
+                              policy_for(turn.db, athlete), stored)
+            out.append(Reply(text, buttons=_draft_buttons(row.id)))
+        if len(open_rows) > 1:
+            out.append(Reply(f"{len(open_rows)} drafts for {group.title}.", buttons=keyboard(
+                [(f"Approve all {len(open_rows)} for {group.title}", f"aprall:{group.id}")])))
+    return out or [Reply("No drafts waiting: every athlete has an approved plan.")]
+
+
+def _told(coach: Person, decided: Decided, what: str) -> Reply:
+    """The athlete's message about a decision on their plan."""
+    when = decided.day.strftime("%a %d %b")
+    body = f"\n{session_text(decided.planned)}" if decided.planned is not None else ""
+    return Reply(f"Your coach {coach.display_name} {what} your session on {when}.{body}",
+                 chat_id=decided.athlete.telegram_user_id)
+
+
+def _revision_id(value: str) -> int:
+    head = value.partition(":")[0]
+    if not head.isdigit():
+        raise ValueError("that button is not one of mine")
+    return int(head)
+
+
+def approve_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """Approve: the draft becomes the athlete's plan; they are told."""
+    coach = need(dialogue, turn)
+    decided = decisions.approve(turn.db, coach, _revision_id(value))
+    return [Reply(f"Approved: {decided.athlete.display_name} on {decided.day:%a %d %b} gets "
+                  f"{decided.planned.session.title if decided.planned else 'it'}."),
+            _told(coach, decided, "approved")]
+
+
+def reject_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """Reject: the previous plan stays; the athlete's mark goes."""
+    coach = need(dialogue, turn)
+    decided = decisions.reject(turn.db, coach, _revision_id(value))
+    return [Reply(f"Rejected: {decided.athlete.display_name} keeps the previous plan of "
+                  f"{decided.day:%a %d %b}."), _told(coach, decided, "kept")]
+
+
+def edit_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """Edit: the coach picks the dose (as /override does)."""
+    coach = need(dialogue, turn)
+    revision_id = _revision_id(value)
+    row = approvals.revision(turn.db, revision_id)
+    if row is None or row.status != approvals.PENDING:
+        return [Reply("That draft is closed already: /drafts lists the open ones.")]
+    athlete = turn.db.get(Person, row.person_id)
+    if athlete is None:
+        return [Reply("That draft no longer exists.")]
+    access.require_staff(turn.db, coach, athlete)
+    return [Reply(f"How much of the planned intensity for {athlete.display_name} on "
+                  f"{row.day:%a %d %b}?",
+                  buttons=keyboard([(label, f"apredit:{revision_id}:{pct}")
+                                    for label, pct in EDIT_CHOICES]))]
+
+
+def edit_choice(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """An edit's dose chosen: recorded as an override, the day re-planned, the athlete told."""
+    revision_id = _revision_id(value)
+    pct = value.partition(":")[2]
+    if not pct:
+        return edit_button(dialogue, turn, value)
+    if not pct.isdigit() or int(pct) not in {p for _, p in EDIT_CHOICES}:
+        return [Reply("Choose one of the buttons (60%, 80%, 90%, 110% or Rest).")]
+    coach = need(dialogue, turn)
+    decided = decisions.edit(turn.db, coach, revision_id, int(pct) / 100)
+    planned = plan_and_store(turn.db, decided.athlete, decided.day, dialogue.planning)
+    decided = Decided(decided.athlete, decided.day, planned)
+    what = "a rest day" if pct == "0" else f"{pct}% of the planned intensity"
+    return [Reply(f"Edited: {decided.athlete.display_name} on {decided.day:%a %d %b} gets "
+                  f"{what}."), _told(coach, decided, f"set to {what}")]
+
+
+def approve_all_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
+    """Approve every open draft of one team."""
+    coach = need(dialogue, turn)
+    group = turn.db.get(Group, int(value)) if value.isdigit() else None
+    if group is None:
+        return [Reply("That team no longer exists.")]
+    done = decisions.approve_all(turn.db, coach, group)
+    return [Reply(f"Approved {len(done)} draft{'s' if len(done) != 1 else ''} for "
+                  f"{group.title}."), *(_told(coach, d, "approved") for d in done)]
+
+
+def undo_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/undo [day] (the athlete, in auto) or /undo @athlete [day] (their coach)."""
+    actor = need(dialogue, turn)
+    if args and args[0].startswith("@"):
+        led = staff_groups(turn, actor)
+        athlete = _member(turn, led, args[0]) if led else None
+        if athlete is None:
+            return [Reply(f"{args[0][:40]} is not in your team: {UNDO_FORM}.")]
+        words = args[1:]
+    else:
+        athlete, words = actor, args
+    today = local_today(athlete, turn.inc.received_at, dialogue.timezone)
+    day = parse_day(words, today, UNDO_FORM)
+    decided = decisions.undo(turn.db, actor, athlete, day)
+    shown = session_text(decided.planned) if decided.planned is not None else ""
+    if athlete.id == actor.id:
+        return [Reply(f"Back to your earlier plan of {day:%a %d %b}.\n{shown}")]
+    return [Reply(f"Restored: {athlete.display_name}'s earlier plan of {day:%a %d %b} holds "
+                  "until you decide again."), _told(actor, decided, "restored the earlier "
+                                                    "version of")]
+
+
+def feature() -> Feature:
+    """The coach's control over what the planner sends."""
+    return Feature(
+        commands={"approval": approval_cmd, "drafts": drafts_cmd, "undo": undo_cmd},
+        buttons={"appr": approve_button, "aprrej": reject_button, "apredit": edit_choice,
+                 "aprall": approve_all_button},
+        help={
+            "approval": CommandHelp("/approval @athlete auto|changes|all [10%]", "review new "
+                                    "plans before athletes get them (team: /approval team "
+                                    "...)", staff=True, rank=65),
+            "drafts": CommandHelp("/drafts", "plans waiting for your approval", staff=True,
+                                  menu="coaches: drafts to approve", rank=66),
+            "undo": CommandHelp("/undo [day], /undo @athlete [day]", "restore a day's "
+                                "previous plan", rank=40),
+        },
+    )

@@ -1,0 +1,168 @@
+"""A coach's morning digest: who needs attention, ranked, each flag naming its rule.
+
+The flags are `planner.triage`'s (red / amber readiness, ACWR outside 0.8-1.3, monotony > 2,
+load and wellness against the athlete's own last 28 days), computed on the team's stored
+check-ins, plus what only the chat knows: pain with its site, yesterday's session missed or
+overdone (`planner.compliance`), no check-in for `NO_CHECKIN_DAYS` days or more, and no
+wearable file when the athlete usually syncs (files on `USUAL_SYNC_DAYS` of their last 28
+days, none in the last two). Ranking: red before amber before green, then more flags, then
+name. Info flags (a short history) are left out of the message: they never change a level.
+
+A digest comes in the morning, before the day's session: the load and wellness flags are
+read on the last complete day (yesterday, a day without a session counting as rest), the
+check-in gap up to today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from planner.baseline import BASELINE_DAYS
+from planner.readiness_signals import readiness_signals
+from planner.triage import NO_CHECKIN_DAYS, triage
+from planner.wellness_scales import ItemScale, WellnessItem
+
+HOOPER = tuple(WellnessItem(name, name, ItemScale(1.0, 7.0, False))
+               for name in ("sleep_quality", "stress", "fatigue", "soreness"))
+"""coachloop's own check-in items, on its own 1-7 scale (higher worse)."""
+USUAL_SYNC_DAYS = 8
+NO_SYNC_DAYS = 2
+RANK = {"red": 0, "amber": 1, "green": 2}
+DOTS = {"red": "🔴", "amber": "🟡", "green": "🟢"}
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteDay:
+    """What the digest reads of one athlete (already read from storage)."""
+
+    key: int
+    name: str
+    sessions: Sequence[tuple[dt.date, float]] = ()
+    wellness: Sequence[tuple[dt.date, Mapping[str, float | None]]] = ()
+    checkin_days: Sequence[dt.date] = ()
+    pain_sites: tuple[str, ...] = ()
+    file_days: Sequence[dt.date] = ()
+    yesterday: str | None = None
+    compliance: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestFlag:
+    """One reason to look: the rule's code, its severity and the coach's sentence."""
+
+    code: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    """One athlete in the digest."""
+
+    key: int
+    name: str
+    level: str
+    flags: tuple[DigestFlag, ...] = field(default=())
+    acwr: float | None = None
+    load_7d: float = 0.0
+    compliance: float | None = None
+    no_checkin_days: int | None = None
+
+
+def _signals(athletes: Sequence[AthleteDay], day: dt.date) -> dict[str, pd.Series]:
+    """The signal row of ``day`` per athlete key (every athlete's days run up to it)."""
+    sessions = [(str(a.key), d, load) for a in athletes for d, load in a.sessions if d <= day]
+    sessions += [(str(a.key), day, 0.0) for a in athletes]  # a day without a session: rest
+    wellness = [{"athlete": str(a.key), "date": d, **{i.name: v.get(i.name) for i in HOOPER}}
+                for a in athletes for d, v in a.wellness if d <= day]
+    s_frame = pd.DataFrame(sessions, columns=["athlete", "date", "load"])
+    s_frame["date"] = pd.to_datetime(s_frame["date"])
+    w_frame = pd.DataFrame(wellness, columns=["athlete", "date", *(i.name for i in HOOPER)])
+    w_frame["date"] = pd.to_datetime(w_frame["date"])
+    for item in HOOPER:
+        w_frame[item.name] = pd.to_numeric(w_frame[item.name], errors="coerce")
+    signals = readiness_signals(s_frame, w_frame, HOOPER)
+    last = signals[pd.to_datetime(signals["date"]).dt.date == day]
+    return {str(row["athlete"]): row for _, row in last.iterrows()}
+
+
+def _chat_flags(a: AthleteDay, today: dt.date) -> tuple[list[DigestFlag], int | None]:
+    flags: list[DigestFlag] = []
+    if a.pain_sites:
+        sites = ", ".join(s.replace("_", " ") for s in a.pain_sites)
+        flags.append(DigestFlag("pain", "amber", f"pain: {sites} (reported in the last 3 days)"))
+    if a.yesterday in ("skipped", "overdone"):
+        flags.append(DigestFlag(f"session_{a.yesterday}", "amber",
+                                f"yesterday's session {a.yesterday} (planned vs done)"))
+    last = max((d for d in a.checkin_days if d <= today), default=None)
+    gap = (today - last).days if last is not None else None
+    if gap is None or gap >= NO_CHECKIN_DAYS:
+        flags.append(DigestFlag("no_checkin", "amber", "no check-in yet" if last is None else
+                                f"no check-in for {gap} days (last {last:%a %d %b})"))
+    window = [d for d in a.file_days if today - dt.timedelta(days=BASELINE_DAYS) <= d < today]
+    recent = [d for d in window if (today - d).days <= NO_SYNC_DAYS]
+    if len(set(window)) >= USUAL_SYNC_DAYS and not recent:
+        flags.append(DigestFlag("no_wearable", "amber",
+                                f"no wearable file for {NO_SYNC_DAYS}+ days (usually syncs: "
+                                f"{len(set(window))} of the last {BASELINE_DAYS} days)"))
+    return flags, gap
+
+
+def digest_rows(athletes: Sequence[AthleteDay], today: dt.date) -> list[DigestRow]:
+    """Every athlete's row, those who need attention first."""
+    if not athletes:
+        return []
+    signals = _signals(athletes, today - dt.timedelta(days=1))
+    days = {d.athlete: d for d in triage(pd.DataFrame(list(signals.values())), HOOPER)} if (
+        signals) else {}
+    rows = []
+    for a in athletes:
+        day = days.get(str(a.key))
+        # read on yesterday's row: its "today" (an item's answer) is yesterday's report
+        found = [DigestFlag(f.code, f.severity, f.message.replace("(today ", "(yesterday "))
+                 for f in (day.flags if day else ()) if f.severity != "info"]
+        extra, gap = _chat_flags(a, today)
+        flags = tuple(found + extra)
+        level = "red" if any(f.severity == "red" for f in flags) else (
+            "amber" if flags else "green")
+        sig = signals.get(str(a.key))
+        acwr = float(sig["acwr"]) if sig is not None and pd.notna(sig["acwr"]) else None
+        week = sum(load for d, load in a.sessions
+                   if today - dt.timedelta(days=7) <= d < today)
+        rows.append(DigestRow(a.key, a.name, level, flags, acwr, week, a.compliance, gap))
+    rows.sort(key=lambda r: (RANK[r.level], -len(r.flags), r.name))
+    return rows
+
+
+def digest_text(rows: Sequence[DigestRow], today: dt.date, title: str) -> str:
+    """The digest message: who needs attention (each flag with its rule), then the others."""
+    need = [r for r in rows if r.level != "green"]
+    fine = [r for r in rows if r.level == "green"]
+    lines = [f"☀️ {title}, {today:%a %d %b}: {len(need)} of {len(rows)} need attention."]
+    if need:
+        lines.append("Who needs attention:")
+    for r in need:
+        lines.append(f"{DOTS[r.level]} {r.name}{_numbers(r)}")
+        lines += [f"   - {f.message}" for f in r.flags]
+    if fine:
+        lines.append("No flag: " + ", ".join(f"{r.name}{_numbers(r)}" for r in fine))
+    lines.append("Flags compare each athlete with their own last 28 days; they describe "
+                 "load and self-report, not a prediction of injury.")
+    return "\n".join(lines)
+
+
+def _numbers(r: DigestRow) -> str:
+    acwr = f"ACWR {r.acwr:.2f}" if r.acwr is not None else "ACWR n/a"
+    comp = f", compliance {r.compliance:.0%}/7d" if r.compliance is not None else ""
+    return f" ({acwr}, load {r.load_7d:.0f} AU/7d{comp})"
+
+
+def table_rows(rows: Sequence[DigestRow]) -> list[list[str]]:
+    """The PNG table's cells: name, level, ACWR, 7-day load, compliance, flags."""
+    return [[r.name, r.level, f"{r.acwr:.2f}" if r.acwr is not None else "n/a",
+             f"{r.load_7d:.0f}", f"{r.compliance:.0%}" if r.compliance is not None else "-",
+             ", ".join(f.code for f in r.flags) or "-"] for r in rows]

@@ -133,7 +133,7 @@ _FIELD_LABELS = {"rpe": "RPE", "minutes": "minutes", "sleep_h": "sleep hours",
 def change_summary(changes: Sequence[tuple[str, Any, Any]]) -> str:
     """``RPE 7 → 9, minutes 60 → 90, your note``: what an edit changed, for its author."""
     parts = []
-    sides = next((new for name, _, new in changes if name == "pain_sides"), {})
+    sides: dict[str, str] = next((new for name, _, new in changes if name == "pain_sides"), {})
     added_sites = {s for name, old, new in changes if name == "pain_sites"
                    for s in new if s not in old}
     for name, old, new in changes:

@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.services.matching import Stored, store_rows
 from planner.session_metrics import (
     AthleteProfile,
     SessionMetrics,
@@ -27,7 +28,6 @@ from planner.session_metrics import (
     compute_session_metrics,
     series_from_rr,
 )
-from bot.services.matching import Stored, store_rows
 from planner.signals import knn_impute_marked
 from storage.activities import (
     DAY_FIELDS,

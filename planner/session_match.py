@@ -43,12 +43,17 @@ class Recording:
     @property
     def richness(self) -> tuple[int, int, int]:
         """Ordering of data richness: streams first, then heart rate, then power."""
-        return (int(self.streams), int(self.streams and self.heart_rate),
-                int(self.streams and self.power) + int(self.heart_rate))
+        return (
+            int(self.streams),
+            int(self.streams and self.heart_rate),
+            int(self.streams and self.power) + int(self.heart_rate),
+        )
 
 
 def same_session(
-    a: Recording, b: Recording, *,
+    a: Recording,
+    b: Recording,
+    *,
     start_tolerance_s: float = START_TOLERANCE_S,
     duration_fraction: float = DURATION_FRACTION,
     duration_floor_s: float = DURATION_FLOOR_S,
@@ -62,14 +67,20 @@ def same_session(
     return abs(a.duration_s - b.duration_s) <= allowed
 
 
-def find_match(new: Recording, stored: Sequence[Recording], **tolerances: float
-               ) -> Recording | None:
+def find_match(
+    new: Recording, stored: Sequence[Recording], **tolerances: float
+) -> Recording | None:
     """The stored recording of the same session as ``new`` (the closest start), or None."""
     found = [s for s in stored if same_session(new, s, **tolerances)]
     if not found:
         return None
-    return min(found, key=lambda s: (abs((s.start - new.start).total_seconds()),
-                                     abs(s.duration_s - new.duration_s)))
+    return min(
+        found,
+        key=lambda s: (
+            abs((s.start - new.start).total_seconds()),
+            abs(s.duration_s - new.duration_s),
+        ),
+    )
 
 
 def is_richer(new: Recording, stored: Recording) -> bool:

@@ -24,14 +24,20 @@ ERROR_LENGTH = 300
 
 def get(session: Session, person_id: int, provider: str) -> Connection | None:
     """The person's connection to ``provider``, or None."""
-    return session.scalar(select(Connection).where(
-        Connection.person_id == person_id, Connection.provider == provider))
+    return session.scalar(
+        select(Connection).where(Connection.person_id == person_id, Connection.provider == provider)
+    )
 
 
 def list_for(session: Session, person_id: int) -> list[Connection]:
     """The person's connections, by provider name."""
-    return list(session.scalars(select(Connection).where(Connection.person_id == person_id)
-                                .order_by(Connection.provider)))
+    return list(
+        session.scalars(
+            select(Connection)
+            .where(Connection.person_id == person_id)
+            .order_by(Connection.provider)
+        )
+    )
 
 
 def active(session: Session, provider: str | None = None) -> list[Connection]:
@@ -39,18 +45,30 @@ def active(session: Session, provider: str | None = None) -> list[Connection]:
     query = select(Connection).where(Connection.status != REVOKED)
     if provider is not None:
         query = query.where(Connection.provider == provider)
-    return list(session.scalars(query.order_by(Connection.last_import_at.asc().nulls_first(),
-                                               Connection.id)))
+    return list(
+        session.scalars(
+            query.order_by(Connection.last_import_at.asc().nulls_first(), Connection.id)
+        )
+    )
 
 
 def by_external_athlete(session: Session, provider: str, athlete_id: str) -> Connection | None:
     """The connection a provider's push event names by its own athlete id."""
-    return session.scalar(select(Connection).where(
-        Connection.provider == provider, Connection.external_athlete_id == athlete_id))
+    return session.scalar(
+        select(Connection).where(
+            Connection.provider == provider, Connection.external_athlete_id == athlete_id
+        )
+    )
 
 
-def save(session: Session, person_id: int, provider: str, credentials: dict[str, Any], *,
-         external_athlete_id: str | None = None) -> Connection:
+def save(
+    session: Session,
+    person_id: int,
+    provider: str,
+    credentials: dict[str, Any],
+    *,
+    external_athlete_id: str | None = None,
+) -> Connection:
     """Create or replace the person's connection to ``provider`` (a reconnect starts clean)."""
     if provider not in PROVIDERS:
         raise ValueError(f"unknown provider {provider[:16]!r}; one of {', '.join(PROVIDERS)}")
@@ -100,21 +118,46 @@ def remove(session: Session, connection: Connection) -> None:
 
 def seen(session: Session, person_id: int, source: str, external_id: str) -> bool:
     """True when this provider item was imported (or matched, or skipped) before."""
-    return session.scalar(select(SyncedItem.id).where(
-        SyncedItem.person_id == person_id, SyncedItem.source == source,
-        SyncedItem.external_id == external_id)) is not None
+    return (
+        session.scalar(
+            select(SyncedItem.id).where(
+                SyncedItem.person_id == person_id,
+                SyncedItem.source == source,
+                SyncedItem.external_id == external_id,
+            )
+        )
+        is not None
+    )
 
 
-def mark_seen(session: Session, person_id: int, source: str, external_id: str, *,
-              outcome: str, activity_id: int | None = None) -> None:
+def mark_seen(
+    session: Session,
+    person_id: int,
+    source: str,
+    external_id: str,
+    *,
+    outcome: str,
+    activity_id: int | None = None,
+) -> None:
     """Remember a provider item, so that a re-sync skips it."""
-    session.add(SyncedItem(person_id=person_id, source=source, external_id=external_id[:64],
-                           outcome=outcome, activity_id=activity_id))
+    session.add(
+        SyncedItem(
+            person_id=person_id,
+            source=source,
+            external_id=external_id[:64],
+            outcome=outcome,
+            activity_id=activity_id,
+        )
+    )
     session.flush()
 
 
 def forget_item(session: Session, person_id: int, source: str, external_id: str) -> None:
     """Forget an item (a provider said it changed: the next sync reads it again)."""
-    session.execute(delete(SyncedItem).where(
-        SyncedItem.person_id == person_id, SyncedItem.source == source,
-        SyncedItem.external_id == external_id))
+    session.execute(
+        delete(SyncedItem).where(
+            SyncedItem.person_id == person_id,
+            SyncedItem.source == source,
+            SyncedItem.external_id == external_id,
+        )
+    )

@@ -58,9 +58,14 @@ def recording_of(row: NewActivity | Activity, key: object = None) -> Recording |
     if row.start_time is None or not row.duration_s:
         return None
     extra = row.extra or {}
-    return Recording(row.start_time, float(row.duration_s),
-                     streams=row.file_type in STREAM_TYPES, heart_rate=row.hr_avg is not None,
-                     power="power" in _channels(extra), key=key)
+    return Recording(
+        row.start_time,
+        float(row.duration_s),
+        streams=row.file_type in STREAM_TYPES,
+        heart_rate=row.hr_avg is not None,
+        power="power" in _channels(extra),
+        key=key,
+    )
 
 
 def _keep_new(new: NewActivity, stored: Activity, new_rec: Recording, old: Recording) -> bool:
@@ -77,8 +82,9 @@ def _match(session: Session, person_id: int, row: NewActivity) -> tuple[Activity
     if new_rec is None or row.sport == DAY_SUMMARY:
         return None
     window = dt.timedelta(seconds=START_TOLERANCE_S)
-    candidates = sessions_starting_between(session, person_id, new_rec.start - window,
-                                           new_rec.start + window)
+    candidates = sessions_starting_between(
+        session, person_id, new_rec.start - window, new_rec.start + window
+    )
     recordings = [r for r in (recording_of(a, a.id) for a in candidates) if r is not None]
     found = find_match(new_rec, recordings)
     if found is None:
@@ -87,8 +93,7 @@ def _match(session: Session, person_id: int, row: NewActivity) -> tuple[Activity
     return stored, _keep_new(row, stored, new_rec, found)
 
 
-def store_rows(session: Session, person_id: int, file_hash: str,
-               rows: list[NewActivity]) -> Stored:
+def store_rows(session: Session, person_id: int, file_hash: str, rows: list[NewActivity]) -> Stored:
     """Add, match or replace each row in the caller's transaction (see the module).
 
     Every provider item (a row with an ``external_id``) is remembered as seen with what became
@@ -109,18 +114,35 @@ def store_rows(session: Session, person_id: int, file_hash: str,
         else:
             out.matched.append(stored)
         if row.external_id is not None:
-            connections.mark_seen(session, person_id, row.source, row.external_id,
-                                  outcome=REPLACED if replace else MATCHED,
-                                  activity_id=stored.id)
+            connections.mark_seen(
+                session,
+                person_id,
+                row.source,
+                row.external_id,
+                outcome=REPLACED if replace else MATCHED,
+                activity_id=stored.id,
+            )
     if fresh:
         out.added = add_file_activities(session, person_id, file_hash, fresh)
         for row, activity in zip(fresh, out.added, strict=True):
             if row.external_id is not None:
-                connections.mark_seen(session, person_id, row.source, row.external_id,
-                                      outcome=STORED, activity_id=activity.id)
+                connections.mark_seen(
+                    session,
+                    person_id,
+                    row.source,
+                    row.external_id,
+                    outcome=STORED,
+                    activity_id=activity.id,
+                )
     elif rows and rows[0].source == UPLOAD:
         first = out.touched[0].id if out.touched else None
-        connections.mark_seen(session, person_id, UPLOAD, file_hash,
-                              outcome=REPLACED if out.replaced else MATCHED, activity_id=first)
+        connections.mark_seen(
+            session,
+            person_id,
+            UPLOAD,
+            file_hash,
+            outcome=REPLACED if out.replaced else MATCHED,
+            activity_id=first,
+        )
     session.flush()
     return out

@@ -15,14 +15,17 @@ def rec(minutes_late: float = 0.0, duration_min: float = 60.0, **kw: object) -> 
     return Recording(T0 + dt.timedelta(minutes=minutes_late), duration_min * 60, **kw)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("late", "duration", "same"), [
-    (0, 60, True),          # the same file seen twice
-    (4.9, 60, True),        # a service that rounds the start, a watch started late
-    (5.1, 60, False),       # past the 5 min start tolerance
-    (0, 54.5, True),        # 9 % shorter (auto-pause): within 10 %
-    (0, 53, False),         # 11.7 % shorter: another session
-    (-3, 63, True),
-])
+@pytest.mark.parametrize(
+    ("late", "duration", "same"),
+    [
+        (0, 60, True),  # the same file seen twice
+        (4.9, 60, True),  # a service that rounds the start, a watch started late
+        (5.1, 60, False),  # past the 5 min start tolerance
+        (0, 54.5, True),  # 9 % shorter (auto-pause): within 10 %
+        (0, 53, False),  # 11.7 % shorter: another session
+        (-3, 63, True),
+    ],
+)
 def test_start_and_duration_tolerances(late: float, duration: float, same: bool) -> None:
     assert same_session(rec(), rec(late, duration)) is same
 
@@ -55,6 +58,6 @@ def test_streams_beat_a_summary_and_power_beats_heart_rate_alone() -> None:
 
 
 def test_naive_times_are_refused() -> None:
-    naive = Recording(dt.datetime(2026, 11, 20, 7, 0), 3600)  # noqa: DTZ001 - the case under test
+    naive = Recording(dt.datetime(2026, 11, 20, 7, 0), 3600)
     with pytest.raises(ValueError, match="timezone-aware"):
         same_session(naive, rec())

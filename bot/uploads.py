@@ -71,6 +71,7 @@ class UploadResult:
     records: int = 0
     warnings: list[str] = field(default_factory=list)
     days_already_imported: int = 0
+    matched: int = 0  # sessions already stored from another recording (kept as they were)
 
     @property
     def ok(self) -> bool:
@@ -358,7 +359,9 @@ def import_upload(
             "duplicate", f"{name}: all {already} days were already imported{overlap}.", name,
             records=parsed.record_count, warnings=warnings, days_already_imported=already,
         )
-    return UploadResult("imported", message, name, ids, parsed.record_count, warnings, already)
+    result = UploadResult("imported", message, name, ids, parsed.record_count, warnings, already)
+    result.matched = len(stored.matched)
+    return result
 
 
 def tag(rows: list[NewActivity], source: str, external_id: str) -> None:

@@ -10,6 +10,7 @@ the athlete may forward; `privacy.SECRET_COLUMNS`). Nothing here talks to a prov
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -19,6 +20,7 @@ from storage.schema import Connection, SyncedItem
 
 PROVIDERS = ("intervals", "strava", "oura")
 ACTIVE, ERROR, REVOKED = "active", "error", "revoked"
+PENDING, REVOKING = "pending", "revoking"  # OAuth: waiting for the code / for the revoke
 ERROR_LENGTH = 300
 
 
@@ -42,7 +44,7 @@ def list_for(session: Session, person_id: int) -> list[Connection]:
 
 def active(session: Session, provider: str | None = None) -> list[Connection]:
     """Every connection that may be synced (for the periodic pull), oldest import first."""
-    query = select(Connection).where(Connection.status != REVOKED)
+    query = select(Connection).where(Connection.status.in_([ACTIVE, ERROR]))
     if provider is not None:
         query = query.where(Connection.provider == provider)
     return list(
@@ -82,6 +84,49 @@ def save(
     found.last_error = None
     session.flush()
     return found
+
+
+def save_pending(session: Session, person_id: int, provider: str, nonce: str) -> Connection:
+    """An OAuth connection waiting for the provider's code; ``nonce`` checks it is ours.
+
+    A connection already working keeps its tokens until the new code arrives.
+    """
+    found = get(session, person_id, provider)
+    if found is not None and found.status in (ACTIVE, ERROR):
+        found.credentials = {**found.credentials, "state": nonce}
+        return found
+    found = save(session, person_id, provider, {"state": nonce})
+    found.status = PENDING
+    return found
+
+
+def accept_code(session: Session, person_id: int, provider: str, nonce: str, code: str) -> bool:
+    """Store the code of the authorisation we asked for (``nonce`` must match); False else."""
+    found = get(session, person_id, provider)
+    expected = str((found.credentials or {}).get("state", "")) if found is not None else ""
+    if found is None or not nonce or not secrets.compare_digest(expected, nonce):
+        return False
+    credentials = {k: v for k, v in found.credentials.items() if k != "state"}
+    found.credentials = {**credentials, "code": code}
+    return True
+
+
+def activate(session: Session, person_id: int, provider: str, credentials: dict[str, Any],
+             external_athlete_id: str | None) -> None:
+    """Tokens from a finished OAuth exchange (or a refresh): the connection works."""
+    found = get(session, person_id, provider)
+    if found is None:  # disconnected while the exchange ran: keep nothing
+        return
+    found.credentials = dict(credentials)
+    if external_athlete_id is not None:
+        found.external_athlete_id = external_athlete_id
+    if found.status == PENDING:
+        found.status = ACTIVE
+
+
+def set_status(connection: Connection, status: str) -> None:
+    """Change the status (e.g. ``revoking`` while the provider is told)."""
+    connection.status = status
 
 
 def set_credentials(connection: Connection, credentials: dict[str, Any]) -> None:

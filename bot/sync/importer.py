@@ -1,266 +1,44 @@
-"""Fetch -> match -> store: one connection's new activities and days, through the upload path.
+"""Fetch -> match -> store for one connection: the providers' import loops.
 
-A provider's file (intervals.icu's original FIT) goes through `bot.uploads.import_upload`
-exactly as a file sent in chat; a provider's summary (no file) becomes the same kind of
-activity row, its Banister TRIMP from the mean heart rate (`planner.session_metrics.
-summary_trimp`); days of wellness become day-summary rows as a day-summary file's do. Either
-way `bot.services.matching` stores a session recorded several times once, so load, readiness
-and plans read synced sessions exactly as they read uploads.
-
-Order and resumption: items are taken oldest first and each is stored in a transaction of its
-own that also moves the connection's cursor past it, so an import stopped by a rate limit or
-a fault resumes from the last stored item; an item seen before (`storage.connections.seen`)
-is skipped, so a re-sync changes nothing. Network calls never run inside a transaction (on
-SQLite the write lock would wait for the provider).
+Order and resumption: items are taken oldest first and each is stored in a transaction of
+its own (`bot.sync.store`), so an import stopped by a rate limit or a fault resumes from the
+last stored item; an item seen before (`storage.connections.seen`) is skipped, so a re-sync
+changes nothing. Network calls never run inside a transaction (on SQLite the write lock
+would wait for the provider). Every provider fault ends the import with words on the
+connection (/sync shows them); what was stored before it stays stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.services.matching import store_rows
 from bot.sync import intervals
 from bot.sync.config import SyncConfig
+from bot.sync.store import (
+    Link,
+    Progress,
+    SyncReport,
+    count,
+    item_seen,
+    read_link,
+    store_days,
+    store_file,
+    store_summary,
+    summary_row,
+    window,
+)
+from bot.sync.strava import StravaClient, StravaOAuth, fresh_tokens
 from bot.sync.transport import SyncError
-from bot.uploads import day_rows, import_upload, tag
-from planner.session_metrics import AthleteProfile, summary_trimp
 from storage import connections
-from storage.activities import NewActivity, set_aside_stored_days
 from storage.db import Database
-from storage.people import has_consent
 from storage.readers import DaySummary
-from storage.schema import Connection, Person
+from storage.schema import Connection
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-SUMMARY = "summary"  # file_type of a row built from a provider's summary (no samples)
-API_DAYS = "api"  # file_type of a provider's wellness days
-
-
-@dataclass(slots=True)
-class SyncReport:
-    """What one import did, for /sync, the job's follow-up and `coachloop sync`."""
-
-    provider: str
-    imported: int = 0
-    matched: int = 0
-    already: int = 0
-    skipped: int = 0
-    days: int = 0
-    error: str | None = None
-
-    def text(self) -> str:
-        """One line in words."""
-        label = {"intervals": "intervals.icu", "strava": "Strava", "oura": "Oura"}.get(
-            self.provider, self.provider
-        )
-        parts = [f"{self.imported} new session(s)"]
-        if self.matched:
-            parts.append(f"{self.matched} already recorded from another source (stored once)")
-        if self.already:
-            parts.append(f"{self.already} imported before")
-        if self.days:
-            parts.append(f"{self.days} day(s) of sleep/HRV/resting HR")
-        line = f"{label}: " + ", ".join(parts)
-        return line + (f". Stopped: {self.error}" if self.error else ".")
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """What an import needs of a connection, read in a short transaction."""
-
-    person_id: int
-    provider: str
-    credentials: dict[str, object]
-    external_athlete_id: str | None
-    cursor: dt.datetime | None
-    profile: AthleteProfile
-
-
-def _link(db: Session, person_id: int, provider: str) -> Link:
-    connection = connections.get(db, person_id, provider)
-    person = db.get(Person, person_id)
-    if connection is None or person is None:
-        raise ValueError(f"no {provider} connection: send /connect {provider} first")
-    if connection.status == connections.REVOKED or not connection.credentials:
-        raise ValueError(f"the {provider} connection was withdrawn: /connect {provider} again")
-    if not has_consent(person):
-        raise ValueError("no consent to store health data")
-    profile = AthleteProfile(
-        sex=person.sex, hr_rest=person.hr_rest, hr_max=person.hr_max, birth_year=person.birth_year
-    )
-    return Link(
-        person_id,
-        provider,
-        dict(connection.credentials),
-        connection.external_athlete_id,
-        connection.cursor,
-        profile,
-    )
-
-
-def window(link: Link, since: dt.date | None, today: dt.date, days: int) -> dt.date:
-    """The first day to ask for: ``since``, else the day of the cursor, else ``days`` ago."""
-    if since is not None:
-        return since
-    if link.cursor is not None:
-        return link.cursor.date()
-    return today - dt.timedelta(days=days)
-
-
-def _move_cursor(db: Session, link: Link, start: dt.datetime | None) -> None:
-    connection = connections.get(db, link.person_id, link.provider)
-    if (
-        connection is not None
-        and start is not None
-        and (connection.cursor is None or start > connection.cursor)
-    ):
-        connection.cursor = start
-
-
-def summary_row(link: Link, source: str, summary: intervals.ActivitySummary) -> NewActivity:
-    """An activity row from a provider's summary: what an upload's row holds, no samples."""
-    trimp = rest = hr_max = None
-    if summary.hr_avg is not None:
-        trimp, rest, hr_max = summary_trimp(
-            summary.elapsed_s, summary.hr_avg, link.profile, summary.start.year
-        )
-    extra: dict[str, object] = {
-        "provider": dict(summary.own),
-        "notes": ["from the provider's summary: TRIMP from the mean heart rate"],
-    }
-    extra["channels"] = [
-        c
-        for c, present in (("hr", summary.hr_avg is not None), ("power", summary.power))
-        if present
-    ]
-    if rest is not None:
-        extra.update({"hr_rest_used": rest, "hr_max_used": hr_max})
-    pace = (
-        (summary.moving_s or summary.elapsed_s) / (summary.distance_m / 1000)
-        if (summary.distance_m and summary.distance_m > 0)
-        else None
-    )
-    row = NewActivity(
-        file_type=SUMMARY,
-        file_name=f"{source}-{summary.external_id}"[:255],
-        sport=summary.sport,
-        start_time=summary.start,
-        day=summary.local_day,
-        duration_s=summary.elapsed_s,
-        moving_s=summary.moving_s,
-        distance_m=summary.distance_m,
-        elevation_gain_m=summary.elevation_m,
-        hr_avg=summary.hr_avg,
-        hr_max=summary.hr_max,
-        trimp_banister=trimp,
-        pace_s_per_km=pace,
-        extra=extra,
-    )
-    tag([row], source, summary.external_id)
-    return row
-
-
-def item_seen(database: Database, person_id: int, source: str, external_id: str) -> bool:
-    """True when the item was stored, matched or skipped by an earlier import."""
-    return database.run(lambda db: connections.seen(db, person_id, source, external_id))
-
-
-def store_summary(database: Database, link: Link, row: NewActivity) -> str:
-    """Store one summary row (matched against what is stored); "stored" or "matched"."""
-    source, external_id = row.source, row.external_id or ""
-
-    def work(db: Session) -> str:
-        if connections.seen(db, link.person_id, source, external_id):
-            return "already"
-        digest = hashlib.sha256(f"{source}:{external_id}".encode()).hexdigest()
-        stored = store_rows(db, link.person_id, digest, [row])
-        _move_cursor(db, link, row.start_time)
-        return "stored" if stored.added else "matched"
-
-    return database.run(work)
-
-
-def store_file(
-    database: Database,
-    link: Link,
-    source: str,
-    external_id: str,
-    name: str,
-    data: bytes,
-    max_bytes: int,
-    start: dt.datetime,
-) -> str | None:
-    """A provider's file through the upload path; None when it is unusable (use the summary).
-
-    "stored" (new or richer than what was stored), "matched" (the same file or session was
-    stored before, e.g. the athlete had sent it in chat).
-    """
-    result = import_upload(
-        database,
-        link.person_id,
-        name,
-        data,
-        max_bytes,
-        origin=(source, external_id),
-        on_stored=lambda db, _: _move_cursor(db, link, start),
-    )
-    if result.status == "refused":
-        return None
-    if result.status == "duplicate":
-
-        def remember(db: Session) -> None:
-            if not connections.seen(db, link.person_id, source, external_id):
-                first = result.activity_ids[0] if result.activity_ids else None
-                connections.mark_seen(
-                    db, link.person_id, source, external_id, outcome="matched", activity_id=first
-                )
-            _move_cursor(db, link, start)
-
-        database.run(remember)
-        return "matched"
-    return (
-        "matched" if result.matched and len(result.activity_ids) == result.matched else ("stored")
-    )
-
-
-def store_days(
-    database: Database,
-    link: Link,
-    source: str,
-    days: list[DaySummary],
-    own: dict[dt.date, dict[str, object]],
-) -> int:
-    """Days of wellness as day-summary rows (a stored day only gains what it lacked)."""
-    if not days:
-        return 0
-    rows = day_rows(days, f"{source} wellness")
-    for row in rows:
-        row.file_type, row.source = API_DAYS, source
-        row.external_id = f"wellness:{row.day.isoformat() if row.day else ''}"
-        mine = own.get(row.day) if row.day is not None else None
-        if mine:
-            row.extra["provider"] = mine
-    payload = json.dumps(
-        [[d.day.isoformat(), d.resting_hr, d.hrv_ms, d.sleep_h, d.steps] for d in days]
-    ).encode()
-    batch = hashlib.sha256(f"{source}:wellness:".encode() + payload).hexdigest()
-
-    def work(db: Session) -> int:
-        fresh, already, filled = set_aside_stored_days(db, link.person_id, rows, batch)
-        if fresh:
-            store_rows(db, link.person_id, batch, fresh)
-        return len(fresh) + (already if filled else 0)
-
-    return database.run(work)
 
 
 def _intervals(
@@ -302,7 +80,7 @@ def _intervals(
                     )
                 if outcome is None:
                     outcome = store_summary(database, link, summary_row(link, "intervals", summary))
-                _count(report, outcome)
+                count(report, outcome)
             if progress is not None:
                 progress(number, len(found))
         wellness = client.wellness(oldest, today)
@@ -326,19 +104,93 @@ def _intervals(
         client.close()
 
 
-def _count(report: SyncReport, outcome: str) -> None:
-    if outcome == "stored":
-        report.imported += 1
-    elif outcome == "matched":
-        report.matched += 1
-    else:
-        report.already += 1
+def _strava_tokens(database: Database, config: SyncConfig, link: Link) -> str:
+    """A working access token: the code exchanged (first import) or refreshed near expiry,
+    the new tokens stored before any activity is asked for."""
+    credentials = dict(link.credentials)
+    oauth = StravaOAuth(config)
+    try:
+        if "access_token" not in credentials:
+            code = credentials.get("code")
+            if not isinstance(code, str):
+                raise SyncError("Strava has not sent a code yet: finish /connect strava")
+            tokens: dict[str, object] | None = oauth.exchange(code)
+        else:
+            tokens = fresh_tokens(oauth, credentials)
+    finally:
+        oauth.close()
+    if tokens is None:
+        return str(credentials["access_token"])
+    athlete = tokens.pop("athlete_id", None)
+    new = dict(tokens)
+    database.run(
+        lambda db: connections.activate(
+            db, link.person_id, "strava", new, str(athlete) if athlete else None
+        )
+    )
+    return str(new["access_token"])
+
+
+def _strava(
+    database: Database,
+    config: SyncConfig,
+    link: Link,
+    oldest: dt.date,
+    today: dt.date,
+    report: SyncReport,
+    progress: Progress | None,
+    max_bytes: int,
+) -> None:
+    client = StravaClient(config, _strava_tokens(database, config, link))
+    after = dt.datetime.combine(oldest, dt.time(), tzinfo=dt.UTC)
+    try:
+        found = list(client.activities(after))
+    finally:
+        client.close()
+    for number, summary in enumerate(found, start=1):
+        if item_seen(database, link.person_id, "strava", summary.external_id):
+            report.already += 1
+        else:
+            count(report, store_summary(database, link, summary_row(link, "strava", summary)))
+        if progress is not None:
+            progress(number, len(found))
+
+
+def revoke(database: Database, config: SyncConfig, person_id: int, provider: str) -> str:
+    """Withdraw access on the provider (best effort), then delete the tokens; in words."""
+
+    def tokens(db: Session) -> dict[str, object]:
+        found = connections.get(db, person_id, provider)
+        return dict(found.credentials or {}) if found is not None else {}
+
+    credentials = database.run(tokens)
+    told = "Strava withdrew coachloop's access"
+    access = credentials.get("access_token")
+    if provider == "strava" and isinstance(access, str):
+        oauth = StravaOAuth(config)
+        try:
+            oauth.deauthorize(access)
+        except SyncError as exc:
+            told = (
+                f"Strava could not be told ({exc}); remove coachloop at "
+                "strava.com/settings/apps to be sure"
+            )
+        finally:
+            oauth.close()
+
+    def delete(db: Session) -> None:
+        found = connections.get(db, person_id, provider)
+        if found is not None and found.status == connections.REVOKING:
+            connections.remove(db, found)
+
+    database.run(delete)
+    return f"{told}; the tokens are deleted."
 
 
 Runner = Callable[
     [Database, SyncConfig, Link, dt.date, dt.date, SyncReport, "Progress | None", int], None
 ]
-RUNNERS: dict[str, Runner] = {"intervals": _intervals}
+RUNNERS: dict[str, Runner] = {"intervals": _intervals, "strava": _strava}
 
 
 def _finish(
@@ -374,7 +226,7 @@ def sync_person(
     for /sync, and what was stored before it stays stored.
     """
     moment = now or dt.datetime.now(dt.UTC)
-    link = database.run(lambda db: _link(db, person_id, provider))
+    link = database.run(lambda db: read_link(db, person_id, provider))
     runner = RUNNERS.get(provider)
     if runner is None:
         raise ValueError(f"{provider} sync is not available in this version")

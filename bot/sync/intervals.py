@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from bot.sync.ratelimit import budget_for
+from bot.sync.records import ActivitySummary
 from bot.sync.transport import MalformedPayload, ProviderHttp, SyncError
 
 NAME = "intervals.icu"
@@ -75,24 +76,6 @@ WELLNESS_OWN = (
     "hrvSDNN",
 )
 MAX_FILE_BYTES = 20 * 2**20
-
-
-@dataclass(frozen=True, slots=True)
-class ActivitySummary:
-    """One intervals.icu activity, validated (what a summary row is built from)."""
-
-    external_id: str
-    start: dt.datetime
-    local_day: dt.date
-    sport: str | None
-    elapsed_s: float
-    moving_s: float | None
-    distance_m: float | None
-    elevation_m: float | None
-    hr_avg: float | None
-    hr_max: float | None
-    power: bool
-    own: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

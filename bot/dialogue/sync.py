@@ -138,9 +138,9 @@ def make_feature(config: SyncConfig) -> Feature:
             _deleting(
                 turn,
                 Reply(
-                    f"Connected to intervals.icu (athlete {athlete_id}); I deleted your message and "
-                    f"keep the key encrypted. I'm importing the last {config.days} days and will tell "
-                    "you what came in. /sync shows your connections."
+                    f"Connected to intervals.icu (athlete {athlete_id}); I deleted your "
+                    f"message and keep the key encrypted. I'm importing the last {config.days} "
+                    "days and will tell you what came in. /sync shows your connections."
                 ),
             )
         ]

@@ -20,6 +20,7 @@ from bot.commands import load as load_commands
 from bot.commands import nlu as nlu_commands
 from bot.commands import readiness as readiness_commands
 from bot.commands import simulate as simulate_commands
+from bot.commands import sync as sync_commands
 from bot.commands import train as train_commands
 from bot.commands import wearables as wearable_commands
 from bot.config import Settings, load_settings
@@ -45,7 +46,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(train_app, name="train")
 
 for area in (nlu_commands, load_commands, wearable_commands, train_commands, simulate_commands,
-             fitness_commands, inbox_commands, readiness_commands):
+             fitness_commands, inbox_commands, readiness_commands, sync_commands):
     area.register(app, train_app)
 
 

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     strava_client_secret: SecretStr | None = None
     strava_redirect_url: str | None = None
     strava_verify_token: SecretStr | None = None
+    strava_subscription_id: int | None = None  # events of another subscription are ignored
     oura_api_url: str = "https://api.ouraring.com"
     sync_every_minutes: int = 360  # the periodic pull (Strava's push is the fast path)
     sync_days: int = 30  # how far back a first import reaches

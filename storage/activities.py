@@ -20,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from storage.schema import Activity, ExerciseLog, SyncedItem
@@ -130,7 +130,14 @@ def replace_activity(session: Session, stored: Activity, new: NewActivity) -> No
             setattr(stored, f.name, getattr(new, f.name))
     history = list((stored.extra or {}).get("replaced", []))
     stored.extra = {**new.extra, "replaced": [*history, before]}
-    for log in session.scalars(select(ExerciseLog).where(ExerciseLog.activity_id == stored.id)):
+    logs = list(session.scalars(select(ExerciseLog).where(ExerciseLog.activity_id == stored.id)))
+    if not logs and stored.day is not None and stored.source not in ATHLETE_ONLY_SOURCES:
+        # a Strava row had none (the plan reads these); the other source's recording may
+        log = ExerciseLog(person_id=stored.person_id, day=stored.day, exercise_id="activity",
+                          completed=True, status="done", activity_id=stored.id)
+        session.add(log)
+        logs = [log]
+    for log in logs:
         log.seconds = stored.moving_s or stored.duration_s
         log.distance_m = stored.distance_m
         log.exercise_id = EXERCISE_IDS.get(stored.sport or "", stored.sport or "activity")
@@ -232,6 +239,8 @@ def add_file_activities(
     for activity in stored:
         if activity.sport == DAY_SUMMARY or activity.day is None:
             continue
+        if activity.source in ATHLETE_ONLY_SOURCES:  # the plan reads these: never Strava's
+            continue
         session.add(
             ExerciseLog(
                 person_id=person_id,
@@ -294,3 +303,22 @@ def activity_as_dict(activity: Activity) -> dict[str, Any]:
         "external_id": activity.external_id,
         "extra": activity.extra,
     }
+
+
+def delete_external(session: Session, person_id: int, source: str, external_id: str
+                    ) -> dt.date | None:
+    """Delete the row a provider's item is stored as (the athlete deleted it there); its day.
+
+    Only a row holding that provider's values: a session that another source recorded too
+    keeps its row (it is that source's data). The exercise-level history row goes with it
+    (``ON DELETE CASCADE``; deleted explicitly too, as erasure does).
+    """
+    row = session.scalar(select(Activity).where(
+        Activity.person_id == person_id, Activity.source == source,
+        Activity.external_id == external_id))
+    if row is None:
+        return None
+    day = row.day
+    session.execute(delete(ExerciseLog).where(ExerciseLog.activity_id == row.id))
+    session.execute(delete(Activity).where(Activity.id == row.id))
+    return day

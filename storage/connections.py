@@ -143,6 +143,11 @@ def record_import(connection: Connection, at: dt.datetime, cursor: dt.datetime |
     connection.last_error = None
 
 
+def rewind(connection: Connection, day: dt.date) -> None:
+    """Move the cursor back to ``day``: the next import reads from there again."""
+    connection.cursor = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
 def record_error(connection: Connection, message: str) -> None:
     """A failed import, in words the athlete can act on (never a token, never a value)."""
     connection.status = ERROR

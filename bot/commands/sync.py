@@ -29,11 +29,13 @@ def parse_since(value: str | None, today: dt.date) -> dt.date | None:
     try:
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"--since must be an ISO date like 2026-11-01, not {value[:20]!r}"
-                         ) from None
+        raise ValueError(
+            f"--since must be an ISO date like 2026-11-01, not {value[:20]!r}"
+        ) from None
     if day > today:
-        raise ValueError(f"--since {day.isoformat()} is in the future (today is "
-                         f"{today.isoformat()} UTC)")
+        raise ValueError(
+            f"--since {day.isoformat()} is in the future (today is {today.isoformat()} UTC)"
+        )
     return day
 
 
@@ -68,17 +70,24 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
         with database.session() as session:
             person = find_person(session, athlete)
             if person is None:
-                typer.echo(f"no athlete matches {athlete!r} (use an id, @username or name)",
-                           err=True)
+                typer.echo(
+                    f"no athlete matches {athlete!r} (use an id, @username or name)", err=True
+                )
                 raise typer.Exit(2)
             person_id, name = person.id, person.display_name
-            linked = [c.provider for c in connections.list_for(session, person_id)
-                      if c.status in (connections.ACTIVE, connections.ERROR)
-                      and (provider is None or c.provider == provider)]
+            linked = [
+                c.provider
+                for c in connections.list_for(session, person_id)
+                if c.status in (connections.ACTIVE, connections.ERROR)
+                and (provider is None or c.provider == provider)
+            ]
         if not linked:
             what = provider or "any provider"
-            typer.echo(f"{name} has no working connection to {what}: they send /connect "
-                       f"{provider or 'intervals'} in the private chat first", err=True)
+            typer.echo(
+                f"{name} has no working connection to {what}: they send /connect "
+                f"{provider or 'intervals'} in the private chat first",
+                err=True,
+            )
             raise typer.Exit(2)
         config = SyncConfig.from_settings(settings)
         failed = False
@@ -90,9 +99,15 @@ def register(app: typer.Typer, train: typer.Typer) -> None:
                     bar.n = done
                     bar.refresh()
 
-                report = sync_person(database, config, person_id, each, since=first,
-                                     progress=progress,
-                                     max_bytes=settings.max_upload_bytes)
+                report = sync_person(
+                    database,
+                    config,
+                    person_id,
+                    each,
+                    since=first,
+                    progress=progress,
+                    max_bytes=settings.max_upload_bytes,
+                )
             typer.echo(f"{name}: {report.text()}")
             failed = failed or report.error is not None
         if failed:

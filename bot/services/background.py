@@ -13,7 +13,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session as DbSession
 
-from storage import jobs
+from storage import connections, jobs
 from storage.schema import Person
 
 REPLAN = "replan"
@@ -57,3 +57,17 @@ def ask_revoke(db: DbSession, person: Person, provider: str, *, cause: str,
     connection row holds them, encrypted, until then: a job's args never hold a secret)."""
     return jobs.enqueue(db, f"{REVOKE}:{person.id}:{provider}:{cause}"[:120], REVOKE,
                         person_id=person.id, args={"provider": provider, "chat_id": chat_id})
+
+
+def ask_periodic_pulls(db: DbSession, now: dt.datetime, every_minutes: int) -> int:
+    """A sync job for every working connection, once per period (the fallback when a push
+    event was lost; intervals.icu has no push): the key names the period, so several bot
+    processes asking at once store one job each."""
+    period = int(now.timestamp() // (max(every_minutes, 1) * 60))
+    asked = 0
+    for connection in connections.active(db):
+        person = db.get(Person, connection.person_id)
+        if person is not None and ask_sync(db, person, connection.provider,
+                                           cause=f"pull:{period}", chat_id=None):
+            asked += 1
+    return asked

@@ -23,6 +23,7 @@ class SyncConfig:
     strava_client_secret: str | None = None
     strava_redirect_url: str | None = None
     strava_verify_token: str | None = None
+    strava_subscription_id: int | None = None
     oura_url: str = "https://api.ouraring.com"
     days: int = 30
     timeout_s: float = 20.0
@@ -46,6 +47,7 @@ class SyncConfig:
             strava_client_secret=secret.get_secret_value() if secret else None,
             strava_redirect_url=settings.strava_redirect_url,
             strava_verify_token=verify.get_secret_value() if verify else None,
+            strava_subscription_id=settings.strava_subscription_id,
             oura_url=settings.oura_api_url.rstrip("/"),
             days=settings.sync_days,
         )

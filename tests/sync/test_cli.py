@@ -19,8 +19,9 @@ RUN = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture()
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        fake_intervals: FakeIntervals) -> typer.Typer:
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_intervals: FakeIntervals
+) -> typer.Typer:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
@@ -29,14 +30,19 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     db = open_database(url)
     db.upgrade()
     with db.session() as session:
-        person = Person(telegram_user_id=7, display_name="Ana", username="ana",
-                        consent_at=utcnow())
+        person = Person(telegram_user_id=7, display_name="Ana", username="ana", consent_at=utcnow())
         session.add(person)
-        session.add(Person(telegram_user_id=8, display_name="Ben", username="ben",
-                           consent_at=utcnow()))
+        session.add(
+            Person(telegram_user_id=8, display_name="Ben", username="ben", consent_at=utcnow())
+        )
         session.flush()
-        connections.save(session, person.id, "intervals", {"api_key": fake_intervals.api_key},
-                         external_athlete_id=fake_intervals.athlete_id)
+        connections.save(
+            session,
+            person.id,
+            "intervals",
+            {"api_key": fake_intervals.api_key},
+            external_athlete_id=fake_intervals.athlete_id,
+        )
     db.dispose()
     app = typer.Typer()
     register(app, typer.Typer())
@@ -61,20 +67,36 @@ def test_sync_imports_with_a_report_and_a_second_run_changes_nothing(
     out = CliRunner().invoke(cli, ["sync", "--athlete", "ana"])
     assert out.exit_code == 0, out.output
     assert "Ana: intervals.icu: 3 new session(s)." in out.output
-    again = CliRunner().invoke(cli, ["sync", "--athlete", "@ana", "--provider", "intervals",
-                                     "--since", (today - dt.timedelta(days=10)).date().isoformat()])
+    again = CliRunner().invoke(
+        cli,
+        [
+            "sync",
+            "--athlete",
+            "@ana",
+            "--provider",
+            "intervals",
+            "--since",
+            (today - dt.timedelta(days=10)).date().isoformat(),
+        ],
+    )
     assert again.exit_code == 0 and "0 new session(s), 3 imported before" in again.output
     assert _rows(tmp_path) == 3
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--provider", "garmin"], "--provider must be one of intervals, strava, oura"),
-    (["--since", "last week"], "--since must be an ISO date like 2026-11-01"),
-    (["--since", "2999-01-01"], "is in the future"),
-    (["--provider", "strava"], "has no working connection to strava"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--provider", "garmin"], "--provider must be one of intervals, strava, oura"),
+        (["--since", "last week"], "--since must be an ISO date like 2026-11-01"),
+        (["--since", "2999-01-01"], "is in the future"),
+        (["--provider", "strava"], "has no working connection to strava"),
+    ],
+)
 def test_bad_input_gets_the_right_form_and_changes_nothing(
-    cli: typer.Typer, tmp_path: Path, fake_intervals: FakeIntervals, args: list[str],
+    cli: typer.Typer,
+    tmp_path: Path,
+    fake_intervals: FakeIntervals,
+    args: list[str],
     message: str,
 ) -> None:
     fake_intervals.add_activity("i9", RUN, minutes=30)

@@ -40,7 +40,7 @@ def synced_dialogue(
 @pytest.fixture
 async def telegram(
     synced_dialogue: Dialogue,
-) -> AsyncIterator[tuple[Application, RecordingRequest]]:  # type: ignore[type-arg]
+) -> AsyncIterator[tuple[Application, RecordingRequest]]:
     request = RecordingRequest()
     app = build_application(
         Settings(telegram_token=SecretStr("123456:TEST-TOKEN")),
@@ -54,13 +54,13 @@ async def telegram(
     await app.shutdown()
 
 
-async def _feed(app: Application, data: dict[str, Any]) -> None:  # type: ignore[type-arg]
+async def _feed(app: Application, data: dict[str, Any]) -> None:
     await app.process_update(Update.de_json(data, app.bot))
 
 
 async def test_telegram_deletes_the_message_holding_the_key(
     telegram: tuple[Application, RecordingRequest],
-    synced_dialogue: Dialogue,  # type: ignore[type-arg]
+    synced_dialogue: Dialogue,
     fake_intervals: FakeIntervals,
     sync_config: SyncConfig,
 ) -> None:

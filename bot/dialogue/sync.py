@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.dialogue.core import CommandHelp, Feature
 from bot.replies import DELETE_META, Reply
 from bot.services.background import ask_revoke, ask_sync
-from bot.sync import SyncConfig, intervals
+from bot.sync import SyncConfig, intervals, oura
 from bot.sync.strava import authorize_url, code_from
 from storage import connections
 from storage.schema import Connection
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 CONNECT_INTERVALS = "connect_intervals"
 CONNECT_STRAVA = "connect_strava"
+CONNECT_OURA = "connect_oura"
 LABELS = {"intervals": "intervals.icu", "strava": "Strava", "oura": "Oura"}
 CONNECT_USAGE = (
     "Send /connect intervals (athlete id and API key) or /connect strava "
@@ -110,7 +111,11 @@ def make_feature(config: SyncConfig) -> Feature:
                 )
             ]
         if name == "oura":
-            return [Reply("Oura is not available in this version yet. " + CONNECT_USAGE)]
+            turn.goto(CONNECT_OURA, {})
+            return [Reply("Send your Oura personal access token (cloud.ouraring.com > "
+                          "Personal access tokens) in one message. I delete that message as "
+                          "soon as I have read it, and keep the token encrypted. I import "
+                          "sleep, HRV and resting heart rate. /cancel to stop.")]
         return [Reply(CONNECT_USAGE)]
 
     def intervals_key(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
@@ -144,6 +149,23 @@ def make_feature(config: SyncConfig) -> Feature:
                 ),
             )
         ]
+
+    def oura_token(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+        """The Oura token, read once; the message is deleted either way."""
+        person = dialogue.require_person(turn)
+        try:
+            token = oura.parse_token(text)
+        except ValueError as exc:
+            return [_deleting(turn, Reply(f"I couldn't read that ({exc}). I deleted your "
+                                          "message in case it held the token; send it "
+                                          "again, or /cancel."))]
+        connections.save(turn.db, person.id, "oura", {"token": token})
+        ask_sync(turn.db, person, "oura", cause=_cause(turn), chat_id=turn.inc.chat_id)
+        turn.finish()
+        return [_deleting(turn, Reply(
+            "Connected to Oura; I deleted your message and keep the token encrypted. I'm "
+            f"importing the last {config.days} days of sleep and HRV and will tell you what "
+            "came in."))]
 
     def strava_code(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         """The code from Strava's redirect page (polling mode), checked against our state."""
@@ -224,12 +246,13 @@ def make_feature(config: SyncConfig) -> Feature:
 
     return Feature(
         commands={"connect": connect, "sync": sync_cmd, "disconnect": disconnect},
-        states={CONNECT_INTERVALS: intervals_key, CONNECT_STRAVA: strava_code},
+        states={CONNECT_INTERVALS: intervals_key, CONNECT_STRAVA: strava_code,
+                CONNECT_OURA: oura_token},
         help={
             "connect": CommandHelp(
                 "/connect intervals",
-                "your watch data arrives by itself (intervals.icu, Strava)",
-                menu="connect intervals.icu or Strava",
+                "your watch data arrives by itself (intervals.icu, Strava, Oura)",
+                menu="connect intervals.icu, Strava or Oura",
                 rank=30,
             ),
             "sync": CommandHelp(

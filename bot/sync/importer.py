@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot.sync import intervals
 from bot.sync.config import SyncConfig
+from bot.sync.oura import OuraClient
+from bot.sync.records import Wellness
 from bot.sync.store import (
     Link,
     Progress,
@@ -84,22 +86,7 @@ def _intervals(
             if progress is not None:
                 progress(number, len(found))
         wellness = client.wellness(oldest, today)
-        report.days += store_days(
-            database,
-            link,
-            "intervals",
-            [
-                DaySummary(
-                    w.day,
-                    steps=w.steps,
-                    resting_hr=w.resting_hr,
-                    sleep_h=w.sleep_h,
-                    hrv_ms=w.hrv_ms,
-                )
-                for w in wellness
-            ],
-            {w.day: dict(w.own) for w in wellness},
-        )
+        report.days += _store_wellness(database, link, "intervals", wellness)
     finally:
         client.close()
 
@@ -156,6 +143,29 @@ def _strava(
             progress(number, len(found))
 
 
+def _oura(database: Database, config: SyncConfig, link: Link, oldest: dt.date,
+          today: dt.date, report: SyncReport, progress: Progress | None,
+          max_bytes: int) -> None:
+    client = OuraClient(config.oura_url, str(link.credentials.get("token", "")),
+                        timeout_s=config.timeout_s, max_wait_s=config.max_wait_s)
+    try:
+        nights = client.days(oldest, today)
+    finally:
+        client.close()
+    report.days += _store_wellness(database, link, "oura", nights)
+    if progress is not None:
+        progress(len(nights), len(nights))
+
+
+def _store_wellness(database: Database, link: Link, source: str,
+                    days: list[Wellness]) -> int:
+    return store_days(
+        database, link, source,
+        [DaySummary(w.day, steps=w.steps, resting_hr=w.resting_hr, sleep_h=w.sleep_h,
+                    hrv_ms=w.hrv_ms) for w in days],
+        {w.day: dict(w.own) for w in days})
+
+
 def revoke(database: Database, config: SyncConfig, person_id: int, provider: str) -> str:
     """Withdraw access on the provider (best effort), then delete the tokens; in words."""
 
@@ -190,7 +200,7 @@ def revoke(database: Database, config: SyncConfig, person_id: int, provider: str
 Runner = Callable[
     [Database, SyncConfig, Link, dt.date, dt.date, SyncReport, "Progress | None", int], None
 ]
-RUNNERS: dict[str, Runner] = {"intervals": _intervals, "strava": _strava}
+RUNNERS: dict[str, Runner] = {"intervals": _intervals, "strava": _strava, "oura": _oura}
 
 
 def _finish(

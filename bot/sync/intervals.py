@@ -19,13 +19,11 @@ import gzip
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
 from bot.sync.ratelimit import budget_for
-from bot.sync.records import ActivitySummary
+from bot.sync.records import ActivitySummary, Wellness
 from bot.sync.transport import MalformedPayload, ProviderHttp, SyncError
 
 NAME = "intervals.icu"
@@ -76,18 +74,6 @@ WELLNESS_OWN = (
     "hrvSDNN",
 )
 MAX_FILE_BYTES = 20 * 2**20
-
-
-@dataclass(frozen=True, slots=True)
-class Wellness:
-    """One day's wellness record, absurd values already dropped (the day-CSV bounds)."""
-
-    day: dt.date
-    resting_hr: float | None
-    hrv_ms: float | None
-    sleep_h: float | None
-    steps: int | None
-    own: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_credentials(text: str) -> tuple[str, str]:

@@ -23,3 +23,16 @@ class ActivitySummary:
     hr_max: float | None
     power: bool
     own: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Wellness:
+    """One day's wellness from a provider, absurd values already dropped (the day-CSV
+    bounds)."""
+
+    day: dt.date
+    resting_hr: float | None
+    hrv_ms: float | None
+    sleep_h: float | None
+    steps: int | None
+    own: dict[str, Any] = field(default_factory=dict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def config(fake_oura: FakeOura) -> SyncConfig:
     return SyncConfig(oura_url=fake_oura.base_url, timeout_s=5, max_wait_s=1.5)
 
 
-def days_of(database: Database, person: int) -> dict[dt.date, dict[str, object]]:
+def days_of(database: Database, person: int) -> dict[dt.date, dict[str, Any]]:
     with database.session() as s:
         return {
             a.day: {**a.extra, "rmssd_ms": a.rmssd_ms}

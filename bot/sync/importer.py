@@ -97,11 +97,11 @@ def _strava_tokens(database: Database, config: SyncConfig, link: Link) -> str:
     credentials = dict(link.credentials)
     oauth = StravaOAuth(config)
     try:
-        if "access_token" not in credentials:
-            code = credentials.get("code")
-            if not isinstance(code, str):
-                raise SyncError("Strava has not sent a code yet: finish /connect strava")
+        code = credentials.get("code")
+        if isinstance(code, str):  # a new authorisation (a first or a repeated /connect)
             tokens: dict[str, object] | None = oauth.exchange(code)
+        elif "access_token" not in credentials:
+            raise SyncError("Strava has not sent a code yet: finish /connect strava")
         else:
             tokens = fresh_tokens(oauth, credentials)
     finally:

@@ -1,0 +1,54 @@
+"""Connections at rest: encrypted, covered by the key rotation, erased by /forget."""
+
+from __future__ import annotations
+
+from sqlalchemy import Text, func, select, type_coerce
+
+from storage import connections, crypto
+from storage.db import Database
+from storage.maintenance import rotate_encryption
+from storage.privacy import erase_person
+from storage.schema import Connection, SyncedItem
+from tests.wearables.conftest import add_person
+
+
+def _raw(db: Database) -> str:
+    with db.session() as s:
+        value = s.scalar(select(type_coerce(Connection.credentials, Text)))
+        assert value is not None
+        return value
+
+
+def test_the_key_rotation_re_encrypts_the_credentials(database: Database) -> None:
+    old, new = crypto.new_key(), crypto.new_key()
+    person = add_person(database)
+    try:
+        crypto.configure(old)
+        with database.session() as s:
+            connections.save(s, person, "intervals", {"api_key": "k3y-0f-ana-0000000"})
+        before = _raw(database)
+        crypto.configure(f"{new},{old}")
+        with database.session() as s:
+            assert rotate_encryption(s) >= 1
+        after = _raw(database)
+        assert after != before and "k3y-0f-ana" not in after
+        crypto.configure(new)  # the old key can go
+        with database.session() as s:
+            row = connections.get(s, person, "intervals")
+            assert row is not None and row.credentials == {"api_key": "k3y-0f-ana-0000000"}
+    finally:
+        crypto.configure(None)
+
+
+def test_forget_erases_connections_and_the_items_seen(database: Database) -> None:
+    person, other = add_person(database), add_person(database)
+    with database.session() as s:
+        for who in (person, other):
+            connections.save(s, who, "strava", {"access_token": "t0ken-000000000000"})
+            connections.mark_seen(s, who, "strava", "9001", outcome="skipped")
+    with database.session() as s:
+        erase_person(s, person)
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(Connection)) == 1
+        assert s.scalar(select(func.count()).select_from(SyncedItem)) == 1
+        assert connections.get(s, other, "strava") is not None

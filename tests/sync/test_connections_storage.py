@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Text, func, select, type_coerce
 
-from storage import connections, crypto
+from bot.services.background import ask_periodic_pulls
+from storage import connections, crypto, jobs
 from storage.db import Database
 from storage.maintenance import rotate_encryption
 from storage.privacy import erase_person
@@ -52,3 +55,21 @@ def test_forget_erases_connections_and_the_items_seen(database: Database) -> Non
         assert s.scalar(select(func.count()).select_from(Connection)) == 1
         assert s.scalar(select(func.count()).select_from(SyncedItem)) == 1
         assert connections.get(s, other, "strava") is not None
+
+
+def test_the_periodic_pull_asks_once_per_period_for_working_connections(
+    database: Database,
+) -> None:
+    working, revoked = add_person(database), add_person(database)
+    with database.session() as s:
+        connections.save(s, working, "intervals", {"api_key": "k3y-0000000000000"})
+        gone = connections.save(s, revoked, "strava", {"access_token": "t0ken-000000000000"})
+        connections.revoke(gone)
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    assert database.run(lambda db: ask_periodic_pulls(db, now, 360)) == 1
+    later = now + dt.timedelta(minutes=30)  # the same six-hour period, another process
+    assert database.run(lambda db: ask_periodic_pulls(db, later, 360)) == 0
+    next_period = now + dt.timedelta(hours=6)
+    assert database.run(lambda db: ask_periodic_pulls(db, next_period, 360)) == 1
+    keys = [j.key for j in database.run(lambda db: jobs.due(db))]
+    assert len(keys) == 2 and all(k.startswith(f"sync:{working}:intervals:pull:") for k in keys)

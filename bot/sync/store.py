@@ -43,7 +43,6 @@ class SyncReport:
     imported: int = 0
     matched: int = 0
     already: int = 0
-    skipped: int = 0
     days: int = 0
     error: str | None = None
 

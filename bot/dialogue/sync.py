@@ -97,12 +97,11 @@ def make_feature(config: SyncConfig) -> Feature:
             person = dialogue.require_person(turn)
             url = authorize_url(config, f"{person.id}.{nonce}")
             connections.save_pending(turn.db, person.id, "strava", nonce)
-            turn.goto(CONNECT_STRAVA, {"nonce": nonce})
-            tail = (
-                ""
-                if config.strava_redirect_url
-                else " Then paste here the code the page shows (or its whole address)."
-            )
+            tail = ""  # webhook mode: Strava sends the code to our callback, not the chat
+            if not config.strava_redirect_url:
+                turn.goto(CONNECT_STRAVA, {"nonce": nonce})
+                tail = (" Then paste here the address your browser shows after you allow "
+                        "access (the page itself may not load).")
             return [
                 Reply(
                     "Open this link and allow coachloop to read your activities "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -247,3 +248,17 @@ def test_a_pasted_address_of_another_connect_or_a_refusal_is_not_used(
         row = connections.get(s, 1, "strava")
         assert row is not None and "code" not in row.credentials and row.status == "pending"
     assert run_jobs(chat, config) == []
+
+
+def test_in_webhook_mode_the_chat_does_not_wait_for_a_code(
+    database: Database,
+    nlu_engine: NluEngine,
+    config: SyncConfig,
+) -> None:
+    webhook = dataclasses.replace(config, strava_redirect_url="https://bot.example/strava/callback")
+    chat = Chat(Dialogue(database, nlu_engine, features=default_features(webhook)))
+    chat.onboard()
+    (ask,) = chat.send("/connect strava")
+    assert "paste" not in ask.text and "redirect_uri=https%3A%2F%2Fbot.example" in ask.text
+    (reply,) = chat.send("RPE 6, 45 min, easy run")  # a check-in, not a code
+    assert reply.text.startswith("Saved") and DELETE_META not in reply.meta

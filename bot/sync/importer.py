@@ -53,6 +53,7 @@ def _intervals(
     progress: Progress | None,
     max_bytes: int,
 ) -> None:
+    """intervals.icu: activities oldest first (file, else summary), then the days' wellness."""
     athlete = link.external_athlete_id or "0"
     client = intervals.IntervalsClient(
         config.intervals_url,
@@ -128,6 +129,7 @@ def _strava(
     progress: Progress | None,
     max_bytes: int,
 ) -> None:
+    """Strava: tokens first (exchange or refresh), then activities after the window's start."""
     client = StravaClient(config, _strava_tokens(database, config, link))
     after = dt.datetime.combine(oldest, dt.time(), tzinfo=dt.UTC)
     try:
@@ -146,6 +148,7 @@ def _strava(
 def _oura(database: Database, config: SyncConfig, link: Link, oldest: dt.date,
           today: dt.date, report: SyncReport, progress: Progress | None,
           max_bytes: int) -> None:
+    """Oura: each night's sleep, HRV and lowest heart rate as day summaries."""
     client = OuraClient(config.oura_url, str(link.credentials.get("token", "")),
                         timeout_s=config.timeout_s, max_wait_s=config.max_wait_s)
     try:
@@ -159,6 +162,7 @@ def _oura(database: Database, config: SyncConfig, link: Link, oldest: dt.date,
 
 def _store_wellness(database: Database, link: Link, source: str,
                     days: list[Wellness]) -> int:
+    """Provider days as day-summary rows, the provider's own fields kept beside them."""
     return store_days(
         database, link, source,
         [DaySummary(w.day, steps=w.steps, resting_hr=w.resting_hr, sleep_h=w.sleep_h,
@@ -206,6 +210,7 @@ RUNNERS: dict[str, Runner] = {"intervals": _intervals, "strava": _strava, "oura"
 def _finish(
     db: Session, person_id: int, provider: str, report: SyncReport, now: dt.datetime
 ) -> None:
+    """Record the import on the connection: when, and the error in words if it stopped."""
     connection: Connection | None = connections.get(db, person_id, provider)
     if connection is None:
         return

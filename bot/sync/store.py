@@ -75,6 +75,8 @@ class Link:
 
 
 def read_link(db: Session, person_id: int, provider: str) -> Link:
+    """The connection's credentials and cursor and the athlete's profile; `ValueError` in
+    words when there is nothing to sync (no connection, access withdrawn, no consent)."""
     connection = connections.get(db, person_id, provider)
     person = db.get(Person, person_id)
     if connection is None or person is None:
@@ -108,6 +110,7 @@ def window(link: Link, since: dt.date | None, today: dt.date, days: int) -> dt.d
 
 
 def move_cursor(db: Session, link: Link, start: dt.datetime | None) -> None:
+    """Move the connection's cursor past ``start``, in the transaction storing that item."""
     connection = connections.get(db, link.person_id, link.provider)
     if (
         connection is not None

@@ -45,6 +45,13 @@ def _deleting(turn: Turn, reply: Reply) -> Reply:
     )
 
 
+def _deleted(turn: Turn, why: str = "") -> str:
+    """The note that the message was deleted, where the chat has messages (not the terminal)."""
+    if turn.inc.message_id is None:
+        return ""
+    return f" I deleted your message{' ' + why if why else ''}."
+
+
 def _cause(turn: Turn) -> str:
     inc = turn.inc
     return inc.update_ref or f"{inc.source}:{inc.received_at.isoformat()}"
@@ -127,9 +134,8 @@ def make_feature(config: SyncConfig) -> Feature:
                 _deleting(
                     turn,
                     Reply(
-                        f"I couldn't read that ({exc}). I deleted your "
-                        "message in case it held the key; send it again, "
-                        "or /cancel."
+                        f"I couldn't read that ({exc}).{_deleted(turn, 'in case it held the key')}"
+                        " Send it again, or /cancel."
                     ),
                 )
             ]
@@ -142,9 +148,9 @@ def make_feature(config: SyncConfig) -> Feature:
             _deleting(
                 turn,
                 Reply(
-                    f"Connected to intervals.icu (athlete {athlete_id}); I deleted your "
-                    f"message and keep the key encrypted. I'm importing the last {config.days} "
-                    "days and will tell you what came in. /sync shows your connections."
+                    f"Connected to intervals.icu (athlete {athlete_id}).{_deleted(turn)} The key "
+                    f"is kept encrypted. I'm importing the last {config.days} days and will "
+                    "tell you what came in. /sync shows your connections."
                 ),
             )
         ]
@@ -155,16 +161,15 @@ def make_feature(config: SyncConfig) -> Feature:
         try:
             token = oura.parse_token(text)
         except ValueError as exc:
-            return [_deleting(turn, Reply(f"I couldn't read that ({exc}). I deleted your "
-                                          "message in case it held the token; send it "
+            why = _deleted(turn, "in case it held the token")
+            return [_deleting(turn, Reply(f"I couldn't read that ({exc}).{why} Send it "
                                           "again, or /cancel."))]
         connections.save(turn.db, person.id, "oura", {"token": token})
         ask_sync(turn.db, person, "oura", cause=_cause(turn), chat_id=turn.inc.chat_id)
         turn.finish()
         return [_deleting(turn, Reply(
-            "Connected to Oura; I deleted your message and keep the token encrypted. I'm "
-            f"importing the last {config.days} days of sleep and HRV and will tell you what "
-            "came in."))]
+            f"Connected to Oura.{_deleted(turn)} The token is kept encrypted. I'm importing "
+            f"the last {config.days} days of sleep and HRV and will tell you what came in."))]
 
     def strava_code(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         """The code from Strava's redirect page (polling mode), checked against our state."""

@@ -20,6 +20,7 @@ from bot.commands import load as load_commands
 from bot.commands import nlu as nlu_commands
 from bot.commands import readiness as readiness_commands
 from bot.commands import simulate as simulate_commands
+from bot.commands import sync as sync_commands
 from bot.commands import train as train_commands
 from bot.commands import wearables as wearable_commands
 from bot.config import Settings, load_settings
@@ -45,7 +46,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(train_app, name="train")
 
 for area in (nlu_commands, load_commands, wearable_commands, train_commands, simulate_commands,
-             fitness_commands, inbox_commands, readiness_commands):
+             fitness_commands, inbox_commands, readiness_commands, sync_commands):
     area.register(app, train_app)
 
 
@@ -214,8 +215,7 @@ def worker(
     pool: Annotated[str, typer.Option(help="prefork | threads | solo")] = "prefork",
 ) -> None:
     """Run background jobs (full re-plans, first weeks) from the broker in BROKER_URL."""
-    from bot.jobs import JobContext
-    from bot.wiring import configure_logging, open_migrated, planning_config
+    from bot.wiring import configure_logging, job_context, open_migrated, planning_config
     from bot.worker import configure_worker, make_celery, start_worker
 
     settings = load_settings()
@@ -227,7 +227,7 @@ def worker(
     if pool not in ("prefork", "threads", "solo") or concurrency < 1:
         raise typer.BadParameter("--pool prefork|threads|solo and --concurrency >= 1")
     open_migrated(settings).dispose()  # the schema is current; each process opens its own
-    ctx = JobContext(planning=planning_config(settings))
+    ctx = job_context(settings, planning_config(settings))
     configure_worker(settings.resolved_database_url, ctx)
     typer.echo(f"database: {_where(settings)}; jobs from the broker", err=True)
     start_worker(make_celery(settings.broker_url, settings.job_queue), concurrency=concurrency,

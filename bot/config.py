@@ -53,6 +53,22 @@ class Settings(BaseSettings):
     # Several bot processes of one bot stay inside Telegram's limits together through a rate
     # limit kept in Redis (redis://127.0.0.1:6379/0); unset, each process limits itself
     redis_url: str | None = None
+    # Wearable sync (docs/wearables.md, "Sync"): each provider's base URL (tests point them
+    # at local fakes), the Strava app's id and secret (an app registered at
+    # strava.com/settings/api), where Strava sends the athlete back after authorising
+    # (unset: its page shows the code to paste in polling mode) and the push subscription's
+    # verify token; unset, Strava is not offered
+    intervals_api_url: str = "https://intervals.icu"
+    strava_api_url: str = "https://www.strava.com/api/v3"
+    strava_oauth_url: str = "https://www.strava.com/oauth"
+    strava_client_id: str | None = None
+    strava_client_secret: SecretStr | None = None
+    strava_redirect_url: str | None = None
+    strava_verify_token: SecretStr | None = None
+    strava_subscription_id: int | None = None  # events of another subscription are ignored
+    oura_api_url: str = "https://api.ouraring.com"
+    sync_every_minutes: int = 360  # the periodic pull (Strava's push is the fast path)
+    sync_days: int = 30  # how far back a first import reaches
     # Eq. 9 of the PPO paper (alpha gain, beta fatigue, gamma injury risk) for the week
     # scheduler of real athletes; REWARD_WEIGHTS='[0.6, 0.3, 0.1]'
     reward_weights: tuple[float, float, float] = (0.6, 0.3, 0.1)

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
@@ -23,9 +23,11 @@ from bot.failures import describe
 from bot.outbox import encode
 from bot.render import session_text
 from bot.replies import Reply
-from bot.services.background import FIRST_WEEK, REPLAN
+from bot.services.background import FIRST_WEEK, REPLAN, REVOKE, SYNC
 from bot.services.planning import PlanningConfig, plan_and_store, shown_session
 from bot.services.policy import warm_up as policy_warm_up
+from bot.sync import SyncConfig
+from bot.sync.importer import revoke, sync_person
 from models.registry import policy_dir
 from planner.daily import PlannedDay
 from storage import jobs, outbox, people
@@ -42,9 +44,12 @@ SKIPPED = "skipped"  # done already, or never asked for: a repeated delivery
 
 @dataclass(frozen=True, slots=True)
 class JobContext:
-    """What every job may use: the full planning (every model) of this installation."""
+    """What every job may use: the full planning (every model) of this installation, and
+    the providers' addresses for the wearable sync."""
 
     planning: PlanningConfig
+    sync: SyncConfig = field(default_factory=SyncConfig)
+    max_upload_bytes: int = 20 * 2**20
 
 
 JobFunction = Callable[[DbSession, Job, JobContext], None]
@@ -119,9 +124,49 @@ def warm_up(ctx: JobContext) -> None:
         policy_warm_up(policy_dir(ctx.planning.model_dir))
 
 
+def sync(database: Database, key: str, ctx: JobContext) -> str:
+    """A wearable import (or a revoke): its network calls outside any transaction, then
+    ``done`` and the athlete's follow-up in one.
+
+    Unlike the other jobs it cannot run inside the job's transaction (on SQLite the write
+    lock would wait for the provider). Two workers handed the same sync at once import the
+    same items: each item is stored once all the same (`storage.connections.seen` and the
+    unique keys, checked in the item's own transaction), so only the work is repeated.
+    """
+    job = database.run(lambda db: jobs.lock_for_run(db, key))
+    if job is None or job.person_id is None:
+        return SKIPPED
+    provider = str(job.args.get("provider", ""))
+    if job.kind == REVOKE:
+        text = revoke(database, ctx.sync, job.person_id, provider)
+    else:
+        try:
+            text = sync_person(database, ctx.sync, job.person_id, provider,
+                               max_bytes=ctx.max_upload_bytes).text()
+        except ValueError as exc:  # the connection went away (or the consent) meanwhile
+            text = f"Sync: {exc}."
+    chat_id = job.args.get("chat_id")
+
+    def finish(db: DbSession) -> None:
+        jobs.finish(db, key)
+        if chat_id is not None:
+            outbox.add(db, None, [outbox.Outgoing(int(chat_id), encode(Reply(text)))])
+
+    database.run(finish)
+    return RAN
+
+
 def run(database: Database, key: str, ctx: JobContext) -> str:
     """Run the job ``key`` once: ``done``, ``skipped`` (nothing to do), or the status the
     failure left (``pending`` to retry later, or ``failed``). Never raises for the job."""
+    if key.startswith((f"{SYNC}:", f"{REVOKE}:")):
+        try:
+            return sync(database, key, ctx)
+        except Exception as exc:  # as below: recorded, never the worker's end
+            error = describe(exc)
+            status = database.run(lambda db: jobs.record_failure(db, key, error))
+            log.warning("job sync failed (%s): %s", status, error)
+            return status
 
     def work(db: DbSession) -> str:
         job = jobs.lock_for_run(db, key)

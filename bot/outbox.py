@@ -25,7 +25,7 @@ from bot.dialogue import Dialogue
 from bot.dialogue.account import REMINDER_META
 from bot.dialogue.broadcasts import BROADCAST_META, REPORT_META, render_copy
 from bot.dialogue.digest import DIGEST_META
-from bot.replies import Reply, from_body, to_body
+from bot.replies import DELETE_META, Reply, from_body, to_body
 from storage import groups, outbox
 from storage.db import Database
 from storage.locks import Keys
@@ -222,6 +222,7 @@ class OutboxSender:
             except TelegramError as exc:
                 status, error = outbox.FAILED, type(exc).__name__
                 break
+        await self._delete_asked(chat_id, reply)
         spec = reply.meta.get(REMINDER_META)
         if spec is not None and self.application.job_queue is not None:
             # before the mark: once the outbox is empty, the job queue is up to date
@@ -235,6 +236,20 @@ class OutboxSender:
         if status != outbox.SENT:
             log.info("reply not delivered: %s", error)
         return status
+
+    async def _delete_asked(self, chat_id: int, reply: Reply) -> None:
+        """Delete the athlete's message a reply names (one that held an API key).
+
+        Best effort: a message older than 48 hours, or already deleted, cannot be, and the
+        reply says the key is stored either way; the failure is logged without the message.
+        """
+        message_id = reply.meta.get(DELETE_META)
+        if message_id is None or not message_id.isdigit():
+            return
+        try:
+            await self.application.bot.delete_message(chat_id, int(message_id))
+        except TelegramError as exc:
+            log.warning("message not deleted (%s)", type(exc).__name__)
 
     # ---- broadcasts -------------------------------------------------------------------------
 

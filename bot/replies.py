@@ -85,6 +85,12 @@ class Incoming:
         return target.lower() != bot_username.lower()
 
 
+#: ``Reply.meta[DELETE_META]`` = a message id of the chat: the adapter deletes that message
+#: after sending the reply (a pasted API key must not stay in the chat's history). The
+#: terminal has no history to clean and ignores it.
+DELETE_META = "delete_message"
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One message to send: text, optional button rows, optional picture or file.

@@ -47,6 +47,8 @@ from bot.outbox import OutboxSender, drafts
 from bot.pipeline import UpdatePipeline, run_application
 from bot.ratelimit import SharedRateLimiter
 from bot.replies import Incoming, Reply, Upload
+from bot.services.background import ask_periodic_pulls
+from bot.sync import SyncConfig
 from bot.update_shape import chat_and_sender
 from bot.uploads import format_size
 from storage import inbox, outbox
@@ -239,6 +241,15 @@ class TelegramAdapter:
         raise ApplicationHandlerStop
 
 
+async def periodic_pulls(dialogue: Dialogue, every_minutes: int) -> None:
+    """Ask for this period's wearable pulls; the job runner imports them."""
+    now = dt.datetime.now(dt.UTC)
+    asked = await asyncio.to_thread(
+        dialogue.database.run, lambda db: ask_periodic_pulls(db, now, every_minutes))
+    if asked and dialogue.on_commit is not None:
+        dialogue.on_commit()
+
+
 def build_application(
     settings: Settings,
     dialogue: Dialogue,
@@ -281,6 +292,12 @@ def build_application(
                                         first=reminders.RESYNC_EVERY, name="reminders:resync")
             app.job_queue.run_repeating(digests.resync, interval=reminders.RESYNC_EVERY,
                                         first=reminders.RESYNC_EVERY, name="digests:resync")
+            every = max(settings.sync_every_minutes, 1) * 60  # wearable sync: the pull
+
+            async def pull(_: object) -> None:
+                await periodic_pulls(dialogue, every // 60)
+
+            app.job_queue.run_repeating(pull, interval=every, first=every, name="sync:pull")
         dialogue.bot_username = app.bot.username
         try:  # the command menus users see, from the features' declarations
             for scope, group in ((BotCommandScopeAllPrivateChats(), False),
@@ -352,7 +369,8 @@ def run_bot(settings: Settings, dialogue: Dialogue, *, webhook: bool = False) ->
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
         await serve_webhook(application, pipeline_for(application),
                             listen=settings.webhook_listen, port=settings.webhook_port,
-                            webhook_url=settings.webhook_url or "", secret=secret, stop=stop)
+                            webhook_url=settings.webhook_url or "", secret=secret, stop=stop,
+                            sync=SyncConfig.from_settings(settings))
 
     asyncio.run(main())
 

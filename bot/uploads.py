@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.services.matching import Stored, store_rows
 from planner.session_metrics import (
     AthleteProfile,
     SessionMetrics,
@@ -32,7 +33,6 @@ from storage.activities import (
     DAY_FIELDS,
     DAY_SUMMARY,
     NewActivity,
-    add_file_activities,
     file_sha256,
     is_imported,
     set_aside_stored_days,
@@ -71,6 +71,7 @@ class UploadResult:
     records: int = 0
     warnings: list[str] = field(default_factory=list)
     days_already_imported: int = 0
+    matched: int = 0  # sessions already stored from another recording (kept as they were)
 
     @property
     def ok(self) -> bool:
@@ -130,6 +131,9 @@ def _activity_row(
         extra["device"] = device
     if activity.sub_sport:
         extra["sub_sport"] = activity.sub_sport
+    # which channels the recording has: matching keeps the richest of several recordings
+    extra["channels"] = [c for c in ("hr", "power", "cadence", "speed")
+                         if any(getattr(s, c) is not None for s in activity.samples)]
     if metrics.rr_kept_fraction is not None:
         extra["rr_kept_fraction"] = metrics.rr_kept_fraction
     if start is None:
@@ -284,6 +288,7 @@ def refuse_oversized(
 def import_upload(
     db: Database, person_id: int, file_name: str, data: bytes, max_bytes: int,
     *, on_stored: Callable[[Session, str], None] | None = None,
+    origin: tuple[str, str] | None = None,
 ) -> UploadResult:
     """Validate, parse, derive and store one file for one person; never raises for bad input.
 
@@ -293,7 +298,11 @@ def import_upload(
     Importing the same bytes again is a "duplicate"; so is
     a day-summary file whose every day is stored already (days of overlapping exports are
     stored once; a stored day only gains the fields it lacked, see
-    ``storage.activities.set_aside_stored_days``).
+    ``storage.activities.set_aside_stored_days``). A session already stored from another
+    recording (the same ride synced from a provider) is stored once, the richest recording
+    kept (`bot.services.matching`). ``origin`` = (source, external id) for a file a provider
+    sent (an intervals.icu FIT download): it takes exactly this path, so it drives load,
+    readiness and plans as an upload does.
     """
     name = (file_name or "upload").rsplit("/", 1)[-1]
     if len(data) > max_bytes:
@@ -320,17 +329,19 @@ def import_upload(
         return refuse(person_id, name, len(data), data, str(exc),
                       f"{name} was not imported: {exc}")
     warnings = parsed.warnings + skipped
+    if origin is not None:
+        tag(rows, *origin)
     try:
         with db.session() as session:
             if is_imported(session, person_id, file_hash):
                 return UploadResult("duplicate", f"{name} was already imported.", name)
             new_rows, already, filled = set_aside_stored_days(session, person_id, rows, file_hash)
-            stored = add_file_activities(session, person_id, file_hash, new_rows)
+            stored = store_rows(session, person_id, file_hash, new_rows)
             session.flush()
-            ids = [a.id for a in stored]
+            ids = [a.id for a in stored.touched]
             overlap = _overlap_note(already, filled)
             if new_rows:
-                message = f"Imported {name}: {_summary_line(new_rows)}"
+                message = f"Imported {name}: {_summary_line(new_rows)}" + _matched_note(stored)
                 message += f"; {already} days were already imported{overlap}." if already else "."
                 if warnings:
                     message += " Note: " + "; ".join(warnings[:3])
@@ -348,7 +359,25 @@ def import_upload(
             "duplicate", f"{name}: all {already} days were already imported{overlap}.", name,
             records=parsed.record_count, warnings=warnings, days_already_imported=already,
         )
-    return UploadResult("imported", message, name, ids, parsed.record_count, warnings, already)
+    result = UploadResult("imported", message, name, ids, parsed.record_count, warnings, already)
+    result.matched = len(stored.matched)
+    return result
+
+
+def tag(rows: list[NewActivity], source: str, external_id: str) -> None:
+    """Mark rows as a provider's item: the first carries its id, further sessions ``id#i``."""
+    for index, row in enumerate(rows):
+        row.source = source
+        row.external_id = external_id if index == 0 else f"{external_id}#{index}"[:64]
+
+
+def _matched_note(stored: Stored) -> str:
+    """Sessions that were recorded before by another source (stored once)."""
+    if not stored.matched and not stored.replaced:
+        return ""
+    count = len(stored.matched) + len(stored.replaced)
+    kept = " (this recording, the richer one, is kept)" if stored.replaced else ""
+    return f" ({count} session(s) already recorded from another source, stored once{kept})"
 
 
 def _overlap_note(already: int, filled: int) -> str:

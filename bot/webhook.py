@@ -24,6 +24,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.pipeline import UpdatePipeline, run_application
+from bot.strava_push import strava_routes
+from bot.sync import SyncConfig
 from bot.update_shape import InvalidUpdate, chat_and_sender, decode, to_update
 from storage import inbox
 from storage.db import Database
@@ -104,23 +106,25 @@ class InboxWebhookHandler(tornado.web.RequestHandler):
         self.pipeline.wake.set()
 
 
-def make_webhook_app(pipeline: UpdatePipeline, secret: str,
-                     path: str = "/telegram") -> tornado.web.Application:
-    """The tornado application serving the webhook path."""
+def make_webhook_app(pipeline: UpdatePipeline, secret: str, path: str = "/telegram",
+                     sync: SyncConfig | None = None) -> tornado.web.Application:
+    """The tornado application serving the webhook path (and Strava's, when configured)."""
     if not secret:
         raise ValueError("a webhook needs a secret token (WEBHOOK_SECRET)")
-    return tornado.web.Application(
-        [(path, InboxWebhookHandler, {"pipeline": pipeline, "secret": secret})]
-    )
+    routes: list[Any] = [(path, InboxWebhookHandler, {"pipeline": pipeline, "secret": secret})]
+    if sync is not None:
+        routes += strava_routes(pipeline.database, sync)
+    return tornado.web.Application(routes)
 
 
 async def serve_webhook(
     application: Application[Any, Any, Any, Any, Any, Any], pipeline: UpdatePipeline, *,
     listen: str, port: int, webhook_url: str, secret: str, stop: asyncio.Event,
+    sync: SyncConfig | None = None,
 ) -> None:
     """Run the bot on the inbox webhook until ``stop`` is set (``pipeline``: the
     application's, from `bot.telegram_app.pipeline_for`)."""
-    server = make_webhook_app(pipeline, secret).listen(
+    server = make_webhook_app(pipeline, secret, sync=sync).listen(
         port, address=listen, max_body_size=STREAM_LIMIT
     )
 

@@ -15,6 +15,7 @@ from bot.jobrunner import CeleryDispatcher, JobRunner, LocalJobs
 from bot.jobs import JobContext
 from bot.services.planning import PlanningConfig
 from bot.services.policy import warm_up
+from bot.sync import SyncConfig
 from bot.worker import make_celery, publisher
 from models.registry import policy_dir
 from models.shipped_defaults import ensure
@@ -118,10 +119,16 @@ def build_dialogue(settings: Settings, database: Database | None = None) -> Dial
         engine,
         timezone=settings.timezone,
         max_upload_bytes=settings.max_upload_bytes,
-        features=default_features(),
+        features=default_features(SyncConfig.from_settings(settings)),
         planning=planning,
         defer_planning=True,  # `job_runner` runs the full re-plans
     )
+
+
+def job_context(settings: Settings, planning: PlanningConfig) -> JobContext:
+    """What jobs use, in the bot's thread and in `coachloop worker` alike."""
+    return JobContext(planning=planning, sync=SyncConfig.from_settings(settings),
+                      max_upload_bytes=settings.max_upload_bytes)
 
 
 def job_runner(settings: Settings, dialogue: Dialogue) -> JobRunner:
@@ -135,7 +142,7 @@ def job_runner(settings: Settings, dialogue: Dialogue) -> JobRunner:
         runner = CeleryDispatcher(dialogue.database, publisher(make_celery(settings.broker_url,
                                                                        settings.job_queue)))
     else:
-        runner = LocalJobs(dialogue.database, JobContext(planning=dialogue.planning))
+        runner = LocalJobs(dialogue.database, job_context(settings, dialogue.planning))
     dialogue.on_commit = runner.wake
     return runner
 

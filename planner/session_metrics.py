@@ -317,3 +317,25 @@ def compute_session_metrics(
         except ValueError as exc:
             out.notes.append(str(exc))
     return out
+
+
+def summary_trimp(duration_s: float, hr_avg: float, profile: AthleteProfile, year: int
+                  ) -> tuple[float, float, float]:
+    """(Banister TRIMP, HRrest used, HRmax used) from a session's mean heart rate alone.
+
+    Banister's original form (Banister 1991; Morton, Fitz-Clarke & Banister 1990, eq. 1):
+    minutes x HRr x a e^(b HRr) with HRr the *mean* heart-rate reserve of the session; for a
+    provider that sends only a summary (no samples), this is the TRIMP the same formula gives.
+    It is lower than the sample-by-sample sum for interval sessions (the weighting is convex),
+    which is why a recording with streams replaces a summary (`planner.session_match`).
+    """
+    rest, hr_max, _, _ = profile.heart_rates(year)
+    hrr = min(max((hr_avg - rest) / max(hr_max - rest, 1.0), 0.0), 1.0)
+    sex = (profile.sex or "").lower()[:1]
+    if sex in BANISTER:
+        a, b = BANISTER[sex]
+        weight = a * math.exp(b * hrr)
+    else:
+        (am, bm), (af, bf) = BANISTER["m"], BANISTER["f"]
+        weight = 0.5 * (am * math.exp(bm * hrr) + af * math.exp(bf * hrr))
+    return duration_s / 60.0 * hrr * weight, rest, hr_max

@@ -20,10 +20,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.schema import Activity, ExerciseLog
+from storage.schema import Activity, ExerciseLog, SyncedItem
 
 #: Our sport names -> exercise ids of the exercise-level history (ExerciseLog.exercise_id).
 EXERCISE_IDS = {
@@ -38,6 +38,12 @@ EXERCISE_IDS = {
     "transition": "transition",
 }
 DAY_SUMMARY = "day_summary"
+UPLOAD, STRAVA = "upload", "strava"
+#: Strava's API agreement (Nov 2024): Strava data is shown to its own athlete only and never
+#: used to train or evaluate a model. Every reader goes through `list_activities`, which
+#: leaves these rows out unless the caller is the athlete's own view (``include_strava``).
+ATHLETE_ONLY_SOURCES = frozenset({STRAVA})
+STREAM_TYPES = frozenset({"fit", "tcx", "gpx", "rr"})
 #: Measured fields of a day summary, as keys of ``Activity.extra``.
 DAY_FIELDS = ("resting_hr", "hrv_ms", "sleep_h", "steps")
 _IN_CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit
@@ -78,16 +84,63 @@ class NewActivity:
     pace_s_per_km: float | None = None
     zones_s: list[float] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    source: str = UPLOAD
+    external_id: str | None = None
 
 
 def is_imported(session: Session, person_id: int, file_hash: str) -> bool:
-    """True when this person already has this file (its first session) stored."""
+    """True when this person already has this file: its first session stored, or every
+    session matched to recordings stored before (remembered as a seen ``upload`` item)."""
     found = session.scalar(
         select(Activity.id).where(
             Activity.person_id == person_id, Activity.content_hash == file_hash
         )
     )
-    return found is not None
+    if found is not None:
+        return True
+    return session.scalar(select(SyncedItem.id).where(
+        SyncedItem.person_id == person_id, SyncedItem.source == UPLOAD,
+        SyncedItem.external_id == file_hash)) is not None
+
+
+def sessions_starting_between(
+    session: Session, person_id: int, start: dt.datetime, end: dt.datetime
+) -> list[Activity]:
+    """The person's stored sessions (not day summaries) starting in [start, end]: the
+    candidates a new recording may be another copy of."""
+    return list(session.scalars(select(Activity).where(
+        Activity.person_id == person_id, Activity.start_time >= start,
+        Activity.start_time <= end, Activity.sport.is_distinct_from(DAY_SUMMARY),
+    ).order_by(Activity.id)))
+
+
+def replace_activity(session: Session, stored: Activity, new: NewActivity) -> None:
+    """Put a richer recording's values into a stored row of the same session.
+
+    The row keeps its id (the exercise-level history points at it) and its content hash (the
+    first file's identity, so uploading that file again stays a duplicate); every measured
+    value, the source and the external id are the new recording's. Nothing of the old
+    recording's values is kept, so a Strava row replaced by another source's holds no Strava
+    data; ``extra["replaced"]`` names what it replaced (source and id, never a value).
+    """
+    before = {"source": stored.source, "external_id": stored.external_id,
+              "file_type": stored.file_type}
+    for f in fields(NewActivity):
+        if f.name != "extra":
+            setattr(stored, f.name, getattr(new, f.name))
+    history = list((stored.extra or {}).get("replaced", []))
+    stored.extra = {**new.extra, "replaced": [*history, before]}
+    logs = list(session.scalars(select(ExerciseLog).where(ExerciseLog.activity_id == stored.id)))
+    if not logs and stored.day is not None and stored.source not in ATHLETE_ONLY_SOURCES:
+        # a Strava row had none (the plan reads these); the other source's recording may
+        log = ExerciseLog(person_id=stored.person_id, day=stored.day, exercise_id="activity",
+                          completed=True, status="done", activity_id=stored.id)
+        session.add(log)
+        logs = [log]
+    for log in logs:
+        log.seconds = stored.moving_s or stored.duration_s
+        log.distance_m = stored.distance_m
+        log.exercise_id = EXERCISE_IDS.get(stored.sport or "", stored.sport or "activity")
 
 
 def stored_days(
@@ -186,6 +239,8 @@ def add_file_activities(
     for activity in stored:
         if activity.sport == DAY_SUMMARY or activity.day is None:
             continue
+        if activity.source in ATHLETE_ONLY_SOURCES:  # the plan reads these: never Strava's
+            continue
         session.add(
             ExerciseLog(
                 person_id=person_id,
@@ -202,10 +257,18 @@ def add_file_activities(
 
 
 def list_activities(
-    session: Session, person_id: int, *, include_days: bool = False, limit: int | None = None
+    session: Session, person_id: int, *, include_days: bool = False, limit: int | None = None,
+    include_strava: bool = False,
 ) -> list[Activity]:
-    """A person's activities, newest first (day summaries only when asked)."""
+    """A person's activities, newest first (day summaries only when asked).
+
+    Strava-sourced rows only with ``include_strava=True``, which only the athlete's own views
+    pass (`ATHLETE_ONLY_SOURCES`): coaches' views, group chats, planning and the models, the
+    research export and the command line never see them.
+    """
     query = select(Activity).where(Activity.person_id == person_id)
+    if not include_strava:
+        query = query.where(Activity.source.not_in(sorted(ATHLETE_ONLY_SOURCES)))
     if not include_days:
         query = query.where((Activity.sport.is_(None)) | (Activity.sport != DAY_SUMMARY))
     query = query.order_by(Activity.start_time.desc().nulls_last(), Activity.id.desc())
@@ -236,5 +299,26 @@ def activity_as_dict(activity: Activity) -> dict[str, Any]:
         "cadence_avg": activity.cadence_avg,
         "pace_s_per_km": activity.pace_s_per_km,
         "zones_s": activity.zones_s,
+        "source": activity.source,
+        "external_id": activity.external_id,
         "extra": activity.extra,
     }
+
+
+def delete_external(session: Session, person_id: int, source: str, external_id: str
+                    ) -> dt.date | None:
+    """Delete the row a provider's item is stored as (the athlete deleted it there); its day.
+
+    Only a row holding that provider's values: a session that another source recorded too
+    keeps its row (it is that source's data). The exercise-level history row goes with it
+    (``ON DELETE CASCADE``; deleted explicitly too, as erasure does).
+    """
+    row = session.scalar(select(Activity).where(
+        Activity.person_id == person_id, Activity.source == source,
+        Activity.external_id == external_id))
+    if row is None:
+        return None
+    day = row.day
+    session.execute(delete(ExerciseLog).where(ExerciseLog.activity_id == row.id))
+    session.execute(delete(Activity).where(Activity.id == row.id))
+    return day

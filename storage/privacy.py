@@ -29,6 +29,9 @@ from storage.schema import (
 )
 
 SKIP_TABLES = {"processed_update"}  # Telegram update ids, payload dropped once handled
+# a provider's API key or OAuth tokens: the athlete's, but an export is a file they may
+# forward, and a key in it would open their provider account to whoever reads it
+SECRET_COLUMNS = {"connection": {"credentials"}}
 
 
 def _person_columns(table: Table) -> list[Column[Any]]:
@@ -79,6 +82,7 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
             owner = _owner_column(table)
             parent = _owned_parent(table, owned_ids)
             others = {c.name for c in _person_columns(table) if c is not owner}
+            others |= SECRET_COLUMNS.get(table.name, set())
             if owner is not None:
                 rows = _rows(session, table, owner == person_id, others)
             elif parent is not None:

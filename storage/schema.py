@@ -184,10 +184,20 @@ class CheckIn(Base):
 
 
 class Activity(Base):
-    """A wearable session (FIT/GPX/TCX/CSV/RR import), imported once per content hash."""
+    """A wearable session (FIT/GPX/TCX/CSV/RR import), imported once per content hash.
+
+    ``source`` says where the stored values came from (``upload``, ``intervals``, ``strava``,
+    ``oura``) and ``external_id`` is the provider's id of the item: unique per person and
+    source, so a re-sync finds the row and changes nothing. Strava-sourced rows are shown to
+    their athlete only (`storage.activities.list_activities`, ``include_strava``).
+    """
 
     __tablename__ = "activity"
-    __table_args__ = (UniqueConstraint("person_id", "content_hash"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "content_hash"),
+        UniqueConstraint("person_id", "source", "external_id",
+                         name="uq_activity_person_source_external"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
@@ -211,7 +221,54 @@ class Activity(Base):
     pace_s_per_km: Mapped[float | None] = mapped_column(Float)
     zones_s: Mapped[list[Any]] = mapped_column(JSON, default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(String(16), default="upload", server_default="upload")
+    external_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Connection(Base):
+    """A person's link to a wearable provider (intervals.icu, Strava, Oura).
+
+    ``credentials`` (API key, OAuth tokens and their expiry) are JSON encrypted at rest like
+    every other secret, so `coachloop db rotate-key` re-encrypts them; ``status`` is
+    ``active``, ``error`` (the last import failed: ``last_error`` says why in words) or
+    ``revoked`` (the provider withdrew access; the tokens are gone). ``cursor`` is where the
+    next import resumes (the start time of the newest item imported), never a health value.
+    """
+
+    __tablename__ = "connection"
+    __table_args__ = (UniqueConstraint("person_id", "provider"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    # the provider's id of the athlete (a Strava webhook names the athlete by it)
+    external_athlete_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    credentials: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    cursor: Mapped[dt.datetime | None]
+    last_import_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SyncedItem(Base):
+    """A provider's item seen once: a re-sync skips it, whether it was stored as its own row
+    or matched to a session recorded by another source (``activity_id`` names the row it
+    was matched to or stored as; NULL for an item that held nothing usable)."""
+
+    __tablename__ = "synced_item"
+    __table_args__ = (UniqueConstraint("person_id", "source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(12))  # stored | matched | replaced | skipped
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class FitnessTest(Base):

@@ -59,13 +59,16 @@ def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/history: load, ACWR, weekly load and wellness trend as one PNG."""
     person = dialogue.require_person(turn)
     today = _today(dialogue, turn, person)
-    sessions, wellness = stored_inputs(turn.db, person.id, today)
+    # the athlete's own chart: their Strava sessions too (shown to them only)
+    sessions, wellness = stored_inputs(turn.db, person.id, today, include_strava=True)
     first = first_day(sessions, wellness)
     if first is None:
         return [Reply("No history yet: send /checkin after training and I'll chart it.")]
     start = max(first, today - dt.timedelta(days=83))
     metrics = metrics_history(sessions, wellness, start, today)
-    outlook = performance_outlook(turn.db, person.id, sessions, today)
+    # the fitness-fatigue model is fitted to the load: never to Strava's (its agreement)
+    modelled, _ = stored_inputs(turn.db, person.id, today)
+    outlook = performance_outlook(turn.db, person.id, modelled, today)
     png = report_chart(metrics, title=f"{person.display_name}: last {len(metrics)} days",
                        performance=outlook.forecast)
     caption = "Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend."

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session as DbSession
 
 from bot.dialogue import account, approval, broadcasts, coaching, digest, teams
+from bot.dialogue import sync as wearable_sync
 from bot.dialogue.core import Dialogue, Feature
 from bot.replies import Incoming, Reply
 from bot.services import roster
 from bot.services.planning import local_today
+from bot.sync import SyncConfig
 from storage import groups as group_repo
 from storage import people
 from storage.schema import Person
@@ -34,11 +36,13 @@ PERSONAS: dict[str, tuple[int, int, str, str]] = {
 }
 
 
-def default_features() -> list[Feature]:
-    """Teams and classes, and the athlete's account (the dialogue adds onboarding, the
-    check-in, /help and /cancel itself)."""
+def default_features(sync: SyncConfig | None = None) -> list[Feature]:
+    """Teams and classes, coaching (approval, the digest), broadcasts, the athlete's account
+    and wearable connections (the dialogue adds onboarding, the check-in, /help and /cancel
+    itself)."""
     return [teams.feature(), coaching.feature(), approval.feature(), digest.feature(),
-            broadcasts.feature(), account.feature()]
+            broadcasts.feature(), account.feature(),
+            wearable_sync.make_feature(sync or SyncConfig())]
 
 
 def alerts_in(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:

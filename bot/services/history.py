@@ -53,11 +53,15 @@ def load_inputs(
 
 
 def stored_inputs(
-    db: DbSession, person_id: int, until: dt.date
+    db: DbSession, person_id: int, until: dt.date, *, include_strava: bool = False
 ) -> tuple[list[SessionLoad], list[WellnessDay]]:
-    """`load_inputs` for everything the person stored up to ``until``."""
-    activities = [a for a in list_activities(db, person_id) if a.day is not None
-                  and a.day <= until]
+    """`load_inputs` for everything the person stored up to ``until``.
+
+    Strava-sourced sessions only with ``include_strava`` (the athlete's own /history): the
+    roster, plans and every model read without them (`storage.activities.list_activities`).
+    """
+    activities = [a for a in list_activities(db, person_id, include_strava=include_strava)
+                  if a.day is not None and a.day <= until]
     return load_inputs(list_checkins(db, person_id, until=until), activities)
 
 

@@ -8,7 +8,7 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-import bot.uploads as uploads
+import bot.services.matching as matching
 from bot.uploads import format_size, import_upload
 from storage.activities import list_activities
 from storage.db import Database
@@ -126,13 +126,13 @@ def test_absurd_heart_rate_does_not_reach_the_database_or_logs(
 def test_failure_while_storing_leaves_nothing_half_stored(
     db: Database, athlete: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_add = uploads.add_file_activities
+    real_add = matching.add_file_activities  # where the import path adds rows
 
     def add_then_crash(*args: object, **kwargs: object) -> object:
         real_add(*args, **kwargs)  # type: ignore[arg-type]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(uploads, "add_file_activities", add_then_crash)
+    monkeypatch.setattr(matching, "add_file_activities", add_then_crash)
     with pytest.raises(RuntimeError):
         import_upload(db, athlete, "two.tcx", make_tcx([[140] * 60, [150] * 60]), LIMIT)
     assert _count(db, Activity) == 0 and _count(db, ExerciseLog) == 0

@@ -1,0 +1,272 @@
+"""Connecting wearable providers in the private chat: /connect, /sync, /disconnect.
+
+A key or a code pasted here is read once, stored encrypted (`storage.connections`), and the
+message that held it is deleted (``Reply.meta[DELETE_META]``: the Telegram adapter deletes
+it, the terminal has nothing to delete), also when it could not be read, since it may hold a
+key all the same. No handler here calls a provider: the import, the key check and the OAuth
+code exchange run as a background job (`bot.services.background.ask_sync`), so a slow
+provider never holds the chat's transaction; the job tells the chat what came in.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from bot.dialogue.core import CommandHelp, Feature
+from bot.replies import DELETE_META, Reply
+from bot.services.background import ask_revoke, ask_sync
+from bot.sync import SyncConfig, intervals, oura
+from bot.sync.strava import authorize_url, code_from
+from storage import connections
+from storage.schema import Connection
+
+if TYPE_CHECKING:
+    from bot.dialogue.core import Dialogue, Turn
+
+CONNECT_INTERVALS = "connect_intervals"
+CONNECT_STRAVA = "connect_strava"
+CONNECT_OURA = "connect_oura"
+LABELS = {"intervals": "intervals.icu", "strava": "Strava", "oura": "Oura"}
+CONNECT_USAGE = (
+    "Send /connect intervals (athlete id and API key) or /connect strava "
+    "(you allow access on Strava's page)."
+)
+DISCONNECT_USAGE = "Send /disconnect NAME, e.g. /disconnect intervals ({names})."
+
+
+def _deleting(turn: Turn, reply: Reply) -> Reply:
+    """``reply``, asking the adapter to delete the athlete's message it answers."""
+    message_id = turn.inc.message_id
+    if message_id is None:
+        return reply
+    return Reply(
+        reply.text, buttons=reply.buttons, meta={**reply.meta, DELETE_META: str(message_id)}
+    )
+
+
+def _deleted(turn: Turn, why: str = "") -> str:
+    """The note that the message was deleted, where the chat has messages (not the terminal)."""
+    if turn.inc.message_id is None:
+        return ""
+    return f" I deleted your message{' ' + why if why else ''}."
+
+
+def _cause(turn: Turn) -> str:
+    inc = turn.inc
+    return inc.update_ref or f"{inc.source}:{inc.received_at.isoformat()}"
+
+
+def _describe(connection: Connection) -> str:
+    label = LABELS.get(connection.provider, connection.provider)
+    who = f" ({connection.external_athlete_id})" if connection.external_athlete_id else ""
+    last = (
+        f"last import {connection.last_import_at:%Y-%m-%d %H:%M} UTC"
+        if connection.last_import_at
+        else "nothing imported yet"
+    )
+    state = {
+        "active": "working",
+        "error": f"problem: {connection.last_error}",
+        "revoked": f"stopped: {connection.last_error}",
+        "pending": "waiting for Strava's answer",
+        "revoking": "being disconnected",
+    }.get(connection.status, connection.status)
+    return f"- {label}{who}: {last}; {state}"
+
+
+def make_feature(config: SyncConfig) -> Feature:
+    """The sync slice of the dialogue for this installation's providers."""
+
+    def connect(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+        """/connect NAME: ask for what the provider needs."""
+        dialogue.require_person(turn)
+        name = args[0].lower()[:16] if args else ""
+        if name == "intervals":
+            turn.goto(CONNECT_INTERVALS, {})
+            return [
+                Reply(
+                    "Send your intervals.icu athlete id and API key in one message, e.g. "
+                    "i12345 3x4mpl3k3y (intervals.icu > Settings > Developer Settings). "
+                    "I delete that message as soon as I have read it, and keep the key "
+                    "encrypted. /cancel to stop."
+                )
+            ]
+        if name == "strava":
+            if not config.strava_enabled:
+                return [
+                    Reply(
+                        "Strava is not set up on this bot: its operator has to register "
+                        "a Strava app first (docs/wearables.md, Sync)."
+                    )
+                ]
+            nonce = secrets.token_urlsafe(12)
+            person = dialogue.require_person(turn)
+            url = authorize_url(config, f"{person.id}.{nonce}")
+            connections.save_pending(turn.db, person.id, "strava", nonce)
+            tail = ""  # webhook mode: Strava sends the code to our callback, not the chat
+            if not config.strava_redirect_url:
+                turn.goto(CONNECT_STRAVA, {"nonce": nonce})
+                tail = (" Then paste here the address your browser shows after you allow "
+                        "access (the page itself may not load).")
+            return [
+                Reply(
+                    "Open this link and allow coachloop to read your activities "
+                    f"(scope activity:read_all): {url}{tail} Your Strava data is shown "
+                    "to you only, never to your coach or team. /cancel to stop."
+                )
+            ]
+        if name == "oura":
+            turn.goto(CONNECT_OURA, {})
+            return [Reply("Send your Oura personal access token (cloud.ouraring.com > "
+                          "Personal access tokens) in one message. I delete that message as "
+                          "soon as I have read it, and keep the token encrypted. I import "
+                          "sleep, HRV and resting heart rate. /cancel to stop.")]
+        return [Reply(CONNECT_USAGE)]
+
+    def intervals_key(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+        """The athlete id and API key, read once; the message is deleted either way."""
+        person = dialogue.require_person(turn)
+        try:
+            athlete_id, api_key = intervals.parse_credentials(text)
+        except ValueError as exc:
+            return [
+                _deleting(
+                    turn,
+                    Reply(
+                        f"I couldn't read that ({exc}).{_deleted(turn, 'in case it held the key')}"
+                        " Send it again, or /cancel."
+                    ),
+                )
+            ]
+        connections.save(
+            turn.db, person.id, "intervals", {"api_key": api_key}, external_athlete_id=athlete_id
+        )
+        ask_sync(turn.db, person, "intervals", cause=_cause(turn), chat_id=turn.inc.chat_id)
+        turn.finish()
+        return [
+            _deleting(
+                turn,
+                Reply(
+                    f"Connected to intervals.icu (athlete {athlete_id}).{_deleted(turn)} The key "
+                    f"is kept encrypted. I'm importing the last {config.days} days and will "
+                    "tell you what came in. /sync shows your connections."
+                ),
+            )
+        ]
+
+    def oura_token(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+        """The Oura token, read once; the message is deleted either way."""
+        person = dialogue.require_person(turn)
+        try:
+            token = oura.parse_token(text)
+        except ValueError as exc:
+            why = _deleted(turn, "in case it held the token")
+            return [_deleting(turn, Reply(f"I couldn't read that ({exc}).{why} Send it "
+                                          "again, or /cancel."))]
+        connections.save(turn.db, person.id, "oura", {"token": token})
+        ask_sync(turn.db, person, "oura", cause=_cause(turn), chat_id=turn.inc.chat_id)
+        turn.finish()
+        return [_deleting(turn, Reply(
+            f"Connected to Oura.{_deleted(turn)} The token is kept encrypted. I'm importing "
+            f"the last {config.days} days of sleep and HRV and will tell you what came in."))]
+
+    def strava_code(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+        """The code from Strava's redirect page (polling mode), checked against our state."""
+        person = dialogue.require_person(turn)
+        try:
+            code = code_from(text, expected_state=f"{person.id}.{turn.data.get('nonce', '')}")
+        except ValueError as exc:
+            return [
+                _deleting(
+                    turn,
+                    Reply(
+                        f"I couldn't read that: {exc}. Paste the code from "
+                        "the page Strava sent you to, or /cancel."
+                    ),
+                )
+            ]
+        if not connections.accept_code(
+            turn.db, person.id, "strava", str(turn.data.get("nonce", "")), code
+        ):
+            turn.finish()
+            return [Reply("That Strava link has expired; send /connect strava again.")]
+        ask_sync(turn.db, person, "strava", cause=_cause(turn), chat_id=turn.inc.chat_id)
+        turn.finish()
+        return [
+            _deleting(
+                turn,
+                Reply(
+                    "Thanks: I'm finishing the Strava connection and "
+                    "importing your recent activities; I'll tell you what "
+                    "came in."
+                ),
+            )
+        ]
+
+    def sync_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+        """/sync: each connection, its last import and any problem; then a fresh import."""
+        person = dialogue.require_person(turn)
+        found = connections.list_for(turn.db, person.id)
+        if not found:
+            return [Reply("No connections yet. " + CONNECT_USAGE)]
+        lines = ["Your connections:", *(_describe(c) for c in found)]
+        started = [c.provider for c in found if c.status in (connections.ACTIVE, connections.ERROR)]
+        for provider in started:
+            ask_sync(turn.db, person, provider, cause=_cause(turn), chat_id=turn.inc.chat_id)
+        if started:
+            lines.append("Importing what is new now; I'll tell you what came in.")
+        return [Reply("\n".join(lines))]
+
+    def disconnect(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+        """/disconnect NAME: revoke (OAuth providers) and delete the tokens."""
+        person = dialogue.require_person(turn)
+        names = ", ".join(connections.PROVIDERS)
+        name = args[0].lower()[:16] if args else ""
+        if name not in connections.PROVIDERS:
+            return [Reply(DISCONNECT_USAGE.format(names=names))]
+        found = connections.get(turn.db, person.id, name)
+        if found is None:
+            return [Reply(f"You have no {LABELS[name]} connection. /sync lists yours.")]
+        if name == "strava" and found.credentials.get("access_token"):
+            # Strava is told in a job (the network); until then the row says "revoking" and
+            # nothing syncs; the job deletes the tokens whatever Strava answers
+            connections.set_status(found, connections.REVOKING)
+            ask_revoke(turn.db, person, "strava", cause=_cause(turn), chat_id=turn.inc.chat_id)
+            return [
+                Reply(
+                    "Strava disconnected: coachloop's access is being withdrawn on "
+                    "Strava and the tokens deleted right now. What was imported stays "
+                    "(/forget erases everything)."
+                )
+            ]
+        connections.remove(turn.db, found)
+        return [
+            Reply(
+                f"{LABELS[name]} disconnected: its key and tokens are deleted. "
+                "What was imported stays (/forget erases everything)."
+            )
+        ]
+
+    return Feature(
+        commands={"connect": connect, "sync": sync_cmd, "disconnect": disconnect},
+        states={CONNECT_INTERVALS: intervals_key, CONNECT_STRAVA: strava_code,
+                CONNECT_OURA: oura_token},
+        help={
+            "connect": CommandHelp(
+                "/connect intervals",
+                "your watch data arrives by itself (intervals.icu, Strava, Oura)",
+                menu="connect intervals.icu, Strava or Oura",
+                rank=30,
+            ),
+            "sync": CommandHelp(
+                "/sync",
+                "your connections and their last import",
+                menu="wearable connections",
+                rank=31,
+            ),
+            "disconnect": CommandHelp(
+                "/disconnect intervals", "delete a connection's keys", rank=32
+            ),
+        },
+    )

@@ -1,0 +1,133 @@
+"""Request budgets per provider, and what the providers' rate headers say is left.
+
+Strava allows an app 200 requests per 15 minutes and 2,000 a day (windows that reset at the
+quarter hour and at midnight UTC; developers.strava.com/docs/rate-limits), and says how much
+is used in ``X-RateLimit-Limit`` / ``X-RateLimit-Usage`` ("200,2000" / "12,340") on every
+answer, read requests also in ``X-ReadRateLimit-*``. A budget counts what this process sent
+in each window, and takes the provider's own count when it is higher (another process of the
+same app, a restart). When a window is used up, `Budget.wait_s` says how long until it
+resets, and the import stops there and resumes from the last stored item (`importer`).
+
+Budgets are per process: several bot processes of one app each keep their own count, and the
+headers bring each up to the provider's. Clocks are injectable, so tests need no sleeping.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """``limit`` requests per ``seconds``, in windows aligned to the epoch (Strava's are:
+    quarter hours, and days from midnight UTC)."""
+
+    seconds: int
+    limit: int
+
+
+@dataclass(slots=True)
+class Budget:
+    """Requests left in each window of one provider (see the module)."""
+
+    windows: tuple[Window, ...]
+    clock: Callable[[], float] = time.time
+    _used: dict[int, tuple[int, int]] = field(default_factory=dict)  # seconds -> (start, n)
+    _blocked_until: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _start(self, window: Window, now: float) -> int:
+        return int(now // window.seconds) * window.seconds
+
+    def _count(self, window: Window, now: float) -> int:
+        start, used = self._used.get(window.seconds, (0, 0))
+        return used if start == self._start(window, now) else 0
+
+    def wait_s(self) -> float:
+        """Seconds until a request may be sent (0: now)."""
+        now = self.clock()
+        with self._lock:
+            wait = max(0.0, self._blocked_until - now)
+            for window in self.windows:
+                if self._count(window, now) >= window.limit:
+                    wait = max(wait, self._start(window, now) + window.seconds - now)
+        return wait
+
+    def take(self) -> None:
+        """Count one request sent now."""
+        now = self.clock()
+        with self._lock:
+            for window in self.windows:
+                self._used[window.seconds] = (
+                    self._start(window, now),
+                    self._count(window, now) + 1,
+                )
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Take the provider's usage (``X-RateLimit-Usage``) when it is higher than ours."""
+        for prefix in ("X-RateLimit", "X-ReadRateLimit"):
+            usage = _numbers(headers.get(f"{prefix}-Usage"))
+            limits = _numbers(headers.get(f"{prefix}-Limit"))
+            if not usage or len(usage) != len(limits):
+                continue
+            now = self.clock()
+            with self._lock:
+                for window, used, limit in zip(self.windows, usage, limits, strict=False):
+                    mine = self._count(window, now)
+                    # a provider limit lower than ours (the read limit) counts as used up
+                    # proportionally: usage/limit of our window
+                    seen = used if limit >= window.limit else round(used * window.limit / limit)
+                    if seen > mine:
+                        self._used[window.seconds] = (self._start(window, now), seen)
+
+    def block_for(self, seconds: float) -> None:
+        """A 429 said to wait: nothing is sent before then."""
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, self.clock() + max(0.0, seconds))
+
+
+def _numbers(value: str | None) -> list[int]:
+    if not value:
+        return []
+    try:
+        return [int(part.strip()) for part in value.split(",") if part.strip()]
+    except ValueError:
+        return []
+
+
+def retry_after_s(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as seconds (RFC 9110 sec. 10.2.3: delay seconds or an HTTP date)."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+#: Strava: 200 per 15 min and 2,000 per day per app (the brief numbers of its agreement).
+STRAVA_WINDOWS = (Window(900, 200), Window(86_400, 2_000))
+#: intervals.icu publishes no number; a polite 10 a second, and its 429s are honoured.
+INTERVALS_WINDOWS = (Window(1, 10),)
+#: Oura: 5,000 requests per 5 minutes (cloud.ouraring.com/v2/docs, "Rate limits").
+OURA_WINDOWS = (Window(300, 5_000),)
+
+_BUDGETS: dict[str, Budget] = {}
+_GUARD = threading.Lock()
+
+
+def budget_for(provider: str) -> Budget:
+    """This process's budget for ``provider`` (one per app, shared by every athlete)."""
+    windows = {"strava": STRAVA_WINDOWS, "intervals": INTERVALS_WINDOWS, "oura": OURA_WINDOWS}.get(
+        provider, INTERVALS_WINDOWS
+    )
+    with _GUARD:
+        return _BUDGETS.setdefault(provider, Budget(windows))

@@ -1,0 +1,148 @@
+"""A fake Strava: OAuth, the athlete's activities and the push subscription's handshake.
+
+Reference: developers.strava.com/docs/authentication (``/oauth/authorize``, ``POST
+/oauth/token`` with ``grant_type`` ``authorization_code`` or ``refresh_token``, answering
+``{"token_type": "Bearer", "expires_at", "expires_in", "refresh_token", "access_token",
+"athlete": {...}}`` (no athlete on a refresh), ``POST /oauth/deauthorize``);
+developers.strava.com/docs/reference (``GET /api/v3/athlete/activities?before&after&page
+&per_page``, SummaryActivity fields as in its example); developers.strava.com/docs/rate-limits
+(``X-RateLimit-Limit: 200,2000`` / ``X-RateLimit-Usage: n,m`` on every answer, 429 when used
+up); developers.strava.com/docs/webhooks (the subscription's ``GET callback?hub.mode=subscribe
+&hub.challenge=&hub.verify_token=`` handshake answered with ``{"hub.challenge": ...}``; events
+``{"object_type", "object_id", "aspect_type", "owner_id", "subscription_id", "event_time",
+"updates"}``, deauthorisation = athlete ``update`` with ``{"authorized": "false"}``).
+
+One fake serves both hosts' paths: ``/oauth/...`` and ``/api/v3/...``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.sync.fake_server import Answer, Fake, Request
+
+CLIENT_ID = "4242"
+CLIENT_SECRET = "s3cr3t-of-the-app-0000"
+
+
+@dataclass
+class FakeStrava(Fake):
+    """One athlete's Strava account and one app."""
+
+    athlete_id: int = 134815
+    codes: set[str] = field(default_factory=set)
+    access_tokens: dict[str, float] = field(default_factory=dict)  # token -> expires_at
+    refresh_tokens: set[str] = field(default_factory=set)
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    deauthorized: list[str] = field(default_factory=list)
+    token_life_s: float = 21_600
+    usage: list[int] = field(default_factory=lambda: [0, 0])
+
+    def new_code(self) -> str:
+        code = secrets.token_hex(20)
+        self.codes.add(code)
+        return code
+
+    def add_activity(
+        self, activity_id: int, start: dt.datetime, *, minutes: float, hr: float | None = 145
+    ) -> None:
+        self.activities.append(
+            {
+                "resource_state": 2,
+                "athlete": {"id": self.athlete_id, "resource_state": 1},
+                "name": "Happy Friday",
+                "distance": minutes * 200.0,
+                "moving_time": int(minutes * 60),
+                "elapsed_time": int(minutes * 60) + 20,
+                "total_elevation_gain": 10.0,
+                "type": "Ride",
+                "sport_type": "Ride",
+                "id": activity_id,
+                "start_date": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "start_date_local": start.replace(tzinfo=None).isoformat() + "Z",
+                "timezone": "(GMT+00:00) Europe/London",
+                "trainer": False,
+                "private": False,
+                "has_heartrate": hr is not None,
+                "average_heartrate": hr,
+                "max_heartrate": None if hr is None else hr + 30,
+                "device_watts": False,
+                "average_watts": 180.0,
+            }
+        )
+
+    def _tokens(self, *, athlete: bool) -> dict[str, Any]:
+        access, refresh = secrets.token_hex(20), secrets.token_hex(20)
+        expires = time.time() + self.token_life_s
+        self.access_tokens[access] = expires
+        self.refresh_tokens.add(refresh)
+        body: dict[str, Any] = {
+            "token_type": "Bearer",
+            "expires_at": int(expires),
+            "expires_in": int(self.token_life_s),
+            "refresh_token": refresh,
+            "access_token": access,
+        }
+        if athlete:
+            body["athlete"] = {"id": self.athlete_id, "username": "ana", "firstname": "Ana"}
+        return body
+
+    def _rate_headers(self) -> dict[str, str]:
+        self.usage = [self.usage[0] + 1, self.usage[1] + 1]
+        return {
+            "X-RateLimit-Limit": "200,2000",
+            "X-RateLimit-Usage": f"{self.usage[0]},{self.usage[1]}",
+        }
+
+    def handle(self, request: Request) -> Answer:
+        if request.path == "/oauth/token" and request.method == "POST":
+            form = request.form()
+            if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+                return 401, {}, b'{"message":"Bad Request","errors":[{"code":"invalid"}]}'
+            if form.get("grant_type") == "authorization_code":
+                if form.get("code") not in self.codes:
+                    return 400, {}, b'{"message":"Bad Request","errors":[{"code":"invalid"}]}'
+                self.codes.discard(form["code"])
+                return self.json_answer(self._tokens(athlete=True))
+            if form.get("grant_type") == "refresh_token":
+                if form.get("refresh_token") not in self.refresh_tokens:
+                    return 400, {}, b'{"message":"Bad Request"}'
+                self.refresh_tokens.discard(form["refresh_token"])
+                return self.json_answer(self._tokens(athlete=False))
+            return 400, {}, b'{"message":"Bad Request"}'
+        if request.path == "/oauth/deauthorize" and request.method == "POST":
+            token = request.form().get("access_token", "")
+            if token not in self.access_tokens:
+                return 401, {}, b'{"message":"Authorization Error"}'
+            self.deauthorized.append(token)
+            del self.access_tokens[token]
+            return self.json_answer({"access_token": token})
+        if request.path == "/api/v3/athlete/activities":
+            bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+            if self.access_tokens.get(bearer, 0) < time.time():
+                return (
+                    401,
+                    self._rate_headers(),
+                    (b'{"message":"Authorization Error","errors":[{"code":"invalid"}]}'),
+                )
+            after = int(request.query.get("after", "0"))
+            page, per_page = (
+                int(request.query.get("page", "1")),
+                int(request.query.get("per_page", "30")),
+            )
+            inside = sorted(
+                (
+                    a
+                    for a in self.activities
+                    if dt.datetime.fromisoformat(a["start_date"].replace("Z", "+00:00")).timestamp()
+                    > after
+                ),
+                key=lambda a: a["start_date"],
+            )
+            chunk = inside[(page - 1) * per_page : page * per_page]
+            return self.json_answer(chunk, headers=self._rate_headers())
+        return 404, {}, b'{"message":"Record Not Found"}'

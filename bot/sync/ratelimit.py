@@ -113,7 +113,7 @@ def retry_after_s(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
-#: Strava: 200 per 15 min and 2,000 per day per app (the brief numbers of its agreement).
+#: Strava: 200 per 15 min and 2,000 per day per app (developers.strava.com/docs/rate-limits).
 STRAVA_WINDOWS = (Window(900, 200), Window(86_400, 2_000))
 #: intervals.icu publishes no number; a polite 10 a second, and its 429s are honoured.
 INTERVALS_WINDOWS = (Window(1, 10),)

@@ -1,10 +1,11 @@
 """Strava: OAuth 2 (authorise, exchange the code, refresh before expiry, deauthorise) and the
 athlete's activities, on httpx.
 
-Why not stravalib (installed): its protocol layer builds every URL as
-``https://{server}/...`` (``stravalib.protocol.ApiV3``), so it cannot be pointed at a local
-plain-HTTP fake by configuration; the brief forbids patching the code under test, so the
-few calls we make are written here against the reference, with a base URL from the settings.
+Why not stravalib: its protocol layer builds every URL as ``https://{server}/...``
+(``stravalib.protocol.ApiV3``), so it cannot be pointed at a local plain-HTTP server by
+configuration, which the tests need (tests/sync run the real client against a fake of the
+API, never a patched client). The few calls we make are written here against the reference,
+with a base URL from the settings; stravalib is therefore not a dependency.
 
 Reference (cited in tests/sync/fake_strava.py too): developers.strava.com/docs/authentication
 (``GET /oauth/authorize?client_id&redirect_uri&response_type=code&approval_prompt&scope

@@ -271,6 +271,10 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         self.all_mean_ = X.mean(axis=0)
         sd = X.std(axis=0)
         self.all_sd_ = np.where(sd > 0, sd, 1.0)
+        if self.seq_idx_:
+            seq = X[:, self.seq_idx_]
+            self.seq_mean_ = float(seq.mean())
+            self.seq_sd_ = float(seq.std()) or 1.0
         self.norm_stats_ = {}
         keys = self._norm_keys(X)
         for key in dict.fromkeys(keys):
@@ -281,7 +285,7 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
 
     def _norm_keys(self, X: np.ndarray) -> np.ndarray:
         """Each row's norm group: sex and age decade (``norms``), ``""`` when not encoded."""
-        names = list(self.feature_names_in_) if hasattr(self, "feature_names_in_") else []
+        names = self._names()
         keys = np.full(len(X), "", dtype=object)
         if self.norms == "none":
             return keys
@@ -312,10 +316,6 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         if hasattr(self, "feature_names_in_"):
             return [str(c) for c in self.feature_names_in_]
         return [f"x{i}" for i in range(self.n_features_in_)]
-        if self.seq_idx_:
-            seq = X[:, self.seq_idx_]
-            self.seq_mean_ = float(seq.mean())
-            self.seq_sd_ = float(seq.std()) or 1.0
 
     def _logits(self, head: Any, X: np.ndarray) -> np.ndarray:
         """One trained head's class evidence (pre-softmax) for raw rows."""
@@ -342,11 +342,12 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
     def _embed(self, S: np.ndarray) -> np.ndarray:
         import torch
 
-        self.extractor_.eval()
+        extractor = self.heads_[0].extractor
+        extractor.eval()
         outs = []
         with torch.inference_mode():
             for start in range(0, len(S), 4096):
-                outs.append(self.extractor_(torch.from_numpy(S[start : start + 4096])).numpy())
+                outs.append(extractor(torch.from_numpy(S[start : start + 4096])).numpy())
         return np.concatenate(outs)
 
     def transform(self, X: Any) -> np.ndarray:

@@ -104,8 +104,9 @@ def real_data(csv: Path, folds: int, seed: int) -> None:
     feats = [c for c in frame.select_dtypes("number").columns if c != "class"]
     X, _ = design_matrix(frame, feats, ["gender"])
     y = labels(frame, "class")
-    print(f"\n== real data: {csv.name}, {len(frame)} people, class A-D, {folds}-fold, "
-          f"seed {seed} ==")
+    print(
+        f"\n== real data: {csv.name}, {len(frame)} people, class A-D, {folds}-fold, seed {seed} =="
+    )
     with tqdm(total=len(MODELS) * folds, desc="real data", unit="fold", file=sys.stderr) as bar:
 
         def tick(name: str, fold: int) -> None:
@@ -119,8 +120,11 @@ def real_data(csv: Path, folds: int, seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true",
-                        help="600 synthetic rows instead of 2000; 3 real-data folds, not 5")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="600 synthetic rows instead of 2000; 3 real-data folds, not 5",
+    )
     parser.add_argument("--n", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--real-csv", type=Path, default=DEV_FILE)

@@ -4,11 +4,11 @@ A fair comparison of "LightGBM on the raw items" with "LightGBM on CNN features 
 needs the same booster: the same parameters, the same inner validation split of the training
 fold, the same early stopping and the same class weights. Both go through `fit_early_stopped`.
 
-Why a refit: early stopping needs rows the booster does not train on; holding 15 % of a
-4,000-row fold out for good costs more accuracy than the stopping gains (docs/models.md). So the inner split only chooses the number of trees, and the booster is
-then refitted on every training row with that many trees, scaled by the share of rows it gains
-(the usual rule of thumb for more data at the same learning rate). The held-out test fold is
-never seen by either step.
+Why a refit: early stopping needs rows the booster does not train on, and holding 15 % of a
+4,000-row fold out for good costs more accuracy than the stopping gains (docs/models.md). So
+the inner split only chooses the number of trees; the booster is then refitted on every
+training row with that many trees, scaled by the share of rows it gains (more data at the same
+learning rate supports more trees). The held-out test fold is never seen by either step.
 
 Parameters (chosen on the development file's inner splits, see docs/models.md): a small
 learning rate with early stopping, 15 leaves, the prescription paper's L1 1.2 / L2 0.8, row and
@@ -108,7 +108,9 @@ class EarlyStoppedLightGBM(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(
-        self, validation_fraction: float = VALIDATION_FRACTION, refit: bool = True,
+        self,
+        validation_fraction: float = VALIDATION_FRACTION,
+        refit: bool = True,
         random_state: int = 0,
     ) -> None:
         self.validation_fraction = validation_fraction
@@ -128,8 +130,12 @@ class EarlyStoppedLightGBM(ClassifierMixin, BaseEstimator):
         codes = encoder.transform(y)
         train, val = inner_split(len(data), codes, self.validation_fraction, self.random_state)
         self.gbm_ = fit_early_stopped(
-            data[train], codes[train], data[val], codes[val],
-            seed=self.random_state, refit=self.refit,
+            data[train],
+            codes[train],
+            data[val],
+            codes[val],
+            seed=self.random_state,
+            refit=self.refit,
         )
         return self
 

@@ -16,11 +16,19 @@ composition, cardiovascular, strength, flexibility, power, endurance): step t ca
 z-score and a one-hot of its quality, and every step also carries all items replicated (age and
 sex included), as the paper does for its static tests. ``layout="sequence"`` is the paper's own
 reading: the lap splits as the time axis, or, for a battery without laps, the items in column
-order. The LightGBM stage sees the CNN's pooled features concatenated with the raw items
-(z-scored), and uses the configuration it shares with the plain LightGBM baseline
-(`models.gbm`: same parameters, inner validation split, early stopping, class weights); the CNN
-early-stops on the same inner split, never on the test fold. SMOTE + noise feed only the CNN;
-the booster trains on the original rows with balanced class weights. Not reproduced: the paper's weighted multi-metric loss (0.4 L_3000 + 0.2 L_pull ...), whose
+order. "Standardised per item" means against the row's norm group (``norms="sex_age"``: the
+training rows of the same sex and age decade, as fitness norms are tabled), pooled otherwise.
+
+The LightGBM stage sees the CNN's class evidence (logits) concatenated with the raw items
+(z-scored pooled and against the norm group), with the configuration it shares with the plain
+LightGBM baseline (`models.gbm`: same parameters, inner validation split, early stopping,
+balanced class weights). The CNN's logits for the booster's training rows are cross-fitted
+(``cross_fit``): each comes from a CNN that did not train on that row, because a booster fed
+in-sample CNN outputs trusts them more than they deserve on new rows and ends below LightGBM on
+the raw items (the issue's observation on real data). Each CNN early-stops on an inner split of
+its own training rows, never on the test fold. SMOTE + noise feed only the CNNs.
+
+Not reproduced: the paper's weighted multi-metric loss (0.4 L_3000 + 0.2 L_pull ...), whose
 component losses it does not define; we train the extractor with class cross-entropy.
 """
 
@@ -146,9 +154,10 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         """True when the CNN reads the items grouped by quality (no time axis)."""
         return self.layout == "grouped" or (self.layout == "auto" and not self.seq_idx_)
 
-    def _quality_channels(self, names: list[str]) -> np.ndarray:
+    @staticmethod
+    def _quality_channels(names: list[str], positions: list[int]) -> np.ndarray:
         """(qualities, positions) one-hot: which quality each position of the axis measures."""
-        order = [quality_of(names[i]) for i in self.order_]
+        order = [quality_of(names[i]) for i in positions]
         return np.array([[1.0 if q == name else 0.0 for q in order] for name in QUALITIES])
 
     def _to_sequences(self, X: np.ndarray) -> np.ndarray:
@@ -183,15 +192,17 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
             self.feature_names_in_ = np.asarray(names, dtype=object)
         self.n_features_in_ = X.shape[1]
         if self.cnn_features == "pooled" and self.cross_fit > 1:
-            raise ValueError("cross_fit needs cnn_features='logits' (pooled units of different "
-                             "networks do not line up)")
+            raise ValueError(
+                "cross_fit needs cnn_features='logits' (pooled units of different "
+                "networks do not line up)"
+            )
         self.seq_idx_, self.static_idx_ = self._resolve_layout(names)
         grouped = self._grouped(names)
         self.order_ = grouped_order(names) if grouped else None
         if grouped and not self.order_:
             raise ValueError("the grouped layout needs at least one item besides age and sex")
         if self.order_ is not None:
-            self.quality_ = self._quality_channels(names)
+            self.quality_ = self._quality_channels(names, self.order_)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         codes = encoder.transform(y)
@@ -200,18 +211,22 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         if self.cross_fit > 1:
             parts = _parts(codes, self.cross_fit, self.random_state)
             self.heads_ = []
+            self.histories_ = []
             cnn = np.zeros((len(X), len(self.classes_)))
             for k, part in enumerate(parts):
                 rest = np.setdiff1d(np.arange(len(X)), part)
-                head = self._train_extractor(X[rest], codes[rest], self.random_state + k)
+                head, history = self._train_extractor(X[rest], codes[rest], self.random_state + k)
                 self.heads_.append(head)
+                self.histories_.append(history)
                 cnn[part] = self._logits(head, X[part])
         else:
-            head = self._train_extractor(X[tr], codes[tr], self.random_state, X[val], codes[val])
-            self.heads_ = [head]
+            head, history = self._train_extractor(
+                X[tr], codes[tr], self.random_state, X[val], codes[val]
+            )
+            self.heads_, self.histories_ = [head], [history]
             cnn = self._cnn_block(X)
         self.extractor_ = self.heads_[0].extractor
-        self.history_ = self.heads_[0].history_
+        self.history_ = self.histories_[0]
         features = self._with_raw(cnn, X)
         self.gbm_ = gbm.fit_early_stopped(
             features[tr], codes[tr], features[val], codes[val], seed=self.random_state
@@ -225,17 +240,16 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         seed: int,
         X_val: np.ndarray | None = None,
         y_val: np.ndarray | None = None,
-    ) -> Any:
-        """One CNN + linear head, early-stopped on ``X_val`` or on an inner split of ``X``."""
+    ) -> tuple[Any, Any]:
+        """One CNN + linear head (and its loss curves), early-stopped on ``X_val`` or on an
+        inner split of ``X``."""
         from models.torchnet import CnnAttentionExtractor, HybridHead, seeded, train_classifier
 
         if X_val is None or y_val is None:
             fit_rows, val_rows = gbm.inner_split(len(X), y, self.validation_fraction, seed)
             X, X_val, y, y_val = X[fit_rows], X[val_rows], y[fit_rows], y[val_rows]
         if self.smote:
-            X, y = augment.smote_and_noise(
-                X, y, noise_sigma=self.input_noise, random_state=seed
-            )
+            X, y = augment.smote_and_noise(X, y, noise_sigma=self.input_noise, random_state=seed)
         S, S_val = self._to_sequences(X), self._to_sequences(X_val)
         with seeded(seed):
             extractor = CnnAttentionExtractor(
@@ -248,7 +262,7 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
                 self.feature_noise,
             )
             model = HybridHead(extractor, len(self.classes_))
-        model.history_ = train_classifier(
+        history = train_classifier(
             model,
             S,
             y,
@@ -261,7 +275,7 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             seed=seed,
         )
-        return model
+        return model, history
 
     def _fit_scaling(self, X: np.ndarray) -> None:
         stat = X[:, self.static_idx_]
@@ -289,8 +303,11 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         keys = np.full(len(X), "", dtype=object)
         if self.norms == "none":
             return keys
-        sex = [i for i, c in enumerate(names) if str(c).split("=", 1)[0] in ("sex", "gender")
-               and "=" in str(c)]
+        sex = [
+            i
+            for i, c in enumerate(names)
+            if str(c).split("=", 1)[0] in ("sex", "gender") and "=" in str(c)
+        ]
         if sex:
             keys = keys + np.array([names[sex[j]] for j in X[:, sex].argmax(axis=1)], dtype=object)
         if self.norms == "sex_age" and "age" in names:

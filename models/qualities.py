@@ -30,21 +30,34 @@ QUALITIES: Final[tuple[str, ...]] = (
 
 QUALITY_OF_ITEM: Final[dict[str, str]] = {
     # body size and composition
-    "height": "body", "height_cm": "body", "weight": "body", "weight_kg": "body",
-    "bmi": "body", "fat": "body", "body_fat_pct": "body",
+    "height": "body",
+    "height_cm": "body",
+    "weight": "body",
+    "weight_kg": "body",
+    "bmi": "body",
+    "fat": "body",
+    "body_fat_pct": "body",
     # cardiovascular (resting blood pressure, lung volume)
-    "diastolic": "cardiovascular", "systolic": "cardiovascular",
+    "diastolic": "cardiovascular",
+    "systolic": "cardiovascular",
     "vital_capacity_ml": "cardiovascular",
     # muscular strength and muscular endurance
-    "grip force": "strength", "grip_kg": "strength", "sit-ups": "strength",
-    "sit_ups": "strength", "pull_ups": "strength",
+    "grip force": "strength",
+    "grip_kg": "strength",
+    "sit-ups": "strength",
+    "sit_ups": "strength",
+    "pull_ups": "strength",
     # flexibility
-    "sit and bend forward": "flexibility", "sit_and_reach_cm": "flexibility",
+    "sit and bend forward": "flexibility",
+    "sit_and_reach_cm": "flexibility",
     # power and speed
-    "broad jump": "power", "standing_long_jump_cm": "power", "run_50m_s": "power",
+    "broad jump": "power",
+    "standing_long_jump_cm": "power",
+    "run_50m_s": "power",
     "shuttle_30x2_s": "power",
     # aerobic endurance
-    "endurance_run_s": "endurance", "run_3000m_s": "endurance",
+    "endurance_run_s": "endurance",
+    "run_3000m_s": "endurance",
 }
 
 CONTEXT_ITEMS: Final[frozenset[str]] = frozenset({"age", "sex", "gender"})

@@ -35,8 +35,12 @@ GROUPING = "grouping"
 CLASSIFIER = "classifier"
 CLASSIFIER_LABEL = "class"
 CLASSIFIER_MODEL = "lgbm"
-DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "fitness" / (
-    "bodyPerformance-dev.csv"
+DEV_FILE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "fitness"
+    / ("bodyPerformance-dev.csv")
 )
 """Where the development file lives beside a checkout (``../shared/data/fitness/``)."""
 CENTROIDS_PER_SEX = 20

@@ -19,8 +19,8 @@ from models.evaluate import (
     is_continuous,
 )
 from models.features import PRESCRIPTION_BATTERY, design_matrix
-from models.hybrid import HybridCNNLightGBM
 from models.gbm import LGBM_PARAMS
+from models.hybrid import HybridCNNLightGBM
 from models.items import PE_ITEMS
 from models.qualities import grouped_order, quality_of
 
@@ -84,8 +84,9 @@ def test_hybrid_full_architecture_gives_256_features_on_a_tabular_battery(
     pe_data: tuple[pd.DataFrame, np.ndarray],
 ) -> None:
     X, y = pe_data
-    model = HybridCNNLightGBM(max_epochs=1, layout="sequence", cross_fit=1,
-                              cnn_features="pooled").fit(X, y)
+    model = HybridCNNLightGBM(
+        max_epochs=1, layout="sequence", cross_fit=1, cnn_features="pooled"
+    ).fit(X, y)
     assert model.seq_idx_ == [] and len(model.static_idx_) == len(PE_ITEMS)
     assert model.transform(X.head(3)).shape == (3, 256)
     assert model.extractor_.attention.num_heads == 8
@@ -112,11 +113,26 @@ def test_the_hybrid_head_and_the_lightgbm_baseline_share_one_configuration(
 
 
 def test_the_grouped_layout_orders_items_by_quality_and_keeps_context_off_the_axis() -> None:
-    names = ["age", "broad jump", "height", "sex=female", "grip force", "systolic",
-             "sit and bend forward", "fat", "sex=male"]
+    names = [
+        "age",
+        "broad jump",
+        "height",
+        "sex=female",
+        "grip force",
+        "systolic",
+        "sit and bend forward",
+        "fat",
+        "sex=male",
+    ]
     order = [names[i] for i in grouped_order(names)]
-    assert order == ["height", "fat", "systolic", "grip force", "sit and bend forward",
-                     "broad jump"]
+    assert order == [
+        "height",
+        "fat",
+        "systolic",
+        "grip force",
+        "sit and bend forward",
+        "broad jump",
+    ]
     assert quality_of("sex=male") == quality_of("age") == "context"
     assert quality_of("lap_03_s") == "other"
     with pytest.raises(ValueError, match="layout"):
@@ -145,8 +161,7 @@ def test_smote_sees_only_training_fold_rows(
     splits = fold_indices(y, 3, 0)
     per_fit = HybridCNNLightGBM().cross_fit  # one SMOTE per cross-fitted CNN
     assert len(seen) == per_fit * len(splits)
-    for ids, (train, test) in zip(seen, [s for s in splits for _ in range(per_fit)],
-                                  strict=True):
+    for ids, (train, test) in zip(seen, [s for s in splits for _ in range(per_fit)], strict=True):
         ids_set = set(ids.round(6).tolist())
         assert ids_set <= set(map(float, train)), "augmentation saw rows outside the training fold"
         assert not ids_set & set(map(float, test)), "augmentation saw held-out rows"

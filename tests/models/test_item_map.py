@@ -23,24 +23,27 @@ def real_shaped(n: int = 400, seed: int = 4) -> pd.DataFrame:
     cohort = generate_cohort(n, seed=seed)
     rng = np.random.default_rng(seed)
     male = cohort["sex"] == "male"
+
     def z(col: str) -> pd.Series:
         return (cohort[col] - cohort[col].mean()) / cohort[col].std()
 
     score = z("standing_long_jump_cm") + z("sit_ups") - z("bmi") + rng.normal(0, 0.5, n)
-    return pd.DataFrame({
-        "age": rng.integers(20, 60, n).astype(float),
-        "gender": np.where(male, "M", "F"),
-        "height": cohort["height_cm"],
-        "weight": cohort["weight_kg"],
-        "fat": (1.2 * cohort["bmi"] - 10.8 * male + 5.0).round(1),
-        "diastolic": rng.normal(79, 10, n).round(),
-        "systolic": rng.normal(130, 14, n).round(),
-        "grip force": (np.where(male, 43.0, 26.0) + 2.0 * cohort["pull_ups"] / 3).round(1),
-        "sit and bend forward": cohort["sit_and_reach_cm"],
-        "sit-ups": cohort["sit_ups"],
-        "broad jump": cohort["standing_long_jump_cm"],
-        "class": pd.qcut(score, 4, labels=["D", "C", "B", "A"]).astype(str),
-    })
+    return pd.DataFrame(
+        {
+            "age": rng.integers(20, 60, n).astype(float),
+            "gender": np.where(male, "M", "F"),
+            "height": cohort["height_cm"],
+            "weight": cohort["weight_kg"],
+            "fat": (1.2 * cohort["bmi"] - 10.8 * male + 5.0).round(1),
+            "diastolic": rng.normal(79, 10, n).round(),
+            "systolic": rng.normal(130, 14, n).round(),
+            "grip force": (np.where(male, 43.0, 26.0) + 2.0 * cohort["pull_ups"] / 3).round(1),
+            "sit and bend forward": cohort["sit_and_reach_cm"],
+            "sit-ups": cohort["sit_ups"],
+            "broad jump": cohort["standing_long_jump_cm"],
+            "class": pd.qcut(score, 4, labels=["D", "C", "B", "A"]).astype(str),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +96,9 @@ def test_the_imputed_values_are_the_same_sex_training_medians(
     women = frame[frame["gender"] == "F"]
     medians = manifest.extra["medians_by_sex"]["female"]
     assert medians["broad jump"] == pytest.approx(women["broad jump"].median(), abs=1e-3)
-    values, imputed = fitness.mapped_row({"sit_ups": 33.0}, list(REAL_FEATURES),
-                                         REAL_ITEM_MAP, medians)
+    values, imputed = fitness.mapped_row(
+        {"sit_ups": 33.0}, list(REAL_FEATURES), REAL_ITEM_MAP, medians
+    )
     assert values["sit-ups"] == 33.0 and values["broad jump"] == medians["broad jump"]
     assert "sit_ups" not in imputed and "standing_long_jump_cm" in imputed
 

@@ -342,9 +342,12 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
 
     def _cnn_block(self, X: np.ndarray) -> np.ndarray:
         """The CNN part of the booster's input: mean logits of the heads, or pooled z."""
+        from models.torchnet import predict_logits
+
+        sequences = self._to_sequences(X)  # built once for every head
         if self.cnn_features == "pooled":
-            return self._embed(self._to_sequences(X))
-        return np.mean([self._logits(h, X) for h in self.heads_], axis=0)
+            return self._embed(sequences)
+        return np.mean([predict_logits(h, sequences) for h in self.heads_], axis=0)
 
     def _with_raw(self, cnn: np.ndarray, X: np.ndarray) -> np.ndarray:
         """CNN features, then the raw items z-scored (``concat_raw``): pooled, and against the

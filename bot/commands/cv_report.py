@@ -30,7 +30,7 @@ def classification_lines(scores: Sequence[Any]) -> list[str]:
 
 def comparisons(scores: Sequence[Any], pairs: Sequence[tuple[str, str]] = PAIRS) -> list[Any]:
     """`models.evaluate.paired_comparison` for each pair whose two models were both scored."""
-    from models.evaluate import paired_comparison
+    from models.evaluate import paired_comparison  # numpy, scipy: only when a table is printed
 
     by_name = {s.model: s for s in scores}
     return [

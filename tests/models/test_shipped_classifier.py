@@ -28,7 +28,7 @@ def test_the_shipped_classifier_loads_without_the_data_file(
     art = registry.load_current("classifier")
     extra = art.manifest.extra
     assert extra["features"] == list(REAL_FEATURES) and extra["item_map"] == REAL_ITEM_MAP
-    assert extra["model"] == "lgbm" and set(art.objects["model.joblib"].classes_) == set("ABCD")
+    assert extra["model"] == "hybrid" and set(art.objects["model.joblib"].classes_) == set("ABCD")
     assert {"male", "female", "all"} <= set(extra["medians_by_sex"]) <= set(extra["sd_by_sex"])
     assert 0.5 < art.manifest.metrics["cv_accuracy_mean"] < 1.0
     assert art.manifest.metrics["cv_folds"] == 5

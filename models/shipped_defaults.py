@@ -10,9 +10,9 @@ Which classifier ships follows the paired comparison on the development file: th
 hybrid (grouped CNN -> LightGBM), because it beat LightGBM with the shared configuration
 (`models.gbm`) beyond the noise there (docs/models.md, "Real data"). Its manifest carries the
 data hash, the seed, its 5-fold CV metrics (held-out folds, never the training rows), per-sex
-medians and SDs of every column (imputation and the weakness check), and `models.item_map`'s mapping from our items to its columns. The
-SHAP background holds no person: it is k-means centroids of the training rows, per sex (like
-``shap.kmeans``), each the mean of many people.
+medians and SDs of every column (imputation and the weakness check), and `models.item_map`'s
+mapping from our items to its columns. The SHAP background holds no person: it is k-means
+centroids of the training rows, per sex (like ``shap.kmeans``), each the mean of many people.
 """
 
 from __future__ import annotations

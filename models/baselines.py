@@ -101,10 +101,11 @@ def make_regressor(name: str, random_state: int = 0) -> Any:
 
 
 def lightgbm(random_state: int = 0) -> Any:
-    """LightGBM on the raw items with the hybrid's regularisation (lambda_l1 1.2, lambda_l2 0.8)."""
-    import lightgbm as lgb
+    """LightGBM on the raw items with the configuration the hybrid's head uses (`models.gbm`):
+    the same parameters, inner validation split, early stopping and balanced class weights."""
+    from models.gbm import EarlyStoppedLightGBM
 
-    return lgb.LGBMClassifier(**_LGBM, class_weight="balanced", random_state=random_state)
+    return EarlyStoppedLightGBM(random_state=random_state)
 
 
 def make_classifier(name: str, random_state: int = 0) -> Any:

@@ -6,6 +6,13 @@ the held-out fold is always original data. Metrics: accuracy and macro-F1 per fo
 prescription paper's and the data-mining paper's measures), fit seconds, and inference
 milliseconds per sample measured on the whole held-out fold in one batch. A continuous label
 (`cross_validate_regressors`) gets shuffled KFold under the same seed and R^2 and MAE per fold.
+
+Two models scored on the same folds are compared with `paired_comparison`: Nadeau & Bengio's
+corrected resampled t-test (Machine Learning 52, 2003, eq. 17, as in Bouckaert & Frank, PAKDD
+2004) on the per-fold differences. The folds share training rows, so the plain paired t-test
+underestimates the variance of the mean difference; the correction inflates it by
+n_test / n_train: t = mean(d) / sqrt((1/k + n_test/n_train) * var(d)), with k - 1 degrees of
+freedom. A difference whose two-sided p is not below 0.05 is reported as a tie, not a win.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+ALPHA = 0.05
+"""Two-sided significance level below which a paired difference is called a win."""
 
 
 @dataclass(frozen=True)
@@ -31,10 +41,74 @@ class ModelScore:
     fit_seconds: float
     infer_ms_per_sample: float
     folds: int
+    fold_accuracy: tuple[float, ...] = ()
+    fold_macro_f1: tuple[float, ...] = ()
+    train_rows: float = 0.0
+    """Mean training rows per fold (n_train of the corrected t-test)."""
+    test_rows: float = 0.0
+    """Mean held-out rows per fold (n_test)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """``a`` minus ``b`` on one metric over the same folds, and whether it is beyond the noise."""
+
+    a: str
+    b: str
+    metric: str
+    mean_difference: float
+    t: float
+    p_value: float
+    folds: int
+    verdict: str
+    """``"tie"``, or ``"<a> better"`` / ``"<b> better"`` when p < `ALPHA`."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+def corrected_resampled_ttest(
+    differences: Sequence[float], n_train: float, n_test: float
+) -> tuple[float, float]:
+    """(t, two-sided p) of Nadeau & Bengio's corrected resampled t-test (see module docstring).
+
+    All-equal differences have no variance: t is 0 (p 1) when they are 0, else +-inf (p 0).
+    """
+    from scipy import stats
+
+    d = np.asarray(differences, dtype=float)
+    k = len(d)
+    if k < 2:
+        raise ValueError("a paired comparison needs at least 2 folds")
+    if n_train <= 0 or n_test <= 0:
+        raise ValueError("n_train and n_test must be positive")
+    mean = float(d.mean())
+    var = float(d.var(ddof=1))
+    if var == 0.0:
+        return (0.0, 1.0) if mean == 0.0 else (float(np.sign(mean) * np.inf), 0.0)
+    t = mean / float(np.sqrt((1.0 / k + n_test / n_train) * var))
+    return t, float(2.0 * stats.t.sf(abs(t), k - 1))
+
+
+def paired_comparison(
+    a: ModelScore, b: ModelScore, metric: str = "accuracy", alpha: float = ALPHA
+) -> PairedComparison:
+    """``a`` - ``b`` on ``metric`` (``accuracy`` or ``macro_f1``) over their shared folds."""
+    if metric not in ("accuracy", "macro_f1"):
+        raise ValueError(f"metric {metric!r}: choose accuracy or macro_f1")
+    fa, fb = getattr(a, f"fold_{metric}"), getattr(b, f"fold_{metric}")
+    if len(fa) != len(fb) or not fa:
+        raise ValueError(f"{a.model} and {b.model} were not scored on the same folds")
+    diffs = np.asarray(fa) - np.asarray(fb)
+    t, p = corrected_resampled_ttest(diffs, a.train_rows, a.test_rows)
+    mean = float(diffs.mean())
+    verdict = "tie" if p >= alpha else f"{a.model if mean > 0 else b.model} better"
+    return PairedComparison(a.model, b.model, metric, mean, t, p, len(fa), verdict)
 
 
 def fold_indices(y: np.ndarray, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -107,6 +181,10 @@ def cross_validate_models(
                 fit_seconds=float(np.mean(fit_s)),
                 infer_ms_per_sample=float(np.mean(infer)),
                 folds=folds,
+                fold_accuracy=tuple(accs),
+                fold_macro_f1=tuple(f1s),
+                train_rows=float(np.mean([len(tr) for tr, _ in splits])),
+                test_rows=float(np.mean([len(te) for _, te in splits])),
             )
         )
     return scores

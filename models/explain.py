@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from models.grouping import normalise_sex
-from models.items import direction_of, emphasis_for, group_of
+from models.items import UNTRAINABLE, direction_of, emphasis_for, group_of
 
 BADNESS: dict[str, float] = {
     "excellent": 0.0,
@@ -48,10 +48,18 @@ BADNESS: dict[str, float] = {
     "underweight": 1.0,
     "overweight": 1.0,
     "obese": 2.0,
+    # the body-performance grades (the real file's ``class``): A best ... D worst
+    "A": 0.0,
+    "B": 1.0,
+    "C": 2.0,
+    "D": 3.0,
 }
 
 CONTEXT_COLUMN: Final = "sex"
 """The grouping variable: a model input that is never attributed or named as a deficiency."""
+
+HELD_COLUMNS: Final = frozenset({"age"})
+"""Other context: held at the person's value like sex (real fitness norms are per age band)."""
 
 MIN_SAME_SEX_ROWS: Final = 10
 """Fewer same-sex background rows than this and the whole background is used (and the method
@@ -113,8 +121,12 @@ class ShapValues:
 
 
 def is_context(feature: str) -> bool:
-    """True for the sex column and its one-hot levels (``sex``, ``sex=male``, ...)."""
-    return feature == CONTEXT_COLUMN or feature.startswith(CONTEXT_COLUMN + "=")
+    """True for sex and its one-hot levels (``sex``, ``sex=male``, ...) and for age."""
+    return (
+        feature == CONTEXT_COLUMN
+        or feature.startswith(CONTEXT_COLUMN + "=")
+        or feature in HELD_COLUMNS
+    )
 
 
 def sex_of_rows(frame: pd.DataFrame) -> list[str | None]:
@@ -282,7 +294,7 @@ def deficiencies(
     """
     grouped: dict[str, list[ShapFactor]] = {}
     for factor in factors:
-        if not is_context(factor.feature):
+        if not is_context(factor.feature) and factor.feature not in UNTRAINABLE:
             grouped.setdefault(group_of(factor.feature), []).append(factor)
     candidates: list[Deficiency] = []
     for group, members in grouped.items():
@@ -320,13 +332,16 @@ def explain_row(
     sex: str | None = None,
     background_sex: Sequence[str | None] | None = None,
     reference: Mapping[str, float] | None = None,
+    spread: Mapping[str, float] | None = None,
 ) -> Explanation:
     """SHAP factors, deficiencies and emphasis for a single-row frame ``row``.
 
     ``sex`` / ``background_sex`` are needed only when the model has no sex column (then the
     comparison is still made with the same sex); by default they are read from the columns.
     ``reference``: same-sex medians of the whole training set (more exact than the
-    background's); items it lacks use the same-sex background median.
+    background's); items it lacks use the same-sex background median. ``spread``: same-sex
+    SDs of the training set, needed when the background is a summary (centroids are less
+    spread than people); items it lacks use the background's SD.
     """
     if len(row) != 1:
         raise ValueError("explain_row takes exactly one row")
@@ -349,8 +364,9 @@ def explain_row(
     peers, _ = same_sex_background(background, _known(bg_sex), row_sex[0])
     medians = {c: float(peers[c].median()) for c in shap_result.columns}
     medians.update({c: float(v) for c, v in (reference or {}).items() if c in medians})
-    spread = {c: float(peers[c].std()) for c in shap_result.columns}
-    found = deficiencies(factors, medians, top, spread) if weights is not None else []
+    sds = {c: float(peers[c].std()) for c in shap_result.columns}
+    sds.update({c: float(v) for c, v in (spread or {}).items() if c in sds})
+    found = deficiencies(factors, medians, top, sds) if weights is not None else []
     return Explanation(
         target=target,
         base_value=float(shap_result.base_values[0]),

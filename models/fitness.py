@@ -11,6 +11,13 @@ classifier's training median for the athlete's sex (`medians_for`: pooled median
 artefact was trained without a sex column), or, for an item only the grouping uses, the
 grouping's training mean for that sex. An imputed item sits at the centre, so its SHAP
 contribution is small, and it is never named as a deficiency.
+
+A classifier trained on another vocabulary (the shipped one, on the real body-performance
+file) carries ``item_map`` in its manifest: model column -> our item (`models.item_map`). Its
+columns are read from the athlete's items through that map; a column without an item of ours,
+or one the athlete has not taken, is the same-sex training median and is listed in
+``imputed`` (by our item name when it has one). Factors and deficiencies come back in our
+item names, so the planner's emphasis rules and plain names apply unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import pandas as pd
 from models import registry
 from models.explain import Deficiency, ShapFactor, explain_row
 from models.grouping import normalise_sex
+from models.item_map import item_of
 from models.items import FEATURE_GROUPS, LAP_ITEMS, N_LAPS
 
 
@@ -100,27 +108,68 @@ def medians_for(extra: Mapping[str, Any], sex: str) -> dict[str, float]:
     return {}
 
 
+def mapped_row(
+    tests: Mapping[str, float],
+    features: list[str],
+    item_map: dict[str, str],
+    medians: Mapping[str, float],
+) -> tuple[dict[str, float], list[str]]:
+    """The model's columns read through ``item_map``; (values, our names of imputed ones)."""
+    values: dict[str, float] = {}
+    imputed: list[str] = []
+    for column in features:
+        item = item_of(column, item_map)
+        if item in tests:
+            values[column] = float(tests[item])
+            continue
+        if column not in medians:
+            raise ValueError(f"test item {item!r} is needed and has no default")
+        values[column] = float(medians[column])
+        imputed.append(item)
+    return values, imputed
+
+
+def _renamed(feature: str, item_map: dict[str, str]) -> str:
+    return item_of(feature, item_map)
+
+
 def assess(
     tests: Mapping[str, float],
     sex: str,
     model_dir: Path | None = None,
     *,
     explain: bool = True,
+    age: float | None = None,
 ) -> FitnessAssessment:
-    """Group, classify and explain one athlete's fitness tests with the current artefacts."""
+    """Group, classify and explain one athlete's fitness tests with the current artefacts.
+
+    ``age`` (years) is an input of a classifier trained with an ``age`` column; without it the
+    same-sex training median stands in, and ``imputed`` says so.
+    """
     sex = normalise_sex(sex)
     if sex not in ("male", "female"):
         raise ValueError("sex must be 'male' or 'female' (the papers' norms are per sex)")
     grouping_art, clf_art = _load(str(model_dir) if model_dir else None)
     extra: dict[str, Any] = clf_art.manifest.extra
     features: list[str] = list(extra["features"])
+    item_map: dict[str, str] = dict(extra.get("item_map") or {})
     grouping = grouping_art.objects["model.joblib"]
-    needed = list(dict.fromkeys([*features, *grouping.features_]))
     medians = medians_for(extra, sex)
-    defaults = {**grouping.centre(sex), **medians}
-    values, imputed = complete_tests(tests, sex, defaults, needed)
+    measured = {k: float(v) for k, v in tests.items()}
+    if age is not None:
+        measured["age"] = float(age)
+    if item_map:
+        values, imputed = complete_tests(measured, sex, grouping.centre(sex),
+                                         list(grouping.features_))
+        row_values, clf_imputed = mapped_row(measured, features, item_map, medians)
+        imputed = list(dict.fromkeys([*clf_imputed, *imputed]))
+    else:
+        needed = list(dict.fromkeys([*features, *grouping.features_]))
+        values, imputed = complete_tests(measured, sex, {**grouping.centre(sex), **medians},
+                                         needed)
+        row_values = {f: values[f] for f in features}
     assignment = grouping.group_for(values, sex=sex)
-    row = pd.DataFrame([{f: values[f] for f in features}])
+    row = pd.DataFrame([row_values])
     for col, levels in extra.get("categorical", {}).items():
         for level in levels:
             row[f"{col}={level}"] = (
@@ -130,19 +179,27 @@ def assess(
     background: pd.DataFrame = clf_art.objects["background.joblib"]
     row = row[list(background.columns)]
     if explain:
+        per_sex = sex in extra.get("medians_by_sex", {})
         result = explain_row(
             model,
             background,
             row,
             sex=sex,
             background_sex=extra.get("background_sex"),
-            reference=medians if sex in extra.get("medians_by_sex", {}) else None,
+            reference=medians if per_sex else None,
+            spread=(extra.get("sd_by_sex") or {}).get(sex),
         )
-        factors = [f for f in result.factors if "=" not in f.feature]
+        factors = [
+            ShapFactor(_renamed(f.feature, item_map), f.value, f.contribution)
+            for f in result.factors if "=" not in f.feature and f.feature != "age"
+        ]
         filled = set(imputed)
         deficiencies = [  # a lap third counts as imputed when any of its splits was filled
-            d for d in result.deficiencies
-            if filled.isdisjoint(FEATURE_GROUPS.get(d.feature, (d.feature,)))
+            Deficiency(_renamed(d.feature, item_map), d.emphasis, d.contribution)
+            for d in result.deficiencies
+            if filled.isdisjoint(
+                _renamed(f, item_map) for f in FEATURE_GROUPS.get(d.feature, (d.feature,))
+            )
         ]
         predicted, probabilities = result.predicted_class, result.probabilities
     else:

@@ -10,9 +10,25 @@
 - the 256-d pooled vector z then trains LightGBM with lambda_l1 = 1.2, lambda_l2 = 0.8;
 - SMOTE + Gaussian noise (sigma 0.1) only on the training rows given to ``fit``.
 
-Plain tabular batteries (no lap columns) become a sequence over the items: step t carries item
-t's z-score, and every step also carries all items replicated, as the paper does for its static
-tests. Not reproduced: the paper's weighted multi-metric loss (0.4 L_3000 + 0.2 L_pull ...), whose
+A row of unordered fitness items is not a sequence. ``layout="grouped"`` (the default without lap
+columns) orders the items by the quality they measure (`models.qualities`: body size and
+composition, cardiovascular, strength, flexibility, power, endurance): step t carries item t's
+z-score and a one-hot of its quality, and every step also carries all items replicated (age and
+sex included), as the paper does for its static tests. ``layout="sequence"`` is the paper's own
+reading: the lap splits as the time axis, or, for a battery without laps, the items in column
+order. "Standardised per item" means against the row's norm group (``norms="sex_age"``: the
+training rows of the same sex and age decade, as fitness norms are tabled), pooled otherwise.
+
+The LightGBM stage sees the CNN's class evidence (logits) concatenated with the raw items
+(z-scored pooled and against the norm group), with the configuration it shares with the plain
+LightGBM baseline (`models.gbm`: same parameters, inner validation split, early stopping,
+balanced class weights). The CNN's logits for the booster's training rows are cross-fitted
+(``cross_fit``): each comes from a CNN that did not train on that row, because a booster fed
+in-sample CNN outputs trusts them more than they deserve on new rows and ends below LightGBM on
+the raw items (the issue's observation on real data). Each CNN early-stops on an inner split of
+its own training rows, never on the test fold. SMOTE + noise feed only the CNNs.
+
+Not reproduced: the paper's weighted multi-metric loss (0.4 L_3000 + 0.2 L_pull ...), whose
 component losses it does not define; we train the extractor with class cross-entropy.
 """
 
@@ -24,8 +40,14 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from models import augment
+from models import augment, gbm
 from models.items import LAP_ITEMS
+from models.qualities import QUALITIES, grouped_order, quality_of
+
+LAYOUTS = ("auto", "sequence", "grouped")
+NORMS = ("none", "sex", "sex_age")
+MIN_NORM_ROWS = 20
+"""Fewer rows than this in a sex x age-decade group and its rows keep the pooled scale."""
 
 
 class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
@@ -35,6 +57,16 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
     ----------
     sequence_columns: the time-axis columns (lap splits); ``"auto"`` picks ``lap_01_s`` ...
         when at least two are present, ``None`` forces the tabular mode.
+    layout: what the CNN's axis is: ``"sequence"`` (the paper: lap splits, or items in column
+        order), ``"grouped"`` (items ordered by quality), ``"auto"`` (sequence with laps,
+        grouped without).
+    concat_raw: give the LightGBM stage the raw (z-scored) items beside the CNN features.
+    cnn_features: what LightGBM takes from the CNN: ``"pooled"`` (the paper's 256-d vector z)
+        or ``"logits"`` (z through the trained linear head: one class-evidence value per class).
+    cross_fit: with ``k >= 2`` (logits only), train k CNNs, each on all fit rows but one k-th,
+        and give LightGBM each row's logits from the CNN that did not train on it; new rows get
+        the mean of the k. Without it the booster learns from logits the CNN fitted on the
+        very rows it is scored on, trusts them too much and gets worse than on raw items.
     filters, kernel_size, stride: the conv block (paper: (64, 128, 256), 5, 2).
     n_heads, attention_dropout: multi-head attention (paper: 8 heads of 32 dims, dropout 0.3).
     feature_noise: Gaussian sigma on attention outputs while training (paper: 0.05).
@@ -42,15 +74,20 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
     input_noise: Gaussian sigma (SD units) on training rows after SMOTE (paper: 0.1).
     max_epochs, patience: extractor training budget and early stopping (paper: patience 10).
     learning_rate, weight_decay, batch_size: Adam settings (paper: 1e-3, L2 1e-4).
-    validation_fraction: share of the fit rows held out (un-augmented) for early stopping.
-    lgbm_n_estimators, lgbm_learning_rate, lgbm_num_leaves: LightGBM budget.
-    lambda_l1, lambda_l2: LightGBM L1/L2 regularisation (paper: 1.2 and 0.8).
+    validation_fraction: share of the fit rows held out (un-augmented) for early stopping of
+        the CNN and of LightGBM (which is then refitted on all fit rows, `models.gbm`).
     random_state: seed for every random step.
     """
 
     def __init__(
         self,
         sequence_columns: Sequence[str] | str | None = "auto",
+        layout: str = "auto",
+        concat_raw: bool = True,
+        cnn_features: str = "logits",
+        cross_fit: int = 2,
+        norms: str = "sex_age",
+        cnn_norms: bool = False,
         filters: tuple[int, ...] = (64, 128, 256),
         kernel_size: int = 5,
         stride: int = 2,
@@ -64,15 +101,16 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         learning_rate: float = 1e-3,
         weight_decay: float = 1e-4,
         batch_size: int = 128,
-        validation_fraction: float = 0.15,
-        lgbm_n_estimators: int = 300,
-        lgbm_learning_rate: float = 0.05,
-        lgbm_num_leaves: int = 15,
-        lambda_l1: float = 1.2,
-        lambda_l2: float = 0.8,
+        validation_fraction: float = gbm.VALIDATION_FRACTION,
         random_state: int = 0,
     ) -> None:
         self.sequence_columns = sequence_columns
+        self.layout = layout
+        self.concat_raw = concat_raw
+        self.cnn_features = cnn_features
+        self.cross_fit = cross_fit
+        self.norms = norms
+        self.cnn_norms = cnn_norms
         self.filters = filters
         self.kernel_size = kernel_size
         self.stride = stride
@@ -87,16 +125,17 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.validation_fraction = validation_fraction
-        self.lgbm_n_estimators = lgbm_n_estimators
-        self.lgbm_learning_rate = lgbm_learning_rate
-        self.lgbm_num_leaves = lgbm_num_leaves
-        self.lambda_l1 = lambda_l1
-        self.lambda_l2 = lambda_l2
         self.random_state = random_state
 
     # -- layout ---------------------------------------------------------------------------
     def _resolve_layout(self, names: list[str]) -> tuple[list[int], list[int]]:
         """Indices of sequence (time-axis) columns and of static columns."""
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout {self.layout!r}: choose from {', '.join(LAYOUTS)}")
+        if self.norms not in NORMS:
+            raise ValueError(f"norms {self.norms!r}: choose from {', '.join(NORMS)}")
+        if self.cnn_features not in ("pooled", "logits"):
+            raise ValueError(f"cnn_features {self.cnn_features!r}: choose pooled or logits")
         if self.sequence_columns is None:
             seq: list[str] = []
         elif self.sequence_columns == "auto":
@@ -111,9 +150,26 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         static_idx = [i for i in range(len(names)) if i not in seq_idx]
         return seq_idx, static_idx
 
+    def _grouped(self, names: list[str]) -> bool:
+        """True when the CNN reads the items grouped by quality (no time axis)."""
+        return self.layout == "grouped" or (self.layout == "auto" and not self.seq_idx_)
+
+    @staticmethod
+    def _quality_channels(names: list[str], positions: list[int]) -> np.ndarray:
+        """(qualities, positions) one-hot: which quality each position of the axis measures."""
+        order = [quality_of(names[i]) for i in positions]
+        return np.array([[1.0 if q == name else 0.0 for q in order] for name in QUALITIES])
+
     def _to_sequences(self, X: np.ndarray) -> np.ndarray:
         """Raw rows -> (N, channels, time) tensor input, scaled with the fitted statistics."""
         static = (X[:, self.static_idx_] - self.static_mean_) / self.static_sd_
+        if self.order_ is not None:  # grouped: items by quality on the axis
+            z = self._z(X) if self.cnn_norms else (X - self.all_mean_) / self.all_sd_
+            steps = len(self.order_)
+            values = z[:, self.order_][:, None, :]
+            quality = np.broadcast_to(self.quality_, (len(X), *self.quality_.shape))
+            rep = np.repeat(z[:, :, None], steps, axis=2)
+            return np.concatenate([values, quality, rep], axis=1).astype(np.float32)
         if self.seq_idx_:
             seq = (X[:, self.seq_idx_] - self.seq_mean_) / self.seq_sd_  # (N, T), one scale
             steps = seq.shape[1]
@@ -125,11 +181,8 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
 
     # -- fit / predict --------------------------------------------------------------------
     def fit(self, X: Any, y: Any) -> HybridCNNLightGBM:
-        """Train the extractor (with early stopping), then LightGBM on its 256-d features."""
-        from sklearn.model_selection import train_test_split
+        """Train the extractor(s) (early stopping on inner splits), then the shared LightGBM."""
         from sklearn.preprocessing import LabelEncoder
-
-        from models.torchnet import CnnAttentionExtractor, HybridHead, seeded, train_classifier
 
         names = [str(c) for c in X.columns] if hasattr(X, "columns") else None
         X = np.asarray(X, dtype=float)
@@ -138,28 +191,69 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         else:
             self.feature_names_in_ = np.asarray(names, dtype=object)
         self.n_features_in_ = X.shape[1]
+        if self.cnn_features == "pooled" and self.cross_fit > 1:
+            raise ValueError(
+                "cross_fit needs cnn_features='logits' (pooled units of different "
+                "networks do not line up)"
+            )
         self.seq_idx_, self.static_idx_ = self._resolve_layout(names)
+        grouped = self._grouped(names)
+        self.order_ = grouped_order(names) if grouped else None
+        if grouped and not self.order_:
+            raise ValueError("the grouped layout needs at least one item besides age and sex")
+        if self.order_ is not None:
+            self.quality_ = self._quality_channels(names, self.order_)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         codes = encoder.transform(y)
-        _, counts = np.unique(codes, return_counts=True)
-        stratify = codes if counts.min() >= 2 else None
-        X_tr, X_val, y_tr, y_val = train_test_split(
-            X,
-            codes,
-            test_size=self.validation_fraction,
-            random_state=self.random_state,
-            stratify=stratify,
-        )
-        self._fit_scaling(X_tr)
-        if self.smote:
-            X_tr, y_tr = augment.smote_and_noise(
-                X_tr, y_tr, noise_sigma=self.input_noise, random_state=self.random_state
+        self._fit_scaling(X)
+        tr, val = gbm.inner_split(len(X), codes, self.validation_fraction, self.random_state)
+        if self.cross_fit > 1:
+            parts = _parts(codes, self.cross_fit, self.random_state)
+            self.heads_ = []
+            self.histories_ = []
+            cnn = np.zeros((len(X), len(self.classes_)))
+            for k, part in enumerate(parts):
+                rest = np.setdiff1d(np.arange(len(X)), part)
+                head, history = self._train_extractor(X[rest], codes[rest], self.random_state + k)
+                self.heads_.append(head)
+                self.histories_.append(history)
+                cnn[part] = self._logits(head, X[part])
+        else:
+            head, history = self._train_extractor(
+                X[tr], codes[tr], self.random_state, X[val], codes[val]
             )
-        S_tr, S_val = self._to_sequences(X_tr), self._to_sequences(X_val)
-        with seeded(self.random_state):
+            self.heads_, self.histories_ = [head], [history]
+            cnn = self._cnn_block(X)
+        self.extractor_ = self.heads_[0].extractor
+        self.history_ = self.histories_[0]
+        features = self._with_raw(cnn, X)
+        self.gbm_ = gbm.fit_early_stopped(
+            features[tr], codes[tr], features[val], codes[val], seed=self.random_state
+        )
+        return self
+
+    def _train_extractor(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        seed: int,
+        X_val: np.ndarray | None = None,
+        y_val: np.ndarray | None = None,
+    ) -> tuple[Any, Any]:
+        """One CNN + linear head (and its loss curves), early-stopped on ``X_val`` or on an
+        inner split of ``X``."""
+        from models.torchnet import CnnAttentionExtractor, HybridHead, seeded, train_classifier
+
+        if X_val is None or y_val is None:
+            fit_rows, val_rows = gbm.inner_split(len(X), y, self.validation_fraction, seed)
+            X, X_val, y, y_val = X[fit_rows], X[val_rows], y[fit_rows], y[val_rows]
+        if self.smote:
+            X, y = augment.smote_and_noise(X, y, noise_sigma=self.input_noise, random_state=seed)
+        S, S_val = self._to_sequences(X), self._to_sequences(X_val)
+        with seeded(seed):
             extractor = CnnAttentionExtractor(
-                S_tr.shape[1],
+                S.shape[1],
                 tuple(self.filters),
                 self.kernel_size,
                 self.stride,
@@ -168,10 +262,10 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
                 self.feature_noise,
             )
             model = HybridHead(extractor, len(self.classes_))
-        self.history_ = train_classifier(
+        history = train_classifier(
             model,
-            S_tr,
-            y_tr,
+            S,
+            y,
             S_val,
             y_val,
             max_epochs=self.max_epochs,
@@ -179,66 +273,131 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,
             batch_size=self.batch_size,
-            seed=self.random_state,
+            seed=seed,
         )
-        self.extractor_ = extractor
-        self.gbm_ = self._fit_lgbm(self._embed(S_tr), y_tr, self._embed(S_val), y_val)
-        return self
+        return model, history
 
     def _fit_scaling(self, X: np.ndarray) -> None:
         stat = X[:, self.static_idx_]
         self.static_mean_ = stat.mean(axis=0)
         sd = stat.std(axis=0)
         self.static_sd_ = np.where(sd > 0, sd, 1.0)
+        self.all_mean_ = X.mean(axis=0)
+        sd = X.std(axis=0)
+        self.all_sd_ = np.where(sd > 0, sd, 1.0)
         if self.seq_idx_:
             seq = X[:, self.seq_idx_]
             self.seq_mean_ = float(seq.mean())
             self.seq_sd_ = float(seq.std()) or 1.0
+        self.norm_stats_ = {}
+        keys = self._norm_keys(X)
+        for key in dict.fromkeys(keys):
+            rows = X[keys == key]
+            if len(rows) >= MIN_NORM_ROWS:
+                sd = rows.std(axis=0)
+                self.norm_stats_[key] = (rows.mean(axis=0), np.where(sd > 0, sd, 1.0))
 
-    def _fit_lgbm(self, Z: np.ndarray, y: np.ndarray, Z_val: np.ndarray, y_val: np.ndarray) -> Any:
-        import lightgbm as lgb
+    def _norm_keys(self, X: np.ndarray) -> np.ndarray:
+        """Each row's norm group: sex and age decade (``norms``), ``""`` when not encoded."""
+        names = self._names()
+        keys = np.full(len(X), "", dtype=object)
+        if self.norms == "none":
+            return keys
+        sex = [
+            i
+            for i, c in enumerate(names)
+            if str(c).split("=", 1)[0] in ("sex", "gender") and "=" in str(c)
+        ]
+        if sex:
+            keys = keys + np.array([names[sex[j]] for j in X[:, sex].argmax(axis=1)], dtype=object)
+        if self.norms == "sex_age" and "age" in names:
+            decade = np.clip(X[:, names.index("age")] // 10, 1, 7).astype(int)
+            keys = keys + np.array([f"|{d}0s" for d in decade], dtype=object)
+        return keys
 
-        gbm = lgb.LGBMClassifier(
-            n_estimators=self.lgbm_n_estimators,
-            learning_rate=self.lgbm_learning_rate,
-            num_leaves=self.lgbm_num_leaves,
-            reg_alpha=self.lambda_l1,
-            reg_lambda=self.lambda_l2,
-            random_state=self.random_state,
-            deterministic=True,
-            force_row_wise=True,
-            n_jobs=1,
-            verbose=-1,
-        )
-        gbm.fit(
-            Z,
-            y,
-            eval_X=(Z_val,),
-            eval_y=(y_val,),
-            callbacks=[lgb.early_stopping(10, verbose=False)],
-        )
-        return gbm
+    def _z(self, X: np.ndarray) -> np.ndarray:
+        """Items z-scored against the row's norm group (sex, age decade), pooled as fallback.
+
+        Context columns (age, sex) keep the pooled scale: they say which norm applies.
+        """
+        z = (X - self.all_mean_) / self.all_sd_
+        keys = self._norm_keys(X)
+        items = [i for i, c in enumerate(self._names()) if quality_of(c) != "context"]
+        for key, (mean, sd) in self.norm_stats_.items():
+            rows = keys == key
+            if rows.any():
+                z[np.ix_(rows, items)] = (X[np.ix_(rows, items)] - mean[items]) / sd[items]
+        return z
+
+    def _names(self) -> list[str]:
+        if hasattr(self, "feature_names_in_"):
+            return [str(c) for c in self.feature_names_in_]
+        return [f"x{i}" for i in range(self.n_features_in_)]
+
+    def _logits(self, head: Any, X: np.ndarray) -> np.ndarray:
+        """One trained head's class evidence (pre-softmax) for raw rows."""
+        from models.torchnet import predict_logits
+
+        return predict_logits(head, self._to_sequences(X))
+
+    def _cnn_block(self, X: np.ndarray) -> np.ndarray:
+        """The CNN part of the booster's input: mean logits of the heads, or pooled z."""
+        from models.torchnet import predict_logits
+
+        sequences = self._to_sequences(X)  # built once for every head
+        if self.cnn_features == "pooled":
+            return self._embed(sequences)
+        return np.mean([predict_logits(h, sequences) for h in self.heads_], axis=0)
+
+    def _with_raw(self, cnn: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """CNN features, then the raw items z-scored (``concat_raw``): pooled, and against the
+        row's norm group unless ``norms="none"``."""
+        if not self.concat_raw:
+            return cnn
+        pooled = (X - self.all_mean_) / self.all_sd_
+        if self.norms == "none":
+            return np.concatenate([cnn, pooled], axis=1)
+        return np.concatenate([cnn, pooled, self._z(X)], axis=1)
 
     def _embed(self, S: np.ndarray) -> np.ndarray:
         import torch
 
-        self.extractor_.eval()
+        extractor = self.heads_[0].extractor
+        extractor.eval()
         outs = []
         with torch.inference_mode():
             for start in range(0, len(S), 4096):
-                outs.append(self.extractor_(torch.from_numpy(S[start : start + 4096])).numpy())
+                outs.append(extractor(torch.from_numpy(S[start : start + 4096])).numpy())
         return np.concatenate(outs)
 
     def transform(self, X: Any) -> np.ndarray:
-        """The 256-d pooled features z for each row (the LightGBM input)."""
+        """The (first) CNN's pooled features z for each row (256-d with the paper's filters)."""
         if not hasattr(self, "gbm_"):
             raise ValueError("HybridCNNLightGBM is not fitted yet: call fit() first")
         return self._embed(self._to_sequences(np.asarray(X, dtype=float)))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities from LightGBM, columns in ``classes_`` order."""
-        return np.asarray(self.gbm_.predict_proba(self.transform(X)))
+        if not hasattr(self, "gbm_"):
+            raise ValueError("HybridCNNLightGBM is not fitted yet: call fit() first")
+        data = np.asarray(X, dtype=float)
+        features = self._with_raw(self._cnn_block(data), data)
+        return np.asarray(self.gbm_.predict_proba(features))
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class for each row."""
         return np.asarray(self.classes_[np.argmax(self.predict_proba(X), axis=1)])
+
+
+def _parts(codes: np.ndarray, k: int, seed: int) -> list[np.ndarray]:
+    """k disjoint, stratified parts of the fit rows (the cross-fitting folds)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    _, counts = np.unique(codes, return_counts=True)
+    if counts.min() < k:
+        from sklearn.model_selection import KFold
+
+        splits = KFold(k, shuffle=True, random_state=seed).split(codes)
+    else:
+        splits = StratifiedKFold(k, shuffle=True, random_state=seed).split(codes, codes)
+    return [np.asarray(part) for _, part in splits]

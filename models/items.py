@@ -51,8 +51,22 @@ DIRECTION: Final[dict[str, int]] = {
     "sit_ups": 1,
     "shuttle_30x2_s": -1,
     "run_3000m_s": -1,
+    "grip_kg": 1,
+    "body_fat_pct": -1,
     **{lap: -1 for lap in LAP_ITEMS},
+    # the real body-performance file's columns (`models.item_map`)
+    "weight": -1,
+    "fat": -1,
+    "diastolic": -1,
+    "systolic": -1,
+    "grip force": 1,
+    "sit and bend forward": 1,
+    "sit-ups": 1,
+    "broad jump": 1,
 }
+
+UNTRAINABLE: Final[frozenset[str]] = frozenset({"height", "height_cm", "age"})
+"""Model inputs no training changes: never named as a deficiency, whatever their SHAP value."""
 
 FEATURE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "early_laps": LAP_ITEMS[:5],
@@ -77,6 +91,17 @@ EMPHASIS: Final[dict[str, str]] = {
     "sit_and_reach_cm": "flexibility",
     "bmi": "weight management and aerobic work",
     "weight_kg": "weight management and aerobic work",
+    "grip_kg": "upper-body strength",
+    "body_fat_pct": "weight management and aerobic work",
+    "weight": "weight management and aerobic work",
+    "fat": "weight management and aerobic work",
+    "grip force": "upper-body strength",
+    "sit and bend forward": "flexibility",
+    "sit-ups": "core endurance",
+    "broad jump": "lower-body power",
+    # regular aerobic exercise lowers resting blood pressure (ACSM position stand, 2004)
+    "diastolic": "aerobic conditioning",
+    "systolic": "aerobic conditioning",
 }
 
 TEMPLATE_OF_ITEM: Final[dict[str, str]] = {
@@ -94,6 +119,8 @@ TEMPLATE_OF_ITEM: Final[dict[str, str]] = {
     "sit_and_reach_cm": "mobility",
     "bmi": "weight-management",
     "weight_kg": "weight-management",
+    "grip_kg": "upper-strength",
+    "body_fat_pct": "weight-management",
 }
 """Prescription templates a cluster maps to through its weakest item (see `models.grouping`)."""
 
@@ -142,6 +169,8 @@ TEST_RANGES: Final[dict[str, tuple[float, float, str, str]]] = {
     "pull_ups": (0, 60, "reps", "pull-ups"),
     "sit_ups": (0, 100, "reps", "sit-ups in 60 s"),
     "shuttle_30x2_s": (8, 40, "s", "30 m x 2 shuttle run"),
+    "grip_kg": (5, 100, "kg", "hand-grip strength (best hand)"),
+    "body_fat_pct": (3, 60, "%", "body fat"),
 }
 """Item -> (min, max, unit, what): plausible human ranges of the tests a person can enter (the PE
 paper's Table 2 spans, widened). The chat's ``/test`` and ``coachloop import-tests`` refuse a

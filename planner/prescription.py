@@ -35,6 +35,12 @@ PLAIN_NAMES = {
     "vital_capacity_ml": "lung capacity",
     "bmi": "body-mass index",
     "weight_kg": "body weight",
+    "height_cm": "height",
+    "grip_kg": "grip strength",
+    "body_fat_pct": "body fat",
+    "age": "age",
+    "diastolic": "blood pressure (diastolic)",
+    "systolic": "blood pressure (systolic)",
 }
 
 

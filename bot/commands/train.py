@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from bot.commands.cv_report import classification_lines, comparison_lines, comparisons
 from bot.config import load_settings
 from models.baselines import REGRESSORS  # a tuple of names: no sklearn at import time
 
@@ -107,7 +109,8 @@ def train_classifier(
     try:
         X, levels = design_matrix(frame, feats, cats)
         y: Any = _numeric_label(frame, label) if regression else labels(frame, label)
-        with tqdm(total=len(names) * folds, desc="cross-validating", unit="fit") as bar:
+        with tqdm(total=len(names) * folds, desc="cross-validating", unit="fold",
+                  file=sys.stderr) as bar:
 
             def tick(name: str, fold: int) -> None:
                 bar.set_postfix_str(f"{name} fold {fold + 1}")
@@ -128,6 +131,9 @@ def train_classifier(
         "seed": seed,
         "scores": [s.as_dict() for s in scores],
     }
+    paired = [] if regression else comparisons(scores)
+    if paired:
+        result["paired"] = [c.as_dict() for c in paired]
     if save:
         best = max(scores, key=lambda s: s.macro_f1_mean)
         result["saved"] = _save_best(
@@ -148,13 +154,8 @@ def train_classifier(
             )
         return
     typer.echo(f"{label}: {len(frame)} rows, {len(X.columns)} features, {folds}-fold stratified CV")
-    typer.echo(f"{'model':8} {'accuracy':>15} {'macro-F1':>15} {'fit s':>8} {'ms/sample':>10}")
-    for s in scores:
-        typer.echo(
-            f"{s.model:8} {s.accuracy_mean:7.3f} ± {s.accuracy_sd:5.3f} "
-            f"{s.macro_f1_mean:7.3f} ± {s.macro_f1_sd:5.3f} {s.fit_seconds:8.2f} "
-            f"{s.infer_ms_per_sample:10.4f}"
-        )
+    for line in [*classification_lines(scores), *comparison_lines(paired)]:
+        typer.echo(line)
     if save:
         typer.echo(f"saved {result['saved']['model']} as {save} {result['saved']['version']}")
 

@@ -24,6 +24,7 @@ from bot.services.history import first_day, performance_outlook, stored_inputs
 from bot.services.planning import local_today, plan_and_store
 from models.items import TEST_RANGES
 from planner.charts import report_chart
+from planner.prescription import plain_feature
 from planner.readiness import metrics_history
 from planner.week_prefs import WeekPreferences, parse_week_prefs
 from storage import fitness_tests, people, privacy
@@ -174,15 +175,28 @@ def _assessment(person: Person, turn: Turn, dialogue: Dialogue) -> str:
         from models.fitness import assess  # scikit-learn (~1 s): only for a fitness test
     except ImportError:
         return "Fitness grouping is not available in this install."
+    today = _today(dialogue, turn, person)
+    age = today.year - person.birth_year if person.birth_year else None
     try:
         result = assess(fitness_tests.latest_results(turn.db, person.id), person.sex,
-                        dialogue.planning.model_dir)
+                        dialogue.planning.model_dir, age=age)
     except Exception as exc:  # a missing artefact must not lose the stored result
         log.warning("fitness assessment unavailable: %s", type(exc).__name__)
         return "Stored; the fitness models could not assess it right now."
-    weak = ", ".join(d.feature.replace("_", " ") for d in result.deficiencies[:2])
+    weak = ", ".join(plain_feature(d.feature) for d in result.deficiencies[:2])
     return (f"Your fitness group's template: {result.template}."
-            + (f" To work on: {weak}." if weak else ""))
+            + (f" To work on: {weak}." if weak else "") + estimated_note(result.imputed))
+
+
+def estimated_note(imputed: list[str]) -> str:
+    """Which items the models estimated (typical values for the athlete's sex), in plain words."""
+    if not imputed:
+        return ""
+    shown = [plain_feature(item) for item in imputed if not item.startswith("lap_")]
+    if any(item.startswith("lap_") for item in imputed):
+        shown.append("3000 m lap splits")
+    return (" Estimated, not measured (typical values for your sex): " + ", ".join(shown)
+            + ". Add them with /test for a sharper assessment.")
 
 
 # ---- privacy, export, erasure, reminders ---------------------------------------------------

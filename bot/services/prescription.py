@@ -66,10 +66,12 @@ def period_start(person: Person, day: dt.date) -> dt.date:
     return anchor + dt.timedelta(days=PLAN_DAYS * ((day - anchor).days // PLAN_DAYS))
 
 
-def _assessment_meta(tests: dict[str, float], sex: str, model_dir: Path | None) -> dict[str, Any]:
+def _assessment_meta(
+    tests: dict[str, float], sex: str, model_dir: Path | None, age: float | None = None
+) -> dict[str, Any]:
     from models.fitness import assess  # scikit-learn (~1 s): only for a fitness test
 
-    result = assess(tests, sex, model_dir)
+    result = assess(tests, sex, model_dir, age=age)
     return {
         "template": result.template,
         "cluster": result.cluster_id,
@@ -138,7 +140,8 @@ def ensure_plan(
     sex = _sex(person)
     if test_days and sex is not None:
         try:
-            meta.update(_assessment_meta(tests_by_day[test_days[-1]], sex, model_dir))
+            age = test_days[-1].year - person.birth_year if person.birth_year else None
+            meta.update(_assessment_meta(tests_by_day[test_days[-1]], sex, model_dir, age))
         except (ValueError, FileNotFoundError, KeyError) as exc:
             log.warning(
                 "fitness assessment failed for person %s, using the %r template: %s: %s",

@@ -19,10 +19,12 @@ from models.evaluate import (
     is_continuous,
 )
 from models.features import PRESCRIPTION_BATTERY, design_matrix
+from models.gbm import LGBM_PARAMS
 from models.hybrid import HybridCNNLightGBM
 from models.items import PE_ITEMS
+from models.qualities import grouped_order, quality_of
 
-TINY_HYBRID = {"filters": (8, 16, 32), "n_heads": 4, "max_epochs": 3, "lgbm_n_estimators": 20}
+TINY_HYBRID = {"filters": (8, 16, 32), "n_heads": 4, "max_epochs": 3}
 
 
 @pytest.fixture(scope="module")
@@ -82,12 +84,59 @@ def test_hybrid_full_architecture_gives_256_features_on_a_tabular_battery(
     pe_data: tuple[pd.DataFrame, np.ndarray],
 ) -> None:
     X, y = pe_data
-    model = HybridCNNLightGBM(max_epochs=1, lgbm_n_estimators=5).fit(X, y)
+    model = HybridCNNLightGBM(
+        max_epochs=1, layout="sequence", cross_fit=1, cnn_features="pooled"
+    ).fit(X, y)
     assert model.seq_idx_ == [] and len(model.static_idx_) == len(PE_ITEMS)
     assert model.transform(X.head(3)).shape == (3, 256)
     assert model.extractor_.attention.num_heads == 8
     assert model.gbm_.get_params()["reg_alpha"] == 1.2
     assert model.gbm_.get_params()["reg_lambda"] == 0.8
+    assert model.gbm_.n_features_in_ == 256 + 2 * len(PE_ITEMS)  # z, pooled and normed items
+
+
+@pytest.mark.slow
+def test_the_hybrid_head_and_the_lightgbm_baseline_share_one_configuration(
+    pe_data: tuple[pd.DataFrame, np.ndarray],
+) -> None:
+    X, y = pe_data
+    hybrid = HybridCNNLightGBM(**TINY_HYBRID).fit(X, y)
+    plain = make_classifier("lgbm", 0).fit(X, y)
+    shared = {k: v for k, v in LGBM_PARAMS.items()}
+    for booster in (hybrid.gbm_, plain.gbm_):
+        params = booster.get_params()
+        assert {k: params[k] for k in shared} == shared
+    # logits of each of the 2 cross-fitted CNNs' classes, then the items pooled and normed
+    n_classes = len(set(y))
+    assert hybrid.gbm_.n_features_in_ == n_classes + 2 * len(PE_ITEMS)
+    assert len(hybrid.heads_) == 2
+
+
+def test_the_grouped_layout_orders_items_by_quality_and_keeps_context_off_the_axis() -> None:
+    names = [
+        "age",
+        "broad jump",
+        "height",
+        "sex=female",
+        "grip force",
+        "systolic",
+        "sit and bend forward",
+        "fat",
+        "sex=male",
+    ]
+    order = [names[i] for i in grouped_order(names)]
+    assert order == [
+        "height",
+        "fat",
+        "systolic",
+        "grip force",
+        "sit and bend forward",
+        "broad jump",
+    ]
+    assert quality_of("sex=male") == quality_of("age") == "context"
+    assert quality_of("lap_03_s") == "other"
+    with pytest.raises(ValueError, match="layout"):
+        HybridCNNLightGBM(layout="spiral").fit(pd.DataFrame({"a": [1.0, 2.0]}), ["x", "y"])
 
 
 @pytest.mark.slow
@@ -110,8 +159,9 @@ def test_smote_sees_only_training_fold_rows(
 
     cross_validate_models(X, y, ["hybrid"], folds=3, seed=0, factory=factory)
     splits = fold_indices(y, 3, 0)
-    assert len(seen) == len(splits)
-    for ids, (train, test) in zip(seen, splits, strict=True):
+    per_fit = HybridCNNLightGBM().cross_fit  # one SMOTE per cross-fitted CNN
+    assert len(seen) == per_fit * len(splits)
+    for ids, (train, test) in zip(seen, [s for s in splits for _ in range(per_fit)], strict=True):
         ids_set = set(ids.round(6).tolist())
         assert ids_set <= set(map(float, train)), "augmentation saw rows outside the training fold"
         assert not ids_set & set(map(float, test)), "augmentation saw held-out rows"

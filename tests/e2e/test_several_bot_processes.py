@@ -29,7 +29,7 @@ from sqlalchemy import select
 from bot.dialogue import Dialogue
 from bot.replies import Incoming
 from nlu import NluEngine
-from storage import inbox
+from storage import inbox, outbox
 from storage.db import Database
 from storage.schema import CheckIn
 from tests.databases import scratch_database
@@ -156,6 +156,12 @@ async def test_a_killed_bot_process_loses_nothing_and_answers_nothing_twice(
                     return all(inbox.status_of(s, uid) == inbox.DONE for uid in accepted)
 
             await _wait(all_handled, 120, "every accepted update handled")
+
+            def all_sent() -> bool:  # what the killed one committed but did not send: the
+                with shared.session() as s:  # survivor's sweep (every ~10 s) sends it
+                    return outbox.counts(s).get(outbox.PENDING, 0) == 0
+
+            await _wait(all_sent, 120, "every committed reply sent")
             with shared.session() as s:
                 stored = s.scalars(select(CheckIn.source_update_id)).all()
             ids = [int(ref.rpartition(":")[2]) for ref in stored if ref is not None]

@@ -198,8 +198,8 @@ SIDES = ("left", "right")
 
 def sided(sites: Any, sides: dict[str, str] | None) -> dict[str, str]:
     """The sides of ``sites`` that were said, as a new map (others dropped, never invented)."""
-    return {site: side for site, side in (sides or {}).items()
-            if site in set(sites) and side in SIDES}
+    known = set(sites)
+    return {site: side for site, side in (sides or {}).items() if site in known and side in SIDES}
 
 
 def first_checkin_day(session: Session, person_id: int) -> dt.date | None:

@@ -23,6 +23,8 @@ PROFILE_FIELDS = (
     "reminder_time",
     "digest_time",
     "week_prefs",
+    "language",
+    "availability",
 )
 
 

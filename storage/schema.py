@@ -109,6 +109,12 @@ class Person(Base):
     week_prefs: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # a coach's daily digest, "HH:MM" in ``timezone``; None = no digest
     digest_time: Mapped[str | None] = mapped_column(String(5))
+    # the interface language the person chose (/language), a base code like "es"; None = the
+    # language Telegram reports for them, else English
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # what the week scheduler plans around (planner.availability.Availability.as_dict);
+    # None = no limits beyond /schedule
+    availability: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

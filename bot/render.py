@@ -28,12 +28,15 @@ RULE_LABELS = {
     "too_hard_regress": "Your exercise feedback",
     "class_plan": "Class plan",
     "scheduled_rest": "Week schedule (ACO)",
+    "away": "Your availability",
+    "second_session": "Your availability",
     "test_emphasis": "Fitness-test emphasis",
     "reassess_improving": "Fitness reassessment",
     "reassess_stagnating": "Fitness reassessment",
     "reassess_declining": "Fitness reassessment",
 }
-PRIVATE_RULES = frozenset({"pain_guard"})  # says that someone is in pain: never in a group
+# pain_guard says that someone is in pain, away may say why (illness): never in a group
+PRIVATE_RULES = frozenset({"pain_guard", "away"})
 
 
 def rule_label(code: str) -> str:
@@ -46,12 +49,17 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     session = planned.session
     day = session.day.strftime("%a %d %b")
     head = heading or f"{day}: {session.title}"
-    if session.is_rest and planned.inputs.get("awaiting") and planned.explanation.sentences:
+    if session.is_rest and (planned.inputs.get("awaiting") or planned.inputs.get("away_until")) \
+            and planned.explanation.sentences:
         return f"{head}\n{planned.explanation.sentences[0]}"  # no plan yet: the coach decides
     if session.is_rest:
         return f"{head}\nRest day. Easy walking or mobility is fine.\nAsk /why for the reasons."
     lines = [head]
-    lines += [f"{i}. {p.describe()}" for i, p in enumerate(session.prescriptions, 1)]
+    second_at = planned.inputs.get("second_session_at")
+    for i, p in enumerate(session.prescriptions, 1):
+        if second_at is not None and i == second_at + 1:
+            lines.append("Second session, later in the day (start with 5 easy minutes):")
+        lines.append(f"{i}. {p.describe()}")
     target_hr = planned.inputs.get("target_hr")
     if target_hr:
         lines.append(f"Heart rate in the aerobic parts: about {target_hr:.0f} bpm.")

@@ -14,7 +14,11 @@ continuous relaxation of the (numeric) discrete variables, and repair of illegal
 
 Encoding of a week (28 variables): per day a train flag (discrete 0/1), a modality (discrete
 0..4, `planner.sim.athletes.MODALITIES`), minutes (continuous) and the heart-rate target as a
-fraction of heart-rate reserve (continuous, inside the athlete's safe interval).
+fraction of heart-rate reserve (continuous, inside the athlete's safe interval). When the
+athlete allows two sessions on some days (`WeekConstraints.double_days`), 28 more variables
+encode a second session per day the same way; repair switches it off on the other days and on
+days without a first session. A modality the athlete does not allow that day is repaired to
+the nearest allowed one, as values outside their interval are reset to the bound.
 """
 
 from __future__ import annotations
@@ -41,38 +45,57 @@ class ObjectiveParams:
     weights: RewardWeights = field(default_factory=RewardWeights)
 
 
+def slots(c: WeekConstraints) -> int:
+    """Sessions a day the encoding holds: 2 when any day may have a second session."""
+    return 2 if c.double_days else 1
+
+
 def bounds(c: WeekConstraints) -> tuple[np.ndarray, np.ndarray]:
-    """Lower/upper bounds of the 28 encoded variables."""
+    """Lower/upper bounds of the 28 (or 56, see `slots`) encoded variables."""
     lo_f, hi_f = (c.hrr_fraction(x) for x in c.hr_interval)
-    lo = np.concatenate([np.zeros(7), np.zeros(7), np.full(7, c.min_minutes), np.full(7, lo_f)])
-    hi = np.concatenate(
-        [np.ones(7), np.full(7, len(MODALITIES) - 1.0), np.full(7, c.max_minutes), np.full(7, hi_f)]
-    )
-    return lo, hi
+    minutes = [c.minutes_bounds(d) for d in range(7)]
+    lo = np.concatenate([np.zeros(7), np.zeros(7), [m[0] for m in minutes], np.full(7, lo_f)])
+    hi = np.concatenate([np.ones(7), np.full(7, len(MODALITIES) - 1.0), [m[1] for m in minutes],
+                         np.full(7, hi_f)])
+    return np.tile(lo, slots(c)), np.tile(hi, slots(c))
+
+
+def _allowed_modality(index: float, day: int, c: WeekConstraints) -> float:
+    allowed = [i for i, k in enumerate(MODALITIES) if c.modality_allowed(day, k)]
+    return float(min(allowed, key=lambda i: (abs(i - index), i)))
 
 
 def repair(x: np.ndarray, c: WeekConstraints) -> np.ndarray:
     """Clip every variable into its interval and round the discrete ones (legal encoding)."""
     lo, hi = bounds(c)
     y = np.clip(x, lo, hi)
-    y[:14] = np.round(y[:14])
-    for d in range(7):
-        if d not in c.available_days:
-            y[d] = 0.0
+    for s in range(slots(c)):
+        base = 28 * s
+        y[base:base + 14] = np.round(y[base:base + 14])
+        for d in range(7):
+            if d not in c.available_days or (s == 1 and (d not in c.double_days or y[d] < 0.5)):
+                y[base + d] = 0.0
+            y[base + 7 + d] = _allowed_modality(y[base + 7 + d], d, c)
     return y
 
 
+def _session(x: np.ndarray, base: int, d: int, c: WeekConstraints) -> DaySession:
+    frac = float(x[base + 21 + d])
+    return DaySession(d, MODALITIES[int(x[base + 7 + d])], float(x[base + 14 + d]), frac,
+                      c.target_hr(frac))
+
+
 def decode(x: np.ndarray, c: WeekConstraints) -> tuple[DaySession, ...]:
-    """Encoded vector -> seven day sessions."""
+    """Encoded vector -> seven day sessions (each with its second session, if any)."""
     days = []
     for d in range(7):
         if x[d] < 0.5:
             days.append(DaySession(d, "rest", 0.0, 0.0, c.hr_rest))
-        else:
-            frac = float(x[21 + d])
-            days.append(
-                DaySession(d, MODALITIES[int(x[7 + d])], float(x[14 + d]), frac, c.target_hr(frac))
-            )
+            continue
+        second = _session(x, 28, d, c) if len(x) > 28 and x[28 + d] >= 0.5 else None
+        first = _session(x, 0, d, c)
+        days.append(DaySession(first.day, first.modality, first.minutes, first.intensity,
+                               first.hr_target, second))
     return tuple(days)
 
 

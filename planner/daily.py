@@ -37,6 +37,7 @@ from planner.rules import (
 from planner.session import (
     FRAME_IDS,
     UNSPECIFIED_PAIN_SITE,
+    Prescription,
     Session,
     fit_to_minutes,
     guard_pain,
@@ -127,6 +128,12 @@ class DayContext:
     minutes_by_weekday: Mapping[int, float] = field(default_factory=dict)
     hr_by_weekday: Mapping[int, float] = field(default_factory=dict)  # ACO's target, bpm
     modality_by_weekday: Mapping[int, str] = field(default_factory=dict)  # ACO's, per day
+    #: A second session on a weekday (the athlete allows two): its kind of work and minutes.
+    #: ``minutes_by_weekday`` then holds both sessions' minutes together.
+    second_by_weekday: Mapping[int, tuple[str, float]] = field(default_factory=dict)
+    #: The athlete is away today (a blackout, `planner.availability`): its last day and reason.
+    away_until: dt.date | None = None
+    away_reason: str = ""
     proposal: PolicyProposal | None = None
     override: CoachOverride | None = None
     plan_rules: tuple[FiredRule, ...] = ()
@@ -267,6 +274,7 @@ class Draft:
     state: IntensityState | None = None
     intensity: float = 1.0
     volume: float = 1.0
+    second_at: int | None = None  # index of the second session's first exercise
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,8 +286,25 @@ class PlanStep:
     why: str
 
 
+def _away(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    if ctx.away_until is None:
+        return
+    d.session = Session(day=ctx.today, title="Away", prescriptions=())
+    why = f" ({ctx.away_reason})" if ctx.away_reason else ""
+    until = ("today" if ctx.away_until == ctx.today
+             else f"until {ctx.away_until:%a %d %b}")
+    d.rules.insert(0, FiredRule(  # first: it is what the day is about
+        code="away",
+        effect="no session",
+        inputs={"until": ctx.away_until.isoformat()},
+        threshold="a blackout the athlete set (/away): nothing is planned on those days",
+        sentence=(f"You're away {until}{why}: no session; your week's sessions are on the "
+                  "days you are here."),
+    ))
+
+
 def _scheduled_rest(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
-    if not (d.session.is_rest and ctx.training_days):
+    if not (d.session.is_rest and ctx.training_days) or ctx.away_until is not None:
         return
     names = ", ".join(dt.date(2024, 1, n).strftime("%a") for n in sorted(ctx.training_days))
     d.rules.append(FiredRule(
@@ -481,7 +506,53 @@ def _scale(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     d.session = replace(d.session, reason_codes=tuple(rule.code for rule in d.rules))
 
 
+def _second_session(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    """Split the day's (already sized and scaled) work into two sessions; no dose changes.
+
+    The second session takes the main exercises of its kind of work, else the last main
+    exercises up to its share of the day's minutes; the first keeps the warm-up, the rest of
+    the main part and the cool-down. At least one main exercise stays in each.
+    """
+    second = ctx.second_by_weekday.get(ctx.today.isoweekday())
+    if second is None or d.session.is_rest:
+        return
+    modality, minutes = second
+    items = d.session.prescriptions
+    main = [i for i, p in enumerate(items) if p.exercise_id not in FRAME_IDS]
+    if len(main) < 2:
+        return
+    chosen = [i for i in main if items[i].modality == modality]
+    if not chosen or len(chosen) == len(main):
+        # Its share of the day's minutes, taken from the end of the main part.
+        target = minutes / max(d.session.estimated_minutes(), minutes) * sum(
+            _minutes(items[i]) for i in main)
+        chosen, so_far = [], 0.0
+        for i in reversed(main[1:]):
+            if chosen and so_far + _minutes(items[i]) > target:
+                break
+            chosen.insert(0, i)
+            so_far += _minutes(items[i])
+    first = tuple(p for i, p in enumerate(items) if i not in chosen)
+    d.second_at = len(first)
+    d.session = replace(d.session, prescriptions=first + tuple(items[i] for i in chosen))
+    names = _names([items[i].exercise_id for i in chosen], catalogue)
+    d.rules.append(FiredRule(
+        code="second_session",
+        effect=f"second session: {names}",
+        inputs={"modality": modality, "minutes": round(minutes, 1), "from_item": len(first) + 1},
+        threshold="your availability allows two sessions that day (/availability)",
+        sentence=(f"{ctx.today:%A} has two sessions: later in the day, about {minutes:.0f} "
+                  f"minutes of {modality} work ({names}); start it with 5 easy minutes."),
+    ))
+    d.session = replace(d.session, reason_codes=(*d.session.reason_codes, "second_session"))
+
+
+def _minutes(p: Prescription) -> float:
+    return Session(day=dt.date.min, title="", prescriptions=(p,)).estimated_minutes()
+
+
 PLAN_STEPS: tuple[PlanStep, ...] = (
+    PlanStep("away", _away, "a day the athlete is away (/away) is a rest day, said as a rule"),
     PlanStep("scheduled_rest", _scheduled_rest, "the week planner's rest days, said as a rule"),
     PlanStep("find_pain", _find_pain, "pain sites reported in the last three days"),
     PlanStep("scheduled_modality", _scheduled_modality,
@@ -497,6 +568,8 @@ PLAN_STEPS: tuple[PlanStep, ...] = (
              "volume cut on high FRBI; else the PPO proposal inside the guards"),
     PlanStep("coach_override", _coach_override, "a coach's override wins over every factor"),
     PlanStep("scale", _scale, "the factors applied to the session's dose"),
+    PlanStep("second_session", _second_session,
+             "where two sessions are allowed, the day's work split in two (doses unchanged)"),
 )
 """The daily decision, in order. Pain is found before anything may add work, and the coach's
 override comes after every planner factor, so it wins; `tests/planner` pins this order."""
@@ -535,4 +608,8 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         "policy_modality": ctx.proposal.modality if ctx.proposal else None,
         "override": ctx.override is not None,
     }
+    if draft.second_at is not None:
+        inputs["second_session_at"] = draft.second_at
+    if ctx.away_until is not None:
+        inputs["away_until"] = ctx.away_until.isoformat()
     return PlannedDay(session=session, explanation=explanation, inputs=inputs)

@@ -118,12 +118,13 @@ def template_session(
 ) -> Session:
     """The template's session for ``day`` (an empty rest day when none).
 
-    Without ``training_days`` the template's own weekdays are used. With them (ISO weekdays
-    chosen by the week scheduler), the template's sessions are laid on those days in order,
-    repeating from the first when the week has more sessions than the template.
+    Without ``training_days`` (None) the template's own weekdays are used. With them (ISO
+    weekdays chosen by the week scheduler), the template's sessions are laid on those days in
+    order, repeating from the first when the week has more sessions than the template; an
+    empty week (every day away) has none.
     """
     template = catalogue.template(template_name)
-    if training_days:
+    if training_days is not None:
         days = sorted(set(training_days))
         own = [template.week[d] for d in sorted(template.week)]
         weekday = day.isoweekday()

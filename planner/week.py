@@ -38,6 +38,12 @@ class WeekConstraints:
     min_minutes: float = 35.0
     max_minutes: float = 60.0
     available_days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    #: The athlete's availability (`planner.availability`), per weekday 0..6: the longest a
+    #: session may be that day (None = ``max_minutes``), the kinds of work allowed (empty = any
+    #: of `MODALITIES`), and the days that may hold a second session.
+    day_minutes: tuple[float | None, ...] = (None,) * 7
+    day_modalities: tuple[tuple[str, ...], ...] = ((),) * 7
+    double_days: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 < self.hr_rest < self.hr_max:
@@ -52,6 +58,28 @@ class WeekConstraints:
             )
         if not 0 < self.min_minutes <= self.max_minutes:
             raise ValueError("need 0 < min_minutes <= max_minutes")
+        if len(self.day_minutes) != 7 or len(self.day_modalities) != 7:
+            raise ValueError("day_minutes and day_modalities need one entry per weekday")
+        if any(m is not None and m <= 0 for m in self.day_minutes):
+            raise ValueError("a day's minutes must be positive (leave the day out instead)")
+        if any(k not in MODALITIES for kinds in self.day_modalities for k in kinds):
+            raise ValueError(f"kinds of work must be among {', '.join(MODALITIES)}")
+        if any(d not in self.available_days for d in self.double_days):
+            raise ValueError("a day with two sessions must be an available day")
+
+    def minutes_bounds(self, day: int) -> tuple[float, float]:
+        """Shortest and longest session on weekday ``day``: the week's bounds, capped by what
+        the athlete has that day (a 20-minute day gets a 20-minute session, not none)."""
+        cap = self.day_minutes[day % 7]
+        if cap is None:
+            return self.min_minutes, self.max_minutes
+        high = min(self.max_minutes, cap)
+        return min(self.min_minutes, high), high
+
+    def modality_allowed(self, day: int, modality: str) -> bool:
+        """Whether ``modality`` may be trained on weekday ``day``."""
+        kinds = self.day_modalities[day % 7]
+        return not kinds or modality in kinds
 
     @property
     def hr_interval(self) -> tuple[float, float]:
@@ -74,13 +102,17 @@ class WeekConstraints:
 
 @dataclass(frozen=True, slots=True)
 class DaySession:
-    """One day: ``modality`` in `MODALITIES` or "rest"; ``intensity`` = HR-reserve fraction."""
+    """One day: ``modality`` in `MODALITIES` or "rest"; ``intensity`` = HR-reserve fraction.
+
+    ``second`` is a second session the same day (same ``day``), where the athlete allows two.
+    """
 
     day: int
     modality: str
     minutes: float
     intensity: float
     hr_target: float
+    second: DaySession | None = None
 
     @property
     def is_rest(self) -> bool:
@@ -89,16 +121,33 @@ class DaySession:
 
     @property
     def is_hard(self) -> bool:
-        """A training day at or above `HARD_INTENSITY` of HR reserve."""
-        return not self.is_rest and self.intensity >= HARD_INTENSITY
+        """A training day at or above `HARD_INTENSITY` of HR reserve (either session)."""
+        if self.is_rest:
+            return False
+        return self.intensity >= HARD_INTENSITY or (
+            self.second is not None and self.second.is_hard)
+
+    @property
+    def total_minutes(self) -> float:
+        """Both sessions of the day."""
+        return self.minutes + (self.second.minutes if self.second is not None else 0.0)
 
     def action(self) -> np.ndarray:
-        """The simulator action for this day (mostly this modality, a little recovery)."""
+        """The simulator action for this day (mostly this modality, a little recovery).
+
+        The simulator steps once a day, so two sessions become one day of their summed minutes
+        (capped at the simulator's 120), at their minute-weighted intensity, with both kinds of
+        work in the mix in proportion to their minutes.
+        """
         if self.is_rest:
             return encode_action(0.0, 0.0, 0.5, np.eye(5)[4])
         mix = np.full(5, 0.02)
-        mix[MODALITIES.index(self.modality)] = 1.0
-        return encode_action(self.intensity, self.minutes, 0.5, mix)
+        parts = [self] + ([self.second] if self.second is not None else [])
+        total = sum(p.minutes for p in parts)
+        for p in parts:
+            mix[MODALITIES.index(p.modality)] += p.minutes / total
+        intensity = sum(p.intensity * p.minutes for p in parts) / total
+        return encode_action(intensity, total, 0.5, mix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +178,14 @@ def violation(days: tuple[DaySession, ...], c: WeekConstraints) -> float:
     v += max(0, c.min_sessions - n) + max(0, n - c.max_sessions)
     lo, hi = c.hr_interval
     for d in train:
-        v += max(0.0, c.min_minutes - d.minutes) / 10.0 + max(0.0, d.minutes - c.max_minutes) / 10.0
-        v += max(0.0, lo - d.hr_target) / 10.0 + max(0.0, d.hr_target - hi) / 10.0
+        parts = [d] + ([d.second] if d.second is not None else [])
+        low, high = c.minutes_bounds(d.day)
+        for p in parts:
+            v += max(0.0, low - p.minutes) / 10.0 + max(0.0, p.minutes - high) / 10.0
+            v += max(0.0, lo - p.hr_target) / 10.0 + max(0.0, p.hr_target - hi) / 10.0
+            v += 0.0 if c.modality_allowed(d.day, p.modality) else 1.0
         v += 0.0 if d.day in c.available_days else 1.0
+        v += 1.0 if d.second is not None and d.day not in c.double_days else 0.0
     for a, b in itertools.pairwise(days):
         v += 1.0 if a.is_hard and not b.is_rest else 0.0  # a rest day follows every hard day
     return v
@@ -165,5 +219,9 @@ def project_action(
         return encode_action(0.0, 0.0, 0.5, np.eye(5)[4]), False
     lo, hi = (c.hrr_fraction(x) for x in c.hr_interval)
     frac = float(np.clip(act.intensity, lo, hi))
-    minutes = float(np.clip(act.minutes, c.min_minutes, c.max_minutes))
-    return encode_action(frac, minutes, act.work_rest, act.mix), True
+    minutes = float(np.clip(act.minutes, *c.minutes_bounds(weekday)))
+    mix = np.array([m if c.modality_allowed(weekday, k) else 0.0
+                    for k, m in zip(MODALITIES, act.mix, strict=True)])
+    if mix.sum() <= 0:  # nothing the policy wanted is allowed today: the day's allowed kinds
+        mix = np.array([1.0 if c.modality_allowed(weekday, k) else 0.0 for k in MODALITIES])
+    return encode_action(frac, minutes, act.work_rest, mix), True

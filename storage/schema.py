@@ -113,8 +113,8 @@ class Person(Base):
     # language Telegram reports for them, else English
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # what the week scheduler plans around (planner.availability.Availability.as_dict);
-    # None = no limits beyond /schedule
-    availability: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # None = no limits beyond /schedule. Encrypted: a blackout's reason may be "illness".
+    availability: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -14,7 +14,15 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session as DbSession
 
-from bot.dialogue import account, approval, broadcasts, coaching, digest, teams
+from bot.dialogue import (
+    account,
+    approval,
+    availability,
+    broadcasts,
+    coaching,
+    digest,
+    teams,
+)
 from bot.dialogue import sync as wearable_sync
 from bot.dialogue.core import Dialogue, Feature
 from bot.replies import Incoming, Reply
@@ -37,11 +45,11 @@ PERSONAS: dict[str, tuple[int, int, str, str]] = {
 
 
 def default_features(sync: SyncConfig | None = None) -> list[Feature]:
-    """Teams and classes, coaching (approval, the digest), broadcasts, the athlete's account
-    and wearable connections (the dialogue adds onboarding, the check-in, /help and /cancel
-    itself)."""
+    """Teams and classes, coaching (approval, the digest), broadcasts, the athlete's account,
+    availability and calendar, and wearable connections (the dialogue adds onboarding, the
+    check-in, /help and /cancel itself)."""
     return [teams.feature(), coaching.feature(), approval.feature(), digest.feature(),
-            broadcasts.feature(), account.feature(),
+            broadcasts.feature(), account.feature(), availability.feature(),
             wearable_sync.make_feature(sync or SyncConfig())]
 
 

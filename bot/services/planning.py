@@ -22,6 +22,7 @@ from bot.services.policy import propose_for
 from bot.services.prescription import DEFAULT_WEIGHTS, ensure_plan, plan_inputs
 from bot.services.schedule import aco_schedule
 from models.registry import policy_dir
+from planner.availability import Availability
 from planner.daily import (
     CheckInView,
     CoachOverride,
@@ -98,7 +99,8 @@ def build_context(
                  if config.use_scheduler else None)
     plan = ensure_plan(db, person, day, model_dir=config.model_dir, scheduler=scheduler,
                        store=config.store_new_plan, weights=config.reward_weights)
-    from_plan = plan_inputs(plan)
+    from_plan = plan_inputs(plan, day)
+    away = Availability.from_dict(person.availability).away(day)
     override = override_for(db, person.id, day)
     since = day - dt.timedelta(days=HISTORY_DAYS)
     # A report of the day's own session (RPE, minutes, a wearable file, /done feedback) says
@@ -138,6 +140,9 @@ def build_context(
         minutes_by_weekday=from_plan["minutes_by_weekday"],
         hr_by_weekday=from_plan["hr_by_weekday"],
         modality_by_weekday=from_plan["modality_by_weekday"],
+        second_by_weekday=from_plan["second_by_weekday"],
+        away_until=away.end if away is not None else None,
+        away_reason=away.reason if away is not None else "",
         plan_rules=from_plan["plan_rules"],
         override=None if override is None else CoachOverride(
             override.intensity_factor, override.volume_factor, override.note,

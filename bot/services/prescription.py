@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from models.items import direction_of, emphasis_for
+from planner.availability import Availability
 from planner.explanation import FiredRule, ShapFactor
 from planner.prescription import Emphasis, plain_feature
 from planner.reassess import ItemTrend, item_trends
@@ -125,6 +126,11 @@ def ensure_plan(
     prefs = person.week_prefs or {}
     if prefs:
         tests_key += "|week:" + ",".join(f"{k}={prefs[k]}" for k in sorted(prefs))
+    start = period_start(person, day)
+    availability = Availability.from_dict(person.availability).fingerprint(
+        start, start + dt.timedelta(days=PLAN_DAYS - 1))
+    if availability:  # days off, shorter days, kinds of work, days away in this period
+        tests_key += "|avail:" + availability
     class_plan = class_template_for(db, person.id)
     if class_plan is not None:
         tests_key += f"|class:{class_plan[0]}"
@@ -132,7 +138,6 @@ def ensure_plan(
         # The default weights add nothing, so plans stored before weights were part of the
         # key are still found.
         tests_key += "|weights:" + ",".join(f"{w:g}" for w in weights)
-    start = period_start(person, day)
     plan = plan_repo.find_plan(db, person.id, start, tests_key)
     if plan is not None:
         return plan
@@ -180,8 +185,12 @@ def ensure_plan(
                               str(meta["template"]), meta)
 
 
-def plan_inputs(plan: Plan | None) -> dict[str, Any]:
-    """What the daily planner takes from the stored plan (template, emphasis, days, reasons)."""
+def plan_inputs(plan: Plan | None, day: dt.date | None = None) -> dict[str, Any]:
+    """What the daily planner takes from the stored plan (template, emphasis, days, reasons).
+
+    The week scheduler's days come from the week of ``day`` where that week was planned apart
+    (days away in it), else from the plan's usual week.
+    """
     meta = (plan.meta or {}) if plan is not None else {}
     emphases = tuple(
         Emphasis(e["feature"], e["emphasis"], float(e.get("contribution", 0.0)))
@@ -192,9 +201,21 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
         for f in meta.get("factors", [])
     )
     schedule = meta.get("schedule") or {}
-    days = schedule.get("training_days")
-    minutes = {int(x["weekday"]): float(x["minutes"]) for x in schedule.get("sessions", [])
-               if x.get("minutes")}
+    week = None
+    days: tuple[int, ...] | None
+    if day is not None:
+        monday = day - dt.timedelta(days=day.weekday())
+        week = (schedule.get("by_week") or {}).get(monday.isoformat())
+    if week is not None:  # this week was planned around days away: its days, even none
+        days = tuple(week["training_days"])
+        schedule = {**schedule, "sessions": week["sessions"]}
+    else:
+        days = tuple(schedule["training_days"]) if schedule.get("training_days") else None
+    minutes = {int(x["weekday"]): float(x["minutes"]) + float(
+        (x.get("second") or {}).get("minutes", 0.0))
+        for x in schedule.get("sessions", []) if x.get("minutes")}
+    second = {int(x["weekday"]): (str(x["second"]["modality"]), float(x["second"]["minutes"]))
+              for x in schedule.get("sessions", []) if x.get("second")}
     heart_rate = {int(x["weekday"]): float(x["hr_target"])
                   for x in schedule.get("sessions", []) if x.get("hr_target")}
     modality = {int(x["weekday"]): str(x["modality"])
@@ -263,8 +284,9 @@ def plan_inputs(plan: Plan | None) -> dict[str, Any]:
         "template": str(meta.get("template", DEFAULT_TEMPLATE)),
         "emphases": emphases,
         "shap_factors": factors,
-        "training_days": tuple(days) if days else None,
+        "training_days": days,
         "minutes_by_weekday": minutes,
+        "second_by_weekday": second,
         "hr_by_weekday": heart_rate,
         "modality_by_weekday": modality,
         "plan_rules": tuple(rules),

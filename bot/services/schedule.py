@@ -5,6 +5,11 @@ The athlete's body and stored loads become the simulator's nominal athlete and s
 minutes (the PE paper's prescription) inside the athlete's safe heart-rate interval, with
 rest after hard days. The plan stores the chosen days, each session's modality, minutes and
 heart-rate target; the daily planner lays the template's sessions on those days.
+
+The athlete's availability (`planner.availability`) narrows the week: weekdays off, shorter
+days, allowed kinds of work and second sessions shape the usual week; a week of the plan
+period with days away gets its own ACO week around them (``by_week``), so the sessions move to
+the days the athlete is there instead of being lost or squeezed.
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from bot.services.policy import daily_trimp
-from planner.aco import plan_week
+from planner.aco import ObjectiveParams, plan_week
+from planner.availability import Availability, narrow
 from planner.sim.dynamics import RewardWeights
 from planner.sim.real_athlete import athlete_from_profile, objective_params_from_history
+from planner.week import WeekConstraints, WeekPlan
 from planner.week_prefs import WeekPreferences, constraints_for
 from storage import checkins as checkin_repo
 from storage.activities import list_activities
 from storage.schema import Person
 
 HISTORY_DAYS = 120
+PERIOD_DAYS = 14  # a plan period (bot.services.prescription.PLAN_DAYS): its weeks get planned
 
 
 def _hr_max(person: Person, day: dt.date) -> float:
@@ -59,20 +67,49 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date,
         age=float(age) if age is not None else None,
     )
     params = objective_params_from_history(athlete, loads, weights=RewardWeights(*weights))
-    week = plan_week(constraints, params, seed=person.id * 10_007 + day.toordinal())
-    sessions = [s for s in week.days if s.modality != "rest"]
+    availability = Availability.from_dict(person.availability)
+    seed = person.id * 10_007 + day.toordinal()
+    result = _week_json(narrow(constraints, availability), params, seed)
     start = day - dt.timedelta(days=day.weekday())
-    return {
+    result.update({
         "method": "aco",
         "week_of": start.isoformat(),
+        "preferences": prefs.as_dict() if prefs is not None else None,
+        "reward_weights": list(weights),
+    })
+    if not availability.is_empty:
+        result["availability"] = availability.fingerprint(day, day + dt.timedelta(
+            days=PERIOD_DAYS - 1))
+    by_week = {}
+    monday = start
+    while monday <= day + dt.timedelta(days=PERIOD_DAYS - 1):
+        if any(availability.away(monday + dt.timedelta(days=i)) for i in range(7)):
+            by_week[monday.isoformat()] = _week_json(
+                narrow(constraints, availability, monday), params, seed + monday.toordinal())
+        monday += dt.timedelta(days=7)
+    if by_week:
+        result["by_week"] = by_week
+    return result
+
+
+def _week_json(constraints: WeekConstraints | None, params: ObjectiveParams,
+               seed: int) -> dict[str, Any]:
+    """One ACO week as stored in the plan; no available day (all away or off): no sessions."""
+    if constraints is None:
+        return {"training_days": [], "sessions": [], "objective": None, "violation": 0.0}
+    week: WeekPlan = plan_week(constraints, params, seed=seed)
+    sessions = [s for s in week.days if s.modality != "rest"]
+    return {
         "training_days": sorted(s.day + 1 for s in sessions),  # ISO weekdays
         "sessions": [
             {"weekday": s.day + 1, "modality": s.modality, "minutes": round(s.minutes, 1),
              "hr_target": round(s.hr_target)}
+            | ({"second": {"modality": s.second.modality,
+                           "minutes": round(s.second.minutes, 1),
+                           "hr_target": round(s.second.hr_target)}}
+               if s.second is not None else {})
             for s in sessions
         ],
-        "preferences": prefs.as_dict() if prefs is not None else None,
-        "reward_weights": list(weights),
         "objective": round(week.objective, 4),
         "violation": round(week.violation, 4),
     }

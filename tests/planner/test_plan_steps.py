@@ -43,7 +43,13 @@ def test_the_days_modality_shapes_the_session_before_it_is_sized_and_emphasised(
 
 def test_the_coach_override_is_the_last_decision_before_scaling() -> None:
     order = _order()
-    assert order[-2:] == ["coach_override", "scale"]
+    # After scaling only the split into two sessions runs, and it changes no dose
+    # (tests/planner/test_availability.py).
+    assert order[-3:] == ["coach_override", "scale", "second_session"]
+
+
+def test_a_day_away_is_decided_before_anything_else() -> None:
+    assert _order()[0] == "away"
 
 
 def _proposal(change: float) -> PolicyProposal:

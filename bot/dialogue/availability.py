@@ -1,0 +1,160 @@
+"""When the athlete can train, and their plan in their own calendar.
+
+``/availability`` sets per weekday the minutes, kinds of work and sessions (two a day where
+allowed); ``/away`` adds days with no training (exams, travel, illness); ``/calendar`` sends the
+coming weeks as an .ics file whose events are updated in place by a later export. The week
+scheduler plans around what is stored here (`planner.availability`, `bot.services.schedule`):
+a change makes a new plan for the period at the next planning, as `/schedule` does.
+
+Bad input changes nothing and is answered with the form that works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from bot.dialogue.core import CommandHelp, Feature
+from bot.replies import Reply
+from bot.services.calendar import MAX_WEEKS, plan_calendar
+from bot.services.planning import local_today, plan_and_store
+from planner.availability import (
+    AWAY_FORM,
+    DAY_FORM,
+    Availability,
+    narrow,
+    parse_blackout,
+    parse_day_limits,
+)
+from planner.week_prefs import WeekPreferences, constraints_for
+from storage import people
+from storage.schema import Person
+
+if TYPE_CHECKING:
+    from bot.dialogue.core import Dialogue, Turn
+
+DEFAULT_WEEKS = 2
+_RESET = ("reset", "default", "clear", "none")
+
+
+def _today(dialogue: Dialogue, turn: Turn, person: Person) -> dt.date:
+    return local_today(person, turn.inc.received_at, dialogue.timezone)
+
+
+def _error(exc: ValueError, form: str) -> list[Reply]:
+    message = str(exc)[:240]
+    tail = "" if form in message else f"\nThe form: {form}"
+    return [Reply(f"{message[:1].upper()}{message[1:]}. Nothing changed.{tail}")]
+
+
+def _fewer_days_note(person: Person, availability: Availability) -> str:
+    """What the weekday limits leave of the athlete's own week (/schedule), if less."""
+    prefs = WeekPreferences.from_dict(person.week_prefs)
+    wanted = constraints_for(prefs, hr_rest=60.0, hr_max=190.0)
+    left = narrow(wanted, availability)
+    if left is None:
+        return "\nThat leaves no day to train: no sessions until you free a day."
+    if left.max_sessions < wanted.min_sessions:
+        return (f"\nThat leaves {left.max_sessions} days for the {wanted.min_sessions} sessions "
+                f"a week you asked for: you get {left.max_sessions}.")
+    return ""
+
+
+def availability_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/availability [mon 45; tue off; thu 60 strength; sat 2x40 | reset]."""
+    person = dialogue.require_person(turn)
+    current = Availability.from_dict(person.availability)
+    if not args:
+        lines = current.describe_days() or ["no limits: any day, 35-60 min, any kind of work"]
+        return [Reply("Your availability:\n" + "\n".join(f"- {line}" for line in lines)
+                      + f"\nChange it: {DAY_FORM}, or /availability reset. "
+                      "Days away: /away.")]
+    if len(args) == 1 and args[0].lower() in _RESET:
+        kept = Availability(blackouts=current.blackouts)
+        people.update_profile(person, availability=None if kept.is_empty else kept.as_dict())
+        return [Reply("Availability cleared: any day, any kind of work (your days away stay; "
+                      "/away lists them). I re-plan your week; /week shows it.")]
+    try:
+        limits = parse_day_limits(" ".join(args))
+    except ValueError as exc:
+        return _error(exc, DAY_FORM)
+    updated = current.with_days(limits)
+    people.update_profile(person, availability=updated.as_dict())
+    shown = "\n".join(f"- {line}" for line in updated.describe_days())
+    return [Reply(f"Your availability:\n{shown}{_fewer_days_note(person, updated)}\n"
+                  "I re-plan your week around it; /week shows it.")]
+
+
+def away_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/away START[..END] [reason] | /away clear START | /away clear all | /away."""
+    person = dialogue.require_person(turn)
+    today = _today(dialogue, turn, person)
+    current = Availability.from_dict(person.availability)
+    coming = [b for b in current.blackouts if b.end >= today]
+    if not args:
+        if not coming:
+            return [Reply(f"No days away planned. Add some: {AWAY_FORM}.")]
+        lines = "\n".join(f"- {b.describe()}" for b in coming)
+        return [Reply(f"Days away:\n{lines}\nRemove one: /away clear START_DAY.")]
+    if args[0].lower() in ("clear", "remove", "delete", "off"):
+        if len(args) != 2:
+            return [Reply("Say which: /away clear 2026-12-10 (its first day) or /away clear "
+                          "all. Nothing changed.")]
+        if args[1].lower() == "all":
+            updated = Availability(days=current.days)
+        else:
+            try:
+                updated = current.without_blackout(dt.date.fromisoformat(args[1]))
+            except ValueError as exc:
+                message = (exc if "blackout" in str(exc)
+                           else ValueError(f"'{args[1][:20]}' is not a date like 2026-12-10"))
+                return _error(message, "/away clear 2026-12-10")
+        people.update_profile(person, availability=None if updated.is_empty
+                              else updated.as_dict())
+        return [Reply("Removed. I re-plan those days; /week shows them.")]
+    try:
+        blackout = parse_blackout(args, today)
+        updated = current.with_blackout(blackout, today)
+    except ValueError as exc:
+        return _error(exc, AWAY_FORM)
+    people.update_profile(person, availability=updated.as_dict())
+    return [Reply(f"Away {blackout.describe()}: no training on those days, and the week's "
+                  "sessions move to the days you are here. /away lists your days away.")]
+
+
+def calendar_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
+    """/calendar [WEEKS]: the coming weeks as an .ics file."""
+    person = dialogue.require_person(turn)
+    weeks = DEFAULT_WEEKS
+    if args:
+        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_WEEKS:
+            return [Reply(f"Send /calendar, or /calendar WEEKS with 1 to {MAX_WEEKS} weeks "
+                          "(e.g. /calendar 4).")]
+        weeks = int(args[0])
+    today = _today(dialogue, turn, person)
+    days = [plan_and_store(turn.db, person, today + dt.timedelta(days=i), dialogue.planning)
+            for i in range(7 * weeks)]
+    data = plan_calendar(days, person_id=person.id, telegram_user_id=person.telegram_user_id,
+                         name=person.display_name)
+    sessions = sum(not d.session.is_rest for d in days)
+    return [Reply(f"Your next {weeks} weeks: {sessions} sessions. Open the file to add them to "
+                  "your calendar; after a re-plan send /calendar again and the same events are "
+                  "updated.", document=("coachloop-plan.ics", data))]
+
+
+def feature() -> Feature:
+    """The availability slice of the dialogue: /availability, /away, /calendar."""
+    return Feature(
+        commands={"availability": availability_cmd, "away": away_cmd,
+                  "calendar": calendar_cmd},
+        help={
+            "availability": CommandHelp(
+                "/availability mon 45; tue off; sat 2x40", "when you can train: minutes, "
+                "kinds of work, two sessions a day", menu="when you can train", rank=26),
+            "away": CommandHelp("/away 2026-12-10..2026-12-14 exams",
+                                "days with no training (exams, travel, illness)",
+                                menu="days away (exams, travel)", rank=26),
+            "calendar": CommandHelp("/calendar", "your coming sessions as a calendar file",
+                                    menu="sessions as a calendar file", rank=26),
+        },
+    )

@@ -1,0 +1,78 @@
+"""The coming weeks' sessions as an iCalendar file (RFC 5545, the `icalendar` package).
+
+Each day gets one all-day event with a UID fixed by the athlete and the date, so importing a
+newer file (after a re-plan) updates the same events instead of adding copies: SEQUENCE grows
+with the time of export, which RFC 5545 section 3.8.7.4 asks of a revised event. A day that
+became a rest day (or a day away) is sent with STATUS:CANCELLED, which removes an event the
+calendar had from an earlier export. Sessions have no clock time in coachloop, hence all-day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from icalendar import Calendar, Event
+
+from planner.daily import PlannedDay
+
+PRODID = "-//coachloop//training plan//EN"
+MAX_WEEKS = 8
+
+
+def _person_token(person_id: int, telegram_user_id: int) -> str:
+    """Stable per athlete, reveals neither id."""
+    return hashlib.sha256(f"coachloop:{person_id}:{telegram_user_id}".encode()).hexdigest()[:16]
+
+
+def event_uid(person_id: int, telegram_user_id: int, day: dt.date) -> str:
+    """The UID of the athlete's event on ``day`` (the same in every export)."""
+    return f"{day:%Y%m%d}-{_person_token(person_id, telegram_user_id)}@coachloop"
+
+
+def _description(planned: PlannedDay) -> str:
+    session = planned.session
+    lines = []
+    second_at = planned.inputs.get("second_session_at")
+    for i, p in enumerate(session.prescriptions, 1):
+        if second_at is not None and i == second_at + 1:
+            lines.append("Second session, later in the day:")
+        lines.append(f"{i}. {p.describe()}")
+    target = planned.inputs.get("target_hr")
+    if target:
+        lines.append(f"Heart rate in the aerobic parts: about {target:.0f} bpm.")
+    lines += [f"- {s}" for s in planned.explanation.sentences[:3]]
+    return "\n".join(lines)
+
+
+def plan_calendar(days: Sequence[PlannedDay], *, person_id: int, telegram_user_id: int,
+                  name: str, now: dt.datetime | None = None) -> bytes:
+    """The .ics bytes for these planned days (one event per day, see the module docstring)."""
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"coachloop: {name}")
+    sequence = int(now.timestamp() // 60) - 29_000_000  # minutes since ~2025: only grows
+    for planned in days:
+        session = planned.session
+        event = Event()
+        event.add("uid", event_uid(person_id, telegram_user_id, session.day))
+        event.add("dtstamp", now)
+        event.add("dtstart", session.day)
+        event.add("dtend", session.day + dt.timedelta(days=1))
+        event.add("sequence", sequence)
+        event.add("transp", "TRANSPARENT")
+        if session.is_rest:
+            event.add("summary", f"coachloop: {session.title}")
+            event.add("status", "CANCELLED")
+        else:
+            minutes = session.estimated_minutes()
+            event.add("summary", f"coachloop: {session.title} (~{minutes:.0f} min)")
+            event.add("description", _description(planned))
+            event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    return bytes(cal.to_ical())

@@ -289,6 +289,45 @@ def why(
     _print_plan(athlete, date, as_json, why=True)
 
 
+@app.command()
+def calendar(
+    athlete: Annotated[str, typer.Option(help="Id, @username or display name")],
+    out: Annotated[Path, typer.Option(help="The .ics file to write")],
+    weeks: Annotated[int, typer.Option(help="Weeks from today (1-8)")] = 2,
+    date: Annotated[str | None, typer.Option(help="First day, ISO (default today)")] = None,
+) -> None:
+    """Write the coming weeks' sessions as an .ics file, as /calendar sends it.
+
+    Events keep their UIDs across exports, so importing a newer file after a re-plan
+    updates them (and removes the days that became rest days)."""
+    from bot.services.calendar import MAX_WEEKS, plan_calendar
+    from bot.services.planning import plan_and_store
+    from bot.wiring import open_migrated, planning_config
+
+    if not 1 <= weeks <= MAX_WEEKS:
+        typer.echo(f"--weeks must be between 1 and {MAX_WEEKS}, not {weeks}", err=True)
+        raise typer.Exit(2)
+    if out.suffix.lower() != ".ics" or (out.exists() and out.is_dir()):
+        typer.echo(f"--out must name an .ics file, not {str(out)[:80]!r}", err=True)
+        raise typer.Exit(2)
+    person_id, first = _person_day(athlete, date)
+    settings = load_settings()
+    database = open_migrated(settings)
+    config = planning_config(settings)
+    with database.session() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise typer.Exit(2)
+        days = [plan_and_store(session, person, first + dt.timedelta(days=i), config)
+                for i in range(7 * weeks)]
+        data = plan_calendar(days, person_id=person.id,
+                             telegram_user_id=person.telegram_user_id, name=person.display_name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    sessions = sum(not d.session.is_rest for d in days)
+    typer.echo(f"wrote {out}: {7 * weeks} days from {first.isoformat()}, {sessions} sessions")
+
+
 def _print_plan(athlete: str, date: str | None, as_json: bool, *, why: bool) -> None:
     from bot.render import session_text, why_text
     from bot.services.planning import plan_and_store

@@ -7,6 +7,9 @@ overdone (`planner.compliance`), no check-in for `NO_CHECKIN_DAYS` days or more,
 wearable file when the athlete usually syncs (files on `USUAL_SYNC_DAYS` of their last 28
 days, none in the last two). Ranking: red before amber before green, then more flags, then
 name. Info flags (a short history) are left out of the message: they never change a level.
+Days the athlete said they are away (`/away`: exams, travel, illness) are not silence: they do
+not count towards the check-in gap (so no flag and no nudge for them), no wearable file is
+expected on them, and an athlete away today shows as "away until ..." without a flag.
 
 A digest comes in the morning, before the day's session: the load and wellness flags are
 read on the last complete day (yesterday, a day without a session counting as rest), the
@@ -48,6 +51,10 @@ class AthleteDay:
     file_days: Sequence[dt.date] = ()
     yesterday: str | None = None
     compliance: float | None = None
+    #: Days of the athlete's blackouts (/away) from the last 28 days to today, and the last
+    #: day of the one covering today, if any.
+    away_days: frozenset[dt.date] = frozenset()
+    away_until: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,13 @@ class DigestRow:
     acwr: float | None = None
     load_7d: float = 0.0
     compliance: float | None = None
-    no_checkin_days: int | None = None
+    no_checkin_days: int | None = None  # days here (not away) since the last check-in
+    last_checkin: dt.date | None = None
+
+    @property
+    def away(self) -> bool:
+        """The athlete is away today (/away): no nudge, no silence."""
+        return any(f.code == "away" for f in self.flags)
 
 
 def _signals(athletes: Sequence[AthleteDay], day: dt.date) -> dict[str, pd.Series]:
@@ -90,6 +103,10 @@ def _signals(athletes: Sequence[AthleteDay], day: dt.date) -> dict[str, pd.Serie
     return {str(row["athlete"]): row for _, row in last.iterrows()}
 
 
+def _last_checkin(a: AthleteDay, today: dt.date) -> dt.date | None:
+    return max((d for d in a.checkin_days if d <= today), default=None)
+
+
 def _chat_flags(a: AthleteDay, today: dt.date) -> tuple[list[DigestFlag], int | None]:
     flags: list[DigestFlag] = []
     if a.pain_sites:
@@ -98,14 +115,21 @@ def _chat_flags(a: AthleteDay, today: dt.date) -> tuple[list[DigestFlag], int | 
     if a.yesterday in ("skipped", "overdone"):
         flags.append(DigestFlag(f"session_{a.yesterday}", "amber",
                                 f"yesterday's session {a.yesterday} (planned vs done)"))
-    last = max((d for d in a.checkin_days if d <= today), default=None)
-    gap = (today - last).days if last is not None else None
-    if gap is None or gap >= NO_CHECKIN_DAYS:
+    last = _last_checkin(a, today)
+    # days away are not silence: the gap counts only the days the athlete was here
+    gap = None if last is None else sum(
+        1 for n in range(1, (today - last).days + 1)
+        if today - dt.timedelta(days=n - 1) not in a.away_days)
+    if a.away_until is not None:
+        flags.append(DigestFlag("away", "info", f"away until {a.away_until:%a %d %b}"))
+    elif gap is None or gap >= NO_CHECKIN_DAYS:
         flags.append(DigestFlag("no_checkin", "amber", "no check-in yet" if last is None else
                                 f"no check-in for {gap} days (last {last:%a %d %b})"))
     window = [d for d in a.file_days if today - dt.timedelta(days=BASELINE_DAYS) <= d < today]
     recent = [d for d in window if (today - d).days <= NO_SYNC_DAYS]
-    if len(set(window)) >= USUAL_SYNC_DAYS and not recent:
+    here = [n for n in range(1, NO_SYNC_DAYS + 1)
+            if today - dt.timedelta(days=n) not in a.away_days]
+    if len(set(window)) >= USUAL_SYNC_DAYS and not recent and here and a.away_until is None:
         flags.append(DigestFlag("no_wearable", "amber",
                                 f"no wearable file for {NO_SYNC_DAYS}+ days (usually syncs: "
                                 f"{len(set(window))} of the last {BASELINE_DAYS} days)"))
@@ -128,12 +152,13 @@ def digest_rows(athletes: Sequence[AthleteDay], today: dt.date) -> list[DigestRo
         extra, gap = _chat_flags(a, today)
         flags = tuple(found + extra)
         level = "red" if any(f.severity == "red" for f in flags) else (
-            "amber" if flags else "green")
+            "amber" if any(f.severity != "info" for f in flags) else "green")
         sig = signals.get(str(a.key))
         acwr = float(sig["acwr"]) if sig is not None and pd.notna(sig["acwr"]) else None
         week = sum(load for d, load in a.sessions
                    if today - dt.timedelta(days=7) <= d < today)
-        rows.append(DigestRow(a.key, a.name, level, flags, acwr, week, a.compliance, gap))
+        rows.append(DigestRow(a.key, a.name, level, flags, acwr, week, a.compliance, gap,
+                              _last_checkin(a, today)))
     rows.sort(key=lambda r: (RANK[r.level], -len(r.flags), r.name))
     return rows
 
@@ -149,7 +174,9 @@ def digest_text(rows: Sequence[DigestRow], today: dt.date, title: str) -> str:
         lines.append(f"{DOTS[r.level]} {r.name}{_numbers(r)}")
         lines += [f"   - {f.message}" for f in r.flags]
     if fine:
-        lines.append("No flag: " + ", ".join(f"{r.name}{_numbers(r)}" for r in fine))
+        lines.append("No flag: " + ", ".join(
+            f"{r.name}{_numbers(r)}" + "".join(f" - {f.message}" for f in r.flags)
+            for r in fine))
     lines.append("Flags compare each athlete with their own last 28 days; they describe "
                  "load and self-report, not a prediction of injury.")
     return "\n".join(lines)

@@ -18,6 +18,8 @@ from bot.replies import Button, Reply, to_body
 from bot.services import access
 from bot.services.compliance import outcomes
 from bot.services.planning import local_today
+from planner.availability import Availability
+from planner.baseline import BASELINE_DAYS
 from planner.charts import table_png
 from planner.compliance import compliance
 from planner.digest import AthleteDay, DigestRow, digest_rows, digest_text, table_rows
@@ -63,10 +65,15 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
     days = outcomes(db, person.id, today)
     yesterday = next((d.outcome for d in days
                       if d.numbers.day == today - dt.timedelta(days=1)), None)
+    availability = Availability.from_dict(person.availability)
+    window = [today - dt.timedelta(days=n) for n in range(BASELINE_DAYS + 1)]
+    away_now = availability.away(today)
     return AthleteDay(key=person.id, name=person.display_name, sessions=sessions,
                       wellness=wellness, checkin_days=[r.day for r in rows], pain_sites=pain,
                       file_days=files, yesterday=yesterday,
-                      compliance=compliance([d.outcome for d in days]))
+                      compliance=compliance([d.outcome for d in days]),
+                      away_days=frozenset(d for d in window if availability.away(d)),
+                      away_until=away_now.end if away_now is not None else None)
 
 
 def build_digest(db: DbSession, coach: Person, now: dt.datetime,
@@ -104,11 +111,10 @@ def send_digest(db: DbSession, coach: Person, now: dt.datetime, default_tz: str)
                             to_body(digest.reply(coach.telegram_user_id)))]
     for person, row in digest.rows:
         gap = row.no_checkin_days
-        if gap is None or gap < 2:
+        if gap is None or gap < 2 or row.away or row.last_checkin is None:
             continue
         # once per silence: the claim's day is the last check-in's, not today
-        last = local_today(person, now, default_tz) - dt.timedelta(days=gap)
-        if approvals.claim(db, "nudge", person.telegram_user_id, last):
+        if approvals.claim(db, "nudge", person.telegram_user_id, row.last_checkin):
             text = NUDGE.format(name=person.display_name, days=gap)
             rows.append(outbox.Outgoing(person.telegram_user_id, to_body(
                 Reply(text, chat_id=person.telegram_user_id))))

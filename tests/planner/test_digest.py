@@ -56,3 +56,24 @@ def test_the_text_and_the_table_list_every_athlete() -> None:
     assert text.startswith("☀️ Rowing, Thu 03 Dec: 1 of 2 need attention.\nWho needs attention:")
     assert "No flag: Ana" in text
     assert [cells[0] for cells in table_rows(rows)] == ["Ben", "Ana"]
+
+
+def test_days_away_are_not_silence_and_an_athlete_away_is_not_flagged() -> None:
+    quiet = _steady(1, "Ana")
+    checkins = [d for d in quiet.checkin_days if (TODAY - d).days > 3]  # last: 4 days ago
+    files = [TODAY - dt.timedelta(days=i) for i in range(4, 20)]
+    away = frozenset(TODAY - dt.timedelta(days=i) for i in range(0, 3))  # away since 2 days
+    [now_away] = digest_rows([AthleteDay(1, "Ana", quiet.sessions, quiet.wellness,
+                                         checkin_days=checkins, file_days=files,
+                                         away_days=away, away_until=TODAY)], TODAY)
+    assert [f.code for f in now_away.flags] == ["away"] and now_away.level == "green"
+    assert now_away.away and now_away.no_checkin_days == 1
+    assert "away until Thu 03 Dec" in digest_text([now_away], TODAY, "Rowing")
+    # back today after two days away: only the days here count towards the gap
+    back = frozenset(TODAY - dt.timedelta(days=i) for i in (1, 2))
+    [row] = digest_rows([AthleteDay(1, "Ana", quiet.sessions, quiet.wellness,
+                                    checkin_days=checkins, file_days=files, away_days=back)],
+                        TODAY)
+    assert row.no_checkin_days == 2 and row.last_checkin == TODAY - dt.timedelta(days=4)
+    assert "no check-in for 2 days" in {f.code: f.message for f in row.flags}["no_checkin"]
+    assert "no_wearable" not in {f.code for f in row.flags}  # no file expected while away

@@ -167,7 +167,9 @@ def week_text(days: Sequence[PlannedDay], today: dt.date) -> str:
     for planned in days:
         s = planned.session
         mark = "›" if s.day == today else " "
-        what = "rest" if s.is_rest else f"{s.title} ({s.estimated_minutes():.0f} min)"
+        two = ", 2 sessions" if planned.inputs.get("second_session_at") is not None else ""
+        what = (("away" if planned.inputs.get("away_until") else "rest") if s.is_rest
+                else f"{s.title} ({s.estimated_minutes():.0f} min{two})")
         lines.append(f"{mark} {s.day.strftime('%a %d')}: {what}")
     return "\n".join(lines)
 

@@ -30,6 +30,7 @@ from bot.sync.store import (
     store_days,
     store_file,
     store_summary,
+    streams_row,
     summary_row,
     window,
 )
@@ -129,20 +130,24 @@ def _strava(
     progress: Progress | None,
     max_bytes: int,
 ) -> None:
-    """Strava: tokens first (exchange or refresh), then activities after the window's start."""
+    """Strava: tokens first (exchange or refresh), then activities after the window's start,
+    each with its streams (samples, as a file's) or, without streams, its summary."""
     client = StravaClient(config, _strava_tokens(database, config, link))
     after = dt.datetime.combine(oldest, dt.time(), tzinfo=dt.UTC)
     try:
         found = list(client.activities(after))
+        for number, summary in enumerate(found, start=1):
+            if item_seen(database, link.person_id, "strava", summary.external_id):
+                report.already += 1
+            else:
+                series = client.streams(summary.external_id)
+                row = streams_row(link, "strava", summary, series) if series else None
+                row = row or summary_row(link, "strava", summary)
+                count(report, store_summary(database, link, row))
+            if progress is not None:
+                progress(number, len(found))
     finally:
         client.close()
-    for number, summary in enumerate(found, start=1):
-        if item_seen(database, link.person_id, "strava", summary.external_id):
-            report.already += 1
-        else:
-            count(report, store_summary(database, link, summary_row(link, "strava", summary)))
-        if progress is not None:
-            progress(number, len(found))
 
 
 def _oura(database: Database, config: SyncConfig, link: Link, oldest: dt.date,

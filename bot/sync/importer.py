@@ -17,6 +17,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from bot.sync import intervals
+from bot.sync.budgets import budget_for
 from bot.sync.config import SyncConfig
 from bot.sync.oura import OuraClient
 from bot.sync.records import Wellness
@@ -62,6 +63,7 @@ def _intervals(
         str(link.credentials.get("api_key", "")),
         timeout_s=config.timeout_s,
         max_wait_s=config.max_wait_s,
+        budget=budget_for("intervals", config),
     )
     try:
         found = list(client.activities(oldest, today + dt.timedelta(days=1)))
@@ -155,7 +157,8 @@ def _oura(database: Database, config: SyncConfig, link: Link, oldest: dt.date,
           max_bytes: int) -> None:
     """Oura: each night's sleep, HRV and lowest heart rate as day summaries."""
     client = OuraClient(config.oura_url, str(link.credentials.get("token", "")),
-                        timeout_s=config.timeout_s, max_wait_s=config.max_wait_s)
+                        timeout_s=config.timeout_s, max_wait_s=config.max_wait_s,
+                        budget=budget_for("oura", config))
     try:
         nights = client.days(oldest, today)
     finally:

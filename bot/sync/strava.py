@@ -32,8 +32,8 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from bot.sync import strava_streams
+from bot.sync.budgets import budget_for
 from bot.sync.config import SyncConfig
-from bot.sync.ratelimit import budget_for
 from bot.sync.records import ActivitySummary
 from bot.sync.transport import AuthRefused, MalformedPayload, ProviderHttp
 
@@ -153,7 +153,7 @@ class StravaOAuth:
         self.http = ProviderHttp(
             NAME,
             config.strava_oauth_url,
-            budget_for("strava"),
+            budget_for("strava", config),
             timeout_s=config.timeout_s,
             max_wait_s=config.max_wait_s,
         )
@@ -222,7 +222,7 @@ class StravaClient:
         self.http = ProviderHttp(
             NAME,
             config.strava_api_url,
-            budget_for("strava"),
+            budget_for("strava", config),
             timeout_s=config.timeout_s,
             max_wait_s=config.max_wait_s,
             headers={"Authorization": f"Bearer {access_token}"},

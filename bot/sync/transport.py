@@ -18,9 +18,11 @@ from typing import Any
 
 import httpx
 
-from bot.sync.ratelimit import Budget, retry_after_s
+from bot.sync.budgets import RequestBudget
+from bot.sync.ratelimit import retry_after_s
 
 RETRIES = 2
+BUDGET_TRIES = 3  # waits for the budget in place before the import stops (a clock that stalls)
 
 
 class SyncError(Exception):
@@ -54,7 +56,7 @@ class ProviderHttp:
         self,
         name: str,
         base_url: str,
-        budget: Budget,
+        budget: RequestBudget,
         *,
         timeout_s: float,
         max_wait_s: float,
@@ -84,15 +86,21 @@ class ProviderHttp:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _wait_for_budget(self) -> None:
-        wait = self.budget.wait_s()
-        if wait > self.max_wait_s:
-            raise RateLimited(
-                f"{self.name}'s rate limit is reached; the import resumes in {wait / 60:.0f} min",
-                wait,
-            )
-        if wait > 0:
+    def _take_from_budget(self) -> None:
+        """Take one request from the budget, waiting in place for a short wait only."""
+        wait = 0.0
+        for _ in range(BUDGET_TRIES):
+            wait = self.budget.acquire()
+            if wait <= 0:
+                return
+            if wait > self.max_wait_s:
+                break
             self._sleep(wait)
+        raise RateLimited(
+            f"{self.name}'s rate limit is reached; the import resumes in "
+            f"{max(wait / 60, 1):.0f} min",
+            wait,
+        )
 
     def request(
         self,
@@ -105,8 +113,7 @@ class ProviderHttp:
     ) -> httpx.Response:
         """Send one request under the budget; the response of a 2xx or 404, else an error."""
         for attempt in range(RETRIES + 1):
-            self._wait_for_budget()
-            self.budget.take()
+            self._take_from_budget()
             try:
                 response = self._client.request(
                     method, path, params=params, data=data, headers=headers

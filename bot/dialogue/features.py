@@ -41,7 +41,7 @@ def default_features(sync: SyncConfig | None = None) -> list[Feature]:
     and wearable connections (the dialogue adds onboarding, the check-in, /help and /cancel
     itself)."""
     return [teams.feature(), coaching.feature(), approval.feature(), digest.feature(),
-            broadcasts.feature(), account.feature(),
+            broadcasts.feature(), account.feature(sync),
             wearable_sync.make_feature(sync or SyncConfig())]
 
 

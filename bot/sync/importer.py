@@ -21,6 +21,7 @@ from bot.sync.budgets import budget_for
 from bot.sync.config import SyncConfig
 from bot.sync.oura import OuraClient
 from bot.sync.records import Wellness
+from bot.sync.revocation import WITHDRAWN, deauthorize_strava
 from bot.sync.store import (
     Link,
     Progress,
@@ -186,19 +187,10 @@ def revoke(database: Database, config: SyncConfig, person_id: int, provider: str
         return dict(found.credentials or {}) if found is not None else {}
 
     credentials = database.run(tokens)
-    told = "Strava withdrew coachloop's access"
+    told = WITHDRAWN
     access = credentials.get("access_token")
     if provider == "strava" and isinstance(access, str):
-        oauth = StravaOAuth(config)
-        try:
-            oauth.deauthorize(access)
-        except SyncError as exc:
-            told = (
-                f"Strava could not be told ({exc}); remove coachloop at "
-                "strava.com/settings/apps to be sure"
-            )
-        finally:
-            oauth.close()
+        told = deauthorize_strava(config, access)
 
     def delete(db: Session) -> None:
         found = connections.get(db, person_id, provider)

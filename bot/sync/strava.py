@@ -35,7 +35,7 @@ from bot.sync import strava_streams
 from bot.sync.budgets import budget_for
 from bot.sync.config import SyncConfig
 from bot.sync.records import ActivitySummary
-from bot.sync.transport import AuthRefused, MalformedPayload, ProviderHttp
+from bot.sync.transport import RETRIES, AuthRefused, MalformedPayload, ProviderHttp
 
 NAME = "Strava"
 SCOPE = "activity:read_all"
@@ -148,7 +148,7 @@ def parse_activity(item: object) -> ActivitySummary | None:
 class StravaOAuth:
     """The token endpoints (the app's id and secret; no athlete token needed)."""
 
-    def __init__(self, config: SyncConfig) -> None:
+    def __init__(self, config: SyncConfig, *, retries: int = RETRIES) -> None:
         self.config = config
         self.http = ProviderHttp(
             NAME,
@@ -156,6 +156,7 @@ class StravaOAuth:
             budget_for("strava", config),
             timeout_s=config.timeout_s,
             max_wait_s=config.max_wait_s,
+            retries=retries,
         )
 
     def close(self) -> None:

@@ -63,8 +63,10 @@ class ProviderHttp:
         auth: httpx.Auth | None = None,
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        retries: int = RETRIES,
     ) -> None:
         self.name = name
+        self.retries = retries
         self.budget = budget
         self.max_wait_s = max_wait_s
         self._sleep = sleep
@@ -112,14 +114,14 @@ class ProviderHttp:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request under the budget; the response of a 2xx or 404, else an error."""
-        for attempt in range(RETRIES + 1):
+        for attempt in range(self.retries + 1):
             self._take_from_budget()
             try:
                 response = self._client.request(
                     method, path, params=params, data=data, headers=headers
                 )
             except httpx.TransportError as exc:
-                if attempt == RETRIES:
+                if attempt == self.retries:
                     raise ProviderDown(
                         f"{self.name} could not be reached ({type(exc).__name__})"
                     ) from None
@@ -131,7 +133,7 @@ class ProviderHttp:
                 wait = retry_after_s(response.headers.get("Retry-After"), time.time())
                 wait = wait if wait is not None else max(self.budget.wait_s(), 60.0)
                 self.budget.block_for(wait)
-                if wait > self.max_wait_s or attempt == RETRIES:
+                if wait > self.max_wait_s or attempt == self.retries:
                     raise RateLimited(
                         f"{self.name} asked us to slow down; the import "
                         f"resumes in {max(wait / 60, 1):.0f} min",
@@ -142,7 +144,7 @@ class ProviderHttp:
             if status in (401, 403):
                 raise AuthRefused(f"{self.name} refused the credentials (HTTP {status})")
             if status >= 500:
-                if attempt == RETRIES:
+                if attempt == self.retries:
                     raise ProviderDown(f"{self.name} answered HTTP {status}; try /sync later")
                 self._sleep(0.5 * 2**attempt)
                 continue

@@ -32,7 +32,7 @@ from typing import Protocol
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot.sync.config import SyncConfig
+from bot.sync.config import BUDGET_PREFIX, SyncConfig
 from bot.sync.ratelimit import (
     INTERVALS_WINDOWS,
     OURA_WINDOWS,
@@ -215,7 +215,7 @@ def budget_for(provider: str, config: SyncConfig | None = None) -> RequestBudget
     ``config.budget_prefix`` when ``config.redis_url`` is set, else this process's own."""
     windows = WINDOWS.get(provider, INTERVALS_WINDOWS)
     url = config.redis_url if config is not None else None
-    prefix = config.budget_prefix if config is not None else SyncConfig.budget_prefix
+    prefix = config.budget_prefix if config is not None else BUDGET_PREFIX
     with _GUARD:
         found = _BUDGETS.get((provider, url, prefix))
         if found is None:

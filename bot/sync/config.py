@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 
+BUDGET_PREFIX = "coachloop:sync:budget"  # Redis keys of the shared request budgets
+
 
 @dataclass(frozen=True, slots=True)
 class SyncConfig:
@@ -32,7 +34,7 @@ class SyncConfig:
     timeout_s: float = 20.0
     max_wait_s: float = 5.0
     redis_url: str | None = None
-    budget_prefix: str = "coachloop:sync:budget"
+    budget_prefix: str = BUDGET_PREFIX
 
     @property
     def strava_enabled(self) -> bool:

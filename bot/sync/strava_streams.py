@@ -91,8 +91,8 @@ def activity_data(summary: ActivitySummary, series: Mapping[str, list[object]]) 
             for key, field in KEYS.items()
             if field is not None and key in series
         }
-        moment = summary.start + dt.timedelta(seconds=float(second))  # type: ignore[arg-type]
-        samples.append(Sample(timestamp=moment, **values))  # type: ignore[arg-type]
+        moment = summary.start + dt.timedelta(seconds=finite(second) or 0.0)  # checked
+        samples.append(Sample(timestamp=moment, **values))
     return ActivityData(sport=summary.sport, samples=samples)
 
 

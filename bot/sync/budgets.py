@@ -148,19 +148,6 @@ class RedisBudget:
             self._down(exc)
             return self.fallback.wait_s()
 
-    def take(self) -> None:
-        """Count one request sent now (whether or not the windows had room)."""
-        now = self.clock()
-        try:
-            with self._client.pipeline() as pipe:
-                for window in self.windows:
-                    pipe.incr(self._key(window, now))
-                    pipe.expire(self._key(window, now), window.seconds + 60)
-                pipe.execute()
-        except RedisError as exc:
-            self._down(exc)
-            self.fallback.take()
-
     def observe(self, headers: Mapping[str, str]) -> None:
         """Raise the shared counts to the provider's usage where it is higher."""
         seen = seen_usage(headers, self.windows)

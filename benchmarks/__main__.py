@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-BENCHMARKS = ("nlu", "load", "readiness", "wearables", "classifier", "scheduler", "checkin",
-              "replay")
+BENCHMARKS = ("nlu", "load", "readiness", "wearables", "sync_import", "classifier", "scheduler",
+              "checkin", "replay")
 
 
 def main(argv: list[str]) -> int:

@@ -9,8 +9,9 @@ and their durations differ by at most ``duration_fraction`` of the longer one or
 90 s, less than a forgotten stop button). The tolerances are documented in docs/wearables.md.
 
 What to keep: the richest streams. A recording with per-second samples beats a summary; with
-samples, heart rate and power beat heart rate alone. A tie keeps what is stored (a re-sync
-changes nothing). Pure: no database, no provider; the import path asks.
+samples, heart rate and power beat heart rate alone, and then more channels (cadence, speed)
+beat fewer. A tie keeps what is stored (a re-sync changes nothing). Pure: no database, no
+provider; the import path asks.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class Recording:
 
     ``key`` is the caller's handle on it (a row id); ``streams``: per-sample data (a FIT,
     TCX or GPX file) rather than a summary; ``heart_rate`` / ``power``: those channels are
-    present.
+    present; ``channels``: how many sampled channels the streams hold (heart rate, power,
+    cadence, speed), the last tie-break between two recordings with samples.
     """
 
     start: dt.datetime
@@ -39,14 +41,17 @@ class Recording:
     heart_rate: bool = False
     power: bool = False
     key: object = None
+    channels: int = 0
 
     @property
-    def richness(self) -> tuple[int, int, int]:
-        """Ordering of data richness: streams first, then heart rate, then power."""
+    def richness(self) -> tuple[int, int, int, int]:
+        """Ordering of data richness: streams first, then heart rate, then power, then the
+        number of sampled channels."""
         return (
             int(self.streams),
             int(self.streams and self.heart_rate),
             int(self.streams and self.power) + int(self.heart_rate),
+            self.channels if self.streams else 0,
         )
 
 

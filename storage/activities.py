@@ -43,7 +43,8 @@ UPLOAD, STRAVA = "upload", "strava"
 #: used to train or evaluate a model. Every reader goes through `list_activities`, which
 #: leaves these rows out unless the caller is the athlete's own view (``include_strava``).
 ATHLETE_ONLY_SOURCES = frozenset({STRAVA})
-STREAM_TYPES = frozenset({"fit", "tcx", "gpx", "rr"})
+#: Rows computed from per-sample data: a file's, or a provider's streams (Strava's).
+STREAM_TYPES = frozenset({"fit", "tcx", "gpx", "rr", "streams"})
 #: Measured fields of a day summary, as keys of ``Activity.extra``.
 DAY_FIELDS = ("resting_hr", "hrv_ms", "sleep_h", "steps")
 _IN_CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit

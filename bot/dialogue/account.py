@@ -10,6 +10,7 @@ adapter owns a job queue.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import secrets
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ from bot.services import access
 from bot.services.compliance import outcomes
 from bot.services.history import first_day, performance_outlook, stored_inputs
 from bot.services.planning import local_today, plan_and_store
+from bot.sync import SyncConfig
+from bot.sync.revocation import before_erasure
 from models.items import TEST_RANGES
 from planner.charts import report_chart
 from planner.prescription import plain_feature
@@ -243,8 +246,10 @@ def forget(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                                     ("Keep my data", "forget:no")]))]
 
 
-def forget_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
-    """``forget:yes:NONCE`` erases (only with the nonce of this chat's question)."""
+def forget_button(dialogue: Dialogue, turn: Turn, value: str,
+                  sync: SyncConfig | None = None) -> list[Reply]:
+    """``forget:yes:NONCE`` erases (only with the nonce of this chat's question); Strava is
+    told to withdraw coachloop's access first (`bot.sync.revocation`)."""
     if value == "no":
         turn.finish()
         return [Reply("Nothing was erased.")]
@@ -252,9 +257,11 @@ def forget_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     if (turn.person is None or turn.state != State.FORGET_CONFIRM or not nonce
             or not secrets.compare_digest(str(turn.data.get("nonce", "")), nonce)):
         return [Reply("That button has expired. Send /forget again.")]
+    strava = before_erasure(turn.db, sync or SyncConfig(), turn.person.id)
     privacy.erase_person(turn.db, turn.person.id)
     turn.person = None
-    return [Reply("Done: everything about you is erased. Send /start to begin again.",
+    told = f" {strava}; the tokens are deleted with the rest." if strava else ""
+    return [Reply(f"Done: everything about you is erased.{told} Send /start to begin again.",
                   meta={REMINDER_META: "off"})]
 
 
@@ -312,15 +319,16 @@ def reminder_text(planned_title: str | None) -> str:
     return head + "How did training go? Send /checkin or just write it."
 
 
-def feature() -> Feature:
-    """The athlete-account slice of the dialogue."""
+def feature(sync: SyncConfig | None = None) -> Feature:
+    """The athlete-account slice of the dialogue (``sync``: where /forget tells Strava)."""
     return Feature(
         commands={
             "week": week, "history": history, "done": done, "test": test,
             "privacy": privacy_cmd, "export": export, "forget": forget, "reminders": reminders,
             "schedule": schedule,
         },
-        buttons={"ex": exercise_feedback, "privacy": privacy_button, "forget": forget_button},
+        buttons={"ex": exercise_feedback, "privacy": privacy_button,
+                 "forget": functools.partial(forget_button, sync=sync)},
         help={
             "week": CommandHelp("/week", "the next seven days", menu="the next seven days",
                                 rank=21),

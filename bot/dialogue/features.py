@@ -49,7 +49,7 @@ def default_features(sync: SyncConfig | None = None) -> list[Feature]:
     availability and calendar, and wearable connections (the dialogue adds onboarding, the
     check-in, /help and /cancel itself)."""
     return [teams.feature(), coaching.feature(), approval.feature(), digest.feature(),
-            broadcasts.feature(), account.feature(), availability.feature(),
+            broadcasts.feature(), account.feature(sync), availability.feature(),
             wearable_sync.make_feature(sync or SyncConfig())]
 
 

@@ -57,14 +57,15 @@ def recording_of(row: NewActivity | Activity, key: object = None) -> Recording |
     """The matching view of a row (None without a start time or a duration)."""
     if row.start_time is None or not row.duration_s:
         return None
-    extra = row.extra or {}
+    channels = _channels(row.extra or {})
     return Recording(
         row.start_time,
         float(row.duration_s),
         streams=row.file_type in STREAM_TYPES,
         heart_rate=row.hr_avg is not None,
-        power="power" in _channels(extra),
+        power="power" in channels,
         key=key,
+        channels=len(channels),
     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 
+BUDGET_PREFIX = "coachloop:sync:budget"  # Redis keys of the shared request budgets
+
 
 @dataclass(frozen=True, slots=True)
 class SyncConfig:
@@ -14,6 +16,9 @@ class SyncConfig:
     ``timeout_s`` bounds every request: a provider that hangs must not hold a job forever.
     ``max_wait_s`` is the longest a 429's Retry-After is waited for in place; a longer one
     stops the import, which resumes from the last stored item on the next run.
+    ``redis_url``: the providers' request budgets are kept there, shared by every process of
+    the bot (`bot.sync.budgets`), under keys starting ``budget_prefix``; unset, each process
+    counts its own.
     """
 
     intervals_url: str = "https://intervals.icu"
@@ -28,6 +33,8 @@ class SyncConfig:
     days: int = 30
     timeout_s: float = 20.0
     max_wait_s: float = 5.0
+    redis_url: str | None = None
+    budget_prefix: str = BUDGET_PREFIX
 
     @property
     def strava_enabled(self) -> bool:
@@ -50,4 +57,5 @@ class SyncConfig:
             strava_subscription_id=settings.strava_subscription_id,
             oura_url=settings.oura_api_url.rstrip("/"),
             days=settings.sync_days,
+            redis_url=settings.redis_url,
         )

@@ -17,9 +17,11 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from bot.sync import intervals
+from bot.sync.budgets import budget_for
 from bot.sync.config import SyncConfig
 from bot.sync.oura import OuraClient
 from bot.sync.records import Wellness
+from bot.sync.revocation import WITHDRAWN, deauthorize_strava
 from bot.sync.store import (
     Link,
     Progress,
@@ -30,6 +32,7 @@ from bot.sync.store import (
     store_days,
     store_file,
     store_summary,
+    streams_row,
     summary_row,
     window,
 )
@@ -61,6 +64,7 @@ def _intervals(
         str(link.credentials.get("api_key", "")),
         timeout_s=config.timeout_s,
         max_wait_s=config.max_wait_s,
+        budget=budget_for("intervals", config),
     )
     try:
         found = list(client.activities(oldest, today + dt.timedelta(days=1)))
@@ -129,20 +133,24 @@ def _strava(
     progress: Progress | None,
     max_bytes: int,
 ) -> None:
-    """Strava: tokens first (exchange or refresh), then activities after the window's start."""
+    """Strava: tokens first (exchange or refresh), then activities after the window's start,
+    each with its streams (samples, as a file's) or, without streams, its summary."""
     client = StravaClient(config, _strava_tokens(database, config, link))
     after = dt.datetime.combine(oldest, dt.time(), tzinfo=dt.UTC)
     try:
         found = list(client.activities(after))
+        for number, summary in enumerate(found, start=1):
+            if item_seen(database, link.person_id, "strava", summary.external_id):
+                report.already += 1
+            else:
+                series = client.streams(summary.external_id)
+                row = streams_row(link, "strava", summary, series) if series else None
+                row = row or summary_row(link, "strava", summary)
+                count(report, store_summary(database, link, row))
+            if progress is not None:
+                progress(number, len(found))
     finally:
         client.close()
-    for number, summary in enumerate(found, start=1):
-        if item_seen(database, link.person_id, "strava", summary.external_id):
-            report.already += 1
-        else:
-            count(report, store_summary(database, link, summary_row(link, "strava", summary)))
-        if progress is not None:
-            progress(number, len(found))
 
 
 def _oura(database: Database, config: SyncConfig, link: Link, oldest: dt.date,
@@ -150,7 +158,8 @@ def _oura(database: Database, config: SyncConfig, link: Link, oldest: dt.date,
           max_bytes: int) -> None:
     """Oura: each night's sleep, HRV and lowest heart rate as day summaries."""
     client = OuraClient(config.oura_url, str(link.credentials.get("token", "")),
-                        timeout_s=config.timeout_s, max_wait_s=config.max_wait_s)
+                        timeout_s=config.timeout_s, max_wait_s=config.max_wait_s,
+                        budget=budget_for("oura", config))
     try:
         nights = client.days(oldest, today)
     finally:
@@ -178,19 +187,10 @@ def revoke(database: Database, config: SyncConfig, person_id: int, provider: str
         return dict(found.credentials or {}) if found is not None else {}
 
     credentials = database.run(tokens)
-    told = "Strava withdrew coachloop's access"
+    told = WITHDRAWN
     access = credentials.get("access_token")
     if provider == "strava" and isinstance(access, str):
-        oauth = StravaOAuth(config)
-        try:
-            oauth.deauthorize(access)
-        except SyncError as exc:
-            told = (
-                f"Strava could not be told ({exc}); remove coachloop at "
-                "strava.com/settings/apps to be sure"
-            )
-        finally:
-            oauth.close()
+        told = deauthorize_strava(config, access)
 
     def delete(db: Session) -> None:
         found = connections.get(db, person_id, provider)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from bot.sync.ratelimit import budget_for
+from bot.sync.budgets import RequestBudget, budget_for
 from bot.sync.records import ActivitySummary, Wellness
 from bot.sync.transport import MalformedPayload, ProviderHttp, SyncError
 
@@ -176,12 +176,13 @@ class IntervalsClient:
         *,
         timeout_s: float = 20,
         max_wait_s: float = 5,
+        budget: RequestBudget | None = None,
     ) -> None:
         self.athlete_id = athlete_id
         self.http = ProviderHttp(
             NAME,
             base_url,
-            budget_for("intervals"),
+            budget or budget_for("intervals"),
             timeout_s=timeout_s,
             max_wait_s=max_wait_s,
             auth=httpx.BasicAuth("API_KEY", api_key),

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.sync.ratelimit import budget_for
+from bot.sync.budgets import RequestBudget, budget_for
 from bot.sync.records import Wellness
 from bot.sync.transport import MalformedPayload, ProviderHttp
 
@@ -100,12 +100,18 @@ class OuraClient:
     """The calls coachloop makes to Oura for one person."""
 
     def __init__(
-        self, base_url: str, token: str, *, timeout_s: float = 20, max_wait_s: float = 5
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout_s: float = 20,
+        max_wait_s: float = 5,
+        budget: RequestBudget | None = None,
     ) -> None:
         self.http = ProviderHttp(
             NAME,
             base_url,
-            budget_for("oura"),
+            budget or budget_for("oura"),
             timeout_s=timeout_s,
             max_wait_s=max_wait_s,
             headers={"Authorization": f"Bearer {token}"},

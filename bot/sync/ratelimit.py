@@ -8,8 +8,9 @@ in each window, and takes the provider's own count when it is higher (another pr
 same app, a restart). When a window is used up, `Budget.wait_s` says how long until it
 resets, and the import stops there and resumes from the last stored item (`importer`).
 
-Budgets are per process: several bot processes of one app each keep their own count, and the
-headers bring each up to the provider's. Clocks are injectable, so tests need no sleeping.
+A `Budget` counts in this process; with Redis configured every process of the app draws from
+one shared count instead (`bot.sync.budgets`, which also hands each client its budget).
+Clocks are injectable, so tests need no sleeping.
 """
 
 from __future__ import annotations
@@ -57,6 +58,25 @@ class Budget:
                     wait = max(wait, self._start(window, now) + window.seconds - now)
         return wait
 
+    def acquire(self) -> float:
+        """Take one request now if every window has room (0.0), else the seconds to wait
+        (nothing taken): checking and taking at once, so two threads cannot both take the
+        last request of a window."""
+        now = self.clock()
+        with self._lock:
+            wait = max(0.0, self._blocked_until - now)
+            for window in self.windows:
+                if self._count(window, now) >= window.limit:
+                    wait = max(wait, self._start(window, now) + window.seconds - now)
+            if wait > 0:
+                return wait
+            for window in self.windows:
+                self._used[window.seconds] = (
+                    self._start(window, now),
+                    self._count(window, now) + 1,
+                )
+        return 0.0
+
     def take(self) -> None:
         """Count one request sent now."""
         now = self.clock()
@@ -69,25 +89,37 @@ class Budget:
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Take the provider's usage (``X-RateLimit-Usage``) when it is higher than ours."""
-        for prefix in ("X-RateLimit", "X-ReadRateLimit"):
-            usage = _numbers(headers.get(f"{prefix}-Usage"))
-            limits = _numbers(headers.get(f"{prefix}-Limit"))
-            if not usage or len(usage) != len(limits):
-                continue
-            now = self.clock()
-            with self._lock:
-                for window, used, limit in zip(self.windows, usage, limits, strict=False):
-                    mine = self._count(window, now)
-                    # a provider limit lower than ours (the read limit) counts as used up
-                    # proportionally: usage/limit of our window
-                    seen = used if limit >= window.limit else round(used * window.limit / limit)
-                    if seen > mine:
-                        self._used[window.seconds] = (self._start(window, now), seen)
+        seen = seen_usage(headers, self.windows)
+        now = self.clock()
+        with self._lock:
+            for window in self.windows:
+                if seen.get(window.seconds, 0) > self._count(window, now):
+                    self._used[window.seconds] = (self._start(window, now), seen[window.seconds])
 
     def block_for(self, seconds: float) -> None:
         """A 429 said to wait: nothing is sent before then."""
         with self._lock:
             self._blocked_until = max(self._blocked_until, self.clock() + max(0.0, seconds))
+
+
+def seen_usage(headers: Mapping[str, str], windows: tuple[Window, ...]) -> dict[int, int]:
+    """What the provider's headers say is used of each of our windows (seconds -> count).
+
+    A provider limit lower than ours (Strava's read limit) counts proportionally: usage/limit
+    of our window, so a used-up read limit is a used-up window.
+    """
+    seen: dict[int, int] = {}
+    for prefix in ("X-RateLimit", "X-ReadRateLimit"):
+        usage = _numbers(headers.get(f"{prefix}-Usage"))
+        limits = _numbers(headers.get(f"{prefix}-Limit"))
+        if not usage or len(usage) != len(limits):
+            continue
+        for window, used, limit in zip(windows, usage, limits, strict=False):
+            if limit <= 0:
+                continue
+            count = used if limit >= window.limit else round(used * window.limit / limit)
+            seen[window.seconds] = max(seen.get(window.seconds, 0), count)
+    return seen
 
 
 def _numbers(value: str | None) -> list[int]:
@@ -119,15 +151,3 @@ STRAVA_WINDOWS = (Window(900, 200), Window(86_400, 2_000))
 INTERVALS_WINDOWS = (Window(1, 10),)
 #: Oura: 5,000 requests per 5 minutes (cloud.ouraring.com/v2/docs, "Rate limits").
 OURA_WINDOWS = (Window(300, 5_000),)
-
-_BUDGETS: dict[str, Budget] = {}
-_GUARD = threading.Lock()
-
-
-def budget_for(provider: str) -> Budget:
-    """This process's budget for ``provider`` (one per app, shared by every athlete)."""
-    windows = {"strava": STRAVA_WINDOWS, "intervals": INTERVALS_WINDOWS, "oura": OURA_WINDOWS}.get(
-        provider, INTERVALS_WINDOWS
-    )
-    with _GUARD:
-        return _BUDGETS.setdefault(provider, Budget(windows))

@@ -1,10 +1,12 @@
 """Storing what a provider sent, through the path an uploaded file takes.
 
 A provider's file (intervals.icu's original FIT) goes through `bot.uploads.import_upload`
-exactly as a file sent in chat; a provider's summary (no file) becomes the same kind of
-activity row, its Banister TRIMP from the mean heart rate (`planner.session_metrics.
-summary_trimp`); days of wellness become day-summary rows as a day-summary file's do. Either
-way `bot.services.matching` stores a session recorded several times once. Each item is
+exactly as a file sent in chat; a provider's streams (Strava's) become samples that
+`bot.uploads.build_rows` turns into a row as it does a file's; a provider's summary (no
+file, no streams) becomes the same kind of activity row, its Banister TRIMP from the mean
+heart rate (`planner.session_metrics.summary_trimp`); days of wellness become day-summary
+rows as a day-summary file's do. Either way `bot.services.matching` stores a session
+recorded several times once. Each item is
 stored in a transaction of its own that also moves the connection's cursor past it, so an
 import that stops resumes from the last stored item.
 """
@@ -14,20 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from bot.services.matching import store_rows
+from bot.sync import strava_streams
 from bot.sync.records import ActivitySummary
-from bot.uploads import day_rows, import_upload, tag
+from bot.uploads import build_rows, day_rows, import_upload, tag
 from planner.session_metrics import AthleteProfile, summary_trimp
 from storage import connections
 from storage.activities import NewActivity, set_aside_stored_days
 from storage.db import Database
 from storage.people import has_consent
-from storage.readers import DaySummary
+from storage.readers import DaySummary, WearableFileError
 from storage.schema import Person
 
 Progress = Callable[[int, int], None]
@@ -163,13 +166,32 @@ def summary_row(link: Link, source: str, summary: ActivitySummary) -> NewActivit
     return row
 
 
+def streams_row(
+    link: Link, source: str, summary: ActivitySummary, series: Mapping[str, list[object]]
+) -> NewActivity | None:
+    """An activity row from a provider's streams, built by the upload path from samples
+    (`bot.uploads.build_rows`: TRIMP, zones and the rest exactly as from an uploaded file);
+    None when the streams hold nothing usable (the summary is stored instead)."""
+    try:
+        rows, _ = build_rows(strava_streams.as_parsed(summary, series), "", link.profile)
+    except WearableFileError:
+        return None
+    row = rows[0]
+    row.file_name = f"{source}-{summary.external_id}"[:255]
+    row.day = summary.local_day  # the athlete's day, as the provider's summary says
+    row.extra["provider"] = dict(summary.own)
+    tag([row], source, summary.external_id)
+    return row
+
+
 def item_seen(database: Database, person_id: int, source: str, external_id: str) -> bool:
     """True when the item was stored, matched or skipped by an earlier import."""
     return database.run(lambda db: connections.seen(db, person_id, source, external_id))
 
 
 def store_summary(database: Database, link: Link, row: NewActivity) -> str:
-    """Store one summary row (matched against what is stored); "stored" or "matched"."""
+    """Store one row built here (a summary or streams), matched against what is stored;
+    "stored" or "matched" ("already" when a concurrent import stored it first)."""
     source, external_id = row.source, row.external_id or ""
 
     def work(db: Session) -> str:

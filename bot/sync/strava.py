@@ -13,7 +13,8 @@ Reference (cited in tests/sync/fake_strava.py too): developers.strava.com/docs/a
 ``refresh_token``, answering ``access_token``, ``refresh_token``, ``expires_at`` (epoch s)
 and, on the first exchange, ``athlete``; ``POST /oauth/deauthorize``), and
 developers.strava.com/docs/reference (``GET /athlete/activities?after&before&page
-&per_page``, SummaryActivity: ``id``, ``start_date`` (UTC), ``start_date_local``,
+&per_page``; ``GET /activities/{id}/streams``, read in `bot.sync.strava_streams`;
+SummaryActivity: ``id``, ``start_date`` (UTC), ``start_date_local``,
 ``sport_type``/``type``, ``elapsed_time``, ``moving_time``, ``distance``,
 ``total_elevation_gain``, ``has_heartrate``, ``average_heartrate``, ``max_heartrate``,
 ``device_watts``, ``average_watts``).
@@ -28,12 +29,13 @@ import datetime as dt
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from bot.sync import strava_streams
+from bot.sync.budgets import budget_for
 from bot.sync.config import SyncConfig
-from bot.sync.ratelimit import budget_for
 from bot.sync.records import ActivitySummary
-from bot.sync.transport import AuthRefused, MalformedPayload, ProviderHttp
+from bot.sync.transport import RETRIES, AuthRefused, MalformedPayload, ProviderHttp
 
 NAME = "Strava"
 SCOPE = "activity:read_all"
@@ -146,14 +148,15 @@ def parse_activity(item: object) -> ActivitySummary | None:
 class StravaOAuth:
     """The token endpoints (the app's id and secret; no athlete token needed)."""
 
-    def __init__(self, config: SyncConfig) -> None:
+    def __init__(self, config: SyncConfig, *, retries: int = RETRIES) -> None:
         self.config = config
         self.http = ProviderHttp(
             NAME,
             config.strava_oauth_url,
-            budget_for("strava"),
+            budget_for("strava", config),
             timeout_s=config.timeout_s,
             max_wait_s=config.max_wait_s,
+            retries=retries,
         )
 
     def close(self) -> None:
@@ -220,7 +223,7 @@ class StravaClient:
         self.http = ProviderHttp(
             NAME,
             config.strava_api_url,
-            budget_for("strava"),
+            budget_for("strava", config),
             timeout_s=config.timeout_s,
             max_wait_s=config.max_wait_s,
             headers={"Authorization": f"Bearer {access_token}"},
@@ -246,3 +249,19 @@ class StravaClient:
             if len(batch) < PER_PAGE:
                 break
         yield from sorted(found, key=lambda a: a.start)
+
+    def streams(self, activity_id: str) -> dict[str, list[object]] | None:
+        """The activity's streams (`bot.sync.strava_streams`), or None when it has none
+        (a manual activity: 404 or an empty set)."""
+        response = self.http.request(
+            "GET",
+            f"/activities/{quote(activity_id, safe='')}/streams",
+            params={"keys": ",".join(strava_streams.KEYS), "key_by_type": "true"},
+        )
+        if response.status_code == 404:
+            return None
+        try:
+            found = response.json()
+        except ValueError:
+            raise MalformedPayload(f"{NAME} sent streams that are not JSON") from None
+        return strava_streams.parse_streams(found)

@@ -18,9 +18,11 @@ from typing import Any
 
 import httpx
 
-from bot.sync.ratelimit import Budget, retry_after_s
+from bot.sync.budgets import RequestBudget
+from bot.sync.ratelimit import retry_after_s
 
 RETRIES = 2
+BUDGET_TRIES = 3  # waits for the budget in place before the import stops (a clock that stalls)
 
 
 class SyncError(Exception):
@@ -54,15 +56,17 @@ class ProviderHttp:
         self,
         name: str,
         base_url: str,
-        budget: Budget,
+        budget: RequestBudget,
         *,
         timeout_s: float,
         max_wait_s: float,
         auth: httpx.Auth | None = None,
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        retries: int = RETRIES,
     ) -> None:
         self.name = name
+        self.retries = retries
         self.budget = budget
         self.max_wait_s = max_wait_s
         self._sleep = sleep
@@ -84,15 +88,21 @@ class ProviderHttp:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _wait_for_budget(self) -> None:
-        wait = self.budget.wait_s()
-        if wait > self.max_wait_s:
-            raise RateLimited(
-                f"{self.name}'s rate limit is reached; the import resumes in {wait / 60:.0f} min",
-                wait,
-            )
-        if wait > 0:
+    def _take_from_budget(self) -> None:
+        """Take one request from the budget, waiting in place for a short wait only."""
+        wait = 0.0
+        for _ in range(BUDGET_TRIES):
+            wait = self.budget.acquire()
+            if wait <= 0:
+                return
+            if wait > self.max_wait_s:
+                break
             self._sleep(wait)
+        raise RateLimited(
+            f"{self.name}'s rate limit is reached; the import resumes in "
+            f"{max(wait / 60, 1):.0f} min",
+            wait,
+        )
 
     def request(
         self,
@@ -104,15 +114,14 @@ class ProviderHttp:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request under the budget; the response of a 2xx or 404, else an error."""
-        for attempt in range(RETRIES + 1):
-            self._wait_for_budget()
-            self.budget.take()
+        for attempt in range(self.retries + 1):
+            self._take_from_budget()
             try:
                 response = self._client.request(
                     method, path, params=params, data=data, headers=headers
                 )
             except httpx.TransportError as exc:
-                if attempt == RETRIES:
+                if attempt == self.retries:
                     raise ProviderDown(
                         f"{self.name} could not be reached ({type(exc).__name__})"
                     ) from None
@@ -124,7 +133,7 @@ class ProviderHttp:
                 wait = retry_after_s(response.headers.get("Retry-After"), time.time())
                 wait = wait if wait is not None else max(self.budget.wait_s(), 60.0)
                 self.budget.block_for(wait)
-                if wait > self.max_wait_s or attempt == RETRIES:
+                if wait > self.max_wait_s or attempt == self.retries:
                     raise RateLimited(
                         f"{self.name} asked us to slow down; the import "
                         f"resumes in {max(wait / 60, 1):.0f} min",
@@ -135,7 +144,7 @@ class ProviderHttp:
             if status in (401, 403):
                 raise AuthRefused(f"{self.name} refused the credentials (HTTP {status})")
             if status >= 500:
-                if attempt == RETRIES:
+                if attempt == self.retries:
                     raise ProviderDown(f"{self.name} answered HTTP {status}; try /sync later")
                 self._sleep(0.5 * 2**attempt)
                 continue

@@ -2,10 +2,10 @@
 
 Implements what the bot uses: getMe, getUpdates (long poll), sendMessage, sendPhoto,
 sendDocument, getFile + file download, getChatMember, answerCallbackQuery, setMyCommands,
-setWebhook, deleteWebhook. Records every call (the answered callback ids and the command menu
-too); can make a chat "block the bot" (403) or answer one 429 with retry_after, so the rate
-limiter's retries are exercised for real. Updates can come from a private or a group chat,
-as new or edited messages.
+setWebhook, deleteWebhook, deleteMessage (recorded in ``deleted``). Records every call (the
+answered callback ids and the command menu too); can make a chat "block the bot" (403) or
+answer one 429 with retry_after, so the rate limiter's retries are exercised for real.
+Updates can come from a private or a group chat, as new or edited messages.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ class FakeBotApi:
         self.throttle_once: set[int] = set()
         self.files: dict[str, bytes] = {}
         self.answered: list[str] = []  # callback_query_id of each answerCallbackQuery
+        self.deleted: list[tuple[int, int]] = []  # (chat_id, message_id) of each deleteMessage
         self.commands: list[dict[str, Any]] = []  # the private chats' setMyCommands menu
         self.menus: dict[str, list[dict[str, Any]]] = {}  # every menu, by scope type
         self.confirmed = 0  # like Telegram: a getUpdates offset confirms (forgets) older ones
@@ -187,6 +188,9 @@ class FakeBotApi:
             self.menus[kind] = list(params.get("commands") or [])
             if kind in ("default", "all_private_chats"):
                 self.commands = self.menus[kind]
+            return 200, {"ok": True, "result": True}
+        if method == "deleteMessage":
+            self.deleted.append((int(params["chat_id"]), int(params["message_id"])))
             return 200, {"ok": True, "result": True}
         if method in ("setWebhook", "deleteWebhook"):
             return 200, {"ok": True, "result": True}

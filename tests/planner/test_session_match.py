@@ -61,3 +61,13 @@ def test_naive_times_are_refused() -> None:
     naive = Recording(dt.datetime(2026, 11, 20, 7, 0), 3600)
     with pytest.raises(ValueError, match="timezone-aware"):
         same_session(naive, rec())
+
+
+def test_more_sampled_channels_break_a_tie_between_two_recordings_with_streams() -> None:
+    hr_only = rec(streams=True, heart_rate=True, channels=1)
+    hr_cadence_speed = rec(streams=True, heart_rate=True, channels=3)
+    assert is_richer(hr_cadence_speed, hr_only) and not is_richer(hr_only, hr_cadence_speed)
+    # channels count only with samples: a summary never gains by what it claims
+    assert not is_richer(rec(heart_rate=True, channels=4), rec(heart_rate=True))
+    # and never outweigh power
+    assert is_richer(rec(streams=True, heart_rate=True, power=True, channels=2), hr_cadence_speed)

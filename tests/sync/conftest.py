@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.sync import SyncConfig, ratelimit
+from bot.sync import SyncConfig, budgets
 from tests.sync.fake_intervals import FakeIntervals
 from tests.sync.fake_server import serving
 
@@ -14,9 +14,9 @@ from tests.sync.fake_server import serving
 @pytest.fixture(autouse=True)
 def fresh_budgets() -> Iterator[None]:
     """Each test starts with the providers' budgets untouched (they are per process)."""
-    ratelimit._BUDGETS.clear()
+    budgets._BUDGETS.clear()
     yield
-    ratelimit._BUDGETS.clear()
+    budgets._BUDGETS.clear()
 
 
 @pytest.fixture()

@@ -5,7 +5,12 @@ Reference: developers.strava.com/docs/authentication (``/oauth/authorize``, ``PO
 ``{"token_type": "Bearer", "expires_at", "expires_in", "refresh_token", "access_token",
 "athlete": {...}}`` (no athlete on a refresh), ``POST /oauth/deauthorize``);
 developers.strava.com/docs/reference (``GET /api/v3/athlete/activities?before&after&page
-&per_page``, SummaryActivity fields as in its example); developers.strava.com/docs/rate-limits
+&per_page``, SummaryActivity fields as in its example; #api-Streams-getActivityStreams:
+``GET /api/v3/activities/{id}/streams?keys=time,heartrate,...&key_by_type=true`` answering a
+StreamSet keyed by type, each stream ``{"data": [...], "series_type": "distance",
+"original_size": n, "resolution": "high"}`` as in the reference's example stream, a type the
+activity lacks left out, 404 ``Record Not Found`` for an activity without streams);
+developers.strava.com/docs/rate-limits
 (``X-RateLimit-Limit: 200,2000`` / ``X-RateLimit-Usage: n,m`` on every answer, 429 when used
 up); developers.strava.com/docs/webhooks (the subscription's ``GET callback?hub.mode=subscribe
 &hub.challenge=&hub.verify_token=`` handshake answered with ``{"hub.challenge": ...}``; events
@@ -41,6 +46,7 @@ class FakeStrava(Fake):
     deauthorized: list[str] = field(default_factory=list)
     token_life_s: float = 21_600
     usage: list[int] = field(default_factory=lambda: [0, 0])
+    streams: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # id -> type -> data
 
     def new_code(self) -> str:
         code = secrets.token_hex(20)
@@ -74,6 +80,44 @@ class FakeStrava(Fake):
                 "average_watts": 180.0,
             }
         )
+
+    def add_streams(
+        self,
+        activity_id: int,
+        hr: list[int] | None,
+        *,
+        watts: list[int] | None = None,
+        speed_ms: float = 3.0,
+        cadence: list[int] | None = None,
+    ) -> None:
+        """The activity's recording at one point a second (``time`` 0, 1, 2, ...)."""
+        points = len(hr if hr is not None else watts or [])
+        streams: dict[str, list[Any]] = {
+            "time": list(range(points)),
+            "distance": [round(i * speed_ms, 1) for i in range(points)],
+            "velocity_smooth": [speed_ms] * points,
+            "altitude": [100.0 + (i % 50) * 0.2 for i in range(points)],
+        }
+        for key, data in (("heartrate", hr), ("watts", watts), ("cadence", cadence)):
+            if data is not None:
+                streams[key] = list(data)
+        self.streams[str(activity_id)] = streams
+
+    def _streams(self, request: Request, activity_id: str) -> Answer:
+        found = self.streams.get(activity_id)
+        if found is None:
+            return 404, self._rate_headers(), b'{"message":"Record Not Found","errors":[]}'
+        keys = [k for k in request.query.get("keys", "").split(",") if k]
+        chosen = {k: v for k, v in found.items() if not keys or k in keys}
+        shaped = {
+            k: {"data": v, "series_type": "distance", "original_size": len(v),
+                "resolution": "high"}
+            for k, v in chosen.items()
+        }
+        if request.query.get("key_by_type") == "true":
+            return self.json_answer(shaped, headers=self._rate_headers())
+        return self.json_answer([{"type": k, **v} for k, v in shaped.items()],
+                                headers=self._rate_headers())
 
     def _tokens(self, *, athlete: bool) -> dict[str, Any]:
         access, refresh = secrets.token_hex(20), secrets.token_hex(20)
@@ -121,7 +165,7 @@ class FakeStrava(Fake):
             self.deauthorized.append(token)
             del self.access_tokens[token]
             return self.json_answer({"access_token": token})
-        if request.path == "/api/v3/athlete/activities":
+        if request.path.startswith("/api/v3/"):
             bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
             if self.access_tokens.get(bearer, 0) < time.time():
                 return (
@@ -129,6 +173,12 @@ class FakeStrava(Fake):
                     self._rate_headers(),
                     (b'{"message":"Authorization Error","errors":[{"code":"invalid"}]}'),
                 )
+        parts = request.path.split("/")
+        if len(parts) == 6 and parts[:4] == ["", "api", "v3", "activities"] and (
+            parts[5] == "streams" and request.method == "GET"
+        ):
+            return self._streams(request, parts[4])
+        if request.path == "/api/v3/athlete/activities":
             after = int(request.query.get("after", "0"))
             page, per_page = (
                 int(request.query.get("page", "1")),

@@ -262,3 +262,76 @@ def test_in_webhook_mode_the_chat_does_not_wait_for_a_code(
     assert "paste" not in ask.text and "redirect_uri=https%3A%2F%2Fbot.example" in ask.text
     (reply,) = chat.send("RPE 6, 45 min, easy run")  # a check-in, not a code
     assert reply.text.startswith("Saved") and DELETE_META not in reply.meta
+
+
+def _connected_to_strava(chat: Chat, fake: FakeStrava) -> str:
+    """A working Strava connection for the chat's athlete; its access token."""
+    tokens = fake._tokens(athlete=True)
+    with chat.dialogue.database.session() as s:
+        connections.save(
+            s, 1, "strava",
+            {k: tokens[k] for k in ("access_token", "refresh_token", "expires_at")},
+            external_athlete_id=str(fake.athlete_id),
+        )
+    return str(tokens["access_token"])
+
+
+def _forget(chat: Chat) -> Reply:
+    (question,) = chat.send("/forget")
+    erase = question.buttons[0][0].data
+    assert erase.startswith("forget:yes:")
+    (done,) = chat.send(button=erase)
+    return done
+
+
+def _nothing_left(database: Database) -> None:
+    with database.session() as s:
+        assert s.scalars(select(Connection)).all() == []
+
+
+def test_forget_tells_strava_to_withdraw_access_before_the_tokens_are_erased(
+    chat: Chat, fake_strava: FakeStrava
+) -> None:
+    token = _connected_to_strava(chat, fake_strava)
+    done = _forget(chat)
+    assert done.text.startswith("Done: everything about you is erased.")
+    assert "Strava withdrew coachloop's access; the tokens are deleted" in done.text
+    assert fake_strava.deauthorized == [token]
+    _nothing_left(chat.dialogue.database)
+
+
+def test_forget_without_strava_asks_nothing_of_it(chat: Chat, fake_strava: FakeStrava) -> None:
+    done = _forget(chat)
+    assert "Strava" not in done.text and fake_strava.requests == []
+
+
+def _unreachable(config: SyncConfig) -> SyncConfig:
+    """Strava's OAuth host where nothing listens (port 9, discard: refused at once)."""
+    return dataclasses.replace(config, strava_oauth_url="http://127.0.0.1:9/oauth")
+
+
+def test_forget_erases_the_tokens_when_strava_cannot_be_reached_and_says_so(
+    database: Database, nlu_engine: NluEngine, config: SyncConfig, fake_strava: FakeStrava
+) -> None:
+    dead = _unreachable(config)
+    chat = Chat(Dialogue(database, nlu_engine, features=default_features(dead)))
+    chat.onboard()
+    _connected_to_strava(chat, fake_strava)
+    done = _forget(chat)
+    assert "Strava could not be told (Strava could not be reached" in done.text
+    assert "strava.com/settings/apps" in done.text and "erased" in done.text
+    _nothing_left(database)
+
+
+def test_disconnect_deletes_the_tokens_when_strava_cannot_be_reached_and_says_so(
+    database: Database, nlu_engine: NluEngine, config: SyncConfig, fake_strava: FakeStrava
+) -> None:
+    dead = _unreachable(config)
+    chat = Chat(Dialogue(database, nlu_engine, features=default_features(dead)))
+    chat.onboard()
+    _connected_to_strava(chat, fake_strava)
+    assert "being withdrawn" in chat.send("/disconnect strava")[0].text
+    (told,) = run_jobs(chat, dead)
+    assert "Strava could not be told" in told and "the tokens are deleted" in told
+    assert fake_strava.deauthorized == []
+    _nothing_left(database)

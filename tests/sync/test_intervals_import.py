@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services.history import stored_metrics
-from bot.sync import SyncConfig, ratelimit
+from bot.sync import SyncConfig, budgets
 from bot.sync.importer import sync_person
 from bot.sync.intervals import parse_credentials
 from bot.uploads import import_upload
@@ -208,7 +208,7 @@ def test_a_429_stops_the_import_and_the_next_one_resumes_from_the_last_stored_it
         assert connection is not None and connection.status == "error"
         assert connection.last_error and "resumes in 15 min" in connection.last_error
         assert connection.cursor == RUN
-    ratelimit._BUDGETS.clear()  # fifteen minutes later: the budget is free again
+    budgets._BUDGETS.clear()  # fifteen minutes later: the budget is free again
     resumed = sync_person(database, sync_config, athlete, "intervals", now=NOW)
     assert (resumed.imported, resumed.already, resumed.error) == (2, 1, None)
     assert count(database, Activity) == 3

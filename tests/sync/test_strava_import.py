@@ -81,9 +81,10 @@ def test_a_used_up_window_stops_the_import_until_it_resets(
     athlete: int,
 ) -> None:
     fake_strava.add_activity(1, START, minutes=30)
-    fake_strava.usage = [199, 1500]  # the app's other athletes used the window
+    fake_strava.usage = [198, 1500]  # the app's other athletes used the window
     first = sync_person(sqlite_db, config, athlete, "strava")
-    assert first.imported == 1  # the request that brought usage to 200/200 was answered
+    # the list and the activity's streams (a 404: no streams) brought usage to 200/200
+    assert first.imported == 1
     second = sync_person(sqlite_db, config, athlete, "strava")
     assert second.error is not None and "rate limit is reached" in second.error
     assert len([r for r in fake_strava.requests if r.path.endswith("/activities")]) == 1

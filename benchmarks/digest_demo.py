@@ -25,13 +25,14 @@ from bot.services.digest import build_digest
 from bot.services.planning import PlanningConfig, plan_and_store
 from storage import checkins, groups, people
 from storage.activities import NewActivity, add_file_activities
+from planner.availability import Availability, Blackout
 from storage.db import Database
 from storage.schema import Person
 
 NAMES = ("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea",
          "Max", "Nia", "Oto", "Pia", "Raj", "Sol", "Tea", "Uma", "Vic", "Wes", "Xia", "Yan")
 SCENARIOS = {1: "spike", 3: "worse_wellness", 5: "pain", 7: "silent", 9: "skipped",
-             11: "overdone", 13: "stopped_syncing", 15: "monotony"}
+             11: "overdone", 13: "stopped_syncing", 15: "monotony", 17: "away"}
 MORNING = dt.datetime(2026, 12, 3, 7, 30, tzinfo=dt.UTC)
 QUICK = PlanningConfig(use_scheduler=False, use_policy=False)
 
@@ -51,6 +52,10 @@ def _athlete(s: Session, coach_team: int, i: int, rng: np.random.Generator) -> N
     groups.join(s, person, group)
     scenario = SCENARIOS.get(i)
     today = MORNING.date()
+    if scenario == "away":  # exams since three days ago: /away, so no silence
+        away = Availability(blackouts=(Blackout(today - dt.timedelta(days=3),
+                                                today + dt.timedelta(days=2), "exams"),))
+        people.update_profile(person, availability=away.as_dict())
     rpe0 = rng.uniform(4, 6)
     wearable = scenario == "stopped_syncing" or i % 6 == 0
     last_week = [today - dt.timedelta(days=back) for back in range(7, 0, -1)]
@@ -73,6 +78,8 @@ def _athlete(s: Session, coach_team: int, i: int, rng: np.random.Generator) -> N
         if plans[day].is_rest and scenario != "monotony":
             continue
         if scenario == "silent" and back <= 4:
+            continue
+        if scenario == "away" and back <= 3:
             continue
         if scenario == "skipped" and back == 1:
             continue

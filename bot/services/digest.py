@@ -23,6 +23,7 @@ from planner.baseline import BASELINE_DAYS
 from planner.charts import table_png
 from planner.compliance import compliance
 from planner.digest import AthleteDay, DigestRow, digest_rows, digest_text, table_rows
+from planner.rules import active_pain_sides, site_label
 from storage import approvals, groups, outbox
 from storage import checkins as checkin_repo
 from storage.activities import list_activities
@@ -58,8 +59,11 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
                 if r.rpe is not None and r.minutes is not None]
     wellness = [(r.day, {"sleep_quality": r.sleep_quality, "stress": r.stress,
                          "fatigue": r.fatigue, "soreness": r.soreness}) for r in rows]
-    pain = tuple(sorted({s for r in rows if (today - r.day).days < PAIN_DAYS
-                         for s in (r.pain_sites or ())}))
+    recent = [r for r in rows if (today - r.day).days < PAIN_DAYS]
+    sides = active_pain_sides([(r.day, tuple(r.pain_sites or ()), dict(r.pain_sides or {}))
+                               for r in recent], today)
+    # "left knee", as the athlete said it (a site said with both sides or none: no side)
+    pain = tuple(sorted({site_label(s, sides) for r in recent for s in (r.pain_sites or ())}))
     files = [a.day for a in list_activities(db, person.id) if a.day is not None
              and a.day >= since]
     days = outcomes(db, person.id, today)

@@ -60,7 +60,7 @@ def test_digest_now_ranks_flags_and_its_buttons_open_status(full_dialogue: Dialo
     ana.send("RPE 9, 120 min, my left knee hurts", at=NOW - dt.timedelta(days=1))
     [digest] = ben.send("/digest now")
     assert digest.text.startswith(f"☀️ Rowing, {NOW:%a %d %b}: 1 of 1 need attention.")
-    assert "pain: knee" in digest.text and "last 28 days" in digest.text
+    assert "pain: left knee" in digest.text and "last 28 days" in digest.text
     assert digest.image is not None and digest.image.startswith(b"\x89PNG")
     [[button]] = digest.buttons
     assert button.label == "Ana: /status" and button.data.startswith("dgst:")

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from bot.services.digest import build_digest
 from bot.services.planning import PlanningConfig, plan_and_store
+from planner.availability import Availability, Blackout
 from storage import checkins, groups, people
 from storage.activities import NewActivity, add_file_activities
-from planner.availability import Availability, Blackout
 from storage.db import Database
 from storage.schema import Person
 

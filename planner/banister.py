@@ -28,8 +28,6 @@ from typing import Self
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import least_squares, lsq_linear
-from scipy.signal import lfilter
 
 Vector = NDArray[np.float64]
 
@@ -43,6 +41,8 @@ def impulse_response(loads: Sequence[float] | Vector, tau: float) -> Vector:
     decay = math.exp(-1.0 / tau)
     # y[t] = decay * x[t-1] + decay * y[t-1] with x = loads padded by one day at the end.
     padded = np.concatenate([w, [0.0]])
+    from scipy.signal import lfilter  # SciPy (~0.5 s to import): off the bot's start-up path
+
     return np.asarray(lfilter([0.0, decay], [1.0, -decay], padded), dtype=np.float64)
 
 
@@ -108,6 +108,8 @@ class BanisterModel:
         performance: Sequence[float] | Vector,
     ) -> Self:
         """Fit p0, k1, k2, tau1, tau2 to the test results ``performance`` on ``days``."""
+        from scipy.optimize import least_squares, lsq_linear  # see `_response`'s import
+
         w = np.asarray(loads, dtype=np.float64)
         index = _days(days, len(w))
         y = np.asarray(performance, dtype=np.float64)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.signal import lfilter
 
 from planner.acwr import ACUTE_DAYS, CHRONIC_DAYS, ewma_lambda
 from planner.monotony import WEEK_DAYS
@@ -39,6 +38,8 @@ def _window_sum(cum: Matrix, width: int) -> Matrix:
 
 def _ewma(matrix: Matrix, alpha: float) -> Matrix:
     """y_t = alpha x_t + (1 - alpha) y_{t-1}, y_{-1} = 0, along each row."""
+    from scipy.signal import lfilter  # SciPy (~0.5 s to import): off the bot's start-up path
+
     return np.asarray(lfilter([alpha], [1.0, alpha - 1.0], matrix, axis=1), dtype=np.float64)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.interpolate import CubicSpline, lagrange
 
 FloatArray = NDArray[np.float64]
 
@@ -153,6 +152,8 @@ def interpolate_gaps(
         raise ValueError("t and values must have the same length")
     if method not in ("spline", "lagrange"):
         raise ValueError("method must be 'spline' or 'lagrange'")
+    # SciPy takes ~0.5 s to import: only when a recording has gaps to fill, not at start-up
+    from scipy.interpolate import CubicSpline, lagrange
     present = ~np.isnan(x) & ~np.isnan(time)
     if present.sum() < 2:
         return x

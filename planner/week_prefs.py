@@ -10,7 +10,9 @@ checked with a message that says how to fix it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # planner.week pulls in the simulator package; load it only when scheduling
@@ -97,3 +99,32 @@ def constraints_for(
         min_minutes=prefs.minutes, max_minutes=prefs.minutes,
         available_days=tuple(d - 1 for d in prefs.days),
     )
+
+
+HABIT_MIN_SESSIONS = 6
+"""Sessions in the last 28 days before an athlete's own habit narrows the default week."""
+HABIT_MAX_MINUTES = 120.0
+
+
+def habitual(c: WeekConstraints, day_minutes: Sequence[float],
+             days: int = 28) -> WeekConstraints:
+    """The paper's default week narrowed towards what the athlete has been doing.
+
+    ``day_minutes`` are the minutes trained on each of the last ``days`` days (0 = rest). The
+    PE paper's 4-6 sessions of 35-60 minutes suit a class; an athlete who has trained five
+    times a week for 75 minutes would see their chronic load fall by a third on it (ACWR well
+    below 0.8 within two weeks: detraining, then a spike when they go back to their habit).
+    So, from `HABIT_MIN_SESSIONS` sessions on, the week asks for at least their usual number of
+    sessions (within the paper's 4-6) and sessions of 0.8-1.2 x their median length (never
+    shorter than the paper's 35 minutes nor longer than `HABIT_MAX_MINUTES`). Used only when the
+    athlete has not set their own week (`/schedule`), which always wins.
+    """
+    done = [float(m) for m in day_minutes[-days:] if m > 0]
+    if len(done) < HABIT_MIN_SESSIONS:
+        return c
+    per_week = len(done) * 7 / days
+    median = statistics.median(done)
+    sessions = int(min(max(round(per_week), c.min_sessions), c.max_sessions))
+    low = min(max(0.8 * median, c.min_minutes), HABIT_MAX_MINUTES)
+    high = min(max(1.2 * median, c.max_minutes), HABIT_MAX_MINUTES)
+    return replace(c, min_sessions=sessions, min_minutes=low, max_minutes=max(high, low))

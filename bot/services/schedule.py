@@ -25,7 +25,7 @@ from planner.availability import Availability, narrow
 from planner.sim.dynamics import RewardWeights
 from planner.sim.real_athlete import athlete_from_profile, objective_params_from_history
 from planner.week import WeekConstraints, WeekPlan
-from planner.week_prefs import WeekPreferences, constraints_for
+from planner.week_prefs import WeekPreferences, constraints_for, habitual
 from storage import checkins as checkin_repo
 from storage.activities import list_activities
 from storage.schema import Person
@@ -42,6 +42,19 @@ def _hr_max(person: Person, day: dt.date) -> float:
     return 208.0 - 0.7 * age
 
 
+def _day_minutes(rows: list[Any], acts: list[Any], day: dt.date) -> list[float]:
+    """Minutes trained on each of the 28 days before ``day`` (check-ins, else files)."""
+    minutes: dict[dt.date, float] = {}
+    for r in rows:
+        if r.minutes and r.day < day:
+            minutes[r.day] = minutes.get(r.day, 0.0) + float(r.minutes)
+    for a in acts:
+        seconds = a.moving_s or a.duration_s
+        if a.day is not None and a.day < day and a.day not in minutes and seconds:
+            minutes[a.day] = float(seconds) / 60.0
+    return [minutes.get(day - dt.timedelta(days=n), 0.0) for n in range(28, 0, -1)]
+
+
 def aco_schedule(db: DbSession, person: Person, day: dt.date,
                  weights: tuple[float, float, float] = (0.6, 0.3, 0.1)) -> dict[str, Any]:
     """Schedule one week from ``day`` with ACO; JSON-ready result stored in the plan.
@@ -56,6 +69,8 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date,
     hr_max = _hr_max(person, day)
     prefs = WeekPreferences.from_dict(person.week_prefs)
     constraints = constraints_for(prefs, hr_rest=hr_rest, hr_max=hr_max)
+    if prefs is None:  # the athlete's own week wins; else their habit narrows the default
+        constraints = habitual(constraints, _day_minutes(rows, acts, day))
     age = day.year - person.birth_year if person.birth_year else None
     athlete = athlete_from_profile(
         sex="F" if person.sex == "F" else "M",
@@ -76,6 +91,9 @@ def aco_schedule(db: DbSession, person: Person, day: dt.date,
         "week_of": start.isoformat(),
         "preferences": prefs.as_dict() if prefs is not None else None,
         "reward_weights": list(weights),
+        "week_bounds": {"sessions": [constraints.min_sessions, constraints.max_sessions],
+                        "minutes": [round(constraints.min_minutes, 1),
+                                    round(constraints.max_minutes, 1)]},
     })
     if not availability.is_empty:
         result["availability"] = availability.fingerprint(day, day + dt.timedelta(

@@ -79,3 +79,21 @@ def test_the_days_minutes_and_heart_rate_from_the_schedule_reach_the_reply() -> 
                                hr_by_weekday={1: 152.0},
                                checkins=(CheckInView(monday, pain_sites=("knee",)),)))
     assert hurt.inputs["target_hr"] is None and "bpm" not in session_text(hurt)
+
+
+def test_an_athletes_habit_narrows_the_default_week_only_from_enough_sessions() -> None:
+    from planner.week_prefs import habitual
+
+    default = constraints_for(None, hr_rest=60, hr_max=190)
+    few = [0.0] * 23 + [75.0] * 5
+    assert habitual(default, few) == default
+    five_long = ([75.0] * 5 + [0.0, 0.0]) * 4  # five sessions of 75 min a week
+    mine = habitual(default, five_long)
+    assert mine.min_sessions == 5 and mine.max_sessions == 6
+    assert mine.min_minutes == 60.0 and mine.max_minutes == 90.0
+    short = ([20.0] * 4 + [0.0] * 3) * 4  # short sessions keep the paper's 35-60
+    assert (habitual(default, short).min_minutes, habitual(default, short).max_minutes) == (
+        35.0, 60.0)
+    daily_double = [130.0] * 28  # never beyond 120 min, never beyond 6 sessions
+    capped = habitual(default, daily_double)
+    assert capped.max_minutes == 120.0 and capped.min_sessions == 6

@@ -208,7 +208,7 @@ async def test_oura_over_polling_token_deleted_nights_in_the_day_summaries_and_s
             assert lines[3].startswith("Importing what is new now")
             await _told(api, ANA, "Oura: 0 new session(s).")  # /sync's import: nothing new
     with sqlite_db.session() as s:
-        days = sorted(list_activities(s, 1, include_days=True), key=lambda a: a.day)
+        days = sorted(list_activities(s, 1, include_days=True), key=lambda a: a.day or dt.date.min)
         assert [(a.source, a.day) for a in days] == [("oura", d) for d in nights]
         assert [a.rmssd_ms for a in days] == [60, 61, 62]
         assert [a.extra["resting_hr"] for a in days] == [47, 48, 49]

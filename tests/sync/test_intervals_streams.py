@@ -4,6 +4,7 @@ as a file's records do, so heart-rate load is a file's load; without streams, th
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.wearables.fit_writer import write_fit
 
 NOW = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)
 START = dt.datetime(2026, 11, 22, 7, 0, tzinfo=dt.UTC)
-PROFILE: dict[str, object] = {"sex": "f", "birth_year": 1995, "hr_rest": 50.0, "hr_max": 190.0}
+PROFILE: dict[str, Any] = {"sex": "f", "birth_year": 1995, "hr_rest": 50.0, "hr_max": 190.0}
 #: 40 minutes of intervals (3 min easy, 2 min hard): a mean-HR summary under-counts it
 HR = [125 + (45 if (i // 60) % 5 >= 3 else 0) + (i % 4) for i in range(40 * 60)]
 

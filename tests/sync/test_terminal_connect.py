@@ -39,7 +39,7 @@ class Typing(io.StringIO):
         super().__init__()
         self.lines = list(lines)
 
-    def readline(self, size: int | None = -1) -> str:
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
         if not self.lines:
             return ""
         line = self.lines.pop(0)

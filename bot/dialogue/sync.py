@@ -19,6 +19,7 @@ from bot.services.background import ask_revoke, ask_sync
 from bot.sync import SyncConfig, intervals, oura
 from bot.sync.strava import authorize_url, code_from
 from storage import connections
+from storage.activities import DAY_SUMMARY, list_activities
 from storage.schema import Connection
 
 if TYPE_CHECKING:
@@ -73,6 +74,32 @@ def _describe(connection: Connection) -> str:
         "revoking": "being disconnected",
     }.get(connection.status, connection.status)
     return f"- {label}{who}: {last}; {state}"
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _latest_day(turn: Turn, person_id: int) -> str | None:
+    """The newest day summary's measured sleep, HRV and resting heart rate, in words: what a
+    wearable's nights brought, shown to the athlete (estimates are never shown as measured)."""
+    days = [a for a in list_activities(turn.db, person_id, include_days=True)
+            if a.sport == DAY_SUMMARY and a.day is not None]
+    if not days:
+        return None
+    row = max(days, key=lambda a: (a.day, a.id))
+    extra = row.extra or {}
+    parts = []
+    if (sleep := _number(extra.get("sleep_h"))) is not None:
+        parts.append(f"sleep {sleep:.1f} h")
+    if (hrv := _number(row.rmssd_ms)) is not None:
+        parts.append(f"HRV {hrv:.0f} ms")
+    if (rest := _number(extra.get("resting_hr"))) is not None:
+        parts.append(f"resting HR {rest:.0f} bpm")
+    if not parts:
+        return None
+    label = LABELS.get(row.source, "a file")
+    return f"Latest day ({row.day:%a %d %b}, from {label}): {', '.join(parts)}."
 
 
 def make_feature(config: SyncConfig) -> Feature:
@@ -211,6 +238,9 @@ def make_feature(config: SyncConfig) -> Feature:
         if not found:
             return [Reply("No connections yet. " + CONNECT_USAGE)]
         lines = ["Your connections:", *(_describe(c) for c in found)]
+        latest = _latest_day(turn, person.id)
+        if latest:
+            lines.append(latest)
         started = [c.provider for c in found if c.status in (connections.ACTIVE, connections.ERROR)]
         for provider in started:
             ask_sync(turn.db, person, provider, cause=_cause(turn), chat_id=turn.inc.chat_id)

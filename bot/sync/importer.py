@@ -56,7 +56,8 @@ def _intervals(
     progress: Progress | None,
     max_bytes: int,
 ) -> None:
-    """intervals.icu: activities oldest first (file, else summary), then the days' wellness."""
+    """intervals.icu: activities oldest first (file, else streams, else summary), then the
+    days' wellness."""
     athlete = link.external_athlete_id or "0"
     client = intervals.IntervalsClient(
         config.intervals_url,
@@ -85,8 +86,11 @@ def _intervals(
                         max_bytes,
                         summary.start,
                     )
-                if outcome is None:
-                    outcome = store_summary(database, link, summary_row(link, "intervals", summary))
+                if outcome is None:  # no usable file: the recording's streams, else the summary
+                    series = client.streams(summary.external_id)
+                    row = streams_row(link, "intervals", summary, series) if series else None
+                    row = row or summary_row(link, "intervals", summary)
+                    outcome = store_summary(database, link, row)
                 count(report, outcome)
             if progress is not None:
                 progress(number, len(found))

@@ -7,9 +7,12 @@ HTTP basic auth with the user name ``API_KEY`` and the athlete's key as password
 /api/v1/athlete/{id}/activities?oldest=&newest=`` (activities, newest first),
 ``GET /api/v1/activity/{id}/file`` (the original file, often gzipped), ``GET
 /api/v1/activity/{id}/fit-file`` (a FIT file intervals.icu writes when the original is not a
-FIT), ``GET /api/v1/athlete/{id}/wellness?oldest=&newest=`` (one record per day, ``id`` = the
-date). Activities intervals.icu got from Strava come back as stubs (``source`` "STRAVA",
-no values: intervals.icu may not pass Strava data on), and are skipped here.
+FIT), ``GET /api/v1/activity/{id}/streams.json?types=time,heartrate,...`` (the recording of
+an activity without a file: a list of ActivityStream objects, ``{"type", "name", "data"}``,
+the same type names as Strava's, read in `bot.sync.strava_streams`), ``GET
+/api/v1/athlete/{id}/wellness?oldest=&newest=`` (one record per day, ``id`` = the date).
+Activities intervals.icu got from Strava come back as stubs (``source`` "STRAVA", no values:
+intervals.icu may not pass Strava data on), and are skipped here.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import gzip
 import io
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import httpx
 
+from bot.sync import strava_streams
 from bot.sync.budgets import RequestBudget, budget_for
 from bot.sync.records import ActivitySummary, Wellness
 from bot.sync.transport import MalformedPayload, ProviderHttp, SyncError
@@ -220,6 +225,23 @@ class IntervalsClient:
             if response.status_code == 200 and response.content:
                 return _ungzip(response.content)
         return None
+
+    def streams(self, external_id: str) -> dict[str, list[object]] | None:
+        """The activity's streams, for one without a usable file, or None when it has none
+        (a manual entry: 404 or an empty list). Why: heart-rate load from the recording,
+        as from a file, rather than from the summary's mean heart rate."""
+        response = self.http.request(
+            "GET",
+            f"/api/v1/activity/{quote(external_id, safe='')}/streams.json",
+            params={"types": ",".join(strava_streams.KEYS)},
+        )
+        if response.status_code == 404:
+            return None
+        try:
+            found = response.json()
+        except ValueError:
+            raise MalformedPayload(f"{NAME} sent streams that are not JSON") from None
+        return strava_streams.parse_streams(found, NAME)
 
     def wellness(self, oldest: dt.date, newest: dt.date) -> list[Wellness]:
         """Wellness days between the two days."""

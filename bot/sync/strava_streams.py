@@ -1,4 +1,5 @@
-"""Strava's streams of one activity, read into the samples a FIT file's records become.
+"""A provider's streams of one activity (Strava's, intervals.icu's), read into the samples a
+FIT file's records become.
 
 Why samples: heart-rate load (Banister's and Edwards' TRIMP, the zones) is computed sample by
 sample from a recording (`planner.session_metrics`); from a summary's mean heart rate it is
@@ -14,6 +15,11 @@ activity has the same length, index i of each is the same moment). ``time`` is s
 the start, ``heartrate`` bpm, ``watts`` W, ``distance`` and ``altitude`` m,
 ``velocity_smooth`` m/s, ``cadence`` rpm. A manual activity has no streams (404 or an empty
 set): the summary is stored instead.
+
+intervals.icu's streams (intervals.icu/api-docs.html, ``GET /api/v1/activity/{id}/streams{ext}``,
+getActivityStreams) use the same type names (``time``, ``heartrate``, ``watts``,
+``distance``, ``altitude``, ``velocity_smooth``, ``cadence``) and answer a list of
+ActivityStream objects, ``{"type", "name", "data", "data2", ...}``: the list form read here.
 """
 
 from __future__ import annotations
@@ -40,14 +46,14 @@ FILE_TYPE = "streams"  # file_type of a row built from a provider's streams (sto
 MAX_POINTS = 200_000  # 48 h at 1 Hz is 172,800: more is not an activity
 
 
-def _series(found: object) -> dict[str, list[object]]:
+def _series(found: object, provider: str) -> dict[str, list[object]]:
     """The streams by type, from the keyed StreamSet or the list form (``type`` in each)."""
     if isinstance(found, list):
         found = {
             str(s.get("type")): s for s in found if isinstance(s, dict) and "type" in s
         }
     if not isinstance(found, dict):
-        raise MalformedPayload("Strava sent streams that are not a stream set")
+        raise MalformedPayload(f"{provider} sent streams that are not a stream set")
     out: dict[str, list[object]] = {}
     for key in KEYS:
         stream = found.get(key)
@@ -55,28 +61,29 @@ def _series(found: object) -> dict[str, list[object]]:
             continue
         data = stream.get("data") if isinstance(stream, dict) else None
         if not isinstance(data, list):
-            raise MalformedPayload(f"Strava sent a {key} stream without its data")
+            raise MalformedPayload(f"{provider} sent a {key} stream without its data")
         out[key] = data
     return out
 
 
-def parse_streams(found: object) -> dict[str, list[object]] | None:
+def parse_streams(found: object, provider: str = "Strava") -> dict[str, list[object]] | None:
     """Validated streams, or None when there is nothing to build samples from (no time
     stream, fewer than two points: a manual activity). `MalformedPayload` for streams that
     contradict the reference (unequal lengths, a clock that runs backwards)."""
-    series = _series(found)
+    series = _series(found, provider)
     clock = series.get("time")
     if not clock or len(clock) < 2:
         return None
     if len(clock) > MAX_POINTS:
-        raise MalformedPayload("Strava sent more stream points than an activity has")
+        raise MalformedPayload(f"{provider} sent more stream points than an activity has")
     if any(len(data) != len(clock) for data in series.values()):
-        raise MalformedPayload("Strava sent streams of unequal lengths")
+        raise MalformedPayload(f"{provider} sent streams of unequal lengths")
     previous = -1.0
     for value in clock:
         second = finite(value)
         if second is None or second < previous:
-            raise MalformedPayload("Strava sent a time stream that is not increasing seconds")
+            raise MalformedPayload(
+                f"{provider} sent a time stream that is not increasing seconds")
         previous = second
     return series
 

@@ -10,6 +10,11 @@ give: HTTP basic auth, user ``API_KEY``, password the athlete's key (401 otherwi
 ``max_heartrate``, ``icu_training_load``, ``icu_rpe``, ``feel``, ``device_watts``,
 ``source``; Strava-sourced activities come as stubs with a ``_note`` and no values);
 ``GET /api/v1/activity/{id}/file`` (the original file, gzipped) and ``/fit-file``;
+``GET /api/v1/activity/{id}/streams{ext}`` (getActivityStreams, "List streams for the
+activity": ``ext`` empty or ``.json``, ``.csv`` is CSV and not served here; query ``types``,
+the streams wanted; answers a JSON list of ActivityStream objects ``{"type", "name", "data",
+"data2", "valueTypeIsArray", "anomalies", "custom", "allNull"}``, a type the activity lacks
+left out, an activity entered by hand answering ``[]``);
 ``GET /api/v1/athlete/{id}/wellness?oldest=&newest=`` (``id`` = the ISO date, ``restingHR``,
 ``hrv``, ``hrvSDNN``, ``sleepSecs``, ``sleepScore``, ``sleepQuality``, ``weight``,
 ``soreness``, ``fatigue``, ``stress``, ``mood``, ``motivation``, ``steps``; the 1-4 scales
@@ -29,6 +34,10 @@ from tests.sync.fake_server import Answer, Fake, Request
 
 ATHLETE_PATH = re.compile(r"^/api/v1/athlete/(?P<athlete>[^/]+)(?P<rest>/.*)?$")
 FILE_PATH = re.compile(r"^/api/v1/activity/(?P<id>[^/]+)/(?P<kind>file|fit-file)$")
+STREAMS_PATH = re.compile(r"^/api/v1/activity/(?P<id>[^/]+)/streams(?P<ext>\.json)?$")
+STREAM_NAMES = {"time": "Time", "heartrate": "Heart Rate", "watts": "Power",
+                "distance": "Distance", "altitude": "Altitude",
+                "velocity_smooth": "Speed", "cadence": "Cadence"}
 
 
 @dataclass
@@ -41,6 +50,7 @@ class FakeIntervals(Fake):
     files: dict[str, bytes] = field(default_factory=dict)
     wellness: list[dict[str, Any]] = field(default_factory=list)
     listing: Any = None  # answered instead of the activity list (a malformed payload)
+    streams: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # id -> type -> data
 
     def add_activity(
         self,
@@ -76,6 +86,27 @@ class FakeIntervals(Fake):
             self.files[external_id] = fit
         return item
 
+    def add_streams(self, external_id: str, hr: list[int], *, speed_ms: float = 3.0) -> None:
+        """The recording of an activity without a file, one point a second."""
+        points = len(hr)
+        self.streams[external_id] = {
+            "time": list(range(points)),
+            "heartrate": list(hr),
+            "distance": [round(i * speed_ms, 1) for i in range(points)],
+            "velocity_smooth": [speed_ms] * points,
+        }
+
+    def _streams(self, request: Request, external_id: str) -> Answer:
+        if not any(a.get("id") == external_id for a in self.activities):
+            return 404, {}, b'{"status":404,"error":"Not found"}'
+        wanted = [t for t in request.query.get("types", "").split(",") if t]
+        found = self.streams.get(external_id, {})
+        return self.json_answer([
+            {"type": kind, "name": STREAM_NAMES.get(kind, kind), "data": data, "data2": None,
+             "valueTypeIsArray": False, "anomalies": None, "custom": False, "allNull": False}
+            for kind, data in found.items() if not wanted or kind in wanted
+        ])
+
     def add_strava_stub(self, external_id: str, start: dt.datetime) -> None:
         self.activities.append(
             {
@@ -97,6 +128,8 @@ class FakeIntervals(Fake):
                 {"Content-Type": "application/json"},
                 (b'{"status":401,"error":"Unauthorized"}'),
             )
+        if match := STREAMS_PATH.match(request.path):
+            return self._streams(request, match["id"])
         if match := FILE_PATH.match(request.path):
             data = self.files.get(match["id"])
             if data is None or match["kind"] != "file":

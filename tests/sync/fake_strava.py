@@ -1,6 +1,9 @@
 """A fake Strava: OAuth, the athlete's activities and the push subscription's handshake.
 
-Reference: developers.strava.com/docs/authentication (``/oauth/authorize``, ``POST
+Reference: developers.strava.com/docs/authentication (``GET /oauth/authorize?client_id
+&redirect_uri&response_type=code&approval_prompt&scope&state``: the athlete allows access and
+is sent to ``redirect_uri?state=&code=&scope=`` (the scopes granted, ``read`` added; here at
+once, as if "Authorize" were pressed), ``POST
 /oauth/token`` with ``grant_type`` ``authorization_code`` or ``refresh_token``, answering
 ``{"token_type": "Bearer", "expires_at", "expires_in", "refresh_token", "access_token",
 "athlete": {...}}`` (no athlete on a refresh), ``POST /oauth/deauthorize``);
@@ -27,6 +30,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.sync.fake_server import Answer, Fake, Request
 
@@ -142,7 +146,19 @@ class FakeStrava(Fake):
             "X-RateLimit-Usage": f"{self.usage[0]},{self.usage[1]}",
         }
 
+    def _authorize(self, request: Request) -> Answer:
+        """The athlete presses "Authorize": a redirect carrying a new code and our state."""
+        query = request.query
+        if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
+            return 400, {}, b'{"message":"Bad Request","errors":[{"field":"client_id"}]}'
+        granted = ",".join(["read", *(s for s in query.get("scope", "").split(",") if s)])
+        target = query.get("redirect_uri", "") + "?" + urlencode(
+            {"state": query.get("state", ""), "code": self.new_code(), "scope": granted})
+        return 302, {"Location": target}, b""
+
     def handle(self, request: Request) -> Answer:
+        if request.path == "/oauth/authorize" and request.method == "GET":
+            return self._authorize(request)
         if request.path == "/oauth/token" and request.method == "POST":
             form = request.form()
             if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:

@@ -199,8 +199,9 @@ def test_a_429_stops_the_import_and_the_next_one_resumes_from_the_last_stored_it
     for day in range(3):
         fake_intervals.add_activity(f"i50{day}", RUN + dt.timedelta(days=day), minutes=30)
     connect(database, fake_intervals, athlete)
-    # the list and the first item's two file requests pass, then a long Retry-After
-    fake_intervals.fail_at(4, 429, {"Retry-After": "900"})
+    # the list and the first item's two file requests and its streams pass, then a long
+    # Retry-After
+    fake_intervals.fail_at(5, 429, {"Retry-After": "900"})
     report = sync_person(database, sync_config, athlete, "intervals", now=NOW)
     assert report.imported == 1 and report.error is not None and "slow down" in report.error
     with database.session() as s:

@@ -105,6 +105,7 @@ def to_incoming(update: Update, *, upload: Upload | None = None,
         message_id=message_id,
         edited=update.edited_message is not None,
         reply_to_bot=reply_to_bot,
+        language_code=user.language_code,
     )
 
 

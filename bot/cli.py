@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.commands import fitness as fitness_commands
+from bot.commands import i18n as i18n_commands
 from bot.commands import inbox as inbox_commands
 from bot.commands import load as load_commands
 from bot.commands import nlu as nlu_commands
@@ -46,7 +47,8 @@ app.add_typer(models_app, name="models")
 app.add_typer(train_app, name="train")
 
 for area in (nlu_commands, load_commands, wearable_commands, train_commands, simulate_commands,
-             fitness_commands, inbox_commands, readiness_commands, sync_commands):
+             fitness_commands, inbox_commands, readiness_commands, sync_commands,
+             i18n_commands):
     area.register(app, train_app)
 
 

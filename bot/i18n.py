@@ -103,7 +103,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's own name for a marker
+def N_(message: str) -> str:  # gettext's own name for a marker
     """Mark a message id for extraction where it is defined; translated where it is used."""
     return message
 

@@ -14,6 +14,7 @@ from typing import Any
 from bot import i18n
 from bot.i18n import N_, _, ngettext
 from bot.services.compliance import DayOutcome
+from bot.services.roster import NOT_PLANNED
 from planner.compliance import compliance
 from planner.daily import PlannedDay
 from planner.explanation import Explanation, plain_state
@@ -56,8 +57,9 @@ SITE_NAMES = {
     "unspecified": N_("unspecified"),
 }
 SIDE_NAMES = {"left": N_("left"), "right": N_("right"), "both": N_("both")}
-TITLES = {"Rest day": N_("Rest day"), "Rest day (coach's decision)": N_("Rest day (coach's "
-                                                                           "decision)")}
+TITLES = {"Rest day": N_("Rest day"),
+          "Rest day (coach's decision)": N_("Rest day (coach's decision)"),
+          NOT_PLANNED: N_("not planned yet today")}
 
 
 def site_label(site: str, sides: Mapping[str, str] | None = None) -> str:

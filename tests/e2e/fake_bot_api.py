@@ -55,6 +55,7 @@ class FakeBotApi:
         self.files: dict[str, bytes] = {}
         self.answered: list[str] = []  # callback_query_id of each answerCallbackQuery
         self.commands: list[dict[str, Any]] = []  # the private chats' setMyCommands menu
+        self.language_menus: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (scope, lang)
         self.menus: dict[str, list[dict[str, Any]]] = {}  # every menu, by scope type
         self.confirmed = 0  # like Telegram: a getUpdates offset confirms (forgets) older ones
         # set by the test's bot fixture: waits until the bot finished an update (inbox done,
@@ -184,6 +185,10 @@ class FakeBotApi:
         if method == "setMyCommands":
             scope = params.get("scope") or {"type": "default"}
             kind = scope.get("type", "default") if isinstance(scope, dict) else "default"
+            if params.get("language_code"):  # a menu for the users of one language
+                self.language_menus[(kind, str(params["language_code"]))] = list(
+                    params.get("commands") or [])
+                return 200, {"ok": True, "result": True}
             self.menus[kind] = list(params.get("commands") or [])
             if kind in ("default", "all_private_chats"):
                 self.commands = self.menus[kind]

@@ -93,10 +93,11 @@ def _problem(message: Message, lang: str, plurals: int) -> str | None:
     return None
 
 
-def problems(lang: str, template: Catalog | None = None) -> list[str]:
+def problems(lang: str, template: Catalog | None = None,
+             catalog: Catalog | None = None) -> list[str]:
     """Everything ``lang``'s catalog lacks against the code's message ids (empty: complete)."""
     template = template or extract()
-    catalog = read(lang)
+    catalog = catalog if catalog is not None else read(lang)
     plurals = catalog.num_plurals
     out = []
     for wanted in template:

@@ -75,21 +75,24 @@ def fields(text: str) -> set[str]:
 def _problem(message: Message, lang: str, plurals: int) -> str | None:
     """What is wrong with one translated message, or None."""
     if isinstance(message.id, tuple):
-        wanted = fields(message.id[1]) | fields(message.id[0])
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        singular, plural = str(message.id[0]), str(message.id[1])
+        wanted = fields(plural) | fields(singular)
+        raw = message.string
+        forms = [str(f or "") for f in raw] if isinstance(raw, tuple | list) else [str(raw or "")]
         if len(forms) != plurals:
             return f"{len(forms)} plural forms, {lang} has {plurals}"
         if not all(forms):
             return "an empty plural form"
         bad = [form for form in forms if not fields(form) <= wanted]
-        if bad or fields(forms[-1]) != fields(message.id[1]):
+        if bad or fields(forms[-1]) != fields(plural):
             return f"placeholders differ from the English {sorted(wanted)}"
         return None
     if not message.string:
         return "no translation"
-    if fields(str(message.string)) != fields(message.id):
-        return (f"placeholders {sorted(fields(str(message.string)))} differ from the English "
-                f"{sorted(fields(message.id))}")
+    english, translated = fields(str(message.id)), fields(str(message.string))
+    if translated != english:
+        return (f"placeholders {sorted(translated)} differ from the English "
+                f"{sorted(english)}")
     return None
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session as DbSession
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, JobQueue
 
-from bot.dialogue import Dialogue
 from bot import i18n
+from bot.dialogue import Dialogue
 from bot.dialogue.account import reminder_text
 from bot.i18n import _
 from bot.render import session_title

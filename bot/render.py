@@ -20,7 +20,7 @@ from planner.daily import PlannedDay
 from planner.explanation import Explanation, plain_state
 from planner.prescription import plain_feature
 from planner.rules import site_label as english_site_label
-from planner.session import Prescription
+from planner.session import UNSPECIFIED_PAIN_SITE, Prescription
 
 _TWO_WEEK = N_("Two-week review")
 _POLICY = N_("Scheduler (PPO policy)")
@@ -75,6 +75,45 @@ def site_label(site: str, sides: Mapping[str, str] | None = None) -> str:
     return _("{side} {site}").format(side=_(SIDE_NAMES[side]), site=name)
 
 
+PLANNER_WORDS = {text: text for text in (
+    N_("no increase; exercises loading the site regressed or removed"),
+    N_("pain reported in the last 3 days"),
+    N_("rest day"),
+)}
+"""The planner's fixed English phrases of the rules shown on the day path, translated by
+the bot (the pure core stays free of the interface's catalogs)."""
+
+
+def planner_words(text: str) -> str:
+    """A fixed planner phrase in the current language; any other text as the planner said."""
+    return _(PLANNER_WORDS[text]) if text in PLANNER_WORDS else text
+
+
+def sentences(explanation: Explanation) -> list[str]:
+    """The explanation's plain sentences in the current language where the bot can word them
+    from the rule's own inputs (the pain guard: the safety message must be understood), the
+    planner's English elsewhere."""
+    if i18n.current() == i18n.DEFAULT:
+        return list(explanation.sentences)
+    worded = {rule.sentence: _pain_sentence(rule.inputs) for rule in explanation.rules
+              if rule.code == "pain_guard" and rule.sentence}
+    return [worded.get(sentence, sentence) for sentence in explanation.sentences]
+
+
+def _pain_sentence(inputs: Mapping[str, Any]) -> str:
+    sides = inputs.get("pain_sides") or {}
+    named = [site_label(s, sides) for s in inputs.get("pain_sites") or ()
+             if s != UNSPECIFIED_PAIN_SITE]
+    text = (_("You reported pain in your {where}, so nothing gets harder.").format(
+        where=", ".join(named)) if named else _("You reported pain, so nothing gets harder."))
+    if inputs.get("changed"):
+        text += " " + _("I changed: {changes}.").format(changes="; ".join(inputs["changed"]))
+    if inputs.get("raise_held_back"):
+        text += " " + _("Your last two weeks would have raised intensity 10%; that waits until "
+                        "the pain is gone.")
+    return text
+
+
 def session_title(title: str) -> str:
     """A session's title: the planner's rest days translated, a template's title as it is."""
     return _(TITLES[title]) if title in TITLES else title
@@ -116,8 +155,9 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     """The session as a numbered list, PE-paper Table 3 style."""
     session = planned.session
     head = heading or f"{i18n.day_label(session.day)}: {session_title(session.title)}"
-    if session.is_rest and planned.inputs.get("awaiting") and planned.explanation.sentences:
-        return f"{head}\n{planned.explanation.sentences[0]}"  # no plan yet: the coach decides
+    said = sentences(planned.explanation)
+    if session.is_rest and planned.inputs.get("awaiting") and said:
+        return f"{head}\n{said[0]}"  # no plan yet: the coach decides
     if session.is_rest:
         return "\n".join([head, _("Rest day. Easy walking or mobility is fine."),
                           _("Ask /why for the reasons.")])
@@ -130,7 +170,7 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     factor = session.intensity_factor * session.volume_factor
     if abs(factor - 1) >= 0.005:
         lines.append(_("Load: {percent} of your template.").format(percent=i18n.percent(factor)))
-    lines.append(planned.explanation.sentences[0] if planned.explanation.sentences else "")
+    lines.append(said[0] if said else "")
     lines.append(_("Ask /why for the reasons."))
     return "\n".join(line for line in lines if line)
 
@@ -161,14 +201,15 @@ def why_text(planned: PlannedDay) -> str:
 def explanation_text(day: dt.date, explanation: Explanation) -> str:
     """The explanation: plain sentences first, then each rule with its inputs and threshold."""
     lines = [_("Why {day} looks like this:").format(day=i18n.day_label(day))]
-    lines += [f"- {sentence}" for sentence in explanation.sentences]
+    lines += [f"- {sentence}" for sentence in sentences(explanation)]
     if explanation.rules:
         lines.append("")
         lines.append(_("Rules that fired:"))
         for rule in explanation.rules:
             lines.append("- " + _("{rule}: {effect} (rule: {threshold}; your values: {values})")
-                         .format(rule=rule_label(rule.code), effect=rule.effect,
-                                 threshold=rule.threshold, values=_inputs_text(rule.inputs)))
+                         .format(rule=rule_label(rule.code), effect=planner_words(rule.effect),
+                                 threshold=planner_words(rule.threshold),
+                                 values=_inputs_text(rule.inputs)))
     if explanation.factors:
         lines.append("")
         lines.append(_("Fitness-test factors:"))

@@ -97,6 +97,10 @@ def test_a_whole_day_in_spanish_with_a_german_coach(full_dialogue: Dialogue,
     why = ana.texts(ana.send("/why"))
     assert why.startswith("Por qué lun, 23 nov es así:")
     assert "Reglas que se aplicaron:" in why and "- Protección por dolor: " in why
+    # the safety sentence is worded by the bot from the rule's inputs, in her language
+    assert ("- Has registrado dolor en: rodilla (lado izquierdo), así que nada se pone más "
+            "duro.") in why
+    assert "(regla: dolor registrado en los últimos 3 días;" in why
 
     roster = ben.texts(ben.send("/status"))  # the coach reads German about a Spanish athlete
     assert roster.startswith("Kader (wer zuerst Aufmerksamkeit braucht):")
@@ -130,6 +134,7 @@ def test_a_whole_day_in_chinese(full_dialogue: Dialogue, database: Database) -> 
     assert today.startswith("11月23日周一: ") and "发送 /why 查看原因。" in today
     why = li.texts(li.send("/why"))
     assert why.startswith("为什么 11月23日周一 是这样安排的：") and "疼痛保护：" in why
+    assert "- 你报告了左膝盖疼痛，所以不会加大强度。" in why
     roster = coach.texts(coach.send("/status"))
     assert roster.startswith("名单（最需要关注的排在前面）：") and "疼痛：左膝盖" in roster
 

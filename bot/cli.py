@@ -133,13 +133,17 @@ def chat(
     ] = None,
     user_id: Annotated[int, typer.Option(help="Local user id for this terminal")] = -1,
     name: Annotated[str, typer.Option(help="Your display name")] = "You",
+    language: Annotated[
+        str | None, typer.Option(help="Your app's language, as Telegram reports it: es, de, "
+                                      "ru, zh-hans ... (/language in the chat stores a choice)")
+    ] = None,
 ) -> None:
     """Chat in the terminal with the same dialogue as the Telegram bot.
 
     With --as coach or --as teacher, a line starting with "group:" is said in the persona's
     group chat (where you count as the group's admin).
     """
-    from bot.terminal import follow_ups, run_chat, wait_for_jobs
+    from bot.terminal import follow_ups, in_language, run_chat, wait_for_jobs
     from bot.wiring import configure_logging, job_runner
 
     settings = load_settings()
@@ -159,6 +163,8 @@ def chat(
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
         handle, who = persona_handler(dialogue, role), (persona_id, persona_name)
+    if language:
+        handle = in_language(handle, language)
     runner = job_runner(settings, dialogue)
     runner.start()
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 
 import pytest
 
@@ -17,7 +18,9 @@ from bot import i18n
 from bot.dialogue import Dialogue
 from bot.dialogue.broadcasts import PLAN_FOR, render_copy
 from bot.dialogue.core import command_menu
+from bot.dialogue.features import handle_with_alerts
 from bot.replies import Incoming, Reply
+from bot.terminal import in_language, run_chat
 from storage import people
 from storage.db import Database
 from tests.bot_roles.conftest import NOW, User
@@ -201,3 +204,19 @@ def test_english_stays_the_default_outside_a_turn() -> None:
     with i18n.language("ru"):
         assert i18n.day_label(dt.date(2026, 11, 23)) == "пн, 23 нояб."
     assert i18n.day_label(NOW.date()) == "Mon 23 Nov"
+
+
+def test_the_terminal_chat_in_spanish(full_dialogue: Dialogue) -> None:
+    """`coachloop chat --language es`: the same dialogue, each line as from a Spanish app."""
+    script = io.StringIO("/start\n1\n1\n2004\nfútbol\n"
+                         "Entrenamiento de una hora, esfuerzo 8, me duele la rodilla izquierda\n"
+                         "/today\n/language xx\n/quit\n")
+    out = io.StringIO()
+    run_chat(in_language(handle_with_alerts(full_dialogue), "es"), user_id=991, name="Ana",
+             stdin=script, stdout=out, clock=lambda: NOW)
+    text = out.getvalue()
+    assert "¿Estás de acuerdo?" in text and "[1] Acepto" in text
+    assert "Todo listo." in text
+    assert "Guardado ✅ RPE 8 x 60 min = carga 480; dolor: rodilla (lado izquierdo)" in text
+    assert "lun, 23 nov: " in text
+    assert "No conozco el idioma «xx»." in text

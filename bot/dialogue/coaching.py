@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot import i18n
 from bot.dialogue.core import CommandHelp, Feature
 from bot.i18n import N_, _
-from bot.render import PRIVATE_RULES, rule_label, session_title, site_label
+from bot.render import PRIVATE_RULES, rule_label, sentences, session_title, site_label
 from bot.replies import Reply
 from bot.services import access, roster
 from bot.services.approval_decisions import release
@@ -64,7 +64,8 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
         parts.append(_("flags: {codes}").format(codes=", ".join(f.code for f in m.flags)))
     if "plan" in shown:
         if "pain" in shown and status.plan_sentence:  # the coach, in private: the reason
-            why = f" - {status.plan_sentence.rstrip('.')}"
+            said = sentences(status.plan_explanation) if status.plan_explanation else []
+            why = f" - {(said[0] if said else status.plan_sentence).rstrip('.')}"
         else:  # a group: which rules shaped it, never one that reveals pain
             labels = dict.fromkeys(rule_label(c) for c in status.plan_reasons
                                    if c not in PRIVATE_RULES)

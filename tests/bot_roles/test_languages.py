@@ -108,6 +108,7 @@ def test_a_whole_day_in_spanish_with_a_german_coach(full_dialogue: Dialogue,
     roster = ben.texts(ben.send("/status"))  # the coach reads German about a Spanish athlete
     assert roster.startswith("Kader (wer zuerst Aufmerksamkeit braucht):")
     assert "Schmerz: Knie (links)" in roster
+    assert "Du hast Schmerzen gemeldet: Knie (links)" in roster  # the plan's reason, in German
     assert "Belastung 480 AU/7 T." in roster
     assert "me duele la rodilla izquierda" in roster  # what she wrote, as she wrote it
 

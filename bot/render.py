@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from babel.dates import get_day_names as babel_day_names
+
 from bot import i18n
 from bot.i18n import N_, _, ngettext
 from bot.services.compliance import DayOutcome
@@ -45,6 +47,7 @@ RULE_LABELS = {
     "reassess_improving": _REASSESS,
     "reassess_stagnating": _REASSESS,
     "reassess_declining": _REASSESS,
+    "week_weights": N_("week weights"),
 }
 SITE_NAMES = {
     "lower_back": N_("lower back"), "upper_back": N_("upper back"), "back": N_("back"),
@@ -79,6 +82,10 @@ PLANNER_WORDS = {text: text for text in (
     N_("no increase; exercises loading the site regressed or removed"),
     N_("pain reported in the last 3 days"),
     N_("rest day"),
+    N_("the week's days, minutes and kinds of work"),
+    N_("Eq. 9's reward weights (REWARD_WEIGHTS) when this week was planned"),
+    N_("the week planner's training days (ACO: your sessions per week, rest after hard days)"),
+    N_("a class plan set by the teacher is the base of every student's plan"),
 )}
 """The planner's fixed English phrases of the rules shown on the day path, translated by
 the bot (the pure core stays free of the interface's catalogs)."""
@@ -89,18 +96,57 @@ def planner_words(text: str) -> str:
     return _(PLANNER_WORDS[text]) if text in PLANNER_WORDS else text
 
 
-def sentences(explanation: Explanation) -> list[str]:
+def sentences(explanation: Explanation, day: dt.date | None = None) -> list[str]:
     """The explanation's plain sentences in the current language where the bot can word them
-    from the rule's own inputs (the pain guard: the safety message must be understood), the
-    planner's English elsewhere."""
+    from the rule's own inputs (the pain guard first: the safety message must be understood;
+    the week's rest day and weights, a class plan), the planner's English elsewhere."""
     if i18n.current() == i18n.DEFAULT:
         return list(explanation.sentences)
-    worded = {rule.sentence: _pain_sentence(rule.inputs) for rule in explanation.rules
-              if rule.code == "pain_guard" and rule.sentence}
+    worded = {}
+    for rule in explanation.rules:
+        wording = _WORDINGS.get(rule.code)
+        said = wording(rule.inputs, day) if wording is not None and rule.sentence else None
+        if said is not None:
+            worded[rule.sentence] = said
     return [worded.get(sentence, sentence) for sentence in explanation.sentences]
 
 
-def _pain_sentence(inputs: Mapping[str, Any]) -> str:
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the planner's %a, in C
+
+
+def _rest_sentence(inputs: Mapping[str, Any], day: dt.date | None) -> str | None:
+    names = [n.strip() for n in str(inputs.get("training_days", "")).split(",") if n.strip()]
+    if day is None or not names or not all(n in _WEEKDAYS for n in names):
+        return None
+    short = babel_day_names("abbreviated", locale=i18n.babel_locale())
+    full = babel_day_names("wide", locale=i18n.babel_locale())
+    return _("{weekday} is a planned rest day: this week you train on {days}.").format(
+        weekday=full[day.weekday()], days=", ".join(short[_WEEKDAYS.index(n)] for n in names))
+
+
+def _weights_sentence(inputs: Mapping[str, Any], day: dt.date | None) -> str | None:
+    try:
+        gain, fatigue, risk = (float(inputs[k]) for k in ("gain", "fatigue", "injury_risk"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return _("This week was planned to weigh performance gain {gain}, fatigue {fatigue} and "
+             "injury risk {risk}.").format(gain=_short(gain), fatigue=_short(fatigue),
+                                           risk=_short(risk))
+
+
+def _class_sentence(inputs: Mapping[str, Any], day: dt.date | None) -> str | None:
+    if not inputs.get("class"):
+        return None
+    return _("This is {name}'s class plan, adjusted to your own tests, load and week.").format(
+        name=inputs["class"])
+
+
+def _short(value: float) -> str:
+    """A weight as the planner's ``:g`` writes it, with the locale's decimal sign."""
+    return i18n.decimal(value, 2).rstrip("0").rstrip(".,") or "0"
+
+
+def _pain_sentence(inputs: Mapping[str, Any], day: dt.date | None = None) -> str:
     sides = inputs.get("pain_sides") or {}
     named = [site_label(s, sides) for s in inputs.get("pain_sites") or ()
              if s != UNSPECIFIED_PAIN_SITE]
@@ -112,6 +158,10 @@ def _pain_sentence(inputs: Mapping[str, Any]) -> str:
         text += " " + _("Your last two weeks would have raised intensity 10%; that waits until "
                         "the pain is gone.")
     return text
+
+
+_WORDINGS = {"pain_guard": _pain_sentence, "scheduled_rest": _rest_sentence,
+             "week_weights": _weights_sentence, "class_plan": _class_sentence}
 
 
 def session_title(title: str) -> str:
@@ -155,7 +205,7 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     """The session as a numbered list, PE-paper Table 3 style."""
     session = planned.session
     head = heading or f"{i18n.day_label(session.day)}: {session_title(session.title)}"
-    said = sentences(planned.explanation)
+    said = sentences(planned.explanation, session.day)
     if session.is_rest and planned.inputs.get("awaiting") and said:
         return f"{head}\n{said[0]}"  # no plan yet: the coach decides
     if session.is_rest:
@@ -201,7 +251,7 @@ def why_text(planned: PlannedDay) -> str:
 def explanation_text(day: dt.date, explanation: Explanation) -> str:
     """The explanation: plain sentences first, then each rule with its inputs and threshold."""
     lines = [_("Why {day} looks like this:").format(day=i18n.day_label(day))]
-    lines += [f"- {sentence}" for sentence in sentences(explanation)]
+    lines += [f"- {sentence}" for sentence in sentences(explanation, day)]
     if explanation.rules:
         lines.append("")
         lines.append(_("Rules that fired:"))

@@ -104,6 +104,7 @@ def test_a_whole_day_in_spanish_with_a_german_coach(full_dialogue: Dialogue,
     assert ("- Has registrado dolor en: rodilla (lado izquierdo), así que nada se pone más "
             "duro.") in why
     assert "(regla: dolor registrado en los últimos 3 días;" in why
+    assert "- El lunes es un día de descanso planificado: esta semana entrenas los días " in why
 
     roster = ben.texts(ben.send("/status"))  # the coach reads German about a Spanish athlete
     assert roster.startswith("Kader (wer zuerst Aufmerksamkeit braucht):")

@@ -148,14 +148,17 @@ def sync(database: Database, key: str, ctx: JobContext) -> str:
     if job is None or job.person_id is None:
         return SKIPPED
     provider = str(job.args.get("provider", ""))
-    if job.kind == REVOKE:
-        text = revoke(database, ctx.sync, job.person_id, provider)
-    else:
-        try:
-            text = sync_person(database, ctx.sync, job.person_id, provider,
-                               max_bytes=ctx.max_upload_bytes).text()
-        except ValueError as exc:  # the connection went away (or the consent) meanwhile
-            text = f"Sync: {exc}."
+    person_id = job.person_id
+    chosen = database.run(lambda db: getattr(db.get(Person, person_id), "language", None))
+    with i18n.language(chosen):  # what they are told, in their language
+        if job.kind == REVOKE:
+            text = revoke(database, ctx.sync, person_id, provider)
+        else:
+            try:
+                text = sync_person(database, ctx.sync, person_id, provider,
+                                   max_bytes=ctx.max_upload_bytes).text()
+            except ValueError as exc:  # the connection went away (or the consent) meanwhile
+                text = _("Sync: {reason}.").format(reason=exc)
     chat_id = job.args.get("chat_id")
 
     def finish(db: DbSession) -> None:

@@ -56,7 +56,16 @@ def read(lang: str) -> Catalog:
 
 
 def write(catalog: Catalog, path: Path) -> None:
-    """Write a catalog the same way every time (sorted, no dates), so diffs stay small."""
+    """Write a catalog the same way every time (sorted, one header), so diffs stay small."""
+    catalog.project, catalog.version = "coachloop", "1"
+    catalog.copyright_holder = catalog.last_translator = "the coachloop authors"
+    catalog.msgid_bugs_address = ""
+    catalog.revision_date = catalog.creation_date
+    language = catalog.locale.english_name if catalog.locale is not None else None
+    catalog.language_team = f"{language} (coachloop)" if language else ""
+    head = f"# {language} messages" if language else "# The message ids"
+    catalog.header_comment = (f"{head} of coachloop (bot/i18n.py).\n"
+                              "# Update with `coachloop i18n update`; see docs/bot.md, Languages.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=WIDTH, sort_output=True, ignore_obsolete=True,

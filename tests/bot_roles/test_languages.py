@@ -222,3 +222,19 @@ def test_the_terminal_chat_in_spanish(full_dialogue: Dialogue) -> None:
     assert "Guardado ✅ RPE 8 x 60 min = carga 480; dolor: rodilla (lado izquierdo)" in text
     assert "lun, 23 nov: " in text
     assert "No conozco el idioma «xx»." in text
+
+
+def test_the_red_alert_reaches_a_german_coach_in_german(full_dialogue: Dialogue) -> None:
+    """An English athlete turns red: her coach's private alert is in the coach's language."""
+    ben = Speaker(full_dialogue, 1101, "Ben", "de")
+    ana = Speaker(full_dialogue, 1102, "Ana", None)
+    ana.onboard_as("rowing")
+    _team(ben, ana, "Einladungscode: ")
+    start = NOW - dt.timedelta(days=30)
+    for i in range(27):
+        ana.send("RPE 3, 30 min", at=start + dt.timedelta(days=i))
+    replies = ana.send("RPE 10, 240 min", at=NOW)
+    assert replies[0].text.startswith("Saved ✅")  # the athlete's own reply stays English
+    [alert] = [r for r in replies if r.chat_id == 1101]
+    assert alert.text.startswith("🔴 Ana ist heute auf Rot gesprungen: ")
+    assert alert.text.endswith("/status @ana für Details.")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.i18n import _
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,10 @@ class DeliveryReport:
         return sum(1 for s, _ in self.outcomes.values() if s == status)
 
     def summary(self) -> str:
-        """The teacher's delivery report."""
-        return (f"Delivery report: {self.count('sent')} sent, {self.count('failed')} failed, "
-                f"{self.count('blocked')} blocked the bot (of {len(self.outcomes)}).")
+        """The teacher's delivery report, in the current language."""
+        return _("Delivery report: {sent} sent, {failed} failed, {blocked} blocked the bot (of "
+                 "{total}).").format(sent=self.count("sent"), failed=self.count("failed"),
+                                     blocked=self.count("blocked"), total=len(self.outcomes))
 
 
 async def send_one(send: Send, reply: Reply) -> tuple[str, str | None]:

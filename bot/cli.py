@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.commands import fitness as fitness_commands
+from bot.commands import i18n as i18n_commands
 from bot.commands import inbox as inbox_commands
 from bot.commands import load as load_commands
 from bot.commands import nlu as nlu_commands
@@ -46,7 +47,8 @@ app.add_typer(models_app, name="models")
 app.add_typer(train_app, name="train")
 
 for area in (nlu_commands, load_commands, wearable_commands, train_commands, simulate_commands,
-             fitness_commands, inbox_commands, readiness_commands, sync_commands):
+             fitness_commands, inbox_commands, readiness_commands, sync_commands,
+             i18n_commands):
     area.register(app, train_app)
 
 
@@ -131,13 +133,17 @@ def chat(
     ] = None,
     user_id: Annotated[int, typer.Option(help="Local user id for this terminal")] = -1,
     name: Annotated[str, typer.Option(help="Your display name")] = "You",
+    language: Annotated[
+        str | None, typer.Option(help="Your app's language, as Telegram reports it: es, de, "
+                                      "ru, zh-hans ... (/language in the chat stores a choice)")
+    ] = None,
 ) -> None:
     """Chat in the terminal with the same dialogue as the Telegram bot.
 
     With --as coach or --as teacher, a line starting with "group:" is said in the persona's
     group chat (where you count as the group's admin).
     """
-    from bot.terminal import follow_ups, run_chat, wait_for_jobs
+    from bot.terminal import follow_ups, in_language, run_chat, wait_for_jobs
     from bot.wiring import configure_logging, job_runner
 
     settings = load_settings()
@@ -157,6 +163,8 @@ def chat(
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
         handle, who = persona_handler(dialogue, role), (persona_id, persona_name)
+    if language:
+        handle = in_language(handle, language)
     runner = job_runner(settings, dialogue)
     runner.start()
     try:

@@ -19,9 +19,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot import i18n
 from bot.failures import describe
+from bot.i18n import N_, _
 from bot.outbox import encode
-from bot.render import session_text
+from bot.render import session_text, session_title
 from bot.replies import Reply
 from bot.services.background import FIRST_WEEK, REPLAN, REVOKE, SYNC
 from bot.services.planning import PlanningConfig, plan_and_store, shown_session
@@ -61,6 +63,9 @@ def _person(db: DbSession, job: Job) -> Person | None:
     return person if person is not None and people.has_consent(person) else None
 
 
+WHEN = {"today": N_("today"), "tomorrow": N_("tomorrow")}
+
+
 def what_changed(shown: Mapping[str, Any], now: Mapping[str, Any],
                  when: str = "tomorrow") -> str | None:
     """A short sentence when the session differs in what the athlete would notice, else None.
@@ -70,20 +75,25 @@ def what_changed(shown: Mapping[str, Any], now: Mapping[str, Any],
     """
     if not shown:
         return None
+    day = _(WHEN[when]) if when in WHEN else when
     if shown.get("rest") != now.get("rest"):
-        return (f"{when} is now a rest day in your week schedule" if now.get("rest")
-                else f"{when} is now a training day in your week schedule")
+        return (_("{when} is now a rest day in your week schedule") if now.get("rest")
+                else _("{when} is now a training day in your week schedule")).format(when=day)
     if shown.get("title") != now.get("title"):
-        return f"{when}'s session is now {now.get('title')}"
+        return _("{when}'s session is now {title}").format(
+            when=day, title=session_title(str(now.get("title"))))
     if list(shown.get("exercises", [])) != list(now.get("exercises", [])):
-        return f"{when}'s exercises changed"
+        return _("{when}'s exercises changed").format(when=day)
     return None
 
 
 def follow_up_text(planned: PlannedDay, change: str, when: str = "tomorrow") -> str:
     """The follow-up: what changed, then the session as /today shows it."""
-    return session_text(planned, heading=f"Update: {change}, now that your whole plan is "
-                        f"worked out.\n{planned.session.title} ({when})")
+    day = _(WHEN[when]) if when in WHEN else when
+    heading = (_("Update: {change}, now that your whole plan is worked out.").format(
+        change=change) + "\n" + _("{title} ({when})").format(
+        title=session_title(planned.session.title), when=day))
+    return session_text(planned, heading=heading)
 
 
 def replan(db: DbSession, job: Job, ctx: JobContext) -> None:
@@ -94,10 +104,11 @@ def replan(db: DbSession, job: Job, ctx: JobContext) -> None:
     day = dt.date.fromisoformat(str(job.args["day"]))
     planned = plan_and_store(db, person, day, ctx.planning)
     when = str(job.args.get("when") or "tomorrow")
-    change = what_changed(job.args.get("shown") or {}, shown_session(planned), when)
+    with i18n.language(person.language):  # sent outside any turn: in the athlete's language
+        change = what_changed(job.args.get("shown") or {}, shown_session(planned), when)
+        text = follow_up_text(planned, change, when) if change is not None else None
     chat_id = job.args.get("chat_id")
-    if change is not None and chat_id is not None:
-        text = follow_up_text(planned, change, when)
+    if text is not None and chat_id is not None:
         outbox.add(db, None, [outbox.Outgoing(int(chat_id), encode(Reply(text)))])
 
 
@@ -137,14 +148,17 @@ def sync(database: Database, key: str, ctx: JobContext) -> str:
     if job is None or job.person_id is None:
         return SKIPPED
     provider = str(job.args.get("provider", ""))
-    if job.kind == REVOKE:
-        text = revoke(database, ctx.sync, job.person_id, provider)
-    else:
-        try:
-            text = sync_person(database, ctx.sync, job.person_id, provider,
-                               max_bytes=ctx.max_upload_bytes).text()
-        except ValueError as exc:  # the connection went away (or the consent) meanwhile
-            text = f"Sync: {exc}."
+    person_id = job.person_id
+    chosen = database.run(lambda db: getattr(db.get(Person, person_id), "language", None))
+    with i18n.language(chosen):  # what they are told, in their language
+        if job.kind == REVOKE:
+            text = revoke(database, ctx.sync, person_id, provider)
+        else:
+            try:
+                text = sync_person(database, ctx.sync, person_id, provider,
+                                   max_bytes=ctx.max_upload_bytes).text()
+            except ValueError as exc:  # the connection went away (or the consent) meanwhile
+                text = _("Sync: {reason}.").format(reason=exc)
     chat_id = job.args.get("chat_id")
 
     def finish(db: DbSession) -> None:

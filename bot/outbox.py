@@ -16,17 +16,18 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot import broadcast, digests, reminders
+from bot import broadcast, digests, i18n, reminders
 from bot.dialogue import Dialogue
 from bot.dialogue.account import REMINDER_META
 from bot.dialogue.broadcasts import BROADCAST_META, REPORT_META, render_copy
 from bot.dialogue.digest import DIGEST_META
 from bot.replies import DELETE_META, Reply, from_body, to_body
-from storage import groups, outbox
+from storage import groups, outbox, people
 from storage.db import Database
 from storage.locks import Keys
 from storage.outbox import COPY, REPLY, REPORT, Outgoing
@@ -289,8 +290,10 @@ class OutboxSender:
             return
         outcomes = await self._db(lambda s: outbox.outcomes(s, broadcast_id))
         await self._db(lambda s: groups.record_deliveries(s, broadcast_id, outcomes))
-        summary = broadcast.DeliveryReport(outcomes=outcomes).summary()
         for row_id, chat_id in reports:
+            chosen = await self._db(lambda s, c=chat_id: _language_of(s, c))
+            with i18n.language(chosen):  # the teacher's report, in the teacher's language
+                summary = broadcast.DeliveryReport(outcomes=outcomes).summary()
             await self._deliver(row_id, chat_id, Reply(summary))
 
     async def wait_broadcasts(self) -> None:
@@ -299,3 +302,8 @@ class OutboxSender:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
+
+def _language_of(session: Session, chat_id: int) -> str | None:
+    """The language of the person whose private chat this is (None: a group, or unknown)."""
+    person = people.get_by_telegram_id(session, chat_id)
+    return person.language if person is not None else None

@@ -17,8 +17,11 @@ from sqlalchemy.orm import Session as DbSession
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, JobQueue
 
+from bot import i18n
 from bot.dialogue import Dialogue
 from bot.dialogue.account import reminder_text
+from bot.i18n import _
+from bot.render import session_title
 from bot.services.planning import local_today, plan_and_store
 from storage import groups, people
 from storage.db import Database
@@ -29,15 +32,18 @@ log = logging.getLogger(__name__)
 DIALOGUE_KEY = "dialogue"  # application.bot_data key, set by build_application
 
 
-def todays_title(dialogue: Dialogue, user_id: int) -> str | None:
-    """The title of today's session for the athlete (planned now if it is not yet)."""
+def todays_reminder(dialogue: Dialogue, user_id: int) -> str | None:
+    """Today's reminder naming today's session (planned now if it is not yet), in the
+    athlete's language: it is sent outside any turn of theirs."""
     def work(db: DbSession) -> str | None:
         person = people.get_by_telegram_id(db, user_id)
         if person is None or not people.has_consent(person):
             return None
         day = local_today(person, dt.datetime.now(dt.UTC), dialogue.timezone)
         session = plan_and_store(db, person, day, dialogue.planning).session
-        return "rest day" if session.is_rest else session.title
+        with i18n.language(person.language):
+            return reminder_text(_("rest day") if session.is_rest
+                                 else session_title(session.title))
 
     return dialogue.database.run(work)
 
@@ -99,14 +105,14 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         zone = parsed[0].tzinfo if parsed is not None else None
         if not await asyncio.to_thread(claim, dialogue.database, job.user_id, zone):
             return
-    title = None
+    text = None
     if dialogue is not None and job.user_id is not None:
         try:
-            title = await asyncio.to_thread(todays_title, dialogue, job.user_id)
+            text = await asyncio.to_thread(todays_reminder, dialogue, job.user_id)
         except Exception:  # the nudge matters more than naming the session
             log.exception("reminder: today's session could not be planned")
     try:
-        await context.bot.send_message(job.chat_id, reminder_text(title))
+        await context.bot.send_message(job.chat_id, text or reminder_text(None))
     except Forbidden:
         job.schedule_removal()
     except TelegramError as exc:

@@ -48,6 +48,7 @@ class Incoming:
     message_id: int | None = None  # the chat message (an edit names the same one)
     edited: bool = False  # an edit of an earlier message, not a new one
     reply_to_bot: bool = False  # a reply to one of the bot's messages
+    language_code: str | None = None  # the language the user's Telegram app is set to
 
     @property
     def message_ref(self) -> str | None:

@@ -37,7 +37,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import digests, reminders
+from bot import digests, i18n, reminders
 from bot.config import Settings
 from bot.dialogue import Dialogue
 from bot.dialogue.core import Settle, command_menu
@@ -105,6 +105,7 @@ def to_incoming(update: Update, *, upload: Upload | None = None,
         message_id=message_id,
         edited=update.edited_message is not None,
         reply_to_bot=reply_to_bot,
+        language_code=user.language_code,
     )
 
 
@@ -299,11 +300,15 @@ def build_application(
 
             app.job_queue.run_repeating(pull, interval=every, first=every, name="sync:pull")
         dialogue.bot_username = app.bot.username
-        try:  # the command menus users see, from the features' declarations
+        try:  # the command menus users see, from the features' declarations, per language
             for scope, group in ((BotCommandScopeAllPrivateChats(), False),
                                  (BotCommandScopeAllGroupChats(), True)):
-                menu = command_menu(dialogue.features, group=group)
-                await app.bot.set_my_commands([BotCommand(c, d) for c, d in menu], scope=scope)
+                for lang in i18n.LANGUAGES:  # English is the menu of every other language
+                    with i18n.language(lang):
+                        menu = command_menu(dialogue.features, group=group)
+                    await app.bot.set_my_commands(
+                        [BotCommand(c, d) for c, d in menu], scope=scope,
+                        language_code=None if lang == i18n.DEFAULT else lang)
         except TelegramError as exc:  # a failure must not stop the bot
             log.warning("command menu not set: %s", type(exc).__name__)
 

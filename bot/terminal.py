@@ -7,6 +7,7 @@ how the tests drive it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 import time
@@ -79,6 +80,17 @@ def wait_for_jobs(database: Database, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and database.run(jobs.outstanding):
         time.sleep(0.1)
+
+
+def in_language(handle: Callable[[Incoming], list[Reply]],
+                code: str) -> Callable[[Incoming], list[Reply]]:
+    """Each line as if sent from a Telegram app set to ``code`` (`coachloop chat --language`):
+    the terminal has no app to report one, and /language needs consent first."""
+
+    def handle_in(inc: Incoming) -> list[Reply]:
+        return handle(dataclasses.replace(inc, language_code=code))
+
+    return handle_in
 
 
 def run_chat(

@@ -20,6 +20,8 @@ import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import i18n
+from bot.i18n import _, ngettext
 from bot.services.matching import Stored, store_rows
 from planner.session_metrics import (
     AthleteProfile,
@@ -229,17 +231,18 @@ def build_rows(
 def _summary_line(rows: list[NewActivity]) -> str:
     if rows[0].sport == DAY_SUMMARY:
         imputed = sum(1 for r in rows if "imputed" in r.extra)
-        line = f"{len(rows)} day summaries"
-        return line + (f" ({imputed} with estimated missing values)" if imputed else "")
+        line = ngettext("{n} day summary", "{n} day summaries", len(rows)).format(n=len(rows))
+        return line + (" " + _("({n} with estimated missing values)").format(n=imputed)
+                       if imputed else "")
     parts = []
     for row in rows:
-        bits = [row.sport or "session"]
+        bits = [row.sport or _("session")]
         if row.day:
-            bits.append(f"on {row.day.isoformat()}")
+            bits.append(_("on {day}").format(day=row.day.isoformat()))
         if row.duration_s:
-            bits.append(f"{row.duration_s / 60:.0f} min")
+            bits.append(_("{n} min").format(n=f"{row.duration_s / 60:.0f}"))
         if row.distance_m:
-            bits.append(f"{row.distance_m / 1000:.2f} km")
+            bits.append(_("{km} km").format(km=i18n.decimal(row.distance_m / 1000, 2)))
         parts.append(" ".join(bits))
     return "; ".join(parts)
 
@@ -280,8 +283,9 @@ def refuse_oversized(
     """Refuse a file over the limit before reading it (``head``: its first bytes, if read)."""
     return refuse(
         person_id, name, size, head, f"over the {format_size(max_bytes)} limit",
-        f"{name} is {format_size(size)}; the limit is {format_size(max_bytes)}. "
-        "Export a single activity (FIT files are usually under 1 MiB).",
+        _("{name} is {size}; the limit is {limit}. Export a single activity (FIT files are "
+          "usually under 1 MiB).").format(name=name, size=format_size(size),
+                                          limit=format_size(max_bytes)),
     )
 
 
@@ -316,39 +320,42 @@ def import_upload(
         if not has_consent(person):
             return refuse(
                 person_id, name, len(data), data, "no consent",
-                "I can only store health data after you agree to it; send /consent first.",
+                _("I can only store health data after you agree to it; send /consent first."),
             )
         if is_imported(session, person_id, file_hash):
             log.info("upload duplicate: person=%s bytes=%d", person_id, len(data))
-            return UploadResult("duplicate", f"{name} was already imported; nothing changed.", name)
+            return UploadResult("duplicate", _unchanged(name), name)
         profile = _profile(person)
     try:
         parsed = read_wearable(name, data)
         rows, skipped = build_rows(parsed, name, profile)
     except WearableFileError as exc:
         return refuse(person_id, name, len(data), data, str(exc),
-                      f"{name} was not imported: {exc}")
+                      _("{name} was not imported: {reason}").format(name=name, reason=exc))
     warnings = parsed.warnings + skipped
     if origin is not None:
         tag(rows, *origin)
     try:
         with db.session() as session:
             if is_imported(session, person_id, file_hash):
-                return UploadResult("duplicate", f"{name} was already imported.", name)
+                return UploadResult("duplicate", _("{name} was already imported.").format(
+                    name=name), name)
             new_rows, already, filled = set_aside_stored_days(session, person_id, rows, file_hash)
             stored = store_rows(session, person_id, file_hash, new_rows)
             session.flush()
             ids = [a.id for a in stored.touched]
             overlap = _overlap_note(already, filled)
             if new_rows:
-                message = f"Imported {name}: {_summary_line(new_rows)}" + _matched_note(stored)
-                message += f"; {already} days were already imported{overlap}." if already else "."
+                message = _("Imported {name}: {summary}").format(
+                    name=name, summary=_summary_line(new_rows)) + _matched_note(stored)
+                message += ("; " + _("{n} days were already imported").format(n=already)
+                            + overlap + ".") if already else "."
                 if warnings:
-                    message += " Note: " + "; ".join(warnings[:3])
+                    message += " " + _("Note: {notes}").format(notes="; ".join(warnings[:3]))
                 if on_stored is not None:
                     on_stored(session, message)
     except IntegrityError:  # the same file raced in from a second worker
-        return UploadResult("duplicate", f"{name} was already imported; nothing changed.", name)
+        return UploadResult("duplicate", _unchanged(name), name)
     log.info(
         "upload %s: person=%s type=%s sessions=%d records=%d days_already=%d filled=%d",
         "imported" if new_rows else "duplicate days", person_id, parsed.file_type, len(ids),
@@ -356,7 +363,8 @@ def import_upload(
     )
     if not new_rows:
         return UploadResult(
-            "duplicate", f"{name}: all {already} days were already imported{overlap}.", name,
+            "duplicate", _("{name}: all {n} days were already imported").format(
+                name=name, n=already) + overlap + ".", name,
             records=parsed.record_count, warnings=warnings, days_already_imported=already,
         )
     result = UploadResult("imported", message, name, ids, parsed.record_count, warnings, already)
@@ -376,13 +384,18 @@ def _matched_note(stored: Stored) -> str:
     if not stored.matched and not stored.replaced:
         return ""
     count = len(stored.matched) + len(stored.replaced)
-    kept = " (this recording, the richer one, is kept)" if stored.replaced else ""
-    return f" ({count} session(s) already recorded from another source, stored once{kept})"
+    kept = " " + _("(this recording, the richer one, is kept)") if stored.replaced else ""
+    return " (" + _("{n} session(s) already recorded from another source, stored once").format(
+        n=count) + kept + ")"
 
 
 def _overlap_note(already: int, filled: int) -> str:
     if not already:
         return ""
     if filled:
-        return f" ({filled} missing values filled in from this file)"
-    return " (kept as they were)"
+        return " " + _("({n} missing values filled in from this file)").format(n=filled)
+    return " " + _("(kept as they were)")
+
+
+def _unchanged(name: str) -> str:
+    return _("{name} was already imported; nothing changed.").format(name=name)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dialogue.core import CommandHelp, Feature, State
+from bot.i18n import N_, _
 from bot.render import compliance_text, week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REMINDER_META = "reminder"
-FEEDBACK = (("done", "done"), ("skipped", "skipped"), ("too hard", "too_hard"))
+FEEDBACK = ((N_("done"), "done"), (N_("skipped"), "skipped"), (N_("too hard"), "too_hard"))
 
 
 def _today(dialogue: Dialogue, turn: Turn, person: Person) -> dt.date:
@@ -56,7 +57,8 @@ def week(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     today = _today(dialogue, turn, person)
     days = [plan_and_store(turn.db, person, today + dt.timedelta(days=i), dialogue.planning)
             for i in range(7)]
-    return [Reply(week_text(days, today) + "\nLater days are re-planned after each check-in.")]
+    return [Reply(week_text(days, today) + "\n" + _("Later days are re-planned after each "
+                                                   "check-in."))]
 
 
 def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -67,19 +69,19 @@ def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     sessions, wellness = stored_inputs(turn.db, person.id, today, include_strava=True)
     first = first_day(sessions, wellness)
     if first is None:
-        return [Reply("No history yet: send /checkin after training and I'll chart it.")]
+        return [Reply(_("No history yet: send /checkin after training and I'll chart it."))]
     start = max(first, today - dt.timedelta(days=83))
     metrics = metrics_history(sessions, wellness, start, today)
     # the fitness-fatigue model is fitted to the load: never to Strava's (its agreement)
-    modelled, _ = stored_inputs(turn.db, person.id, today)
+    modelled, _wellness = stored_inputs(turn.db, person.id, today)
     outlook = performance_outlook(turn.db, person.id, modelled, today)
     png = report_chart(metrics, title=f"{person.display_name}: last {len(metrics)} days",
                        performance=outlook.forecast)
-    caption = "Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend."
+    caption = _("Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend.")
     forecast = outlook.forecast
     if forecast.fit is not None and forecast.predicted is not None:
-        caption += (" Bottom: your fitness tests and what the fitness-fatigue model expects "
-                    "at the next test under your plan.")
+        caption += " " + _("Bottom: your fitness tests and what the fitness-fatigue model "
+                           "expects at the next test under your plan.")
     days = outcomes(turn.db, person.id, today)
     return [Reply(caption, image=png), Reply(compliance_text(days))]
 
@@ -93,11 +95,12 @@ def done(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         plan_and_store(turn.db, person, today, dialogue.planning)
         stored = plan_repo.get_prescribed(turn.db, person.id, today)
     if stored is None or not stored.exercises:
-        return [Reply("Today is a rest day: nothing to tick off. /checkin to report anyway.")]
-    out = [Reply(f"{stored.title}: how did each exercise go?")]
+        return [Reply(_("Today is a rest day: nothing to tick off. /checkin to report anyway."))]
+    out = [Reply(_("{title}: how did each exercise go?").format(title=stored.title))]
     for ex in stored.exercises:
         out.append(Reply(f"{ex.position + 1}. {ex.name}", buttons=keyboard(
-            [(label, f"ex:{today.isoformat()}:{ex.position}:{code}") for label, code in FEEDBACK]
+            [(_(label), f"ex:{today.isoformat()}:{ex.position}:{code}")
+             for label, code in FEEDBACK]
         )))
     return out
 
@@ -112,15 +115,15 @@ def exercise_feedback(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]
         position = int(parts[1])
         status = parts[2]
     except (IndexError, ValueError):
-        return [Reply("That button is not valid.")]
+        return [Reply(_("That button is not valid."))]
     if status not in {code for _, code in FEEDBACK} or not (
         today - dt.timedelta(days=7) <= day <= today
     ):
-        return [Reply("That button is not valid any more.")]
+        return [Reply(_("That button is not valid any more."))]
     stored = plan_repo.get_prescribed(turn.db, person.id, day)
     match = [e for e in stored.exercises if e.position == position] if stored else []
     if not match:
-        return [Reply("That button is not valid any more.")]
+        return [Reply(_("That button is not valid any more."))]
     ex = match[0]
     logs = [r for r in plan_repo.list_exercise_logs(turn.db, person.id, day)
             if r.day == day and r.exercise_id == ex.exercise_id and r.activity_id is None]
@@ -132,16 +135,16 @@ def exercise_feedback(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]
                                    sets=ex.sets, reps=ex.reps, seconds=ex.seconds,
                                    distance_m=ex.distance_m, load_kg=ex.load_kg, status=status)
     label = dict((c, lbl) for lbl, c in FEEDBACK)[status]
-    note = " I'll make it easier next time." if status == "too_hard" else ""
-    return [Reply(f"{ex.name}: {label}.{note}")]
+    note = " " + _("I'll make it easier next time.") if status == "too_hard" else ""
+    return [Reply(f"{ex.name}: {_(label)}.{note}")]
 
 
 # ---- fitness tests ---------------------------------------------------------------------------
 
 
 def _tests_help() -> str:
-    lines = ["Send /test ITEM VALUE (several pairs at once are fine), e.g. /test pull_ups 12 "
-             "run_50m_s 7.4. Items:"]
+    lines = [_("Send /test ITEM VALUE (several pairs at once are fine), e.g. /test pull_ups 12 "
+               "run_50m_s 7.4. Items:")]
     lines += [f"- {k}: {w} ({lo:g}-{hi:g} {u})" for k, (lo, hi, u, w) in TEST_RANGES.items()]
     return "\n".join(lines)
 
@@ -155,29 +158,32 @@ def test(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     for item, raw in zip(args[::2], args[1::2], strict=True):
         key = item.lower()
         if key not in TEST_RANGES:
-            return [Reply(f"I don't know the test '{item[:32]}'.\n" + _tests_help())]
+            return [Reply(_("I don't know the test '{item}'.").format(item=item[:32]) + "\n"
+                          + _tests_help())]
         low, high, unit, what = TEST_RANGES[key]
         try:
             number = float(raw.replace(",", "."))
         except ValueError:
-            return [Reply(f"{what}: '{raw[:16]}' is not a number.")]
+            return [Reply(_("{what}: '{value}' is not a number.").format(what=what,
+                                                                         value=raw[:16]))]
         if not low <= number <= high:
-            return [Reply(f"{what} must be between {low:g} and {high:g} {unit}.")]
+            return [Reply(_("{what} must be between {low} and {high} {unit}.").format(
+                what=what, low=f"{low:g}", high=f"{high:g}", unit=unit))]
         values[key] = (number, unit)
     today = _today(dialogue, turn, person)
     fitness_tests.add_results(turn.db, person.id, today, values)
     saved = ", ".join(f"{k} {v:g} {u}" for k, (v, u) in values.items())
-    return [Reply(f"Saved ✅ {saved}.\n" + _assessment(person, turn, dialogue))]
+    return [Reply(_("Saved") + f" ✅ {saved}.\n" + _assessment(person, turn, dialogue))]
 
 
 def _assessment(person: Person, turn: Turn, dialogue: Dialogue) -> str:
     """What the fitness models make of the tests so far (honest when they cannot say)."""
     if person.sex not in ("M", "F"):
-        return "Tell me your sex in the profile (/start) to compare with the norms."
+        return _("Tell me your sex in the profile (/start) to compare with the norms.")
     try:
         from models.fitness import assess  # scikit-learn (~1 s): only for a fitness test
     except ImportError:
-        return "Fitness grouping is not available in this install."
+        return _("Fitness grouping is not available in this install.")
     today = _today(dialogue, turn, person)
     age = today.year - person.birth_year if person.birth_year else None
     try:
@@ -185,10 +191,11 @@ def _assessment(person: Person, turn: Turn, dialogue: Dialogue) -> str:
                         dialogue.planning.model_dir, age=age)
     except Exception as exc:  # a missing artefact must not lose the stored result
         log.warning("fitness assessment unavailable: %s", type(exc).__name__)
-        return "Stored; the fitness models could not assess it right now."
+        return _("Stored; the fitness models could not assess it right now.")
     weak = ", ".join(plain_feature(d.feature) for d in result.deficiencies[:2])
-    return (f"Your fitness group's template: {result.template}."
-            + (f" To work on: {weak}." if weak else "") + estimated_note(result.imputed))
+    return (_("Your fitness group's template: {template}.").format(template=result.template)
+            + (" " + _("To work on: {items}.").format(items=weak) if weak else "")
+            + estimated_note(result.imputed))
 
 
 def estimated_note(imputed: list[str]) -> str:
@@ -197,20 +204,25 @@ def estimated_note(imputed: list[str]) -> str:
         return ""
     shown = [plain_feature(item) for item in imputed if not item.startswith("lap_")]
     if any(item.startswith("lap_") for item in imputed):
-        shown.append("3000 m lap splits")
-    return (" Estimated, not measured (typical values for your sex): " + ", ".join(shown)
-            + ". Add them with /test for a sharper assessment.")
+        shown.append(_("3000 m lap splits"))
+    return " " + _("Estimated, not measured (typical values for your sex): {items}. Add them "
+                   "with /test for a sharper assessment.").format(items=", ".join(shown))
 
 
 # ---- privacy, export, erasure, reminders ---------------------------------------------------
 
 
+ITEMS = {"readiness": N_("readiness"), "load": N_("load"), "sentiment": N_("sentiment"),
+         "flags": N_("flags"), "plan": N_("plan")}
+
+
 def _privacy_reply(person: Person) -> Reply:
     shown = access.visibility(person)
-    lines = ["What your team's group chat may see (your coach or teacher sees all of it in "
-             "private; free text and pain details never go to a group):"]
-    lines += [f"- {k}: {'shown' if v else 'hidden'}" for k, v in shown.items()]
-    rows = [[(f"{'Hide' if v else 'Show'} {k}", f"privacy:{k}")] for k, v in shown.items()]
+    lines = [_("What your team's group chat may see (your coach or teacher sees all of it in "
+               "private; free text and pain details never go to a group):")]
+    lines += [f"- {_(ITEMS[k])}: {_('shown') if v else _('hidden')}" for k, v in shown.items()]
+    rows = [[((_("Hide {item}") if v else _("Show {item}")).format(item=_(ITEMS[k])),
+              f"privacy:{k}")] for k, v in shown.items()]
     return Reply("\n".join(lines), buttons=keyboard(*rows))
 
 
@@ -223,7 +235,7 @@ def privacy_button(dialogue: Dialogue, turn: Turn, item: str) -> list[Reply]:
     """A ``privacy:ITEM`` toggle."""
     person = dialogue.require_person(turn)
     if item not in access.SHAREABLE:
-        return [Reply("That button is not valid.")]
+        return [Reply(_("That button is not valid."))]
     access.set_visibility(person, item, not access.visibility(person)[item])
     return [_privacy_reply(person)]
 
@@ -232,7 +244,7 @@ def export(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/export: all of the athlete's data as one JSON file."""
     person = dialogue.require_person(turn)
     data = privacy.export_json(turn.db, person.id)
-    return [Reply("All your data as JSON.", document=("coachloop-export.json", data))]
+    return [Reply(_("All your data as JSON."), document=("coachloop-export.json", data))]
 
 
 def forget(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -240,10 +252,10 @@ def forget(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     dialogue.require_person(turn)
     nonce = secrets.token_hex(4)
     turn.goto(State.FORGET_CONFIRM, {"nonce": nonce})
-    return [Reply("This erases everything I stored about you: check-ins, files, tests, plans, "
-                  "teams. It cannot be undone (/export first if you want a copy). Erase?",
-                  buttons=keyboard([("Erase everything", f"forget:yes:{nonce}"),
-                                    ("Keep my data", "forget:no")]))]
+    return [Reply(_("This erases everything I stored about you: check-ins, files, tests, plans, "
+                    "teams. It cannot be undone (/export first if you want a copy). Erase?"),
+                  buttons=keyboard([(_("Erase everything"), f"forget:yes:{nonce}"),
+                                    (_("Keep my data"), "forget:no")]))]
 
 
 def forget_button(dialogue: Dialogue, turn: Turn, value: str,
@@ -252,16 +264,19 @@ def forget_button(dialogue: Dialogue, turn: Turn, value: str,
     told to withdraw coachloop's access first (`bot.sync.revocation`)."""
     if value == "no":
         turn.finish()
-        return [Reply("Nothing was erased.")]
+        return [Reply(_("Nothing was erased."))]
     nonce = value.partition(":")[2]
     if (turn.person is None or turn.state != State.FORGET_CONFIRM or not nonce
             or not secrets.compare_digest(str(turn.data.get("nonce", "")), nonce)):
-        return [Reply("That button has expired. Send /forget again.")]
+        return [Reply(_("That button has expired. Send /forget again."))]
     strava = before_erasure(turn.db, sync or SyncConfig(), turn.person.id)
     privacy.erase_person(turn.db, turn.person.id)
     turn.person = None
-    told = f" {strava}; the tokens are deleted with the rest." if strava else ""
-    return [Reply(f"Done: everything about you is erased.{told} Send /start to begin again.",
+    done = _("Done: everything about you is erased. Send /start to begin again.")
+    if strava:  # what Strava was told (or could not be), with the tokens gone anyway
+        done += "\n" + _("Strava: {outcome}; the tokens are deleted with the rest.").format(
+            outcome=strava)
+    return [Reply(done,
                   meta={REMINDER_META: "off"})]
 
 
@@ -269,24 +284,26 @@ def reminders(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/reminders HH:MM [Area/City] | /reminders off | /reminders."""
     person = dialogue.require_person(turn)
     if not args:
-        when = person.reminder_time or "off"
-        return [Reply(f"Check-in reminder: {when} ({person.timezone}). "
-                      "/reminders 19:30 [Europe/Rome] or /reminders off.")]
+        when = person.reminder_time or _("off")
+        return [Reply(_("Check-in reminder: {when} ({zone}). /reminders 19:30 [Europe/Rome] or "
+                        "/reminders off.").format(when=when, zone=person.timezone))]
     if args[0].lower() == "off":
         people.update_profile(person, reminder_time=None)
-        return [Reply("Reminders off.", meta={REMINDER_META: "off"})]
-    hh, _, mm = args[0].partition(":")
+        return [Reply(_("Reminders off."), meta={REMINDER_META: "off"})]
+    hh, _sep, mm = args[0].partition(":")
     if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
-        return [Reply("Send a time like /reminders 19:30 (24-hour clock).")]
+        return [Reply(_("Send a time like /reminders 19:30 (24-hour clock)."))]
     if len(args) > 1:
         try:
             ZoneInfo(args[1])
         except (ZoneInfoNotFoundError, ValueError):
-            return [Reply(f"I don't know the time zone '{args[1][:40]}' (e.g. Europe/Rome).")]
+            return [Reply(_("I don't know the time zone '{zone}' (e.g. Europe/Rome).").format(
+                zone=args[1][:40]))]
         people.update_profile(person, timezone=args[1])
     when = f"{int(hh):02d}:{int(mm):02d}"
     people.update_profile(person, reminder_time=when)
-    return [Reply(f"I'll remind you to check in every day at {when} ({person.timezone}).",
+    return [Reply(_("I'll remind you to check in every day at {when} ({zone}).").format(
+                      when=when, zone=person.timezone),
                   meta={REMINDER_META: f"{when} {person.timezone}"})]
 
 
@@ -315,8 +332,9 @@ def schedule(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def reminder_text(planned_title: str | None) -> str:
     """What the daily reminder says."""
-    head = f"Today's session: {planned_title}. " if planned_title else ""
-    return head + "How did training go? Send /checkin or just write it."
+    head = (_("Today's session: {title}.").format(title=planned_title) + " "
+            if planned_title else "")
+    return head + _("How did training go? Send /checkin or just write it.")
 
 
 def feature(sync: SyncConfig | None = None) -> Feature:
@@ -330,23 +348,23 @@ def feature(sync: SyncConfig | None = None) -> Feature:
         buttons={"ex": exercise_feedback, "privacy": privacy_button,
                  "forget": functools.partial(forget_button, sync=sync)},
         help={
-            "week": CommandHelp("/week", "the next seven days", menu="the next seven days",
-                                rank=21),
-            "history": CommandHelp("/history", "your load, ACWR and wellness charts",
-                                   menu="load and wellness charts", rank=22),
-            "done": CommandHelp("/done", "tick off today's exercises (done / skipped / too "
-                                "hard)", menu="tick off today's exercises", rank=23),
-            "test": CommandHelp("/test", "enter fitness-test results",
-                                menu="enter fitness tests", rank=24),
-            "reminders": CommandHelp("/reminders 19:30", "a daily check-in reminder "
-                                     "(/reminders off)", menu="daily check-in reminder",
+            "week": CommandHelp("/week", N_("the next seven days"),
+                                menu=N_("the next seven days"), rank=21),
+            "history": CommandHelp("/history", N_("your load, ACWR and wellness charts"),
+                                   menu=N_("load and wellness charts"), rank=22),
+            "done": CommandHelp("/done", N_("tick off today's exercises (done / skipped / too "
+                                "hard)"), menu=N_("tick off today's exercises"), rank=23),
+            "test": CommandHelp("/test", N_("enter fitness-test results"),
+                                menu=N_("enter fitness tests"), rank=24),
+            "reminders": CommandHelp("/reminders 19:30", N_("a daily check-in reminder "
+                                     "(/reminders off)"), menu=N_("daily check-in reminder"),
                                      rank=25),
-            "schedule": CommandHelp("/schedule 4 45 mon wed fri sat", "your week: sessions, "
-                                    "minutes, days", menu="your week: sessions, minutes, days",
-                                    rank=26),
-            "privacy": CommandHelp("/privacy", "what your team chat may see",
-                                   menu="what your team may see", rank=27),
-            "export": CommandHelp("/export", "all your data as a file", rank=28),
-            "forget": CommandHelp("/forget", "erase all of it", rank=29),
+            "schedule": CommandHelp("/schedule 4 45 mon wed fri sat", N_("your week: sessions, "
+                                    "minutes, days"),
+                                    menu=N_("your week: sessions, minutes, days"), rank=26),
+            "privacy": CommandHelp("/privacy", N_("what your team chat may see"),
+                                   menu=N_("what your team may see"), rank=27),
+            "export": CommandHelp("/export", N_("all your data as a file"), rank=28),
+            "forget": CommandHelp("/forget", N_("erase all of it"), rank=29),
         },
     )

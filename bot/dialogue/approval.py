@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot import i18n
 from bot.dialogue.core import CommandHelp, Feature
 from bot.dialogue.teams import need, staff_groups
-from bot.render import session_text
+from bot.i18n import N_, _, ngettext
+from bot.render import session_text, session_title
 from bot.replies import Button, Reply, keyboard
 from bot.services import access
 from bot.services import approval_decisions as decisions
@@ -29,10 +31,16 @@ from storage.schema import Group, Person
 if TYPE_CHECKING:
     from bot.dialogue.core import Dialogue, Turn
 
-APPROVAL_FORM = ("/approval @athlete auto|changes|all [10%], or /approval team [CODE] "
-                 "auto|changes|all [10%] for the team's default")
-UNDO_FORM = "/undo [today|tomorrow|YYYY-MM-DD] (yours), or /undo @athlete [day] (a coach)"
-EDIT_CHOICES = (("60%", 60), ("80%", 80), ("90%", 90), ("110%", 110), ("Rest", 0))
+APPROVAL_FORM = N_("/approval @athlete auto|changes|all [10%], or /approval team [CODE] "
+                   "auto|changes|all [10%] for the team's default")
+UNDO_FORM = N_("/undo [today|tomorrow|YYYY-MM-DD] (yours), or /undo @athlete [day] (a coach)")
+EDIT_CHOICES = (("60%", 60), ("80%", 80), ("90%", 90), ("110%", 110), (N_("Rest"), 0))
+TOLD = {
+    "approved": N_("Your coach {name} approved your session on {day}."),
+    "kept": N_("Your coach {name} kept your session on {day}."),
+    "set": N_("Your coach {name} set to {what} your session on {day}."),
+    "restored": N_("Your coach {name} restored the earlier version of your session on {day}."),
+}
 
 
 def _percent(word: str) -> int | None:
@@ -49,26 +57,28 @@ def parse_setting(words: list[str]) -> ApprovalPolicy:
     if len(extra) == 1 and _percent(extra[0]) is not None and mode == "changes":
         threshold = (_percent(extra[0]) or 0) / 100
         if not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
-            raise ValueError(f"the threshold is {MIN_THRESHOLD:.0%}-{MAX_THRESHOLD:.0%} of "
-                             f"load, e.g. 10%: {APPROVAL_FORM}")
+            raise ValueError(_("the threshold is {low}-{high} of load, e.g. 10%: {form}").format(
+                low=f"{MIN_THRESHOLD:.0%}", high=f"{MAX_THRESHOLD:.0%}", form=_(APPROVAL_FORM)))
     elif extra or mode is None:
-        raise ValueError(f"say the mode: {APPROVAL_FORM}")
+        raise ValueError(_("say the mode: {form}").format(form=_(APPROVAL_FORM)))
     return ApprovalPolicy(mode, threshold)
 
 
 def parse_day(words: list[str], today: dt.date, form: str) -> dt.date:
     """``[]`` / ``today`` / ``tomorrow`` / ``YYYY-MM-DD`` (yesterday to two weeks ahead)."""
+    form = _(form)
     if len(words) > 1:
-        raise ValueError(f"one day at most: {form}")
+        raise ValueError(_("one day at most: {form}").format(form=form))
     word = words[0].lower() if words else "today"
     if word in ("today", "tomorrow"):
         return today + dt.timedelta(days=1 if word == "tomorrow" else 0)
     try:
         day = dt.date.fromisoformat(word)
     except ValueError:
-        raise ValueError(f"'{word[:20]}' is not a day: {form}") from None
+        raise ValueError(_("'{word}' is not a day: {form}").format(word=word[:20], form=form)
+                         ) from None
     if not today - dt.timedelta(days=1) <= day <= today + dt.timedelta(days=14):
-        raise ValueError(f"a day from yesterday to two weeks ahead: {form}")
+        raise ValueError(_("a day from yesterday to two weeks ahead: {form}").format(form=form))
     return day
 
 
@@ -85,17 +95,18 @@ def approval_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]
     coach = need(dialogue, turn)
     led = [g for g in staff_groups(turn, coach) if g.kind == "team"]
     if not led:
-        return [Reply("Only a team's coach sets approval: /team create NAME first.")]
+        return [Reply(_("Only a team's coach sets approval: /team create NAME first."))]
     if not args:
-        lines = ["Approval of new plans:"]
+        lines = [_("Approval of new plans:")]
         for g in led:
             row = approvals.setting_for_groups(turn.db, [g.id])
             team = ApprovalPolicy(row.mode, row.threshold) if row else ApprovalPolicy()
-            lines.append(f"- team {g.title}: {team.describe()}")
+            lines.append("- " + _("team {title}: {policy}").format(title=g.title,
+                                                                   policy=team.describe()))
             for p in groups.members(turn.db, g.id):
                 if approvals.setting_for_person(turn.db, p.id) is not None:
                     lines.append(f"  - {p.display_name}: {policy_for(turn.db, p).describe()}")
-        return [Reply("\n".join([*lines, f"Change it: {APPROVAL_FORM}."]))]
+        return [Reply("\n".join([*lines, _("Change it: {form}.").format(form=_(APPROVAL_FORM))]))]
     if args[0].lower() == "team":
         words = args[1:]
         codes = {g.invite_code: g for g in led}
@@ -103,26 +114,29 @@ def approval_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]
         if words and groups.normalise_code(words[0]) in codes:
             chosen, words = [codes[groups.normalise_code(words[0])]], words[1:]
         if len(chosen) != 1:
-            return [Reply(f"Which team? Your codes are in /team: {APPROVAL_FORM}.")]
+            return [Reply(_("Which team? Your codes are in /team: {form}.").format(
+                form=_(APPROVAL_FORM)))]
         policy = parse_setting(words)
         approvals.set_setting(turn.db, actor_id=coach.id, mode=policy.mode,
                               threshold=policy.threshold, group_id=chosen[0].id)
-        return [Reply(f"Team {chosen[0].title}: new plans are {policy.describe()} by default "
-                      "(an athlete's own setting wins). Pain-guard changes always apply at "
-                      "once and are shown to you.")]
+        return [Reply(_("Team {title}: new plans are {policy} by default (an athlete's own "
+                        "setting wins). Pain-guard changes always apply at once and are shown "
+                        "to you.").format(title=chosen[0].title, policy=policy.describe()))]
     target = _member(turn, led, args[0])
     if target is None:
-        return [Reply(f"{args[0][:40]} is not in your team: {APPROVAL_FORM}.")]
+        return [Reply(_("{name} is not in your team: {form}.").format(
+            name=args[0][:40], form=_(APPROVAL_FORM)))]
     policy = parse_setting(args[1:])
     approvals.set_setting(turn.db, actor_id=coach.id, mode=policy.mode,
                           threshold=policy.threshold, person_id=target.id)
-    return [Reply(f"{target.display_name}: new plans are {policy.describe()}. Drafts come to "
-                  "you here with approve / edit / reject; /drafts lists the open ones.")]
+    return [Reply(_("{name}: new plans are {policy}. Drafts come to you here with approve / "
+                    "edit / reject; /drafts lists the open ones.").format(
+        name=target.display_name, policy=policy.describe()))]
 
 
 def _draft_buttons(revision_id: int) -> tuple[tuple[Button, ...], ...]:
-    return keyboard([("Approve", f"appr:{revision_id}"), ("Edit", f"apredit:{revision_id}"),
-                     ("Reject", f"aprrej:{revision_id}")])
+    return keyboard([(_("Approve"), f"appr:{revision_id}"),
+                     (_("Edit"), f"apredit:{revision_id}"), (_("Reject"), f"aprrej:{revision_id}")])
 
 
 def drafts_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -130,9 +144,9 @@ def drafts_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     coach = need(dialogue, turn)
     led = [g for g in staff_groups(turn, coach) if g.kind == "team"]
     if args:
-        return [Reply("Send /drafts alone: it lists every open draft of your teams.")]
+        return [Reply(_("Send /drafts alone: it lists every open draft of your teams."))]
     if not led:
-        return [Reply("Only a team's coach has drafts to review: /team create NAME first.")]
+        return [Reply(_("Only a team's coach has drafts to review: /team create NAME first."))]
     out: list[Reply] = []
     for group in led:
         open_rows = decisions.pending_for(turn.db, coach, [group])
@@ -142,23 +156,36 @@ def drafts_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                               policy_for(turn.db, athlete), stored)
             out.append(Reply(text, buttons=_draft_buttons(row.id)))
         if len(open_rows) > 1:
-            out.append(Reply(f"{len(open_rows)} drafts for {group.title}.", buttons=keyboard(
-                [(f"Approve all {len(open_rows)} for {group.title}", f"aprall:{group.id}")])))
-    return out or [Reply("No drafts waiting: every athlete has an approved plan.")]
+            count = len(open_rows)
+            drafts = ngettext("{n} draft for {title}.", "{n} drafts for {title}.", count)
+            out.append(Reply(drafts.format(n=count, title=group.title),
+                             buttons=keyboard([(_("Approve all {n} for {title}").format(
+                                 n=count, title=group.title), f"aprall:{group.id}")])))
+    return out or [Reply(_("No drafts waiting: every athlete has an approved plan."))]
 
 
-def _told(coach: Person, decided: Decided, what: str) -> Reply:
-    """The athlete's message about a decision on their plan."""
-    when = decided.day.strftime("%a %d %b")
-    body = f"\n{session_text(decided.planned)}" if decided.planned is not None else ""
-    return Reply(f"Your coach {coach.display_name} {what} your session on {when}.{body}",
-                 chat_id=decided.athlete.telegram_user_id)
+def _told(coach: Person, decided: Decided, kind: str, pct: str = "") -> Reply:
+    """The athlete's message about a decision on their plan, in the athlete's language."""
+    with i18n.language(decided.athlete.language):
+        text = _(TOLD[kind]).format(name=coach.display_name, day=i18n.day_label(decided.day),
+                                    what=_dose(pct))
+        body = f"\n{session_text(decided.planned)}" if decided.planned is not None else ""
+    return Reply(text + body, chat_id=decided.athlete.telegram_user_id)
+
+
+def _dose(pct: str) -> str:
+    """An edit's dose in words: a rest day, or a percentage of the planned intensity."""
+    if not pct:
+        return ""
+    if pct == "0":
+        return _("a rest day")
+    return _("{percent} of the planned intensity").format(percent=f"{pct}%")
 
 
 def _revision_id(value: str) -> int:
     head = value.partition(":")[0]
     if not head.isdigit():
-        raise ValueError("that button is not one of mine")
+        raise ValueError(_("that button is not one of mine"))
     return int(head)
 
 
@@ -166,8 +193,9 @@ def approve_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     """Approve: the draft becomes the athlete's plan; they are told."""
     coach = need(dialogue, turn)
     decided = decisions.approve(turn.db, coach, _revision_id(value))
-    return [Reply(f"Approved: {decided.athlete.display_name} on {decided.day:%a %d %b} gets "
-                  f"{decided.planned.session.title if decided.planned else 'it'}."),
+    title = session_title(decided.planned.session.title) if decided.planned else _("it")
+    return [Reply(_("Approved: {name} on {day} gets {title}.").format(
+        name=decided.athlete.display_name, day=i18n.day_label(decided.day), title=title)),
             _told(coach, decided, "approved")]
 
 
@@ -175,8 +203,9 @@ def reject_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     """Reject: the previous plan stays; the athlete's mark goes."""
     coach = need(dialogue, turn)
     decided = decisions.reject(turn.db, coach, _revision_id(value))
-    return [Reply(f"Rejected: {decided.athlete.display_name} keeps the previous plan of "
-                  f"{decided.day:%a %d %b}."), _told(coach, decided, "kept")]
+    return [Reply(_("Rejected: {name} keeps the previous plan of {day}.").format(
+        name=decided.athlete.display_name, day=i18n.day_label(decided.day))),
+            _told(coach, decided, "kept")]
 
 
 def edit_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
@@ -185,14 +214,14 @@ def edit_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     revision_id = _revision_id(value)
     row = approvals.revision(turn.db, revision_id)
     if row is None or row.status != approvals.PENDING:
-        return [Reply("That draft is closed already: /drafts lists the open ones.")]
+        return [Reply(_("That draft is closed already: /drafts lists the open ones."))]
     athlete = turn.db.get(Person, row.person_id)
     if athlete is None:
-        return [Reply("That draft no longer exists.")]
+        return [Reply(_("That draft no longer exists."))]
     access.require_staff(turn.db, coach, athlete)
-    return [Reply(f"How much of the planned intensity for {athlete.display_name} on "
-                  f"{row.day:%a %d %b}?",
-                  buttons=keyboard([(label, f"apredit:{revision_id}:{pct}")
+    return [Reply(_("How much of the planned intensity for {name} on {day}?").format(
+        name=athlete.display_name, day=i18n.day_label(row.day)),
+                  buttons=keyboard([(_(label), f"apredit:{revision_id}:{pct}")
                                     for label, pct in EDIT_CHOICES]))]
 
 
@@ -203,14 +232,14 @@ def edit_choice(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     if not pct:
         return edit_button(dialogue, turn, value)
     if not pct.isdigit() or int(pct) not in {p for _, p in EDIT_CHOICES}:
-        return [Reply("Choose one of the buttons (60%, 80%, 90%, 110% or Rest).")]
+        return [Reply(_("Choose one of the buttons (60%, 80%, 90%, 110% or Rest)."))]
     coach = need(dialogue, turn)
     decided = decisions.edit(turn.db, coach, revision_id, int(pct) / 100)
     planned = plan_and_store(turn.db, decided.athlete, decided.day, dialogue.planning)
     decided = Decided(decided.athlete, decided.day, planned)
-    what = "a rest day" if pct == "0" else f"{pct}% of the planned intensity"
-    return [Reply(f"Edited: {decided.athlete.display_name} on {decided.day:%a %d %b} gets "
-                  f"{what}."), _told(coach, decided, f"set to {what}")]
+    return [Reply(_("Edited: {name} on {day} gets {what}.").format(
+        name=decided.athlete.display_name, day=i18n.day_label(decided.day), what=_dose(pct))),
+            _told(coach, decided, "set", pct)]
 
 
 def approve_all_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
@@ -218,10 +247,11 @@ def approve_all_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply
     coach = need(dialogue, turn)
     group = turn.db.get(Group, int(value)) if value.isdigit() else None
     if group is None:
-        return [Reply("That team no longer exists.")]
+        return [Reply(_("That team no longer exists."))]
     done = decisions.approve_all(turn.db, coach, group)
-    return [Reply(f"Approved {len(done)} draft{'s' if len(done) != 1 else ''} for "
-                  f"{group.title}."), *(_told(coach, d, "approved") for d in done)]
+    return [Reply(ngettext("Approved {n} draft for {title}.", "Approved {n} drafts for {title}.",
+                           len(done)).format(n=len(done), title=group.title)),
+            *(_told(coach, d, "approved") for d in done)]
 
 
 def undo_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -231,7 +261,8 @@ def undo_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         led = staff_groups(turn, actor)
         athlete = _member(turn, led, args[0]) if led else None
         if athlete is None:
-            return [Reply(f"{args[0][:40]} is not in your team: {UNDO_FORM}.")]
+            return [Reply(_("{name} is not in your team: {form}.").format(
+                name=args[0][:40], form=_(UNDO_FORM)))]
         words = args[1:]
     else:
         athlete, words = actor, args
@@ -240,10 +271,11 @@ def undo_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     decided = decisions.undo(turn.db, actor, athlete, day)
     shown = session_text(decided.planned) if decided.planned is not None else ""
     if athlete.id == actor.id:
-        return [Reply(f"Back to your earlier plan of {day:%a %d %b}.\n{shown}")]
-    return [Reply(f"Restored: {athlete.display_name}'s earlier plan of {day:%a %d %b} holds "
-                  "until you decide again."), _told(actor, decided, "restored the earlier "
-                                                    "version of")]
+        return [Reply(_("Back to your earlier plan of {day}.").format(day=i18n.day_label(day))
+                      + f"\n{shown}")]
+    return [Reply(_("Restored: {name}'s earlier plan of {day} holds until you decide again.")
+                  .format(name=athlete.display_name, day=i18n.day_label(day))),
+            _told(actor, decided, "restored")]
 
 
 def feature() -> Feature:
@@ -253,12 +285,12 @@ def feature() -> Feature:
         buttons={"appr": approve_button, "aprrej": reject_button, "apredit": edit_choice,
                  "aprall": approve_all_button},
         help={
-            "approval": CommandHelp("/approval @athlete auto|changes|all [10%]", "review new "
+            "approval": CommandHelp("/approval @athlete auto|changes|all [10%]", N_("review new "
                                     "plans before athletes get them (team: /approval team "
-                                    "...)", staff=True, rank=65),
-            "drafts": CommandHelp("/drafts", "plans waiting for your approval", staff=True,
-                                  menu="coaches: drafts to approve", rank=66),
-            "undo": CommandHelp("/undo [day], /undo @athlete [day]", "restore a day's "
-                                "previous plan", rank=40),
+                                    "...)"), staff=True, rank=65),
+            "drafts": CommandHelp("/drafts", N_("plans waiting for your approval"), staff=True,
+                                  menu=N_("coaches: drafts to approve"), rank=66),
+            "undo": CommandHelp("/undo [day], /undo @athlete [day]", N_("restore a day's "
+                                "previous plan"), rank=40),
         },
     )

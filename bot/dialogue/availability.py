@@ -15,6 +15,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from bot.dialogue.core import CommandHelp, Feature
+from bot.i18n import N_, _, ngettext
 from bot.replies import Reply
 from bot.services.calendar import MAX_WEEKS, plan_calendar
 from bot.services.planning import local_today, plan_and_store
@@ -43,8 +44,8 @@ def _today(dialogue: Dialogue, turn: Turn, person: Person) -> dt.date:
 
 def _error(exc: ValueError, form: str) -> list[Reply]:
     message = str(exc)[:240]
-    tail = "" if form in message else f"\nThe form: {form}"
-    return [Reply(f"{message[:1].upper()}{message[1:]}. Nothing changed.{tail}")]
+    tail = "" if form in message else "\n" + _("The form: {form}").format(form=form)
+    return [Reply(f"{message[:1].upper()}{message[1:]}. " + _("Nothing changed.") + tail)]
 
 
 def _fewer_days_note(person: Person, availability: Availability) -> str:
@@ -53,10 +54,11 @@ def _fewer_days_note(person: Person, availability: Availability) -> str:
     wanted = constraints_for(prefs, hr_rest=60.0, hr_max=190.0)
     left = narrow(wanted, availability)
     if left is None:
-        return "\nThat leaves no day to train: no sessions until you free a day."
+        return "\n" + _("That leaves no day to train: no sessions until you free a day.")
     if left.max_sessions < wanted.min_sessions:
-        return (f"\nThat leaves {left.max_sessions} days for the {wanted.min_sessions} sessions "
-                f"a week you asked for: you get {left.max_sessions}.")
+        return "\n" + _("That leaves {days} days for the {sessions} sessions a week you asked "
+                        "for: you get {days}.").format(days=left.max_sessions,
+                                                       sessions=wanted.min_sessions)
     return ""
 
 
@@ -65,15 +67,16 @@ def availability_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Re
     person = dialogue.require_person(turn)
     current = Availability.from_dict(person.availability)
     if not args:
-        lines = current.describe_days() or ["no limits: any day, 35-60 min, any kind of work"]
-        return [Reply("Your availability:\n" + "\n".join(f"- {line}" for line in lines)
-                      + f"\nChange it: {DAY_FORM}, or /availability reset. "
-                      "Days away: /away.")]
+        lines = current.describe_days() or [_("no limits: any day, 35-60 min, any kind of "
+                                              "work")]
+        return [Reply(_("Your availability:") + "\n" + "\n".join(f"- {line}" for line in lines)
+                      + "\n" + _("Change it: {form}, or /availability reset. Days away: "
+                                 "/away.").format(form=DAY_FORM))]
     if len(args) == 1 and args[0].lower() in _RESET:
         kept = Availability(blackouts=current.blackouts)
         people.update_profile(person, availability=None if kept.is_empty else kept.as_dict())
-        return [Reply("Availability cleared: any day, any kind of work (your days away stay; "
-                      "/away lists them). I re-plan your week; /week shows it.")]
+        return [Reply(_("Availability cleared: any day, any kind of work (your days away "
+                        "stay; /away lists them). I re-plan your week; /week shows it."))]
     try:
         limits = parse_day_limits(" ".join(args))
     except ValueError as exc:
@@ -81,8 +84,8 @@ def availability_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Re
     updated = current.with_days(limits)
     people.update_profile(person, availability=updated.as_dict())
     shown = "\n".join(f"- {line}" for line in updated.describe_days())
-    return [Reply(f"Your availability:\n{shown}{_fewer_days_note(person, updated)}\n"
-                  "I re-plan your week around it; /week shows it.")]
+    return [Reply(_("Your availability:") + f"\n{shown}{_fewer_days_note(person, updated)}\n"
+                  + _("I re-plan your week around it; /week shows it."))]
 
 
 def away_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -93,13 +96,14 @@ def away_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     coming = [b for b in current.blackouts if b.end >= today]
     if not args:
         if not coming:
-            return [Reply(f"No days away planned. Add some: {AWAY_FORM}.")]
+            return [Reply(_("No days away planned. Add some: {form}.").format(form=AWAY_FORM))]
         lines = "\n".join(f"- {b.describe()}" for b in coming)
-        return [Reply(f"Days away:\n{lines}\nRemove one: /away clear START_DAY.")]
+        return [Reply(_("Days away:") + f"\n{lines}\n"
+                      + _("Remove one: /away clear START_DAY."))]
     if args[0].lower() in ("clear", "remove", "delete", "off"):
         if len(args) != 2:
-            return [Reply("Say which: /away clear 2026-12-10 (its first day) or /away clear "
-                          "all. Nothing changed.")]
+            return [Reply(_("Say which: /away clear 2026-12-10 (its first day) or /away clear "
+                            "all. Nothing changed."))]
         if args[1].lower() == "all":
             updated = Availability(days=current.days)
         else:
@@ -107,19 +111,21 @@ def away_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                 updated = current.without_blackout(dt.date.fromisoformat(args[1]))
             except ValueError as exc:
                 message = (exc if "blackout" in str(exc)
-                           else ValueError(f"'{args[1][:20]}' is not a date like 2026-12-10"))
+                           else ValueError(_("'{text}' is not a date like 2026-12-10").format(
+                               text=args[1][:20])))
                 return _error(message, "/away clear 2026-12-10")
         people.update_profile(person, availability=None if updated.is_empty
                               else updated.as_dict())
-        return [Reply("Removed. I re-plan those days; /week shows them.")]
+        return [Reply(_("Removed. I re-plan those days; /week shows them."))]
     try:
         blackout = parse_blackout(args, today)
         updated = current.with_blackout(blackout, today)
     except ValueError as exc:
         return _error(exc, AWAY_FORM)
     people.update_profile(person, availability=updated.as_dict())
-    return [Reply(f"Away {blackout.describe()}: no training on those days, and the week's "
-                  "sessions move to the days you are here. /away lists your days away.")]
+    return [Reply(_("Away {days}: no training on those days, and the week's sessions move to "
+                    "the days you are here. /away lists your days away.").format(
+                        days=blackout.describe()))]
 
 
 def calendar_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -128,8 +134,8 @@ def calendar_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]
     weeks = DEFAULT_WEEKS
     if args:
         if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_WEEKS:
-            return [Reply(f"Send /calendar, or /calendar WEEKS with 1 to {MAX_WEEKS} weeks "
-                          "(e.g. /calendar 4).")]
+            return [Reply(_("Send /calendar, or /calendar WEEKS with 1 to {most} weeks (e.g. "
+                            "/calendar 4).").format(most=MAX_WEEKS))]
         weeks = int(args[0])
     today = _today(dialogue, turn, person)
     days = [plan_and_store(turn.db, person, today + dt.timedelta(days=i), dialogue.planning)
@@ -137,9 +143,12 @@ def calendar_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]
     data = plan_calendar(days, person_id=person.id, telegram_user_id=person.telegram_user_id,
                          name=person.display_name)
     sessions = sum(not d.session.is_rest for d in days)
-    return [Reply(f"Your next {weeks} weeks: {sessions} sessions. Open the file to add them to "
-                  "your calendar; after a re-plan send /calendar again and the same events are "
-                  "updated.", document=("coachloop-plan.ics", data))]
+    text = ngettext("Your next {weeks} weeks: {sessions} session.",
+                    "Your next {weeks} weeks: {sessions} sessions.", sessions).format(
+        weeks=weeks, sessions=sessions)
+    return [Reply(text + " " + _("Open the file to add them to your calendar; after a re-plan "
+                               "send /calendar again and the same events are updated."),
+                  document=("coachloop-plan.ics", data))]
 
 
 def feature() -> Feature:
@@ -149,12 +158,12 @@ def feature() -> Feature:
                   "calendar": calendar_cmd},
         help={
             "availability": CommandHelp(
-                "/availability mon 45; tue off; sat 2x40", "when you can train: minutes, "
-                "kinds of work, two sessions a day", menu="when you can train", rank=26),
+                "/availability mon 45; tue off; sat 2x40", N_("when you can train: minutes, "
+                "kinds of work, two sessions a day"), menu=N_("when you can train"), rank=26),
             "away": CommandHelp("/away 2026-12-10..2026-12-14 exams",
-                                "days with no training (exams, travel, illness)",
-                                menu="days away (exams, travel)", rank=26),
-            "calendar": CommandHelp("/calendar", "your coming sessions as a calendar file",
-                                    menu="sessions as a calendar file", rank=26),
+                                N_("days with no training (exams, travel, illness)"),
+                                menu=N_("days away (exams, travel)"), rank=26),
+            "calendar": CommandHelp("/calendar", N_("your coming sessions as a calendar file"),
+                                    menu=N_("sessions as a calendar file"), rank=26),
         },
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot import i18n
 from bot.dialogue.core import CommandHelp, Feature
+from bot.i18n import N_, _, ngettext
 from bot.render import session_text
 from bot.replies import Reply
 from bot.services import access
@@ -41,17 +43,21 @@ def broadcast(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         code = groups.normalise_code(args[0])
         classes = [g for g in classes if g.invite_code == code]
     if len(classes) != 1:
-        return [Reply("Which class? /broadcast CODE (your codes: /class)." if classes else
-                      "Only a class's teacher can broadcast: /class create NAME first.")]
+        return [Reply(_("Which class? /broadcast CODE (your codes: /class).") if classes else
+                      _("Only a class's teacher can broadcast: /class create NAME first."))]
     group = classes[0]
     access.require_group_staff(turn.db, teacher, group)
     students = [p for p in groups.members(turn.db, group.id) if people.has_consent(p)]
     if not students:
-        return [Reply(f"'{group.title}' has no students yet: share code {group.invite_code}.")]
+        return [Reply(_("'{title}' has no students yet: share code {code}.").format(
+            title=group.title, code=group.invite_code))]
     today = local_today(teacher, turn.inc.received_at, dialogue.timezone)
     row = groups.start_broadcast(turn.db, group, teacher, today, [p.id for p in students])
-    out = [Reply(f"Sending today's plan to {len(students)} students of '{group.title}'; "
-                 "a delivery report follows.", meta={REPORT_META: str(row.id)})]
+    sending = ngettext("Sending today's plan to {n} student of '{title}'; a delivery report "
+                       "follows.", "Sending today's plan to {n} students of '{title}'; a "
+                       "delivery report follows.", len(students))
+    out = [Reply(sending.format(n=len(students), title=group.title),
+                 meta={REPORT_META: str(row.id)})]
     sender = f"{teacher.display_name} ({group.title})"
     for student in students:
         # Only the address here: each copy is planned in its own transaction just before it
@@ -75,7 +81,9 @@ def render_copy(dialogue: Dialogue, copy: Reply) -> Reply:
         if student is None or not people.has_consent(student):
             raise LookupError("the student left or withdrew consent")
         planned = plan_and_store(db, student, dt.date.fromisoformat(day), dialogue.planning)
-        return f"From {copy.meta.get(PLAN_FROM, 'your teacher')}:\n" + session_text(planned)
+        with i18n.language(student.language):  # each copy in its student's own language
+            sender = copy.meta.get(PLAN_FROM) or _("your teacher")
+            return _("From {sender}:").format(sender=sender) + "\n" + session_text(planned)
 
     return dataclasses.replace(copy, text=dialogue.database.run(work))
 
@@ -85,7 +93,7 @@ def feature() -> Feature:
     return Feature(
         commands={"broadcast": broadcast},
         group_commands=frozenset({"broadcast"}),
-        help={"broadcast": CommandHelp("/broadcast [CODE]", "today's plan to every student, "
-                                       "privately", staff=True,
-                                       menu="teachers: send the class plan", rank=65)},
+        help={"broadcast": CommandHelp("/broadcast [CODE]", N_("today's plan to every student, "
+                                       "privately"), staff=True,
+                                       menu=N_("teachers: send the class plan"), rank=65)},
     )

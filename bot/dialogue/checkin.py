@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from babel import Locale
-
+from bot import i18n
 from bot.dialogue import texts
 from bot.dialogue.checkin_report import (
     HOOPER_ITEMS,
@@ -26,11 +25,14 @@ from bot.dialogue.checkin_report import (
     states_numbers_or_pain,
 )
 from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
+from bot.dialogue.texts import skipped
+from bot.i18n import N_, _
 from bot.render import (
     change_summary,
     checkin_summary,
     explanation_text,
     session_text,
+    session_title,
     why_text,
 )
 from bot.replies import Reply, keyboard
@@ -83,7 +85,7 @@ def checkin_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
             append_text(turn.data, " ".join(args))
             return rejected(report) + next_question(dialogue, turn)
     turn.goto(State.CHECKIN_RPE, turn.data)
-    return [Reply(texts.ASK_RPE, buttons=rpe_keyboard())]
+    return [Reply(_(texts.ASK_RPE), buttons=rpe_keyboard())]
 
 
 def today_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -111,17 +113,17 @@ def rpe_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     if turn.state == State.CHECKIN_RPE and value.isdigit() and 0 <= int(value) <= 10:
         turn.data["rpe"] = int(value)
         return next_question(dialogue, turn)
-    return [Reply(texts.STALE_BUTTON)]
+    return [Reply(_(texts.STALE_BUTTON))]
 
 
 def hooper_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     """A Hooper item's button of the current question."""
-    item, _, score = value.partition(":")
+    item, _sep, score = value.partition(":")
     if (turn.state == State.CHECKIN_HOOPER and item == turn.data.get("item")
             and score.isdigit() and 1 <= int(score) <= 7):
         turn.data[item] = int(score)
         return next_question(dialogue, turn)
-    return [Reply(texts.STALE_BUTTON)]
+    return [Reply(_(texts.STALE_BUTTON))]
 
 
 # ---- free text inside the flow --------------------------------------------------------------
@@ -130,11 +132,11 @@ def hooper_button(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
 def _expected(turn: Turn) -> Reply:
     """What the current question wants, with the way out."""
     if turn.state == State.CHECKIN_RPE:
-        return Reply(texts.EXPECT_RPE, buttons=rpe_keyboard())
+        return Reply(_(texts.EXPECT_RPE), buttons=rpe_keyboard())
     if turn.state == State.CHECKIN_HOOPER:
         item = str(turn.data.get("item"))
-        return Reply(texts.EXPECT_HOOPER, buttons=hooper_keyboard(item))
-    return Reply(texts.EXPECT_MINUTES)
+        return Reply(_(texts.EXPECT_HOOPER), buttons=hooper_keyboard(item))
+    return Reply(_(texts.EXPECT_MINUTES))
 
 
 def _bare_answer(turn: Turn, value: str) -> bool:
@@ -162,7 +164,7 @@ def in_flow(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     else gets the question again, what it expects, and /cancel.
     """
     if _is_stale(dialogue, turn):
-        return start_quick(dialogue, turn, text, note=texts.STALE_CHECKIN)
+        return start_quick(dialogue, turn, text, note=_(texts.STALE_CHECKIN))
     value = text.strip()
     if _bare_answer(turn, value):
         return next_question(dialogue, turn)
@@ -178,9 +180,9 @@ def in_flow(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
 def feel(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     """The answer to "how do you feel?": any text, read for sentiment, pain and numbers."""
     if _is_stale(dialogue, turn):
-        return start_quick(dialogue, turn, text, note=texts.STALE_CHECKIN)
+        return start_quick(dialogue, turn, text, note=_(texts.STALE_CHECKIN))
     report = turn.report
-    if text.strip().lower() != "skip" and report is not None:
+    if not skipped(text) and report is not None:
         changes = merge_report(turn.data, report, overwrite_numbers=True)
         _note_changes(turn.data, changes)
         append_text(turn.data, text)
@@ -212,7 +214,7 @@ def start_quick(dialogue: Dialogue, turn: Turn, text: str, *, note: str | None =
     """A free-text check-in: store what it says, ask only for what is missing."""
     report = report or turn.report
     if report is None:
-        return [Reply(texts.NOT_UNDERSTOOD)]
+        return [Reply(_(texts.NOT_UNDERSTOOD))]
     dialogue.require_person(turn)
     turn.data = {"mode": "quick", "day": _today(dialogue, turn).isoformat()}
     merge_report(turn.data, report, overwrite_numbers=True)
@@ -225,7 +227,7 @@ def idle_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     """Text in no conversation: a question (/today, /why, help), a greeting or a check-in."""
     report = turn.report
     if report is None:
-        return [Reply(texts.NOT_UNDERSTOOD)]
+        return [Reply(_(texts.NOT_UNDERSTOOD))]
     intent = report.intent
     if intent == "ask_today":
         return today_cmd(dialogue, turn, [])
@@ -234,27 +236,27 @@ def idle_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
     if intent == "help":
         return [Reply(help_text(dialogue.features))]
     if intent == "greet" and report.rpe is None and report.minutes is None:
-        return [Reply("Hi! " + help_text(dialogue.features))]
+        return [Reply(_("Hi!") + " " + help_text(dialogue.features))]
     foreign = None if report.language_supported else language_name(report.language)
     if not reads_like_checkin(report):
         if foreign is not None:
-            return [Reply(texts.UNSUPPORTED_LANGUAGE.format(language=foreign))]
-        return [Reply(texts.NOT_UNDERSTOOD)]
+            return [Reply(_(texts.UNSUPPORTED_LANGUAGE).format(language=foreign))]
+        return [Reply(_(texts.NOT_UNDERSTOOD))]
     person = dialogue.require_person(turn)
     if report.pain_sites and report.rpe is None and report.minutes is None:
         located = _locate_pain(dialogue, turn, person, report)
         if located:
             return located
-    note = None if foreign is None else texts.UNSUPPORTED_LANGUAGE_TAKEN.format(language=foreign)
+    note = None if foreign is None else _(texts.UNSUPPORTED_LANGUAGE_TAKEN).format(language=foreign)
     return start_quick(dialogue, turn, text, report=report, note=note)
 
 
 def language_name(code: str | None) -> str:
-    """The English name of a language code ("fr" -> "French"); "this language" if unknown."""
+    """A language code's name in the reply's language ("fr" -> "French", "francés")."""
     try:
-        return str(Locale("en").languages.get(code or "", "this language"))
+        return str(i18n.babel_locale().languages.get(code or "", _("this language")))
     except (ValueError, TypeError):
-        return "this language"
+        return _("this language")
 
 
 def off_topic(dialogue: Dialogue, turn: Turn, text: str, expected: Reply) -> list[Reply]:
@@ -265,7 +267,7 @@ def off_topic(dialogue: Dialogue, turn: Turn, text: str, expected: Reply) -> lis
     """
     report = turn.report
     if report is not None and states_numbers_or_pain(report) and people.has_consent(turn.person):
-        return start_quick(dialogue, turn, text, note=texts.TAKEN_AS_CHECKIN, report=report)
+        return start_quick(dialogue, turn, text, note=_(texts.TAKEN_AS_CHECKIN), report=report)
     return [expected]
 
 
@@ -279,8 +281,9 @@ def _locate_pain(dialogue: Dialogue, turn: Turn, person: Person,
         return []
     where = ", ".join(site_label(s, report.pain_sides) for s in report.pain_sites)
     return [
-        Reply(f"Noted: pain in your {where} added to today's check-in. Exercises loading "
-              "it are eased or swapped, and nothing gets harder while it lasts."),
+        Reply(_("Noted: pain in your {where} added to today's check-in. Exercises loading "
+                "it are eased or swapped, and nothing gets harder while it lasts.")
+              .format(where=where)),
         next_session(dialogue, turn, person, day),
     ]
 
@@ -293,20 +296,20 @@ def next_question(dialogue: Dialogue, turn: Turn) -> list[Reply]:
     data = turn.data
     if data.get("rpe") is None:
         turn.goto(State.CHECKIN_RPE, data)
-        return [Reply(texts.ASK_RPE, buttons=rpe_keyboard())]
+        return [Reply(_(texts.ASK_RPE), buttons=rpe_keyboard())]
     if data.get("minutes") is None:
         turn.goto(State.CHECKIN_MINUTES, data)
-        return [Reply(texts.ASK_MINUTES)]
+        return [Reply(_(texts.ASK_MINUTES))]
     if data.get("mode") == "full":
         for item in HOOPER_ITEMS:
             if data.get(item) is None:
                 data["item"] = item
                 turn.goto(State.CHECKIN_HOOPER, data)
-                return [Reply(texts.HOOPER_QUESTIONS[item], buttons=hooper_keyboard(item))]
+                return [Reply(_(texts.HOOPER_QUESTIONS[item]), buttons=hooper_keyboard(item))]
         if "free_text" not in data and not data.get("feel_asked"):
             data["feel_asked"] = True
             turn.goto(State.CHECKIN_FEEL, data)
-            return [Reply(texts.ASK_FEEL)]
+            return [Reply(_(texts.ASK_FEEL))]
     return store(dialogue, turn)
 
 
@@ -343,13 +346,14 @@ def store(dialogue: Dialogue, turn: Turn) -> list[Reply]:
     checkin_repo.add_checkin(turn.db, person, new)
     turn.finish()
     changed = [tuple(c) for c in data.get("changes", [])]
-    lead = f"(changed: {change_summary(changed)}) " if changed else ""
+    lead = (_("(changed: {changes})").format(changes=change_summary(changed)) + " "
+            if changed else "")
     # "Saved" and tomorrow's session in one message: one send per check-in instead of two
     # (Telegram allows a bot 30 messages a second), and one notification on the phone
-    saved = "Saved ✅ " + lead + checkin_summary(data)
+    saved = _("Saved") + " ✅ " + lead + checkin_summary(data)
     out = [Reply(saved + "\n\n" + next_session(dialogue, turn, person, day).text)]
     if UNSPECIFIED_PAIN_SITE in new.pain_sites:  # a question comes last: it wants an answer
-        out.append(Reply(texts.ASK_PAIN_SITE))
+        out.append(Reply(_(texts.ASK_PAIN_SITE)))
     return out
 
 
@@ -375,7 +379,8 @@ def planned_for_reply(dialogue: Dialogue, turn: Turn, person: Person, day: dt.da
 def next_session(dialogue: Dialogue, turn: Turn, person: Person, day: dt.date) -> Reply:
     """Tomorrow's session, planned with what was just stored (the reply to a report)."""
     tomorrow = planned_for_reply(dialogue, turn, person, day + dt.timedelta(days=1), "tomorrow")
-    return Reply(session_text(tomorrow, heading=f"Next: {tomorrow.session.title} (tomorrow)"))
+    heading = _("Next: {title} (tomorrow)").format(title=session_title(tomorrow.session.title))
+    return Reply(session_text(tomorrow, heading=heading))
 
 
 def feature() -> Feature:
@@ -387,11 +392,11 @@ def feature() -> Feature:
                 State.CHECKIN_HOOPER: in_flow, State.CHECKIN_FEEL: feel},
         idle=idle_text,
         help={
-            "checkin": CommandHelp("/checkin", "report today's training and how you feel",
-                                   menu="report today's session", rank=10),
-            "today": CommandHelp("/today", "your session for today", menu="today's session",
-                                 rank=11),
-            "why": CommandHelp("/why", "why today's session looks like it does",
-                               menu="why it looks like this", rank=12),
+            "checkin": CommandHelp("/checkin", N_("report today's training and how you feel"),
+                                   menu=N_("report today's session"), rank=10),
+            "today": CommandHelp("/today", N_("your session for today"),
+                                 menu=N_("today's session"), rank=11),
+            "why": CommandHelp("/why", N_("why today's session looks like it does"),
+                               menu=N_("why it looks like this"), rank=12),
         },
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import N_, _
 from bot.replies import Reply
 from nlu.report import CheckInReport
 from planner.session import UNSPECIFIED_PAIN_SITE
@@ -16,8 +17,8 @@ from planner.session import UNSPECIFIED_PAIN_SITE
 HOOPER_ITEMS = ("sleep_quality", "stress", "fatigue", "soreness")
 NUMBERS = ("rpe", "minutes", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress", "mood")
 RESTATED = ("rpe", "minutes", "sleep_h")  # read from explicit numbers only: a restatement
-LIMITS = {"rpe": ("RPE", "0 to 10"), "minutes": ("minutes", "1 to 600"),
-          "sleep_h": ("hours of sleep", "0 to 16")}
+LIMITS = {"rpe": (N_("RPE"), N_("0 to 10")), "minutes": (N_("minutes"), N_("1 to 600")),
+          "sleep_h": (N_("hours of sleep"), N_("0 to 16"))}
 
 
 def reads_like_checkin(report: CheckInReport) -> bool:
@@ -44,8 +45,9 @@ def rejected(report: CheckInReport) -> list[Reply]:
     """Say which stated numbers were out of range, so the follow-up question makes sense."""
     notes = []
     for name, value in report.rejected.items():
-        label, allowed = LIMITS.get(name, (name, "a sensible range"))
-        notes.append(f"{label} {value:g} can't be right ({allowed})")
+        label, allowed = LIMITS.get(name, (name, N_("a sensible range")))
+        notes.append(_("{label} {value} can't be right ({allowed})").format(
+            label=_(label), value=f"{value:g}", allowed=_(allowed)))
     return [Reply("; ".join(notes) + ".")] if notes else []
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot import i18n
 from bot.dialogue.core import CommandHelp, Feature
-from bot.render import PRIVATE_RULES, rule_label
+from bot.i18n import N_, _
+from bot.render import PRIVATE_RULES, rule_label, sentences, session_title, site_label
 from bot.replies import Reply
 from bot.services import access, roster
 from bot.services.approval_decisions import release
@@ -25,9 +27,9 @@ if TYPE_CHECKING:
 
 from bot.dialogue.teams import in_group_chat, need, staff_groups
 from planner.charts import team_chart as draw
-from planner.rules import site_label
 
 DOTS = {"green": "🟢", "watch": "🟡", "alert": "🔴"}
+READINESS = {"green": N_("green"), "watch": N_("watch"), "alert": N_("alert")}
 
 
 def _arrow(now: float | None, before: float | None, eps: float = 0.05) -> str:
@@ -45,33 +47,36 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
     m = status.metrics
     parts: list[str] = []
     if "readiness" in shown:
-        parts.append(f"{DOTS.get(status.readiness, '')} {status.readiness}")
+        word = _(READINESS[status.readiness]) if status.readiness in READINESS else status.readiness
+        parts.append(f"{DOTS.get(status.readiness, '')} {word}")
     if "load" in shown:
-        acwr = f"{m.acwr_rolling:.2f}" if m.acwr_rolling is not None else "n/a"
+        acwr = i18n.decimal(m.acwr_rolling, 2) if m.acwr_rolling is not None else _("n/a")
         load_trend = _arrow(status.load_7d, status.load_prev_7d)
-        done = (f", compliance {status.compliance:.0%}/7d" if status.compliance is not None
-                else "")
-        parts.append(f"ACWR {acwr}{_arrow(m.acwr_rolling, status.acwr_week_ago)}, "
-                     f"load {status.load_7d:.0f} AU/7d{load_trend}{done}")
+        done = (", " + _("compliance {percent}/7d").format(
+            percent=i18n.percent(status.compliance)) if status.compliance is not None else "")
+        parts.append(_("ACWR {acwr}, load {load} AU/7d").format(
+            acwr=acwr + _arrow(m.acwr_rolling, status.acwr_week_ago),
+            load=f"{status.load_7d:.0f}") + load_trend + done)
     if "sentiment" in shown and status.sentiment_7d is not None:
-        parts.append(f"mood {status.sentiment_7d:+.2f}"
-                     f"{_arrow(status.sentiment_7d, status.sentiment_prev_7d)}")
+        parts.append(_("mood {score}").format(score=i18n.signed(status.sentiment_7d, 2))
+                     + _arrow(status.sentiment_7d, status.sentiment_prev_7d))
     if "flags" in shown and m.flags:
-        parts.append("flags: " + ", ".join(f.code for f in m.flags))
+        parts.append(_("flags: {codes}").format(codes=", ".join(f.code for f in m.flags)))
     if "plan" in shown:
         if "pain" in shown and status.plan_sentence:  # the coach, in private: the reason
-            why = f" - {status.plan_sentence.rstrip('.')}"
+            said = sentences(status.plan_explanation) if status.plan_explanation else []
+            why = f" - {(said[0] if said else status.plan_sentence).rstrip('.')}"
         else:  # a group: which rules shaped it, never one that reveals pain
             labels = dict.fromkeys(rule_label(c) for c in status.plan_reasons
                                    if c not in PRIVATE_RULES)
             why = f" ({', '.join(labels)})" if labels else ""
-        parts.append(f"plan: {status.plan_title}{why}")
+        parts.append(_("plan: {title}").format(title=session_title(status.plan_title)) + why)
     if "pain" in shown and status.pain_sites:
-        parts.append("pain: " + ", ".join(site_label(s, status.pain_sides)
-                                          for s in status.pain_sites))
+        parts.append(_("pain: {sites}").format(sites=", ".join(
+            site_label(s, status.pain_sides) for s in status.pain_sites)))
     if "free_text" in shown and status.last_free_text:
-        parts.append(f'said: "{status.last_free_text[:120]}"')
-    body = "; ".join(parts) if parts else "(keeps their data private)"
+        parts.append(_('said: "{text}"').format(text=status.last_free_text[:120]))
+    body = "; ".join(parts) if parts else _("(keeps their data private)")
     return f"{status.name}: {body}"
 
 
@@ -92,12 +97,13 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     coach = need(dialogue, turn)
     led = staff_groups(turn, coach)
     if not led:
-        return [Reply("Only the team's coach (or the class's teacher) can ask for its status.")]
+        return [Reply(_("Only the team's coach (or the class's teacher) can ask for its "
+                        "status."))]
     now = turn.inc.received_at
     if args:
         target = _find_member(turn, led, args[0])
         if target is None:
-            return [Reply(f"{args[0][:40]} is not in your team.")]
+            return [Reply(_("{name} is not in your team.").format(name=args[0][:40]))]
         rows = [(target, roster.athlete_status(
             turn.db, target, local_today(target, now, dialogue.timezone), viewer=coach))]
     else:
@@ -107,9 +113,9 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         rows.sort(key=lambda pair: pair[1].need())
     if not rows:
         if all(g.kind == "class" for g in led):
-            return [Reply("No students yet: share the invite code (/class shows it).")]
-        return [Reply("No athletes yet: share the invite code (/team shows it).")]
-    title = "Roster (who needs attention first):"
+            return [Reply(_("No students yet: share the invite code (/class shows it)."))]
+        return [Reply(_("No athletes yet: share the invite code (/team shows it)."))]
+    title = _("Roster (who needs attention first):")
     private = [title] + [status_line(s, access.allowed(turn.db, coach, p)) for p, s in rows]
     if not in_group_chat(turn.inc):
         return [Reply("\n".join(private))]
@@ -117,7 +123,8 @@ def status(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         status_line(s, access.allowed(turn.db, coach, p, audience="group")) for p, s in rows
     ]
     return [
-        Reply("\n".join(public) + f"\n(Details sent to {coach.display_name} privately.)"),
+        Reply("\n".join(public) + "\n" + _("(Details sent to {name} privately.)")
+              .format(name=coach.display_name)),
         Reply("\n".join(private), chat_id=coach.telegram_user_id),
     ]
 
@@ -127,18 +134,18 @@ def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     coach = need(dialogue, turn)
     led = staff_groups(turn, coach)
     if not led:
-        return [Reply("Only a team's coach or a class's teacher can see its chart: "
-                      "/team create NAME or /class create NAME first.")]
+        return [Reply(_("Only a team's coach or a class's teacher can see its chart: "
+                        "/team create NAME or /class create NAME first."))]
     rows = []
     for g in led:
         rows += roster.team_status(turn.db, g.id, turn.inc.received_at, dialogue.timezone,
                                   viewer=coach)
     if not rows:
-        return [Reply("Your teams have no athletes yet: share your invite code (/team) "
-                      "to get a chart.")]
+        return [Reply(_("Your teams have no athletes yet: share your invite code (/team) "
+                        "to get a chart."))]
     png = draw([(s.name, s.metrics) for _, s in rows])
     to = coach.telegram_user_id if in_group_chat(turn.inc) else None
-    return [Reply("Team readiness: ACWR bar, colour = readiness.", image=png, chat_id=to)]
+    return [Reply(_("Team readiness: ACWR bar, colour = readiness."), image=png, chat_id=to)]
 
 
 def _parse_override(args: list[str], today: dt.date) -> tuple[float, dt.date, str]:
@@ -160,10 +167,10 @@ def _parse_override(args: list[str], today: dt.date) -> tuple[float, dt.date, st
         else:
             rest.append(word)
     if factor is None:
-        raise ValueError("say how much, e.g. /override @ana 70% tomorrow easy week, "
-                         "or /override @ana rest")
+        raise ValueError(_("say how much, e.g. /override @ana 70% tomorrow easy week, "
+                           "or /override @ana rest"))
     if not today - dt.timedelta(days=1) <= day <= today + dt.timedelta(days=14):
-        raise ValueError("an override is for a day from yesterday to two weeks ahead")
+        raise ValueError(_("an override is for a day from yesterday to two weeks ahead"))
     return factor, day, " ".join(rest)
 
 
@@ -172,10 +179,10 @@ def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     coach = need(dialogue, turn)
     led = staff_groups(turn, coach)
     if not led or not args:
-        return [Reply("Only a coach can override, as /override @athlete 70% tomorrow note.")]
+        return [Reply(_("Only a coach can override, as /override @athlete 70% tomorrow note."))]
     target = _find_member(turn, led, args[0])
     if target is None:
-        return [Reply(f"{args[0][:40]} is not in your team.")]
+        return [Reply(_("{name} is not in your team.").format(name=args[0][:40]))]
     access.require_staff(turn.db, coach, target)  # the service rule, not only this handler's
     today = local_today(target, turn.inc.received_at, dialogue.timezone)
     factor, day, note = _parse_override(args[1:], today)
@@ -183,16 +190,29 @@ def override(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
                         volume_factor=1.0 if factor > 0 else 0.0, note=note,
                         group_id=led[0].id)
     release(turn.db, target.id, day, coach.id)  # the coach decided anew: an undo stops holding
-    what = "a rest day" if factor == 0 else f"{factor:.0%} of the planned intensity"
-    when = day.strftime("%a %d %b")
-    because = f" Note: {note.rstrip('.')}." if note else ""
+    recorded = _("Recorded: {name} on {day} gets {what}.").format(
+        name=target.display_name, day=i18n.day_label(day), what=_override_what(factor))
+    with i18n.language(target.language):  # the athlete's note, in the athlete's language
+        told = (_("Your teacher {name} set your session on {day} to {what}.")
+                if led[0].kind == "class" else
+                _("Your coach {name} set your session on {day} to {what}.")).format(
+            name=coach.display_name, day=i18n.day_label(day), what=_override_what(factor))
+        told += _note(note) + " " + _("/today and /why show it.")
     return [
-        Reply(f"Recorded: {target.display_name} on {when} gets {what}.{because} "
-              "The planner applies it over its own rules and tells them why."),
-        Reply(f"Your {'teacher' if led[0].kind == 'class' else 'coach'} "
-              f"{coach.display_name} set your session on {when} to {what}."
-              f"{because} /today and /why show it.", chat_id=target.telegram_user_id),
+        Reply(recorded + _note(note) + " "
+              + _("The planner applies it over its own rules and tells them why.")),
+        Reply(told, chat_id=target.telegram_user_id),
     ]
+
+
+def _override_what(factor: float) -> str:
+    if factor == 0:
+        return _("a rest day")
+    return _("{percent} of the planned intensity").format(percent=i18n.percent(factor))
+
+
+def _note(note: str) -> str:
+    return " " + _("Note: {note}.").format(note=note.rstrip(".")) if note else ""
 
 
 def feature() -> Feature:
@@ -201,12 +221,12 @@ def feature() -> Feature:
         commands={"status": status, "teamchart": team_chart, "override": override},
         group_commands=frozenset({"status", "teamchart", "override"}),
         help={
-            "status": CommandHelp("/status, /status @athlete", "the roster (details go to "
-                                  "the coach privately)", staff=True, menu="coaches: the roster",
-                                  rank=61),
-            "teamchart": CommandHelp("/teamchart", "the team's chart, sent privately",
+            "status": CommandHelp("/status, /status @athlete", N_("the roster (details go to "
+                                  "the coach privately)"), staff=True,
+                                  menu=N_("coaches: the roster"), rank=61),
+            "teamchart": CommandHelp("/teamchart", N_("the team's chart, sent privately"),
                                      staff=True, rank=62),
-            "override": CommandHelp("/override @athlete 70% tomorrow note", "a coach's decision "
-                                    "for one day", staff=True, rank=63),
+            "override": CommandHelp("/override @athlete 70% tomorrow note",
+                                    N_("a coach's decision for one day"), staff=True, rank=63),
         },
     )

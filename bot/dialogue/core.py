@@ -16,7 +16,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot import i18n
 from bot.dialogue import texts
+from bot.i18n import N_, _
 from bot.replies import Incoming, Reply
 from bot.services.access import AccessDenied
 from bot.services.planning import PlanningConfig
@@ -133,7 +135,6 @@ class Feature:
 class Dialogue:
     """The conversation: athlete check-ins here, other audiences as `Feature`s."""
 
-
     def __init__(
         self,
         database: Database,
@@ -159,14 +160,20 @@ class Dialogue:
         self.nlu = nlu
         self.timezone = timezone
         # the features given first (they may refine /start), then what every dialogue has
-        from bot.dialogue import checkin, edits, onboarding  # they import this module's types
+        # they import this module's types
+        from bot.dialogue import checkin, edits, language, onboarding
 
         self.features = (*features, onboarding.feature(), checkin.feature(), edits.feature(),
-                         BASICS)
+                         language.feature(), BASICS)
 
     # ---- entry point -------------------------------------------------------------------
 
     def handle(self, inc: Incoming, *, settle: Settle | None = None) -> list[Reply]:
+        """Handle one user action, answered in the person's language (`bot.i18n`)."""
+        with i18n.language(inc.language_code):  # until the person's own choice is read
+            return self._handle(inc, settle)
+
+    def _handle(self, inc: Incoming, settle: Settle | None) -> list[Reply]:
         """Handle one user action.
 
         Without ``settle`` (the terminal) it never raises: errors become a friendly reply.
@@ -189,7 +196,10 @@ class Dialogue:
                 report = self.nlu.parse(inc.text[:4000])
 
             def work(db: DbSession) -> list[Reply]:
-                replies = self._dispatch(Turn(db, inc, self.nlu, report))
+                turn = Turn(db, inc, self.nlu, report)
+                chosen = turn.person.language if turn.person is not None else None
+                i18n.set_current(i18n.resolve(chosen, inc.language_code))
+                replies = self._dispatch(turn)
                 return settle(db, replies) if settle is not None else replies
 
             answered = self.database.run(work)
@@ -197,17 +207,17 @@ class Dialogue:
                 self.on_commit()
             return answered
         except ConsentRequired:
-            replies = [Reply(texts.NEED_START)]
+            replies = [Reply(_(texts.NEED_START))]
         except AccessDenied as exc:
             log.info("update %s refused: %s", inc.update_id, type(exc).__name__)
-            replies = [Reply(f"Sorry, {exc}.")]
+            replies = [Reply(_("Sorry, {reason}.").format(reason=exc))]
         except ValueError as exc:
-            replies = [Reply(f"Sorry, I can't use that: {exc}.")]
+            replies = [Reply(_("Sorry, I can't use that: {reason}.").format(reason=exc))]
         except Exception:
             if settle is not None:
                 raise
             log.exception("dialogue failed for update %s", inc.update_id)
-            return [Reply(texts.SORRY)]
+            return [Reply(_(texts.SORRY))]
         if settle is None:
             return replies
         return self.database.run(lambda db: settle(db, replies))
@@ -219,11 +229,13 @@ class Dialogue:
         costs no bandwidth and leaves nothing anywhere.
         """
         if inc.chat_type != "private":
-            return [Reply(texts.PRIVATE_FILE)]
+            return [Reply(_(texts.PRIVATE_FILE))]
         with self.database.session() as db:
             person = people.get_by_telegram_id(db, inc.user_id)
+            if person is not None:
+                i18n.set_current(i18n.resolve(person.language, inc.language_code))
             if person is None or not people.has_consent(person):
-                return [Reply(texts.NEED_START)]
+                return [Reply(_(texts.NEED_START))]
         return None
 
     def _upload(self, inc: Incoming, settle: Settle | None) -> list[Reply]:
@@ -277,25 +289,26 @@ class Dialogue:
             edit = next((f.edit for f in self.features if f.edit is not None), None)
             return edit(self, turn, text) if edit is not None and text is not None else []
         if inc.callback is not None:
-            kind, _, value = inc.callback.partition(":")
+            kind, _sep, value = inc.callback.partition(":")
             for feature in self.features:
                 if kind in feature.buttons:
                     return feature.buttons[kind](self, turn, value)
-            return [Reply(texts.STALE_BUTTON)]
+            return [Reply(_(texts.STALE_BUTTON))]
         command = inc.command
         if command is not None:
             name, args = command
             for feature in self.features:
                 if name in feature.commands:
                     return feature.commands[name](self, turn, args)
-            return [Reply(f"I don't know /{name[:32]}. Send /help for what I can do.")]
+            return [Reply(_("I don't know /{name}. Send /help for what I can do.")
+                          .format(name=name[:32]))]
         if text is None:
-            return [Reply(texts.NOT_UNDERSTOOD)]
+            return [Reply(_(texts.NOT_UNDERSTOOD))]
         for feature in self.features:
             if turn.state is not None and turn.state in feature.states:
                 return feature.states[turn.state](self, turn, text)
         idle = next((f.idle for f in self.features if f.idle is not None), None)
-        return idle(self, turn, text) if idle is not None else [Reply(texts.NOT_UNDERSTOOD)]
+        return idle(self, turn, text) if idle else [Reply(_(texts.NOT_UNDERSTOOD))]
 
     def _in_group(self, turn: Turn) -> list[Reply]:
         """Group chats get team commands only: nothing personal is read or said there.
@@ -361,28 +374,28 @@ def help_text(features: Sequence[Feature], *, group: bool = False) -> str:
     entries = _declared(features)
     if group:
         allowed = set(group_commands(features))
-        lines = [f"{e.usage} - {e.text}" for name, e in entries if name in allowed]
-        return "\n".join([texts.GROUP_HELP_HEAD, *lines, texts.GROUP_HELP_TAIL])
-    athlete = [f"{e.usage} - {e.text}" for _, e in entries if not e.staff]
-    staff = [f"{e.usage} - {e.text}" for _, e in entries if e.staff]
-    out = [texts.HELP_HEAD, *athlete, texts.HELP_TAIL]
+        lines = [f"{e.usage} - {_(e.text)}" for name, e in entries if name in allowed]
+        return "\n".join([_(texts.GROUP_HELP_HEAD), *lines, _(texts.GROUP_HELP_TAIL)])
+    athlete = [f"{e.usage} - {_(e.text)}" for _n, e in entries if not e.staff]
+    staff = [f"{e.usage} - {_(e.text)}" for _n, e in entries if e.staff]
+    out = [_(texts.HELP_HEAD), *athlete, _(texts.HELP_TAIL)]
     if staff:
-        out += ["", texts.HELP_STAFF_HEAD, *staff]
+        out += ["", _(texts.HELP_STAFF_HEAD), *staff]
     return "\n".join(out)
 
 
 def command_menu(features: Sequence[Feature], *, group: bool = False) -> list[tuple[str, str]]:
     """(command, short description) for Telegram's menu, private chats or group chats."""
     allowed = set(group_commands(features)) if group else None
-    return [(name, e.menu) for name, e in _declared(features)
+    return [(name, _(e.menu)) for name, e in _declared(features)
             if e.menu is not None and (allowed is None or name in allowed)]
 
 
 def private_only(features: Sequence[Feature]) -> str:
     """The refusal of a personal command in a group, naming what a group may ask."""
     names = ", ".join(f"/{n}" for n in group_commands(features) if n != "help")
-    return texts.PRIVATE_ONLY_HEAD + (f" In a group I answer team commands only ({names})."
-                                      if names else "")
+    group_only = _("In a group I answer team commands only ({names}).").format(names=names)
+    return _(texts.PRIVATE_ONLY_HEAD) + (" " + group_only if names else "")
 
 
 def _help(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -392,15 +405,15 @@ def _help(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 
 def _cancel(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     turn.finish()
-    return [Reply(texts.CANCELLED)]
+    return [Reply(_(texts.CANCELLED))]
 
 
 BASICS = Feature(
     commands={"help": _help, "cancel": _cancel},
     group_commands=frozenset({"help"}),
     help={
-        "cancel": CommandHelp("/cancel", "stop the current question", rank=14),
-        "help": CommandHelp("/help", "everything I can do", menu="everything I can do",
+        "cancel": CommandHelp("/cancel", N_("stop the current question"), rank=14),
+        "help": CommandHelp("/help", N_("everything I can do"), menu=N_("everything I can do"),
                             rank=99),
     },
 )

@@ -13,6 +13,7 @@ from bot.dialogue import texts
 from bot.dialogue.checkin import next_session
 from bot.dialogue.checkin_report import merge_report, reads_like_checkin, rejected
 from bot.dialogue.core import Feature, Turn
+from bot.i18n import _
 from bot.render import change_summary
 from bot.replies import Reply
 from bot.services.planning import local_today
@@ -38,18 +39,19 @@ def edited(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         return []
     row = checkin_repo.by_message(turn.db, person.id, turn.inc.message_ref)
     if row is None:
-        return [Reply(texts.EDIT_NOT_APPLIED)] if reads_like_checkin(report) else []
+        return [Reply(_(texts.EDIT_NOT_APPLIED))] if reads_like_checkin(report) else []
     if report.rejected:  # an impossible number: the stored check-in stays as it was
         return [Reply(rejected(report)[0].text.rstrip(".")
-                      + f"; your check-in of {row.day.isoformat()} is unchanged.")]
+                      + "; " + _("your check-in of {day} is unchanged.").format(
+                          day=row.day.isoformat()))]
     data: dict[str, Any] = {"free_text": text.strip()[:4000]}
     merge_report(data, report, overwrite_numbers=True)
     changes = checkin_repo.amend(turn.db, row, data, UNSPECIFIED_PAIN_SITE)
     day = row.day.isoformat()
     if not changes:
-        return [Reply(f"Your edit changes nothing in the check-in of {day}.")]
-    out = [Reply(f"Updated your check-in of {day}: {change_summary(changes)}. "
-                 "The plan takes it into account.")]
+        return [Reply(_("Your edit changes nothing in the check-in of {day}.").format(day=day))]
+    out = [Reply(_("Updated your check-in of {day}: {changes}. The plan takes it into "
+                   "account.").format(day=day, changes=change_summary(changes)))]
     today = local_today(person, turn.inc.received_at, dialogue.timezone)
     if row.day == today:
         out.append(next_session(dialogue, turn, person, today))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot import i18n
 from bot.dialogue import (
     account,
     approval,
@@ -25,6 +26,7 @@ from bot.dialogue import (
 )
 from bot.dialogue import sync as wearable_sync
 from bot.dialogue.core import Dialogue, Feature
+from bot.i18n import _
 from bot.replies import Incoming, Reply
 from bot.services import roster
 from bot.services.planning import local_today
@@ -77,14 +79,17 @@ def _alerts(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:
     flipped = roster.readiness_flip(db, person, today)
     if flipped is None:
         return []
-    flags = "; ".join(f.message for f in flipped.flags) or "several warning signs"
     out = []
     for staff_id in sorted(group_repo.staff_of(db, person.id)):
         staff = db.get(Person, staff_id)
-        if staff is not None:
-            out.append(Reply(f"🔴 {person.display_name} turned red today: {flags}. "
-                             f"/status @{person.username or person.display_name} for "
-                             "details.", chat_id=staff.telegram_user_id))
+        if staff is None:
+            continue
+        with i18n.language(staff.language):  # each coach reads it in their own language
+            flags = "; ".join(f.message for f in flipped.flags) or _("several warning signs")
+            out.append(Reply("🔴 " + _("{name} turned red today: {flags}. /status @{handle} for "
+                                      "details.").format(
+                name=person.display_name, flags=flags,
+                handle=person.username or person.display_name), chat_id=staff.telegram_user_id))
     return out
 
 

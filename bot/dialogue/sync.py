@@ -14,6 +14,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from bot.dialogue.core import CommandHelp, Feature
+from bot.i18n import N_, _
 from bot.replies import DELETE_META, Reply
 from bot.services.background import ask_revoke, ask_sync
 from bot.sync import SyncConfig, intervals, oura
@@ -29,11 +30,11 @@ CONNECT_INTERVALS = "connect_intervals"
 CONNECT_STRAVA = "connect_strava"
 CONNECT_OURA = "connect_oura"
 LABELS = {"intervals": "intervals.icu", "strava": "Strava", "oura": "Oura"}
-CONNECT_USAGE = (
+CONNECT_USAGE = N_(
     "Send /connect intervals (athlete id and API key) or /connect strava "
     "(you allow access on Strava's page)."
 )
-DISCONNECT_USAGE = "Send /disconnect NAME, e.g. /disconnect intervals ({names})."
+DISCONNECT_USAGE = N_("Send /disconnect NAME, e.g. /disconnect intervals ({names}).")
 
 
 def _deleting(turn: Turn, reply: Reply) -> Reply:
@@ -50,7 +51,8 @@ def _deleted(turn: Turn, why: str = "") -> str:
     """The note that the message was deleted, where the chat has messages (not the terminal)."""
     if turn.inc.message_id is None:
         return ""
-    return f" I deleted your message{' ' + why if why else ''}."
+    return " " + (_("I deleted your message {why}.").format(why=_(why)) if why
+                  else _("I deleted your message."))
 
 
 def _cause(turn: Turn) -> str:
@@ -62,16 +64,16 @@ def _describe(connection: Connection) -> str:
     label = LABELS.get(connection.provider, connection.provider)
     who = f" ({connection.external_athlete_id})" if connection.external_athlete_id else ""
     last = (
-        f"last import {connection.last_import_at:%Y-%m-%d %H:%M} UTC"
+        _("last import {when} UTC").format(when=f"{connection.last_import_at:%Y-%m-%d %H:%M}")
         if connection.last_import_at
-        else "nothing imported yet"
+        else _("nothing imported yet")
     )
     state = {
-        "active": "working",
-        "error": f"problem: {connection.last_error}",
-        "revoked": f"stopped: {connection.last_error}",
-        "pending": "waiting for Strava's answer",
-        "revoking": "being disconnected",
+        "active": _("working"),
+        "error": _("problem: {error}").format(error=connection.last_error),
+        "revoked": _("stopped: {error}").format(error=connection.last_error),
+        "pending": _("waiting for Strava's answer"),
+        "revoking": _("being disconnected"),
     }.get(connection.status, connection.status)
     return f"- {label}{who}: {last}; {state}"
 
@@ -112,20 +114,20 @@ def make_feature(config: SyncConfig) -> Feature:
         if name == "intervals":
             turn.goto(CONNECT_INTERVALS, {})
             return [
-                Reply(
+                Reply(_(
                     "Send your intervals.icu athlete id and API key in one message, e.g. "
                     "i12345 3x4mpl3k3y (intervals.icu > Settings > Developer Settings). "
                     "I delete that message as soon as I have read it, and keep the key "
                     "encrypted. /cancel to stop."
-                )
+                ))
             ]
         if name == "strava":
             if not config.strava_enabled:
                 return [
-                    Reply(
+                    Reply(_(
                         "Strava is not set up on this bot: its operator has to register "
                         "a Strava app first (docs/wearables.md, Sync)."
-                    )
+                    ))
                 ]
             nonce = secrets.token_urlsafe(12)
             person = dialogue.require_person(turn)
@@ -134,22 +136,23 @@ def make_feature(config: SyncConfig) -> Feature:
             tail = ""  # webhook mode: Strava sends the code to our callback, not the chat
             if not config.strava_redirect_url:
                 turn.goto(CONNECT_STRAVA, {"nonce": nonce})
-                tail = (" Then paste here the address your browser shows after you allow "
-                        "access (the page itself may not load).")
+                tail = " " + _("Then paste here the address your browser shows after you "
+                               "allow access (the page itself may not load).")
             return [
-                Reply(
+                Reply(_(
                     "Open this link and allow coachloop to read your activities "
-                    f"(scope activity:read_all): {url}{tail} Your Strava data is shown "
-                    "to you only, never to your coach or team. /cancel to stop."
-                )
+                    "(scope activity:read_all): {url}"
+                ).format(url=url) + tail + " " + _(
+                    "Your Strava data is shown to you only, never to your coach or team. "
+                    "/cancel to stop."))
             ]
         if name == "oura":
             turn.goto(CONNECT_OURA, {})
-            return [Reply("Send your Oura personal access token (cloud.ouraring.com > "
-                          "Personal access tokens) in one message. I delete that message as "
-                          "soon as I have read it, and keep the token encrypted. I import "
-                          "sleep, HRV and resting heart rate. /cancel to stop.")]
-        return [Reply(CONNECT_USAGE)]
+            return [Reply(_("Send your Oura personal access token (cloud.ouraring.com > "
+                            "Personal access tokens) in one message. I delete that message as "
+                            "soon as I have read it, and keep the token encrypted. I import "
+                            "sleep, HRV and resting heart rate. /cancel to stop."))]
+        return [Reply(_(CONNECT_USAGE))]
 
     def intervals_key(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         """The athlete id and API key, read once; the message is deleted either way."""
@@ -161,8 +164,9 @@ def make_feature(config: SyncConfig) -> Feature:
                 _deleting(
                     turn,
                     Reply(
-                        f"I couldn't read that ({exc}).{_deleted(turn, 'in case it held the key')}"
-                        " Send it again, or /cancel."
+                        _("I couldn't read that ({reason}).").format(reason=exc)
+                        + _deleted(turn, N_("in case it held the key")) + " "
+                        + _("Send it again, or /cancel.")
                     ),
                 )
             ]
@@ -175,9 +179,11 @@ def make_feature(config: SyncConfig) -> Feature:
             _deleting(
                 turn,
                 Reply(
-                    f"Connected to intervals.icu (athlete {athlete_id}).{_deleted(turn)} The key "
-                    f"is kept encrypted. I'm importing the last {config.days} days and will "
-                    "tell you what came in. /sync shows your connections."
+                    _("Connected to intervals.icu (athlete {athlete}).").format(
+                        athlete=athlete_id) + _deleted(turn) + " "
+                    + _("The key is kept encrypted. I'm importing the last {days} days and "
+                        "will tell you what came in. /sync shows your connections.").format(
+                        days=config.days)
                 ),
             )
         ]
@@ -188,15 +194,16 @@ def make_feature(config: SyncConfig) -> Feature:
         try:
             token = oura.parse_token(text)
         except ValueError as exc:
-            why = _deleted(turn, "in case it held the token")
-            return [_deleting(turn, Reply(f"I couldn't read that ({exc}).{why} Send it "
-                                          "again, or /cancel."))]
+            why = _deleted(turn, N_("in case it held the token"))
+            return [_deleting(turn, Reply(_("I couldn't read that ({reason}).").format(
+                reason=exc) + why + " " + _("Send it again, or /cancel.")))]
         connections.save(turn.db, person.id, "oura", {"token": token})
         ask_sync(turn.db, person, "oura", cause=_cause(turn), chat_id=turn.inc.chat_id)
         turn.finish()
         return [_deleting(turn, Reply(
-            f"Connected to Oura.{_deleted(turn)} The token is kept encrypted. I'm importing "
-            f"the last {config.days} days of sleep and HRV and will tell you what came in."))]
+            _("Connected to Oura.") + _deleted(turn) + " " + _(
+                "The token is kept encrypted. I'm importing the last {days} days of sleep and "
+                "HRV and will tell you what came in.").format(days=config.days)))]
 
     def strava_code(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         """The code from Strava's redirect page (polling mode), checked against our state."""
@@ -207,27 +214,27 @@ def make_feature(config: SyncConfig) -> Feature:
             return [
                 _deleting(
                     turn,
-                    Reply(
-                        f"I couldn't read that: {exc}. Paste the code from "
+                    Reply(_(
+                        "I couldn't read that: {reason}. Paste the code from "
                         "the page Strava sent you to, or /cancel."
-                    ),
+                    ).format(reason=exc)),
                 )
             ]
         if not connections.accept_code(
             turn.db, person.id, "strava", str(turn.data.get("nonce", "")), code
         ):
             turn.finish()
-            return [Reply("That Strava link has expired; send /connect strava again.")]
+            return [Reply(_("That Strava link has expired; send /connect strava again."))]
         ask_sync(turn.db, person, "strava", cause=_cause(turn), chat_id=turn.inc.chat_id)
         turn.finish()
         return [
             _deleting(
                 turn,
-                Reply(
+                Reply(_(
                     "Thanks: I'm finishing the Strava connection and "
                     "importing your recent activities; I'll tell you what "
                     "came in."
-                ),
+                )),
             )
         ]
 
@@ -236,8 +243,8 @@ def make_feature(config: SyncConfig) -> Feature:
         person = dialogue.require_person(turn)
         found = connections.list_for(turn.db, person.id)
         if not found:
-            return [Reply("No connections yet. " + CONNECT_USAGE)]
-        lines = ["Your connections:", *(_describe(c) for c in found)]
+            return [Reply(_("No connections yet.") + " " + _(CONNECT_USAGE))]
+        lines = [_("Your connections:"), *(_describe(c) for c in found)]
         latest = _latest_day(turn, person.id)
         if latest:
             lines.append(latest)
@@ -245,7 +252,7 @@ def make_feature(config: SyncConfig) -> Feature:
         for provider in started:
             ask_sync(turn.db, person, provider, cause=_cause(turn), chat_id=turn.inc.chat_id)
         if started:
-            lines.append("Importing what is new now; I'll tell you what came in.")
+            lines.append(_("Importing what is new now; I'll tell you what came in."))
         return [Reply("\n".join(lines))]
 
     def disconnect(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -254,28 +261,29 @@ def make_feature(config: SyncConfig) -> Feature:
         names = ", ".join(connections.PROVIDERS)
         name = args[0].lower()[:16] if args else ""
         if name not in connections.PROVIDERS:
-            return [Reply(DISCONNECT_USAGE.format(names=names))]
+            return [Reply(_(DISCONNECT_USAGE).format(names=names))]
         found = connections.get(turn.db, person.id, name)
         if found is None:
-            return [Reply(f"You have no {LABELS[name]} connection. /sync lists yours.")]
+            return [Reply(_("You have no {provider} connection. /sync lists yours.").format(
+                provider=LABELS[name]))]
         if name == "strava" and found.credentials.get("access_token"):
             # Strava is told in a job (the network); until then the row says "revoking" and
             # nothing syncs; the job deletes the tokens whatever Strava answers
             connections.set_status(found, connections.REVOKING)
             ask_revoke(turn.db, person, "strava", cause=_cause(turn), chat_id=turn.inc.chat_id)
             return [
-                Reply(
+                Reply(_(
                     "Strava disconnected: coachloop's access is being withdrawn on "
                     "Strava and the tokens deleted right now. What was imported stays "
                     "(/forget erases everything)."
-                )
+                ))
             ]
         connections.remove(turn.db, found)
         return [
-            Reply(
-                f"{LABELS[name]} disconnected: its key and tokens are deleted. "
+            Reply(_(
+                "{provider} disconnected: its key and tokens are deleted. "
                 "What was imported stays (/forget erases everything)."
-            )
+            ).format(provider=LABELS[name]))
         ]
 
     return Feature(
@@ -285,18 +293,18 @@ def make_feature(config: SyncConfig) -> Feature:
         help={
             "connect": CommandHelp(
                 "/connect intervals",
-                "your watch data arrives by itself (intervals.icu, Strava, Oura)",
-                menu="connect intervals.icu, Strava or Oura",
+                N_("your watch data arrives by itself (intervals.icu, Strava, Oura)"),
+                menu=N_("connect intervals.icu, Strava or Oura"),
                 rank=30,
             ),
             "sync": CommandHelp(
                 "/sync",
-                "your connections and their last import",
-                menu="wearable connections",
+                N_("your connections and their last import"),
+                menu=N_("wearable connections"),
                 rank=31,
             ),
             "disconnect": CommandHelp(
-                "/disconnect intervals", "delete a connection's keys", rank=32
+                "/disconnect intervals", N_("delete a connection's keys"), rank=32
             ),
         },
     )

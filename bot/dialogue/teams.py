@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.dialogue.core import CommandHelp, Feature
+from bot.i18n import N_, _, ngettext
 from bot.replies import Incoming, Reply, keyboard
 from planner.catalogue import load_catalogue
 from storage import groups, people
@@ -52,52 +53,64 @@ def staff_groups(turn: Turn, person: Person) -> list[Group]:
 def _create(dialogue: Dialogue, turn: Turn, kind: str, args: list[str]) -> list[Reply]:
     person = need(dialogue, turn)
     if in_group_chat(turn.inc):
-        return [Reply(f"Create a {kind} in a private chat with me, then link this group.")]
+        return [Reply(_("Create a team in a private chat with me, then link this group.")
+                      if kind == "team" else
+                      _("Create a class in a private chat with me, then link this group."))]
     group = groups.create_group(turn.db, person, kind, " ".join(args[1:]))
-    role = "athletes" if kind == "team" else "students"
-    how = f"Your {role} send /join {group.invite_code} (or /start {group.invite_code})."
+    team_kind = kind == "team"
+    code = group.invite_code
+    how = (_("Your athletes send /join {code} (or /start {code}).") if team_kind else
+           _("Your students send /join {code} (or /start {code}).")).format(code=code)
     if dialogue.bot_username:  # a deep link: one tap opens the bot with the code
-        how = (f"Share https://t.me/{dialogue.bot_username}?start={group.invite_code} with "
-               f"your {role}, or they send /join {group.invite_code}.")
-    extra = (f"\nIn your team's group chat (as a group admin) send /team link "
-             f"{group.invite_code}." if kind == "team" else "\nSend /broadcast to send "
-             "today's plan to every student.")
-    return [Reply(f"{kind.title()} '{group.title}' created. Invite code: {group.invite_code}\n"
-                  f"{how}{extra}")]
+        link = f"https://t.me/{dialogue.bot_username}?start={code}"
+        how = (_("Share {link} with your athletes, or they send /join {code}.") if team_kind
+               else _("Share {link} with your students, or they send /join {code}.")
+               ).format(link=link, code=code)
+    extra = (_("In your team's group chat (as a group admin) send /team link {code}.")
+             if team_kind else _("Send /broadcast to send today's plan to every student.")
+             ).format(code=code)
+    made = (_("Team '{title}' created. Invite code: {code}") if team_kind else
+            _("Class '{title}' created. Invite code: {code}")).format(title=group.title, code=code)
+    return [Reply(f"{made}\n{how}\n{extra}")]
 
 
 def _link(dialogue: Dialogue, turn: Turn, args: list[str], kind: str) -> list[Reply]:
     inc = turn.inc
     if not in_group_chat(inc):
-        return [Reply("Send /team link CODE inside the group chat you want to link.")]
+        return [Reply(_("Send /team link CODE inside the group chat you want to link."))]
     if inc.sender_is_admin is not True:
-        return [Reply("Only an admin of this group can link it to a team.")]
+        return [Reply(_("Only an admin of this group can link it to a team."))]
     person = need(dialogue, turn)
     group = groups.by_code(turn.db, args[1]) if len(args) > 1 else None
     if group is None or not groups.has_role(turn.db, person.id, group.id,
                                             groups.KINDS[group.kind]):
-        return [Reply(f"That code is not one of your {kind}es." if kind == "class" else
-                      "That code is not one of your teams. /team create NAME in private "
-                      "gives you one.")]
+        return [Reply(_("That code is not one of your classes.") if kind == "class" else
+                      _("That code is not one of your teams. /team create NAME in private "
+                        "gives you one."))]
     groups.link_chat(turn.db, group, inc.chat_id)
-    staff, members = (("Teacher", "Students") if group.kind == "class"
-                      else ("Coaches", "Athletes"))
-    return [Reply(f"This chat is now linked to '{group.title}'. {staff}: /status for the "
-                  f"roster. {members}: only what you allow with /privacy is shown here.")]
+    linked = (_("This chat is now linked to '{title}'. Teacher: /status for the roster. "
+                "Students: only what you allow with /privacy is shown here.")
+              if group.kind == "class" else
+              _("This chat is now linked to '{title}'. Coaches: /status for the roster. "
+                "Athletes: only what you allow with /privacy is shown here."))
+    return [Reply(linked.format(title=group.title))]
 
 
 def _list(turn: Turn, kind: str) -> list[Reply]:
     person = turn.person
     mine = [g for g in groups.groups_of(turn.db, person.id) if g.kind == kind] if person else []
     if not mine:
-        return [Reply(f"/{kind} create NAME makes a {kind}; /join CODE joins one.")]
-    lines = [f"Your {kind}{'es' if kind.endswith('s') else 's'}:"]
+        return [Reply(_("/team create NAME makes a team; /join CODE joins one.") if kind == "team"
+                      else _("/class create NAME makes a class; /join CODE joins one."))]
+    lines = [_("Your teams:") if kind == "team" else _("Your classes:")]
     in_group = in_group_chat(turn.inc)  # a group chat sees the reply: no invite codes there
     for g in mine:
         staff = groups.has_role(turn.db, person.id, g.id, groups.KINDS[kind]) if person else False
-        code = f" - code {g.invite_code}" if staff and not in_group else ""
+        code = " - " + _("code {code}").format(code=g.invite_code) if staff and not in_group \
+            else ""
         count = len(groups.members(turn.db, g.id))
-        lines.append(f"- {g.title}{code} ({count} member{'' if count == 1 else 's'})")
+        members = ngettext("{n} member", "{n} members", count).format(n=count)
+        lines.append(f"- {g.title}{code} ({members})")
     return [Reply("\n".join(lines))]
 
 
@@ -121,24 +134,27 @@ def _class_plan(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         code = groups.normalise_code(words[0])
         classes, words = [g for g in classes if g.invite_code == code], words[1:]
     if len(classes) != 1:
-        return [Reply("Which class? /class plan CODE TEMPLATE (your codes: /class)." if classes
-                      else "Only a class's teacher can set its plan: /class create NAME first.")]
+        return [Reply(_("Which class? /class plan CODE TEMPLATE (your codes: /class).")
+                      if classes else
+                      _("Only a class's teacher can set its plan: /class create NAME first."))]
     group = classes[0]
     if not words:
-        now = group.plan_template or "none (each student starts from their own group's plan)"
-        return [Reply(f"'{group.title}' class plan: {now}.\nSet one with /class plan "
-                      f"TEMPLATE, one of: {', '.join(names)}; /class plan off clears it.")]
+        now = group.plan_template or _("none (each student starts from their own group's plan)")
+        return [Reply(_("'{title}' class plan: {plan}.").format(title=group.title, plan=now)
+                      + "\n" + _("Set one with /class plan TEMPLATE, one of: {names}; /class "
+                                 "plan off clears it.").format(names=", ".join(names)))]
     choice = words[0].lower()
     if choice == "off":
         groups.set_class_template(turn.db, group, None)
-        return [Reply(f"'{group.title}' has no class plan now: each student follows their "
-                      "own group's plan.")]
+        return [Reply(_("'{title}' has no class plan now: each student follows their own "
+                        "group's plan.").format(title=group.title))]
     if choice not in names:
-        return [Reply(f"I don't know the plan '{choice[:32]}'. Choose one of: {', '.join(names)}.")]
+        return [Reply(_("I don't know the plan '{plan}'. Choose one of: {names}.").format(
+            plan=choice[:32], names=", ".join(names)))]
     groups.set_class_template(turn.db, group, choice)
-    return [Reply(f"'{group.title}' class plan: {choice}. Every student gets it adjusted to "
-                  "their own tests, load, pain and week; /broadcast sends today's version to "
-                  "each of them.")]
+    return [Reply(_("'{title}' class plan: {plan}. Every student gets it adjusted to their own "
+                    "tests, load, pain and week; /broadcast sends today's version to each of "
+                    "them.").format(title=group.title, plan=choice))]
 
 
 def klass(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
@@ -156,20 +172,23 @@ def klass(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 def _join_group(turn: Turn, person: Person, code: str) -> list[Reply]:
     group = groups.by_code(turn.db, code)
     if group is None:
-        return [Reply("I don't know that invite code. Check it with your coach or teacher.")]
-    staff = "coach" if group.kind == "team" else "teacher"
+        return [Reply(_("I don't know that invite code. Check it with your coach or teacher."))]
     if not groups.join(turn.db, person, group):
-        return [Reply(f"You are already in '{group.title}'.")]
-    return [Reply(f"You joined the {group.kind} '{group.title}'. Your {staff} sees your "
-                  "check-ins in private (readiness, load, wellness, pain and what you write); "
-                  "the group chat sees only what you allow with /privacy.")]
+        return [Reply(_("You are already in '{title}'.").format(title=group.title))]
+    joined = (_("You joined the team '{title}'. Your coach sees your check-ins in private "
+                "(readiness, load, wellness, pain and what you write); the group chat sees "
+                "only what you allow with /privacy.") if group.kind == "team" else
+              _("You joined the class '{title}'. Your teacher sees your check-ins in private "
+                "(readiness, load, wellness, pain and what you write); the group chat sees "
+                "only what you allow with /privacy."))
+    return [Reply(joined.format(title=group.title))]
 
 
 def join(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/join CODE."""
     person = need(dialogue, turn)
     if not args:
-        return [Reply("Send /join followed by the code your coach or teacher gave you.")]
+        return [Reply(_("Send /join followed by the code your coach or teacher gave you."))]
     return _join_group(turn, person, args[0])
 
 
@@ -183,7 +202,7 @@ def start(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     replies = dialogue.start(turn)
     first = replies[0]
     return [Reply(first.text, buttons=keyboard(
-        [("I agree", f"consentjoin:{code}"), ("No, thanks", "consent:no")]))]
+        [(_("I agree"), f"consentjoin:{code}"), (_("No, thanks"), "consent:no")]))]
 
 
 def consent_join(dialogue: Dialogue, turn: Turn, code: str) -> list[Reply]:
@@ -202,10 +221,10 @@ def feature() -> Feature:
         # Team business only: /start, /join and every athlete command stay private.
         group_commands=frozenset({"team", "class"}),
         help={
-            "join": CommandHelp("/join CODE", "join a team or class", rank=20),
-            "team": CommandHelp("/team create NAME, /team link CODE", "a team; link its "
-                                "group chat (in the group, as admin)", staff=True, rank=60),
-            "class": CommandHelp("/class create NAME, /class, /class plan TEMPLATE", "a class, "
-                                 "its codes and its plan", staff=True, rank=64),
+            "join": CommandHelp("/join CODE", N_("join a team or class"), rank=20),
+            "team": CommandHelp("/team create NAME, /team link CODE", N_("a team; link its "
+                                "group chat (in the group, as admin)"), staff=True, rank=60),
+            "class": CommandHelp("/class create NAME, /class, /class plan TEMPLATE",
+                                 N_("a class, its codes and its plan"), staff=True, rank=64),
         },
     )

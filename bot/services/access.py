@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from bot.i18n import _
 from storage import groups
 from storage.schema import Group, Person
 
@@ -44,14 +45,16 @@ def require_staff(session: Session, viewer: Person | None, subject: Person) -> N
     """
     if viewer is None or viewer.consent_at is None or viewer.id not in groups.staff_of(
             session, subject.id):
-        raise AccessDenied("only the athlete's coach or teacher may do that")
+        raise AccessDenied(_("only the athlete's coach or teacher may do that"))
 
 
 def require_group_staff(session: Session, viewer: Person | None, group: Group) -> None:
     """Raise `AccessDenied` unless ``viewer`` is the group's coach (team) or teacher (class)."""
     if viewer is None or viewer.consent_at is None or not groups.has_role(
             session, viewer.id, group.id, groups.KINDS[group.kind]):
-        raise AccessDenied(f"only the {groups.KINDS[group.kind]} of '{group.title}' may do that")
+        raise AccessDenied((_("only the teacher of '{title}' may do that") if group.kind == "class"
+                            else _("only the coach of '{title}' may do that"))
+                           .format(title=group.title))
 
 
 def visibility(person: Person) -> dict[str, bool]:
@@ -63,7 +66,7 @@ def visibility(person: Person) -> dict[str, bool]:
 def set_visibility(person: Person, item: str, shown: bool) -> dict[str, bool]:
     """Change one item; free text and pain cannot be shared."""
     if item not in SHAREABLE:
-        raise ValueError(f"'{item}' cannot be shared with the team")
+        raise ValueError(_("'{item}' cannot be shared with the team").format(item=item))
     current = visibility(person)
     current[item] = shown
     person.team_visibility = dict(current)

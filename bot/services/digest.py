@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot import i18n
+from bot.i18n import ngettext
 from bot.replies import Button, Reply, to_body
 from bot.services import access
 from bot.services.compliance import outcomes
@@ -32,8 +34,15 @@ from storage.schema import Person
 HISTORY_DAYS = 60
 PAIN_DAYS = 3
 TABLE_HEADER = ("athlete", "level", "ACWR", "load 7d (AU)", "compliance 7d", "flags")
-NUDGE = ("Hi {name}, I haven't had a check-in from you for {days} days. How is training "
-         "going? /checkin takes a minute, or just tell me how you feel.")
+
+
+def nudge(name: str, days: int) -> str:
+    """The gentle nudge after ``days`` without a check-in, in the current language."""
+    return ngettext("Hi {name}, I haven't had a check-in from you for {days} day. How is "
+                    "training going? /checkin takes a minute, or just tell me how you feel.",
+                    "Hi {name}, I haven't had a check-in from you for {days} days. How is "
+                    "training going? /checkin takes a minute, or just tell me how you feel.",
+                    days).format(name=name, days=days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +128,8 @@ def send_digest(db: DbSession, coach: Person, now: dt.datetime, default_tz: str)
             continue
         # once per silence: the claim's day is the last check-in's, not today
         if approvals.claim(db, "nudge", person.telegram_user_id, row.last_checkin):
-            text = NUDGE.format(name=person.display_name, days=gap)
+            with i18n.language(person.language):  # the athlete's nudge, in their language
+                text = nudge(person.display_name, gap)
             rows.append(outbox.Outgoing(person.telegram_user_id, to_body(
                 Reply(text, chat_id=person.telegram_user_id))))
     outbox.add(db, None, rows)

@@ -21,11 +21,12 @@ from bot.services import access
 from bot.services.compliance import week_compliance
 from bot.services.history import stored_metrics
 from bot.services.planning import local_today
+from planner.explanation import Explanation, FiredRule
 from planner.loadtypes import LoadMetrics
 from storage import checkins as checkin_repo
 from storage import groups
 from storage import plans as plan_repo
-from storage.schema import Group, Person
+from storage.schema import Group, Person, PrescribedSession
 
 TREND_DAYS = 7
 PAIN_DAYS = 3
@@ -52,6 +53,8 @@ class AthleteStatus:
     last_free_text: str | None
     pain_sides: Mapping[str, str]  # the side said last of each of ``pain_sites``, if any
     compliance: float | None = None
+    # the stored plan's rules and sentences, so a reply can word them in its reader's language
+    plan_explanation: Explanation | None = None
 
     @property
     def readiness(self) -> str:
@@ -126,6 +129,7 @@ def athlete_status(db: DbSession, person: Person, today: dt.date, *,
         pain_sides=sides,
         last_free_text=texts[-1] if texts else None,
         compliance=week_compliance(db, person.id, today),
+        plan_explanation=_explanation(stored),
     )
 
 
@@ -158,3 +162,14 @@ def readiness_flip(db: DbSession, person: Person, today: dt.date) -> LoadMetrics
     if metrics.readiness == "alert" and before != "alert":
         return metrics
     return None
+
+
+def _explanation(stored: PrescribedSession | None) -> Explanation | None:
+    """The stored plan's rules and sentences as the planner gave them (None: no plan yet)."""
+    if stored is None or stored.explanation is None:
+        return None
+    e = stored.explanation
+    return Explanation(
+        rules=tuple(FiredRule(r["code"], r["effect"], r.get("inputs", {}), r["threshold"],
+                              r["sentence"]) for r in e.rules or ()),
+        sentences=tuple(e.sentences or ()))

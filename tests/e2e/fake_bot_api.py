@@ -56,6 +56,8 @@ class FakeBotApi:
         self.answered: list[str] = []  # callback_query_id of each answerCallbackQuery
         self.deleted: list[tuple[int, int]] = []  # (chat_id, message_id) of each deleteMessage
         self.commands: list[dict[str, Any]] = []  # the private chats' setMyCommands menu
+        self.language_menus: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (scope, lang)
+        self.languages: dict[int, str] = {}  # user id -> the language_code updates carry
         self.menus: dict[str, list[dict[str, Any]]] = {}  # every menu, by scope type
         self.confirmed = 0  # like Telegram: a getUpdates offset confirms (forgets) older ones
         # set by the test's bot fixture: waits until the bot finished an update (inbox done,
@@ -88,7 +90,11 @@ class FakeBotApi:
     # ---- building updates ----------------------------------------------------------------
 
     def user(self, user_id: int, name: str) -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": name, "username": name.lower()}
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": name,
+                                "username": name.lower()}
+        if user_id in self.languages:  # what the user's Telegram app is set to
+            user["language_code"] = self.languages[user_id]
+        return user
 
     def push(self, body: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
@@ -185,6 +191,10 @@ class FakeBotApi:
         if method == "setMyCommands":
             scope = params.get("scope") or {"type": "default"}
             kind = scope.get("type", "default") if isinstance(scope, dict) else "default"
+            if params.get("language_code"):  # a menu for the users of one language
+                self.language_menus[(kind, str(params["language_code"]))] = list(
+                    params.get("commands") or [])
+                return 200, {"ok": True, "result": True}
             self.menus[kind] = list(params.get("commands") or [])
             if kind in ("default", "all_private_chats"):
                 self.commands = self.menus[kind]

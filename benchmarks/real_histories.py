@@ -74,7 +74,7 @@ def _wellness(frame: pd.DataFrame) -> dict[int, dict[str, int]]:
     out = {}
     for _, row in frame.iterrows():
         day = (dt.date.fromisoformat(str(row["effective_time_frame"])[:10]) - START).days
-        out[day] = {k: int(round(1 + (5 - float(row[k])) * 1.5))
+        out[day] = {k: round(1 + (5 - float(row[k])) * 1.5)
                     for k in ("fatigue", "soreness", "stress", "sleep_quality")}
     return out
 
@@ -84,7 +84,7 @@ def _report(db: Database, person_id: int, day: dt.date, minutes: float, rpe: flo
     def add(s) -> None:  # type: ignore[no-untyped-def]
         person = s.get(Person, person_id)
         checkins.add_checkin(s, person, checkins.NewCheckIn(
-            day=day, rpe=int(round(rpe)), minutes=int(round(minutes)), source="seed",
+            day=day, rpe=round(rpe), minutes=round(minutes), source="seed",
             **(wellness or {})))
     db.run(add)
 

@@ -41,13 +41,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from models import augment, gbm
+from models import norms as norm_groups
 from models.items import LAP_ITEMS
 from models.qualities import QUALITIES, grouped_order, quality_of
 
 LAYOUTS = ("auto", "sequence", "grouped")
-NORMS = ("none", "sex", "sex_age")
-MIN_NORM_ROWS = 20
-"""Fewer rows than this in a sex x age-decade group and its rows keep the pooled scale."""
 
 
 class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
@@ -132,8 +130,7 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         """Indices of sequence (time-axis) columns and of static columns."""
         if self.layout not in LAYOUTS:
             raise ValueError(f"layout {self.layout!r}: choose from {', '.join(LAYOUTS)}")
-        if self.norms not in NORMS:
-            raise ValueError(f"norms {self.norms!r}: choose from {', '.join(NORMS)}")
+        norm_groups.check_norms(self.norms)
         if self.cnn_features not in ("pooled", "logits"):
             raise ValueError(f"cnn_features {self.cnn_features!r}: choose pooled or logits")
         if self.sequence_columns is None:
@@ -278,56 +275,22 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         return model, history
 
     def _fit_scaling(self, X: np.ndarray) -> None:
-        stat = X[:, self.static_idx_]
-        self.static_mean_ = stat.mean(axis=0)
-        sd = stat.std(axis=0)
-        self.static_sd_ = np.where(sd > 0, sd, 1.0)
-        self.all_mean_ = X.mean(axis=0)
-        sd = X.std(axis=0)
-        self.all_sd_ = np.where(sd > 0, sd, 1.0)
+        self.static_mean_, self.static_sd_ = norm_groups.pooled_stats(X[:, self.static_idx_])
+        self.all_mean_, self.all_sd_ = norm_groups.pooled_stats(X)
         if self.seq_idx_:
             seq = X[:, self.seq_idx_]
             self.seq_mean_ = float(seq.mean())
             self.seq_sd_ = float(seq.std()) or 1.0
-        self.norm_stats_ = {}
-        keys = self._norm_keys(X)
-        for key in dict.fromkeys(keys):
-            rows = X[keys == key]
-            if len(rows) >= MIN_NORM_ROWS:
-                sd = rows.std(axis=0)
-                self.norm_stats_[key] = (rows.mean(axis=0), np.where(sd > 0, sd, 1.0))
+        self.norm_stats_ = norm_groups.fit_norm_stats(X, self._norm_keys(X))
 
     def _norm_keys(self, X: np.ndarray) -> np.ndarray:
         """Each row's norm group: sex and age decade (``norms``), ``""`` when not encoded."""
-        names = self._names()
-        keys = np.full(len(X), "", dtype=object)
-        if self.norms == "none":
-            return keys
-        sex = [
-            i
-            for i, c in enumerate(names)
-            if str(c).split("=", 1)[0] in ("sex", "gender") and "=" in str(c)
-        ]
-        if sex:
-            keys = keys + np.array([names[sex[j]] for j in X[:, sex].argmax(axis=1)], dtype=object)
-        if self.norms == "sex_age" and "age" in names:
-            decade = np.clip(X[:, names.index("age")] // 10, 1, 7).astype(int)
-            keys = keys + np.array([f"|{d}0s" for d in decade], dtype=object)
-        return keys
+        return norm_groups.norm_keys(X, self._names(), self.norms)
 
     def _z(self, X: np.ndarray) -> np.ndarray:
-        """Items z-scored against the row's norm group (sex, age decade), pooled as fallback.
-
-        Context columns (age, sex) keep the pooled scale: they say which norm applies.
-        """
-        z = (X - self.all_mean_) / self.all_sd_
-        keys = self._norm_keys(X)
-        items = [i for i, c in enumerate(self._names()) if quality_of(c) != "context"]
-        for key, (mean, sd) in self.norm_stats_.items():
-            rows = keys == key
-            if rows.any():
-                z[np.ix_(rows, items)] = (X[np.ix_(rows, items)] - mean[items]) / sd[items]
-        return z
+        """Items z-scored against the row's norm group (sex, age decade), pooled as fallback."""
+        pooled = (self.all_mean_, self.all_sd_)
+        return norm_groups.norm_z(X, self._names(), self._norm_keys(X), pooled, self.norm_stats_)
 
     def _names(self) -> list[str]:
         if hasattr(self, "feature_names_in_"):

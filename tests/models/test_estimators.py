@@ -178,7 +178,7 @@ def test_smote_balances_classes_and_keeps_raw_units() -> None:
     np.testing.assert_array_equal(again[0], augment.smote_and_noise(X, y, random_state=0)[0])
 
 
-@pytest.mark.parametrize("name", ["rf", "svm", "lgbm"])
+@pytest.mark.parametrize("name", ["rf", "svm", "lgbm", "lgbm_norm"])
 def test_baselines_are_deterministic(name: str, pe_data: tuple[pd.DataFrame, np.ndarray]) -> None:
     X, y = pe_data
     a = make_classifier(name, 0).fit(X, y).predict_proba(X)

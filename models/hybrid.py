@@ -70,18 +70,18 @@ class HybridCNNLightGBM(ClassifierMixin, BaseEstimator):
         halves the paper's widths: a fitness row is a short axis (9 items -> 2 steps after the
         three strided convs), the CNN's cost is almost all in the last conv and the attention
         (quadratic in the width), and the narrower net scored as well on the development file
-        at about a third of the CPU time (docs/models.md, "Training time").
+        at about 40 % of the CPU time (docs/models.md, "Training time").
     n_heads, attention_dropout: multi-head attention (paper: 8 heads of 32 dims, dropout 0.3).
     feature_noise: Gaussian sigma on attention outputs while training (paper: 0.05).
     smote: oversample minority classes with SMOTE inside ``fit``.
     input_noise: Gaussian sigma (SD units) on training rows after SMOTE (paper: 0.1).
     max_epochs, patience: extractor training budget and early stopping (paper: patience 10;
-        5 here: the best validation loss came within the first dozen epochs on real rows, and
-        the CNN's logits are one input of the booster, not the classifier).
-    learning_rate, weight_decay, batch_size: Adam settings (paper: 1e-3, L2 1e-4, batch not
-        given). Batch 512 with the learning rate scaled by sqrt(512 / 128) = 2 (the square-root
-        rule for Adam, Hoffer et al., NeurIPS 2017): fewer, fuller steps, so less per-step
-        overhead on a small CPU.
+        5 here: the CNN's logits are one input of the booster, not the classifier, and the
+        epochs a longer patience buys cost CPU without moving the booster's accuracy).
+    learning_rate, weight_decay, batch_size: Adam settings (paper: 1e-3, L2 1e-4; the paper
+        does not state a batch size). Batch 512 with the learning rate scaled by
+        sqrt(512 / 128) = 2 (the square-root rule, Hoffer et al., NeurIPS 2017): fewer, larger
+        matrix products, which a CPU runs more efficiently per row.
     validation_fraction: share of the fit rows held out (un-augmented) for early stopping of
         the CNN and of LightGBM (which is then refitted on all fit rows, `models.gbm`).
     random_state: seed for every random step.

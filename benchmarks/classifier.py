@@ -5,10 +5,12 @@ Run from the repo root: ``python -m benchmarks.classifier [--quick] [--n N] [--s
 
 Real data first: the body-performance development file (4,000 real people, grades A-D; not in
 the repository, `models.shipped_defaults.DEV_FILE`), scored exactly as `coachloop train
-classifier --label class --categorical gender --models hybrid,bp,rf,lgbm,svm --folds 5 --seed
-0` scores it: mean +- SD over the same stratified folds, fit s/fold, ms/sample, and the paired
-comparisons (corrected resampled t-test; a difference within the noise is a tie). Skipped with
-a message when the file is absent; ``--quick`` runs 3 folds instead of 5.
+classifier --label class --categorical gender --models hybrid,bp,lgbm,lgbm_norm,rf,svm --folds
+5 --seed 0` scores it: mean +- SD over the same stratified folds, fit s/fold, ms/sample, and the
+paired comparisons (corrected resampled t-test; a difference within the noise is a tie), hybrid
+vs ``lgbm_norm`` (LightGBM on the items plus their sex x age-decade z-scores, the hybrid's
+representation without its CNN) among them. Skipped with a message when the file is absent;
+``--quick`` runs 3 folds instead of 5.
 
 Then the SYNTHETIC cohort (models.cohort), split once into a stratified 75/25 train/held-out
 split; every model trains on the same rows and is scored on the same held-out rows. Two tasks:
@@ -36,6 +38,9 @@ from models.features import FULL_BATTERY, PRESCRIPTION_BATTERY, design_matrix, l
 from models.shipped_defaults import DEV_FILE
 
 MODELS = ("hybrid", "bp", "lgbm", "rf", "svm")
+"""The synthetic tasks' models."""
+REAL_MODELS = ("hybrid", "bp", "lgbm", "lgbm_norm", "rf", "svm")
+"""The real-data section's models: the synthetic ones plus the norm-referenced LightGBM."""
 
 
 def run_task(name: str, X: pd.DataFrame, y: np.ndarray, seed: int) -> list[dict[str, float | str]]:
@@ -107,13 +112,15 @@ def real_data(csv: Path, folds: int, seed: int) -> None:
     print(
         f"\n== real data: {csv.name}, {len(frame)} people, class A-D, {folds}-fold, seed {seed} =="
     )
-    with tqdm(total=len(MODELS) * folds, desc="real data", unit="fold", file=sys.stderr) as bar:
+    with tqdm(
+        total=len(REAL_MODELS) * folds, desc="real data", unit="fold", file=sys.stderr
+    ) as bar:
 
         def tick(name: str, fold: int) -> None:
             bar.set_postfix_str(f"{name} fold {fold + 1}")
             bar.update()
 
-        scores = cross_validate_models(X, y, MODELS, folds=folds, seed=seed, on_step=tick)
+        scores = cross_validate_models(X, y, REAL_MODELS, folds=folds, seed=seed, on_step=tick)
     for line in [*classification_lines(scores), *comparison_lines(comparisons(scores))]:
         print(line)
 

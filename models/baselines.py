@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-BASELINES = ("rf", "svm", "lgbm")
+BASELINES = ("rf", "svm", "lgbm", "lgbm_norm")
 REGRESSORS = ("svr", "rf", "lgbm")
 """Models for a continuous label (`coachloop train classifier --task regression`)."""
 
@@ -108,8 +108,19 @@ def lightgbm(random_state: int = 0) -> Any:
     return EarlyStoppedLightGBM(random_state=random_state)
 
 
+def lightgbm_norm(random_state: int = 0) -> Any:
+    """`lightgbm` plus each item's z-score against the same sex and age decade (`models.norms`).
+
+    The hybrid's booster gets these z-scores beside the CNN's logits, so this is the baseline
+    that isolates what the CNN adds: the same booster, the same representation, no CNN.
+    """
+    from models.gbm import EarlyStoppedLightGBM
+
+    return EarlyStoppedLightGBM(norms="sex_age", random_state=random_state)
+
+
 def make_classifier(name: str, random_state: int = 0) -> Any:
-    """Any model the CLI accepts by name: hybrid, bp, lgbm, rf, svm."""
+    """Any model the CLI accepts by name: hybrid, bp, lgbm, lgbm_norm, rf, svm."""
     if name == "hybrid":
         from models.hybrid import HybridCNNLightGBM
 
@@ -118,7 +129,9 @@ def make_classifier(name: str, random_state: int = 0) -> Any:
         from models.bp import BPNetClassifier
 
         return BPNetClassifier(random_state=random_state)
-    factories = {"rf": random_forest, "svm": svm, "lgbm": lightgbm}
+    factories = {"rf": random_forest, "svm": svm, "lgbm": lightgbm, "lgbm_norm": lightgbm_norm}
     if name not in factories:
-        raise ValueError(f"unknown model {name!r}: choose from hybrid, bp, lgbm, rf, svm")
+        raise ValueError(
+            f"unknown model {name!r}: choose from hybrid, bp, lgbm, lgbm_norm, rf, svm"
+        )
     return factories[name](random_state)

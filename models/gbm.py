@@ -23,6 +23,8 @@ from typing import Any, Final
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from models import norms as norm_groups
+
 LGBM_PARAMS: Final[dict[str, Any]] = {
     "learning_rate": 0.03,
     "num_leaves": 15,
@@ -100,10 +102,15 @@ def fit_early_stopped(
 class EarlyStoppedLightGBM(ClassifierMixin, BaseEstimator):
     """Plain LightGBM on the raw items with the shared configuration (the fair baseline).
 
+    With ``norms="sex_age"`` the booster also gets every item z-scored against the training
+    rows of the same sex and age decade (`models.norms`), the representation the hybrid's head
+    gets beside the CNN's logits: LightGBM with everything the hybrid has but the CNN.
+
     Parameters
     ----------
     validation_fraction: share of the training rows that chooses the number of trees.
     refit: refit on all training rows with the chosen number of trees (see module docstring).
+    norms: ``"none"`` (raw items only), ``"sex"`` or ``"sex_age"`` (norm-group z-scores added).
     random_state: seed of the inner split and of the booster.
     """
 
@@ -111,20 +118,27 @@ class EarlyStoppedLightGBM(ClassifierMixin, BaseEstimator):
         self,
         validation_fraction: float = VALIDATION_FRACTION,
         refit: bool = True,
+        norms: str = "none",
         random_state: int = 0,
     ) -> None:
         self.validation_fraction = validation_fraction
         self.refit = refit
+        self.norms = norms
         self.random_state = random_state
 
     def fit(self, X: Any, y: Any) -> EarlyStoppedLightGBM:
         """Inner split, early stopping, refit (all inside the rows given)."""
         from sklearn.preprocessing import LabelEncoder
 
+        norm_groups.check_norms(self.norms)
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
         data = np.asarray(X, dtype=float)
         self.n_features_in_ = data.shape[1]
+        if self.norms != "none":
+            self.pooled_ = norm_groups.pooled_stats(data)
+            self.norm_stats_ = norm_groups.fit_norm_stats(data, self._keys(data))
+            data = self._features(data)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         codes = encoder.transform(y)
@@ -139,11 +153,28 @@ class EarlyStoppedLightGBM(ClassifierMixin, BaseEstimator):
         )
         return self
 
+    def _names(self) -> list[str]:
+        if hasattr(self, "feature_names_in_"):
+            return [str(c) for c in self.feature_names_in_]
+        return [f"x{i}" for i in range(self.n_features_in_)]
+
+    def _keys(self, data: np.ndarray) -> np.ndarray:
+        return norm_groups.norm_keys(data, self._names(), self.norms)
+
+    def _features(self, data: np.ndarray) -> np.ndarray:
+        """The booster's input: the raw items, then (``norms``) their norm-group z-scores."""
+        if getattr(self, "norms", "none") == "none":  # artefacts saved before ``norms``
+            return data
+        z = norm_groups.norm_z(
+            data, self._names(), self._keys(data), self.pooled_, self.norm_stats_
+        )
+        return np.concatenate([data, z], axis=1)
+
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, columns in ``classes_`` order."""
         if not hasattr(self, "gbm_"):
             raise ValueError("EarlyStoppedLightGBM is not fitted yet: call fit() first")
-        return np.asarray(self.gbm_.predict_proba(np.asarray(X, dtype=float)))
+        return np.asarray(self.gbm_.predict_proba(self._features(np.asarray(X, dtype=float))))
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class for each row."""

@@ -8,10 +8,12 @@ what is missing (the classifier then needs the file).
 
 Which classifier ships follows the paired comparison on the development file: the paper's
 hybrid (grouped CNN -> LightGBM), because it beat LightGBM with the shared configuration
-(`models.gbm`) beyond the noise there (docs/models.md, "Real data"). Its manifest carries the
-data hash, the seed, its 5-fold CV metrics (held-out folds, never the training rows), per-sex
-medians and SDs of every column (imputation and the weakness check), and `models.item_map`'s
-mapping from our items to its columns. The SHAP background holds no person: it is k-means
+(`models.gbm`) and the forest beyond the noise there; LightGBM on the same norm-referenced items
+(``lgbm_norm``) ties it, so that is the candidate if the people kept apart confirm the tie
+(docs/models.md, "Real data"). Its manifest carries the data hash, the seed, its 5-fold CV
+metrics (held-out folds, never the training rows), per-sex medians and SDs of every column
+(imputation and the weakness check), and `models.item_map`'s mapping from our items to its
+columns. The SHAP background holds no person: it is k-means
 centroids of the training rows, per sex (like ``shap.kmeans``), each the mean of many people.
 """
 

@@ -18,7 +18,7 @@ from bot.commands.cv_report import classification_lines, comparison_lines, compa
 from bot.config import load_settings
 from models.baselines import REGRESSORS  # a tuple of names: no sklearn at import time
 
-DEFAULT_MODELS = "hybrid,bp,lgbm,rf,svm"
+DEFAULT_MODELS = "hybrid,bp,lgbm,lgbm_norm,rf,svm"
 
 
 def read_csv(path: Path) -> Any:

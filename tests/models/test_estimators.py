@@ -85,7 +85,11 @@ def test_hybrid_full_architecture_gives_256_features_on_a_tabular_battery(
 ) -> None:
     X, y = pe_data
     model = HybridCNNLightGBM(
-        max_epochs=1, layout="sequence", cross_fit=1, cnn_features="pooled"
+        filters=(64, 128, 256),  # the paper's widths (the default halves them)
+        max_epochs=1,
+        layout="sequence",
+        cross_fit=1,
+        cnn_features="pooled",
     ).fit(X, y)
     assert model.seq_idx_ == [] and len(model.static_idx_) == len(PE_ITEMS)
     assert model.transform(X.head(3)).shape == (3, 256)
@@ -178,7 +182,7 @@ def test_smote_balances_classes_and_keeps_raw_units() -> None:
     np.testing.assert_array_equal(again[0], augment.smote_and_noise(X, y, random_state=0)[0])
 
 
-@pytest.mark.parametrize("name", ["rf", "svm", "lgbm"])
+@pytest.mark.parametrize("name", ["rf", "svm", "lgbm", "lgbm_norm"])
 def test_baselines_are_deterministic(name: str, pe_data: tuple[pd.DataFrame, np.ndarray]) -> None:
     X, y = pe_data
     a = make_classifier(name, 0).fit(X, y).predict_proba(X)

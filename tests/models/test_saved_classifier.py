@@ -70,3 +70,35 @@ def test_medians_fall_back_to_pooled_for_an_artefact_without_sex() -> None:
 def test_registry_lists_the_saved_version_as_current(saved: Path) -> None:
     art = registry.load_current("classifier", saved)
     assert art.manifest.version == "v1" and art.manifest.extra["model"] == "lgbm"
+
+
+def test_a_saved_lgbm_norm_assesses_an_athlete_on_her_items(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = generate_cohort(240, seed=5)
+    frame["category"] = frame["category"].replace({"excellent": "good"})
+    csv = tmp_path / "cohort.csv"
+    frame.to_csv(csv, index=False)
+    monkeypatch.setenv("MODEL_DIR", str(tmp_path / "models"))
+    train_classifier(
+        csv=csv,
+        label="category",
+        features=",".join(PE_ITEMS),
+        categorical="sex",
+        models="lgbm_norm",
+        folds=2,
+        seed=0,
+        as_json=True,
+        save="classifier",
+    )
+    fitness.clear_cache()
+    art = registry.load_current("classifier", tmp_path / "models")
+    assert art.manifest.extra["model"] == "lgbm_norm"
+    assert art.objects["model.joblib"].norm_stats_  # per-sex norms learnt from the CSV
+    result = fitness.assess(
+        {"pull_ups": 2, "run_50m_s": 9.9, "height_cm": 163, "weight_kg": 55},
+        "F",
+        tmp_path / "models",
+    )
+    assert set(result.probabilities) == {"good", "pass", "fail"}
+    assert {f.feature for f in result.factors} == set(PE_ITEMS)  # sex is context, never a factor

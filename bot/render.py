@@ -32,6 +32,7 @@ _REASSESS = N_("Fitness reassessment")
 RULE_LABELS = {
     "pain_guard": N_("Pain guard"),
     "frbi_cut": N_("Fatigue-recovery balance (FRBI)"),
+    "acwr_guard": N_("Load ratio guard (ACWR)"),
     "two_week_up": _TWO_WEEK,
     "two_week_down": _TWO_WEEK,
     "two_week_hold": _TWO_WEEK,

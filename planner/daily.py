@@ -15,6 +15,7 @@ always win: pain forbids increases whatever else says so.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,10 @@ from planner.session import (
 
 TOO_HARD_DAYS = 7  # exercise feedback this recent regresses the exercise next time
 TOO_HARD_RPE = 9.0
+ACWR_CEILING = 1.5  # Gabbett 2016 (Br J Sports Med 50:273): the "danger zone" from here
+ACWR_TARGET = 1.3  # the top of the 0.8-1.3 "sweet spot": where a cut day is brought back to
+ACWR_HISTORY_DAYS = 21  # a first check-in at least this far back before the ratio is read
+ACWR_VOLUME_FLOOR = 0.5  # a cut never more than halves the day
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +481,51 @@ def _frbi_or_policy(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
             d.rules)
 
 
+def _acwr_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    """Cut the day's volume when, done in full, it would take the athlete's coupled 7/28-day
+    sRPE ratio above `ACWR_CEILING`: back from a break or an illness the chronic load is low,
+    and a full week at once is the spike the ratio warns of. The day's load is the session's
+    minutes at the athlete's own usual session RPE; the cut aims at `ACWR_TARGET` and never
+    removes more than half. It only ever takes work away. On a day the FRBI rule (the paper's)
+    already cut, that cut stands alone: the guard is for the days FRBI does not see, such as
+    the return from a break, when fatigue is low and so is the chronic load."""
+    if d.session.is_rest or any(rule.code == "frbi_cut" for rule in d.rules):
+        return
+    loads: dict[dt.date, float] = defaultdict(float)
+    rpes = []
+    for row in ctx.checkins:
+        if row.rpe is not None and row.minutes and row.day < ctx.today:
+            loads[row.day] += row.rpe * row.minutes
+            if (ctx.today - row.day).days <= 28:
+                rpes.append(row.rpe)
+    if not rpes or (ctx.today - min(loads)).days < ACWR_HISTORY_DAYS:
+        return
+    usual = statistics.median(rpes)
+    acute = sum(loads.get(ctx.today - dt.timedelta(days=k), 0.0) for k in range(1, 7))
+    chronic = sum(loads.get(ctx.today - dt.timedelta(days=k), 0.0) for k in range(1, 28))
+    planned = d.session.estimated_minutes() * d.intensity * d.volume * usual
+    if planned <= 0:
+        return
+    ratio = 4.0 * (acute + planned) / (chronic + planned)  # (7-day mean) / (28-day mean)
+    if ratio <= ACWR_CEILING:
+        return
+    allowed = max((ACWR_TARGET * chronic - 4.0 * acute) / (4.0 - ACWR_TARGET), 0.0)
+    factor = max(min(allowed / planned, 1.0), ACWR_VOLUME_FLOOR)
+    d.volume *= factor
+    d.rules.append(FiredRule(
+        code="acwr_guard",
+        effect=f"volume {factor - 1:+.0%}",
+        inputs={"acwr_if_full": round(ratio, 2), "acute_7d": round(acute + planned),
+                "chronic_28d": round(chronic + planned), "usual_rpe": usual,
+                "volume_factor": round(factor, 2)},
+        threshold=(f"the 7-day / 28-day sRPE load ratio above {ACWR_CEILING:g} (Gabbett 2016): "
+                   f"the day brought towards {ACWR_TARGET:g}, at most halved"),
+        sentence=(f"With today's full session your last 7 days would be {ratio:.1f}x your "
+                  f"4-week average, so today is {1 - factor:.0%} shorter: building back "
+                  "gradually protects you."),
+    ))
+
+
 def _coach_override(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     if ctx.override is None:
         return
@@ -566,6 +616,8 @@ PLAN_STEPS: tuple[PlanStep, ...] = (
     PlanStep("pain_guard", _pain_guard, "with pain, no raise of intensity: it waits"),
     PlanStep("frbi_or_policy", _frbi_or_policy,
              "volume cut on high FRBI; else the PPO proposal inside the guards"),
+    PlanStep("acwr_guard", _acwr_guard,
+             "a day that would spike the 7/28-day load ratio above 1.5 is shortened"),
     PlanStep("coach_override", _coach_override, "a coach's override wins over every factor"),
     PlanStep("scale", _scale, "the factors applied to the session's dose"),
     PlanStep("second_session", _second_session,

@@ -235,13 +235,7 @@ class IntervalsClient:
             f"/api/v1/activity/{quote(external_id, safe='')}/streams.json",
             params={"types": ",".join(strava_streams.KEYS)},
         )
-        if response.status_code == 404:
-            return None
-        try:
-            found = response.json()
-        except ValueError:
-            raise MalformedPayload(f"{NAME} sent streams that are not JSON") from None
-        return strava_streams.parse_streams(found, NAME)
+        return strava_streams.streams_from(response, NAME)
 
     def wellness(self, oldest: dt.date, newest: dt.date) -> list[Wellness]:
         """Wellness days between the two days."""

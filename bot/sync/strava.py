@@ -258,10 +258,4 @@ class StravaClient:
             f"/activities/{quote(activity_id, safe='')}/streams",
             params={"keys": ",".join(strava_streams.KEYS), "key_by_type": "true"},
         )
-        if response.status_code == 404:
-            return None
-        try:
-            found = response.json()
-        except ValueError:
-            raise MalformedPayload(f"{NAME} sent streams that are not JSON") from None
-        return strava_streams.parse_streams(found)
+        return strava_streams.streams_from(response, NAME)

@@ -27,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import httpx
+
 from bot.sync.records import ActivitySummary
 from bot.sync.transport import MalformedPayload
 from storage.readers import ActivityData, ParsedFile
@@ -64,6 +66,19 @@ def _series(found: object, provider: str) -> dict[str, list[object]]:
             raise MalformedPayload(f"{provider} sent a {key} stream without its data")
         out[key] = data
     return out
+
+
+def streams_from(response: httpx.Response,
+                 provider: str = "Strava") -> dict[str, list[object]] | None:
+    """A streams endpoint's answer (Strava's and intervals.icu's share the shape): None for a
+    404 or nothing to build samples from, `MalformedPayload` for what is not JSON."""
+    if response.status_code == 404:
+        return None
+    try:
+        found = response.json()
+    except ValueError:
+        raise MalformedPayload(f"{provider} sent streams that are not JSON") from None
+    return parse_streams(found, provider)
 
 
 def parse_streams(found: object, provider: str = "Strava") -> dict[str, list[object]] | None:

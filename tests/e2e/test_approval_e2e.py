@@ -9,17 +9,12 @@ from sqlalchemy import select
 
 from storage.schema import AuditLog, PlanRevision, PrescribedSession
 from tests.e2e.conftest import Running
-from tests.e2e.test_role_flows import GROUP, _buttons, _code, _onboard, _press, _say
+from tests.e2e.test_role_flows import GROUP, _buttons, _press, _say, _team
 
 
 async def test_a_draft_is_approved_with_its_button(bot: Running) -> None:
     api = bot.api
-    await _onboard(api, 1, "Ben")
-    code = _code((await _say(api, 1, "Ben", "/team create Rowing"))[0].text)
-    api.members[(GROUP, 1)] = "administrator"
-    await _say(api, 1, "Ben", f"/team link {code}", chat=GROUP)
-    await _onboard(api, 2, "Ana")
-    await _say(api, 2, "Ana", f"/join {code}")
+    await _team(api)
     set_to = (await _say(api, 1, "Ben", "/approval @ana all"))[0].text
     assert set_to.startswith("Ana: new plans are review all.")
 

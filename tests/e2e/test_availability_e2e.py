@@ -9,17 +9,12 @@ import datetime as dt
 from icalendar import Calendar
 
 from tests.e2e.conftest import Running
-from tests.e2e.test_role_flows import GROUP, _code, _onboard, _say
+from tests.e2e.test_role_flows import GROUP, _say, _team
 
 
 async def test_availability_away_and_calendar_over_telegram(bot: Running) -> None:
     api = bot.api
-    await _onboard(api, 1, "Ben")
-    code = _code((await _say(api, 1, "Ben", "/team create Rowing"))[0].text)
-    api.members[(GROUP, 1)] = "administrator"
-    await _say(api, 1, "Ben", f"/team link {code}", chat=GROUP)
-    await _onboard(api, 2, "Ana")
-    await _say(api, 2, "Ana", f"/join {code}")
+    await _team(api)
 
     limits = (await _say(api, 2, "Ana", "/availability mon 30; sat 2x40"))[0].text
     assert "Mon: up to 30 min" in limits and "Sat: 2 x 40 min" in limits

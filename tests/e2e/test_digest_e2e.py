@@ -9,7 +9,7 @@ import json
 
 from tests.e2e.conftest import Running
 from tests.e2e.fake_bot_api import Sent
-from tests.e2e.test_role_flows import GROUP, _code, _onboard, _press, _say
+from tests.e2e.test_role_flows import GROUP, _press, _say, _team
 
 
 def _buttons(sent: Sent) -> list[tuple[str, str]]:
@@ -23,12 +23,7 @@ async def test_the_scheduled_digest_arrives_with_its_table_and_status_buttons(
     bot: Running,
 ) -> None:
     api = bot.api
-    await _onboard(api, 1, "Ben")
-    code = _code((await _say(api, 1, "Ben", "/team create Rowing"))[0].text)
-    api.members[(GROUP, 1)] = "administrator"
-    await _say(api, 1, "Ben", f"/team link {code}", chat=GROUP)
-    await _onboard(api, 2, "Ana")
-    await _say(api, 2, "Ana", f"/join {code}")
+    await _team(api)
     await _say(api, 2, "Ana", "RPE 6, 45 min, my left knee hurts", timeout=60)
 
     refused = (await _say(api, 1, "Ben", "/digest 25:00"))[0].text

@@ -53,6 +53,17 @@ async def _onboard(api: FakeBotApi, uid: int, name: str) -> None:
     await _say(api, uid, name, "rowing")
 
 
+async def _team(api: FakeBotApi) -> str:
+    """Ben's team "Rowing", linked to the group chat GROUP, with Ana in it; its invite code."""
+    await _onboard(api, 1, "Ben")
+    code = _code((await _say(api, 1, "Ben", "/team create Rowing"))[0].text)
+    api.members[(GROUP, 1)] = "administrator"
+    await _say(api, 1, "Ben", f"/team link {code}", chat=GROUP)
+    await _onboard(api, 2, "Ana")
+    await _say(api, 2, "Ana", f"/join {code}")
+    return code
+
+
 def _buttons(sent: Sent) -> list[str]:
     """The callback data of a message's inline keyboard, row by row."""
     rows = sent.params["reply_markup"]["inline_keyboard"]

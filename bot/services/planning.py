@@ -36,7 +36,7 @@ from planner.explanation import Explanation, FiredRule, ShapFactor
 from planner.readiness import metrics_history
 from storage import checkins as checkin_repo
 from storage import plans as plan_repo
-from storage.activities import list_activities
+from storage.activities import DAY_SUMMARY, list_activities
 from storage.groups import override_for
 from storage.schema import Activity, CheckIn, Person
 
@@ -125,8 +125,11 @@ def build_context(
     if config.use_policy:
         injured = any(r.pain_sites for r in rows if (day - r.day).days < 3)
         try:
+            # a wearable's nights: resting heart rate and HRV measured at rest
+            nights = [a for a in list_activities(db, person.id, include_days=True)
+                      if a.sport == DAY_SUMMARY]
             proposal = propose_for(person, day, rows, activities, policy_dir(config.model_dir),
-                                   injured=injured)
+                                   injured=injured, day_summaries=nights)
         except ValueError as exc:
             log.warning("no policy proposal: %s", exc)
     return DayContext(

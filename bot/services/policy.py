@@ -75,6 +75,36 @@ def _psych(checkins: Sequence[CheckIn], day: dt.date) -> float:
     return 3.0
 
 
+HRV_DAYS = 14  # a heart-rate variability reading older than this says nothing about today
+
+
+def rest_and_hrv(person: Person, day: dt.date, activities: Sequence[Activity],
+                 day_summaries: Sequence[Activity] = ()) -> tuple[float, float | None]:
+    """The policy's resting heart rate and HRV (RMSSD, ms) for ``day``.
+
+    A wearable's nights (day summaries: Oura, intervals.icu's wellness, a day CSV) are read
+    first, as measured at rest overnight; values the import estimated (``extra.imputed``) are
+    not measurements and are skipped. Then a session file's RMSSD, then the profile's resting
+    heart rate (65 bpm if none). Only the last `HRV_DAYS` days count.
+    """
+    recent = sorted((a for a in day_summaries if a.day is not None and a.day < day
+                     and (day - a.day).days <= HRV_DAYS), key=lambda a: (a.day, a.id))
+    hrv = None
+    resting = float(person.hr_rest or 65.0)
+    for row in recent:
+        estimated = (row.extra or {}).get("imputed") or {}
+        if row.rmssd_ms and "hrv_ms" not in estimated:
+            hrv = float(row.rmssd_ms)
+        value = (row.extra or {}).get("resting_hr")
+        if isinstance(value, int | float) and "resting_hr" not in estimated and value > 0:
+            resting = float(value)
+    if hrv is None:
+        files = sorted((a.day, float(a.rmssd_ms)) for a in activities
+                       if a.rmssd_ms and a.day is not None and 0 < (day - a.day).days <= HRV_DAYS)
+        hrv = files[-1][1] if files else None  # the newest reading
+    return resting, hrv
+
+
 def propose_for(
     person: Person,
     day: dt.date,
@@ -83,6 +113,7 @@ def propose_for(
     policy_path: Path,
     *,
     injured: bool = False,
+    day_summaries: Sequence[Activity] = (),
 ) -> PolicyProposal | None:
     """The policy's proposal for ``day``, or None with too little history (< 7 days)."""
     from models.ppo import propose  # torch: see _policy
@@ -98,12 +129,12 @@ def propose_for(
         if load <= 0:
             break
         rest_run += 1
-    recent_hrv = [a.rmssd_ms for a in acts if a.rmssd_ms and (day - a.day).days <= 14]  # type: ignore[operator]
+    resting_hr, hrv = rest_and_hrv(person, day, acts, day_summaries)
     sentiments = [c.sentiment_score for c in past if c.sentiment_score is not None
                   and (day - c.day).days <= 7]
     obs = observation_from_history(
-        resting_hr=person.hr_rest or 65.0,
-        hrv_rmssd_ms=recent_hrv[-1] if recent_hrv else float(np.exp(4.0)),
+        resting_hr=resting_hr,
+        hrv_rmssd_ms=hrv if hrv is not None else float(np.exp(4.0)),
         daily_loads=loads,
         wellness=_psych(past, day),
         sentiment_trend=float(np.mean(sentiments)) if sentiments else 0.0,

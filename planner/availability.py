@@ -177,9 +177,33 @@ class Availability:
         return f"{days};{away}" if days or away else ""
 
 
+#: Weekday names and their usual abbreviations in the other languages the bot speaks (es, de,
+#: ru, zh), Monday first; English goes by `DAY_NAMES` prefixes.
+_LOCAL_DAYS: tuple[tuple[str, ...], ...] = (
+    ("lun", "lunes", "mo", "montag", "пн", "понедельник", "周一", "星期一", "礼拜一"),
+    ("mar", "martes", "di", "dienstag", "вт", "вторник", "周二", "星期二", "礼拜二"),
+    ("mié", "mie", "miércoles", "miercoles", "mi", "mittwoch", "ср", "среда", "周三", "星期三",
+     "礼拜三"),
+    ("jue", "jueves", "do", "donnerstag", "чт", "четверг", "周四", "星期四", "礼拜四"),
+    ("vie", "viernes", "fr", "freitag", "пт", "пятница", "周五", "星期五", "礼拜五"),
+    ("sáb", "sab", "sábado", "sabado", "sa", "samstag", "сб", "суббота", "周六", "星期六",
+     "礼拜六"),
+    ("dom", "domingo", "so", "sonntag", "вс", "воскресенье", "周日", "周天", "星期日", "星期天",
+     "礼拜天"),
+)
+
+
+#: "No training that day", in the bot's languages.
+_OFF = frozenset({"off", "rest", "none", "0", "libre", "descanso", "frei", "ruhetag",
+                  "выходной", "отдых", "休息"})
+
+
 def _weekday(word: str) -> int:
-    low = word.lower()
-    if len(low) >= 3 and low.isalpha():
+    low = word.lower().rstrip(".")
+    for i, names in enumerate(_LOCAL_DAYS):
+        if low in names:
+            return i + 1
+    if len(low) >= 3 and low.isascii() and low.isalpha():
         for i, name in enumerate(DAY_NAMES):
             if low.startswith(name) or (name == "thu" and low.startswith("thur")):
                 return i + 1
@@ -207,8 +231,7 @@ def parse_day_limits(text: str) -> dict[int, DayLimit]:
     for part in parts:
         words = [w for w in re.split(r"[\s,]+", part) if w]
         days: list[int] = []
-        while words and not _DOSE.match(words[0].lower()) and words[0].lower() not in (
-                "off", "rest", "none", "0"):
+        while words and not _DOSE.match(words[0].lower()) and words[0].lower() not in _OFF:
             days.append(_weekday(words.pop(0)))
         if not days:
             raise ValueError(f"start each part with a weekday, {DAY_FORM}")
@@ -216,7 +239,7 @@ def parse_day_limits(text: str) -> dict[int, DayLimit]:
             raise ValueError(f"say the minutes for {DAY_NAMES[days[0] - 1]} ('off' for none), "
                              f"{DAY_FORM}")
         dose = words.pop(0).lower()
-        if dose in ("off", "rest", "none", "0"):
+        if dose in _OFF:
             if words:
                 raise ValueError(f"an off day takes no kinds of work ('{words[0][:20]}'), "
                                  f"{DAY_FORM}")

@@ -152,3 +152,14 @@ def test_the_second_session_splits_the_day_without_changing_any_dose() -> None:
                for p in two.session.prescriptions[:at])
     assert "second_session" in [r.code for r in two.explanation.rules]
     assert "second_session_at" not in one.inputs
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("lun 30; mié libre; sáb 2x40", {1: 30.0, 3: 0.0, 6: 40.0}),
+    ("Mo 30; Di frei; So 45", {1: 30.0, 2: 0.0, 7: 45.0}),
+    ("пн 30; ср выходной", {1: 30.0, 3: 0.0}),
+    ("周一 30; 周六 2x40; 周日 休息", {1: 30.0, 6: 40.0, 7: 0.0}),
+])
+def test_weekdays_and_days_off_in_the_bots_other_languages(text: str,
+                                                           days: dict[int, float]) -> None:
+    assert {d: v.minutes for d, v in parse_day_limits(text).items()} == days

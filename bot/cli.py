@@ -308,8 +308,7 @@ def calendar(
 
     Events keep their UIDs across exports, so importing a newer file after a re-plan
     updates them (and removes the days that became rest days)."""
-    from bot.services.calendar import MAX_WEEKS, plan_calendar
-    from bot.services.planning import plan_and_store
+    from bot.services.calendar import MAX_WEEKS, person_calendar
     from bot.wiring import open_migrated, planning_config
 
     if not 1 <= weeks <= MAX_WEEKS:
@@ -326,13 +325,9 @@ def calendar(
         person = session.get(Person, person_id)
         if person is None:
             raise typer.Exit(2)
-        days = [plan_and_store(session, person, first + dt.timedelta(days=i), config)
-                for i in range(7 * weeks)]
-        data = plan_calendar(days, person_id=person.id,
-                             telegram_user_id=person.telegram_user_id, name=person.display_name)
+        data, sessions = person_calendar(session, person, first, weeks, config)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    sessions = sum(not d.session.is_rest for d in days)
     typer.echo(f"wrote {out}: {7 * weeks} days from {first.isoformat()}, {sessions} sessions")
 
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from bot.dialogue.core import CommandHelp, Feature
 from bot.i18n import N_, _, ngettext
 from bot.replies import Reply
-from bot.services.calendar import MAX_WEEKS, plan_calendar
-from bot.services.planning import local_today, plan_and_store
+from bot.services.calendar import MAX_WEEKS, person_calendar
+from bot.services.planning import local_today
 from planner.availability import (
     AWAY_FORM,
     DAY_FORM,
@@ -138,11 +138,7 @@ def calendar_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]
                             "/calendar 4).").format(most=MAX_WEEKS))]
         weeks = int(args[0])
     today = _today(dialogue, turn, person)
-    days = [plan_and_store(turn.db, person, today + dt.timedelta(days=i), dialogue.planning)
-            for i in range(7 * weeks)]
-    data = plan_calendar(days, person_id=person.id, telegram_user_id=person.telegram_user_id,
-                         name=person.display_name)
-    sessions = sum(not d.session.is_rest for d in days)
+    data, sessions = person_calendar(turn.db, person, today, weeks, dialogue.planning)
     text = ngettext("Your next {weeks} weeks: {sessions} session.",
                     "Your next {weeks} weeks: {sessions} sessions.", sessions).format(
         weeks=weeks, sessions=sessions)

@@ -14,8 +14,11 @@ import hashlib
 from collections.abc import Sequence
 
 from icalendar import Calendar, Event
+from sqlalchemy.orm import Session as DbSession
 
+from bot.services.planning import PlanningConfig, plan_and_store
 from planner.daily import PlannedDay
+from storage.schema import Person
 
 PRODID = "-//coachloop//training plan//EN"
 MAX_WEEKS = 8
@@ -76,3 +79,14 @@ def plan_calendar(days: Sequence[PlannedDay], *, person_id: int, telegram_user_i
             event.add("status", "CONFIRMED")
         cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def person_calendar(db: DbSession, person: Person, first: dt.date, weeks: int,
+                    config: PlanningConfig | None = None) -> tuple[bytes, int]:
+    """Plan ``weeks`` weeks from ``first`` (as /week does, stored) and return the .ics bytes
+    and how many sessions they hold: what `/calendar` sends and `coachloop calendar` writes."""
+    days = [plan_and_store(db, person, first + dt.timedelta(days=i), config)
+            for i in range(7 * weeks)]
+    data = plan_calendar(days, person_id=person.id, telegram_user_id=person.telegram_user_id,
+                         name=person.display_name)
+    return data, sum(not d.session.is_rest for d in days)

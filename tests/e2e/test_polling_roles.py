@@ -14,11 +14,12 @@ GROUP = -1001234
 
 
 async def _say(api: FakeBotApi, uid: int, name: str, text: str, n: int = 1,
-               chat: int | None = None) -> list[str]:
+               chat: int | None = None, timeout: float = 20.0) -> list[str]:
     target = chat or uid
     before = len(api.to(target))
     update_id = api.say(uid, name, text, chat_id=chat)
-    return [s.text for s in await api.reply_to(target, before, n, update_id=update_id)]
+    return [s.text for s in await api.reply_to(target, before, n, timeout,
+                                               update_id=update_id)]
 
 
 async def _press(api: FakeBotApi, uid: int, name: str, data: str, n: int = 1) -> list[str]:
@@ -81,7 +82,9 @@ async def test_athlete_account_end_to_end(bot: Running) -> None:
     api = bot.api
     await _onboard(api, 2, "Ana")
     await _say(api, 2, "Ana", "RPE 6, 45 min", n=1)
-    assert "Your week" in (await _say(api, 2, "Ana", "/week"))[0]
+    # /week plans seven days in the handler (ACO, the policy, SHAP): on a loaded machine that
+    # takes longer than a reply's usual 20 s, so its wait is the one for planning replies
+    assert "Your week" in (await _say(api, 2, "Ana", "/week", timeout=90))[0]
     _, compared = await _say(api, 2, "Ana", "/history", n=2)  # the PNG, planned vs done
     assert api.to(2)[-2].method == "sendPhoto" and compared.startswith("Planned vs done")
     assert "Saved" in (await _say(api, 2, "Ana", "/test pull_ups 10"))[0]

@@ -427,12 +427,26 @@ def outcome(db: Database, api: FakeBotApi, script: Script) -> dict[str, Any]:
             .join(Activity, Activity.person_id == Person.id).group_by(Person.telegram_user_id)
         ).all()))
     saved = Counter(m.chat_id for m in api.sent if m.text.startswith("Saved"))
+    replies: dict[int, list[str]] = {}
+    for m in api.sent:
+        replies.setdefault(m.chat_id, []).append(m.text)
     report = next((m.text for m in api.to(TEACHER) if m.text.startswith("Delivery report")), "")
     return {"sent": len(api.sent), "script": script,
             "sorry": sum(m.text.startswith(SORRY) for m in api.sent),
             "refused": sum(m.text.startswith("Sorry, I can't use that") for m in api.sent),
             "stored": per_athlete, "saved": saved, "twice": twice,
-            "unreferenced": unreferenced, "files": files, "broadcast": report}
+            "unreferenced": unreferenced, "files": files, "broadcast": report,
+            "replies": replies}
+
+
+def transcript(ours: dict[str, Any], user: int) -> str:
+    """What one athlete sent (the script's steps) and what the bot sent to them, in order:
+    a miscount explains itself instead of needing a rerun that may not fail again."""
+    script: Script = ours["script"]
+    said = [f"  > {st.kind} {st.value[:60]}" for st in script.steps if st.user == user]
+    got = [f"  < {text[:90]!r}" for text in ours["replies"].get(user, [])]
+    return (f"athlete {user} sent {len(said)} updates:\n" + "\n".join(said)
+            + f"\nand was sent {len(got)} messages:\n" + "\n".join(got))
 
 
 def check(ours: dict[str, Any], athletes: int) -> list[str]:
@@ -448,6 +462,8 @@ def check(ours: dict[str, Any], athletes: int) -> list[str]:
                  if expected[u] != stored[u]}
         problems.append(f"check-ins stored {stored.total()}, the script made "
                         f"{expected.total()}; (expected, stored) per athlete: {wrong}")
+        for u in sorted(wrong)[:3]:
+            problems.append(transcript(ours, u))
     if ours["saved"] != expected:
         problems.append(f"confirmations {ours['saved'].total()} != {expected.total()} check-ins")
     if ours["twice"] or ours["unreferenced"]:
@@ -514,7 +530,7 @@ def main() -> None:
               f"{ours['broadcast']}; {ours['sent']} messages sent")
         problems += [f"config {config}: {p}" for p in check(ours, athletes)]
     if problems:
-        raise SystemExit("replay failed: " + "; ".join(problems))
+        raise SystemExit("replay failed:\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 class State(StrEnum):
     """Where a conversation is: stored in ``conversation_state.state`` (values are stable)."""
 
+    CONSENT = "consent"
     PROFILE_SEX = "profile_sex"
     PROFILE_BIRTH_YEAR = "profile_birth_year"
     PROFILE_SPORT = "profile_sport"

@@ -1,6 +1,7 @@
 """Onboarding: /start, the consent question, and a three-question profile.
 
-Nothing about a person is stored before "I agree". The profile (sex, birth year, sport) is
+Nothing about a person is stored before "I agree" (the pending question is remembered by chat
+alone, so the answer may be typed: "yes", "sí", "ja", "да", "同意"). The profile (sex, birth year, sport) is
 optional and each answer can be typed or pressed; an answer the question cannot use gets the
 question again with what it expects and /cancel, and a check-in typed there is stored as one
 (`checkin.off_topic`), so nobody is stuck in the profile.
@@ -24,6 +25,23 @@ from storage import people
 if TYPE_CHECKING:
     from bot.dialogue.core import Dialogue
 
+# Typed answers to the consent question, with the language each one shows the person writes
+# in (None: said alike in several); an athlete whose Telegram reports no language is answered
+# in the one their "yes" was in from then on.
+CONSENT_WORDS: dict[str, tuple[str, str | None]] = {
+    **{w: ("yes", None) for w in ("yes", "y", "ok", "okay", "yeah", "yep", "sure", "agree",
+                                  "i agree", "1")},
+    **{w: ("no", None) for w in ("no", "n", "nope", "no thanks", "no, thanks", "2")},
+    **{w: ("yes", "es") for w in ("sí", "si", "acepto", "de acuerdo", "vale", "claro")},
+    **{w: ("no", "es") for w in ("no gracias", "no, gracias")},
+    **{w: ("yes", "de") for w in ("ja", "einverstanden", "ich stimme zu", "okay, ja")},
+    **{w: ("no", "de") for w in ("nein", "nein danke", "nein, danke")},
+    **{w: ("yes", "ru") for w in ("да", "согласен", "согласна", "хорошо", "ок")},
+    **{w: ("no", "ru") for w in ("нет", "нет, спасибо", "не согласен", "не согласна")},
+    **{w: ("yes", "zh") for w in ("是", "是的", "同意", "我同意", "好", "好的", "可以")},
+    **{w: ("no", "zh") for w in ("不", "不要", "不同意", "不用了", "不了")},
+}
+
 SEX_CHOICES = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": "M",
                "skip": "-", "-": "-"}
 
@@ -44,9 +62,40 @@ def start(dialogue: Dialogue, turn: Turn, args: list[str] | None = None) -> list
     """/start: the consent question, or a welcome back."""
     if people.has_consent(turn.person):
         return [Reply(_("Welcome back!") + "\n\n" + help_text(dialogue.features))]
-    return [Reply(_(texts.CONSENT),
-                  buttons=keyboard([(_("I agree"), "consent:yes"),
-                                    (_("No, thanks"), "consent:no")]))]
+    turn.goto(State.CONSENT, {"yes": "consent:yes"})
+    return [Reply(_(texts.CONSENT), buttons=_consent_keyboard())]
+
+
+def _consent_keyboard(yes: str = "consent:yes") -> Any:
+    return keyboard([(_("I agree"), yes), (_("No, thanks"), "consent:no")])
+
+
+def consent_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
+    """The consent question answered in words: the button it means is pressed for them.
+
+    The state's ``yes`` is the button "I agree" stands for (a deep link's carries its invite
+    code). Anything else gets the question's choices again; nothing is stored meanwhile.
+    """
+    said = " ".join(text.strip().lower().rstrip(".!¡¿?").split())
+    localised = {_("I agree").lower(): "yes", _("No, thanks").lower(): "no",
+                 _("yes"): "yes", _("no"): "no"}
+    answer, lang = CONSENT_WORDS.get(said, (localised.get(said, ""), None))
+    yes = str(turn.data.get("yes") or "consent:yes")
+    if not answer:
+        return [Reply(_("Please answer the question above: type yes or no, or press a "
+                        "button. Nothing is stored until you agree."),
+                      buttons=_consent_keyboard(yes))]
+    if lang is not None and i18n.normalise(turn.inc.language_code) is None:
+        i18n.set_current(lang)  # the answers, and from now on everything, in their language
+    if answer == "no":
+        return consent(dialogue, turn, "no")
+    kind, _sep, value = yes.partition(":")
+    pressed = next(f.buttons[kind] for f in dialogue.features if kind in f.buttons)
+    replies = pressed(dialogue, turn, value)
+    if lang is not None and turn.person is not None and people.has_consent(turn.person) \
+            and i18n.normalise(turn.inc.language_code) is None:
+        people.update_profile(turn.person, language=lang)
+    return replies
 
 
 def consent(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
@@ -56,6 +105,8 @@ def consent(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]:
     if value == "no":
         if people.has_consent(turn.person):
             return [Reply(_(texts.ALREADY_CONSENTED))]
+        if turn.state == State.CONSENT:
+            turn.finish()
         return [Reply(_(texts.NO_CONSENT))]
     if people.has_consent(turn.person):
         return [Reply(_("You have already agreed.") + " " + _(texts.PROFILE_DONE))]
@@ -125,7 +176,7 @@ def feature() -> Feature:
     return Feature(
         commands={"start": start},
         buttons={"consent": consent, "sex": sex_button},
-        states={State.PROFILE_SEX: sex_text, State.PROFILE_BIRTH_YEAR: birth_year_text,
+        states={State.CONSENT: consent_text, State.PROFILE_SEX: sex_text, State.PROFILE_BIRTH_YEAR: birth_year_text,
                 State.PROFILE_SPORT: sport_text},
         help={"start": CommandHelp("/start", N_("consent, profile, or a welcome back"), rank=1)},
     )

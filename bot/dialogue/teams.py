@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.dialogue.core import CommandHelp, Feature
+from bot.dialogue.core import CommandHelp, Feature, State
 from bot.i18n import N_, _, ngettext
 from bot.replies import Incoming, Reply, keyboard
 from planner.catalogue import load_catalogue
@@ -201,6 +201,7 @@ def start(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         return _join_group(turn, turn.person, code)
     replies = dialogue.start(turn)
     first = replies[0]
+    turn.goto(State.CONSENT, {"yes": f"consentjoin:{code}"})  # a typed "yes" joins too
     return [Reply(first.text, buttons=keyboard(
         [(_("I agree"), f"consentjoin:{code}"), (_("No, thanks"), "consent:no")]))]
 

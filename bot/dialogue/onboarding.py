@@ -1,10 +1,10 @@
 """Onboarding: /start, the consent question, and a three-question profile.
 
 Nothing about a person is stored before "I agree" (the pending question is remembered by chat
-alone, so the answer may be typed: "yes", "sí", "ja", "да", "同意"). The profile (sex, birth year, sport) is
-optional and each answer can be typed or pressed; an answer the question cannot use gets the
-question again with what it expects and /cancel, and a check-in typed there is stored as one
-(`checkin.off_topic`), so nobody is stuck in the profile.
+alone, so the answer may be typed: "yes", "sí", "ja", "да", "同意"). The profile (sex, birth
+year, sport) is optional and each answer can be typed or pressed; an answer the question
+cannot use gets the question again with what it expects and /cancel, and a check-in typed
+there is stored as one (`checkin.off_topic`), so nobody is stuck in the profile.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def feature() -> Feature:
     return Feature(
         commands={"start": start},
         buttons={"consent": consent, "sex": sex_button},
-        states={State.CONSENT: consent_text, State.PROFILE_SEX: sex_text, State.PROFILE_BIRTH_YEAR: birth_year_text,
-                State.PROFILE_SPORT: sport_text},
+        states={State.CONSENT: consent_text, State.PROFILE_SEX: sex_text,
+                State.PROFILE_BIRTH_YEAR: birth_year_text, State.PROFILE_SPORT: sport_text},
         help={"start": CommandHelp("/start", N_("consent, profile, or a welcome back"), rank=1)},
     )

@@ -105,6 +105,11 @@ async def run_application(application: Application[Any, Any, Any, Any, Any, Any]
             await application.stop()
 
 
+def _left(task: asyncio.Task[str]) -> bool:
+    """Whether an update's handling ended by leaving it for later (`ELSEWHERE`)."""
+    return not task.cancelled() and task.exception() is None and task.result() == ELSEWHERE
+
+
 def _forget(running: dict[int, asyncio.Task[str]], update_id: int, _: object) -> None:
     running.pop(update_id, None)
 
@@ -186,7 +191,10 @@ class UpdatePipeline:
         Updates of different chats run at once, up to the application's update processor's
         bound (``concurrent_updates``); each chat's updates, and each person's across chats,
         start only after the earlier ones finished (`ordering_keys`), so a slow update of one
-        athlete holds up that athlete alone. A stop lets the updates under way finish.
+        athlete holds up that athlete alone. An update left for a moment (its keys were held:
+        by another process, or by this one's sender delivering a follow-up to its chat) holds
+        back its chat's and sender's later updates until it is handled: on SQLite nothing
+        else keeps them in order. A stop lets the updates under way finish.
         """
         taken = 0
         tails: dict[str, asyncio.Task[str]] = {}
@@ -195,10 +203,14 @@ class UpdatePipeline:
             rows = await self._db(lambda s: [(r.update_id, r.payload, r.chat_id, r.user_id)
                                              for r in inbox.pending(s, limit=BATCH)])
             now = asyncio.get_running_loop().time()
-            fresh = [row for row in rows if row[0] not in running
-                     and self._elsewhere.get(row[0], 0.0) <= now]
-            for update_id, payload, chat_id, user_id in fresh:
+            held_back: set[str] = set()  # keys of an older update left for a moment
+            for update_id, payload, chat_id, user_id in rows:
+                if update_id in running:
+                    continue
                 keys = _keys_of(payload, chat_id, user_id)
+                if self._elsewhere.get(update_id, 0.0) > now or held_back.intersection(keys):
+                    held_back.update(keys)  # its chat's later updates wait for it
+                    continue
                 before = [tails[k] for k in keys if k in tails and not tails[k].done()]
                 task = asyncio.create_task(self._in_turn(before, update_id, payload, keys))
                 running[update_id] = task
@@ -226,6 +238,8 @@ class UpdatePipeline:
         that chat now, and this one leaves the update to it for `ELSEWHERE_PAUSE`."""
         if before:
             await asyncio.wait(before)
+            if any(_left(task) for task in before):  # not before it: left with it
+                return self._leave(update_id)
         outcome: list[str] = []
 
         async def handle() -> None:

@@ -53,6 +53,7 @@ ACWR_CEILING = 1.5  # Gabbett 2016 (Br J Sports Med 50:273): the "danger zone" f
 ACWR_TARGET = 1.3  # the top of the 0.8-1.3 "sweet spot": where a cut day is brought back to
 ACWR_HISTORY_DAYS = 21  # a first check-in at least this far back before the ratio is read
 ACWR_VOLUME_FLOOR = 0.5  # a cut never more than halves the day
+ACWR_HORIZON_DAYS = 6  # the guard also reads the ratio at the end of the week being planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,12 +484,18 @@ def _frbi_or_policy(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
 
 def _acwr_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     """Cut the day's volume when, done in full, it would take the athlete's coupled 7/28-day
-    sRPE ratio above `ACWR_CEILING`: back from a break or an illness the chronic load is low,
-    and a full week at once is the spike the ratio warns of. The day's load is the session's
-    minutes at the athlete's own usual session RPE; the cut aims at `ACWR_TARGET` and never
-    removes more than half. It only ever takes work away. On a day the FRBI rule (the paper's)
-    already cut, that cut stands alone: the guard is for the days FRBI does not see, such as
-    the return from a break, when fatigue is low and so is the chronic load."""
+    sRPE ratio above `ACWR_CEILING`, today or by the end of the week being planned: back from
+    a break or an illness the chronic load is low, and a full week at once is the spike the
+    ratio warns of. Today's ratio alone misses it: the first days back read low, and the ratio
+    climbs over the week (also on its rest days, as the training before the break leaves the
+    28 days), so the guard also projects `ACWR_HORIZON_DAYS` ahead with the week's planned
+    minutes (`_week_ahead`) and ramps today so that the week, if every day is ramped alike,
+    ends at `ACWR_TARGET`; each later day is checked again with what was really done.
+
+    The loads are minutes at the athlete's own usual session RPE; the cut never removes more
+    than half and only ever takes work away. On a day the FRBI rule (the paper's) already
+    cut, that cut stands alone: the guard is for the days FRBI does not see, such as the
+    return from a break, when fatigue is low and so is the chronic load."""
     if d.session.is_rest or any(rule.code == "frbi_cut" for rule in d.rules):
         return
     loads: dict[dt.date, float] = defaultdict(float)
@@ -501,29 +508,66 @@ def _acwr_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     if not rpes or (ctx.today - min(loads)).days < ACWR_HISTORY_DAYS:
         return
     usual = statistics.median(rpes)
-    acute = sum(loads.get(ctx.today - dt.timedelta(days=k), 0.0) for k in range(1, 7))
-    chronic = sum(loads.get(ctx.today - dt.timedelta(days=k), 0.0) for k in range(1, 28))
     planned = d.session.estimated_minutes() * d.intensity * d.volume * usual
     if planned <= 0:
         return
-    ratio = 4.0 * (acute + planned) / (chronic + planned)  # (7-day mean) / (28-day mean)
-    if ratio <= ACWR_CEILING:
+
+    def past(first: int, last: int) -> float:  # load of the days `first`..`last` days ago
+        return sum(loads.get(ctx.today - dt.timedelta(days=k), 0.0)
+                   for k in range(first, last + 1))
+
+    # today: the 6 days before and today; the week's end: 28 days ending H days from now
+    acute, chronic = past(1, 6), past(1, 27)
+    ratio_today = 4.0 * (acute + planned) / (chronic + planned)  # (7-day mean) / (28-day mean)
+    h = ACWR_HORIZON_DAYS
+    ahead = planned + usual * sum(_week_ahead(ctx, d, k) for k in range(1, h + 1))
+    acute_end, chronic_end = past(1, 6 - h), past(1, 27 - h)
+    ratio_end = 4.0 * (acute_end + ahead) / (chronic_end + ahead)
+    if max(ratio_today, ratio_end) <= ACWR_CEILING:
         return
-    allowed = max((ACWR_TARGET * chronic - 4.0 * acute) / (4.0 - ACWR_TARGET), 0.0)
-    factor = max(min(allowed / planned, 1.0), ACWR_VOLUME_FLOOR)
+    factors = [1.0]
+    if ratio_today > ACWR_CEILING:
+        factors.append(max(ACWR_TARGET * chronic - 4.0 * acute, 0.0)
+                       / ((4.0 - ACWR_TARGET) * planned))
+    if ratio_end > ACWR_CEILING:
+        factors.append(max(ACWR_TARGET * chronic_end - 4.0 * acute_end, 0.0)
+                       / ((4.0 - ACWR_TARGET) * ahead))
+    factor = max(min(factors), ACWR_VOLUME_FLOOR)
     d.volume *= factor
+    weekly = ratio_end > ratio_today
+    ratio = max(ratio_today, ratio_end)
     d.rules.append(FiredRule(
         code="acwr_guard",
         effect=f"volume {factor - 1:+.0%}",
-        inputs={"acwr_if_full": round(ratio, 2), "acute_7d": round(acute + planned),
-                "chronic_28d": round(chronic + planned), "usual_rpe": usual,
-                "volume_factor": round(factor, 2)},
-        threshold=(f"the 7-day / 28-day sRPE load ratio above {ACWR_CEILING:g} (Gabbett 2016): "
-                   f"the day brought towards {ACWR_TARGET:g}, at most halved"),
-        sentence=(f"With today's full session your last 7 days would be {ratio:.1f}x your "
+        inputs={"acwr_if_full": round(ratio, 2), "acwr_today_if_full": round(ratio_today, 2),
+                "acwr_week_end_if_full": round(ratio_end, 2), "horizon_days": h,
+                "acute_7d": round(acute + planned), "chronic_28d": round(chronic + planned),
+                "usual_rpe": usual, "volume_factor": round(factor, 2)},
+        threshold=(f"the 7-day / 28-day sRPE load ratio above {ACWR_CEILING:g} (Gabbett 2016), "
+                   f"today or {h} days ahead with the week's planned minutes: the day brought "
+                   f"towards {ACWR_TARGET:g}, at most halved"),
+        sentence=(f"Done in full, this week's plan would take your last 7 days to {ratio:.1f}x "
+                  f"your 4-week average, so today is {1 - factor:.0%} shorter: building back "
+                  "gradually protects you." if weekly else
+                  f"With today's full session your last 7 days would be {ratio:.1f}x your "
                   f"4-week average, so today is {1 - factor:.0%} shorter: building back "
                   "gradually protects you."),
     ))
+
+
+def _week_ahead(ctx: DayContext, d: Draft, k: int) -> float:
+    """The minutes planned ``k`` days from today: the week schedule's for that weekday, else
+    today's session again on each training day, else none (a rest day, or nothing known); a
+    day away plans nothing."""
+    day = ctx.today + dt.timedelta(days=k)
+    if ctx.away_until is not None and day <= ctx.away_until:
+        return 0.0
+    weekday = day.isoweekday()
+    if ctx.minutes_by_weekday:
+        return float(ctx.minutes_by_weekday.get(weekday, 0.0))
+    if ctx.training_days and weekday in ctx.training_days:
+        return d.session.estimated_minutes()
+    return 0.0
 
 
 def _coach_override(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:

@@ -59,3 +59,19 @@ def test_on_a_day_frbi_cut_the_guard_adds_no_second_cut() -> None:
                      training_days=(1, 3, 5), frbi_by_day={TODAY - dt.timedelta(days=1): 1.6})
     codes = _codes(ctx)
     assert "frbi_cut" in codes and "acwr_guard" not in codes
+
+
+def test_the_first_day_back_is_ramped_for_the_week_ahead() -> None:
+    """Ten days off until yesterday: today's ratio reads low (nothing done this week), but the
+    week planned in full (50 min every day) would end far above 1.5, so today is shortened
+    already; the same history with a light week ahead is left alone."""
+    history = _history(35, gap=range(1, 11))
+    every_day = {weekday: 50.0 for weekday in range(1, 8)}
+    planned = plan_day(DayContext(today=TODAY, checkins=history, minutes_by_weekday=every_day))
+    [rule] = [r for r in planned.explanation.rules if r.code == "acwr_guard"]
+    assert rule.inputs["acwr_today_if_full"] < 1.0 < 1.5 < rule.inputs["acwr_week_end_if_full"]
+    assert ACWR_VOLUME_FLOOR <= rule.inputs["volume_factor"] < 1.0
+    assert any("this week's plan would take" in s for s in planned.explanation.sentences)
+    light = {1: 30.0, 4: 30.0}
+    assert "acwr_guard" not in _codes(DayContext(today=TODAY, checkins=history,
+                                                 minutes_by_weekday=light))

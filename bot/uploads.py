@@ -320,7 +320,7 @@ def import_upload(
         if not has_consent(person):
             return refuse(
                 person_id, name, len(data), data, "no consent",
-                _("I can only store health data after you agree to it; send /consent first."),
+                _("I can only store health data after you agree to it; send /start first."),
             )
         if is_imported(session, person_id, file_hash):
             log.info("upload duplicate: person=%s bytes=%d", person_id, len(data))

@@ -141,7 +141,7 @@ def test_failure_while_storing_leaves_nothing_half_stored(
 def test_no_consent_no_storage(db: Database) -> None:
     person = add_person(db, consent=False)
     result = import_upload(db, person, "run.fit", write_fit(START, [140] * 60), LIMIT)
-    assert result.status == "refused" and "/consent" in result.message
+    assert result.status == "refused" and "/start" in result.message
     assert _count(db, Activity) == 0
 
 

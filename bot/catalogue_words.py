@@ -20,7 +20,7 @@ from planner.catalogue import load_catalogue
 from planner.explanation import STATE_LABELS, plain_state
 from planner.prescription import PLAIN_NAMES, emphasis_map, plain_feature
 from planner.rules import site_label as english_site_label
-from planner.session import NOTE_GENTLE, NOTE_INSTEAD_OF, NOTE_SIDE_ONLY, Prescription
+from planner.session import NOTE_GENTLE, NOTE_INSTEAD_OF, NOTE_SIDE_ONLY
 
 SITE_NAMES = {
     "lower_back": N_("lower back"), "upper_back": N_("upper back"), "back": N_("back"),
@@ -160,8 +160,3 @@ def note(text: str) -> str:
     if side is not None and side["side"] in SIDE_NAMES:
         return _("{side} side only").format(side=_(SIDE_NAMES[side["side"]]))
     return _("gentle") if text == NOTE_GENTLE else text
-
-
-def line_name(p: Prescription) -> str:
-    """The name of a session's line: the catalogue's, translated."""
-    return word(p.name)

@@ -14,8 +14,9 @@ import datetime as dt
 import pytest
 
 from bot import i18n
-from bot.catalogue_words import WORK, vocabulary
+from bot.catalogue_words import WORK, note, vocabulary
 from bot.commands import i18n as catalogs
+from bot.i18n import _
 from bot.render import session_text, why_text
 from bot.rule_details import EFFECTS, THRESHOLDS, VALUE_LABELS
 from bot.rule_words import SENTENCES
@@ -33,6 +34,7 @@ from planner.daily import (
 )
 from planner.explanation import ShapFactor
 from planner.prescription import Emphasis
+from planner.session import NOTE_GENTLE, NOTE_INSTEAD_OF, NOTE_SIDE_ONLY
 from storage.schema import Plan
 
 TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT]
@@ -197,3 +199,15 @@ def test_every_kind_of_work_and_rule_has_its_words() -> None:
     assert set(EFFECTS) == set(THRESHOLDS)
     assert set(SENTENCES) <= set(EFFECTS)
     assert "pain_sides" not in VALUE_LABELS  # said beside each site, never as a dict
+
+
+@pytest.mark.parametrize(("lang", "side_only", "gentle"), [
+    ("es", "solo el lado derecho", "suave"), ("de", "nur rechts", "sanft"),
+    ("ru", "только справа", "в щадящем режиме"), ("zh", "只做右侧", "轻柔进行")])
+def test_the_pain_guards_notes_are_worded_again(lang: str, side_only: str, gentle: str) -> None:
+    with i18n.language(lang):
+        assert note(NOTE_SIDE_ONLY.format(side="right")) == side_only
+        assert note(NOTE_GENTLE) == gentle
+        assert note(NOTE_INSTEAD_OF.format(name="Easy run")) == _("instead of {exercise}").format(
+            exercise=_("Easy run"))
+    assert note(NOTE_SIDE_ONLY.format(side="right")) == "right side only"  # English as it was

@@ -1,8 +1,10 @@
 """Turning planner results into chat text (plain, short lines that read well on a phone).
 
 Texts are in the current language (`bot.i18n`); dates and numbers in its locale. What the
-planner words itself (a rule's sentence, a template's title, an exercise's name) is English
-data of the pure core, shown as it comes.
+planner words itself in English is worded again for other languages: a rule's sentence,
+effect, condition and values from its inputs (`bot.rule_words`, `bot.rule_details`); a
+template's title, an exercise's name and a line's note from the catalogue's message ids
+(`bot.catalogue_words`).
 """
 
 from __future__ import annotations
@@ -11,18 +13,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from babel.dates import get_day_names as babel_day_names
-
-from bot import i18n
+from bot import i18n, rule_details, rule_words
+from bot.catalogue_words import feature, note, session_title, site_label, word
 from bot.i18n import N_, _, ngettext
 from bot.services.compliance import DayOutcome
-from bot.services.roster import NOT_PLANNED
 from planner.compliance import compliance
 from planner.daily import PlannedDay
 from planner.explanation import Explanation, plain_state
-from planner.prescription import plain_feature
-from planner.rules import site_label as english_site_label
-from planner.session import UNSPECIFIED_PAIN_SITE, Prescription
+from planner.session import Prescription
 
 _TWO_WEEK = N_("Two-week review")
 _POLICY = N_("Scheduler (PPO policy)")
@@ -42,6 +40,7 @@ RULE_LABELS = {
     "policy_intensity": _POLICY,
     "policy_modality": _POLICY,
     "scheduled_minutes": _WEEK,
+    "scheduled_modality": _WEEK,
     "too_hard_regress": N_("Your exercise feedback"),
     "class_plan": N_("Class plan"),
     "scheduled_rest": _WEEK,
@@ -53,125 +52,14 @@ RULE_LABELS = {
     "reassess_declining": _REASSESS,
     "week_weights": N_("week weights"),
 }
-SITE_NAMES = {
-    "lower_back": N_("lower back"), "upper_back": N_("upper back"), "back": N_("back"),
-    "hip_flexor": N_("hip flexor"), "it_band": N_("IT band"), "achilles": N_("Achilles"),
-    "hamstring": N_("hamstring"), "knee": N_("knee"), "shin": N_("shin"),
-    "ankle": N_("ankle"), "shoulder": N_("shoulder"), "calf": N_("calf"),
-    "groin": N_("groin"), "hip": N_("hip"), "wrist": N_("wrist"), "elbow": N_("elbow"),
-    "neck": N_("neck"), "foot": N_("foot"), "toe": N_("toe"), "quad": N_("quad"),
-    "glute": N_("glute"), "hand": N_("hand"), "chest": N_("chest"), "head": N_("head"),
-    "unspecified": N_("unspecified"),
-}
-SIDE_NAMES = {"left": N_("left"), "right": N_("right"), "both": N_("both")}
-TITLES = {"Rest day": N_("Rest day"),
-          "Rest day (coach's decision)": N_("Rest day (coach's decision)"),
-          "Away": N_("Away"),
-          NOT_PLANNED: N_("not planned yet today")}
-
-
-def site_label(site: str, sides: Mapping[str, str] | None = None) -> str:
-    """A pain site with its side in the current language ("left knee", "rodilla (lado
-    izquierdo)"): the side is a word beside the site, so no language needs its gender."""
-    if i18n.current() == i18n.DEFAULT:
-        return english_site_label(site, sides)
-    name = _(SITE_NAMES[site]) if site in SITE_NAMES else site.replace("_", " ")
-    side = (sides or {}).get(site)
-    if side not in SIDE_NAMES:
-        return name
-    # TRANSLATORS: a pain site with its side; reorder freely, e.g. "{site} ({side})"
-    return _("{side} {site}").format(side=_(SIDE_NAMES[side]), site=name)
-
-
-PLANNER_WORDS = {text: text for text in (
-    N_("no increase; exercises loading the site regressed or removed"),
-    N_("pain reported in the last 3 days"),
-    N_("rest day"),
-    N_("the week's days, minutes and kinds of work"),
-    N_("Eq. 9's reward weights (REWARD_WEIGHTS) when this week was planned"),
-    N_("the week planner's training days (ACO: your sessions per week, rest after hard days)"),
-    N_("a class plan set by the teacher is the base of every student's plan"),
-)}
-"""The planner's fixed English phrases of the rules shown on the day path, translated by
-the bot (the pure core stays free of the interface's catalogs)."""
-
-
-def planner_words(text: str) -> str:
-    """A fixed planner phrase in the current language; any other text as the planner said."""
-    return _(PLANNER_WORDS[text]) if text in PLANNER_WORDS else text
 
 
 def sentences(explanation: Explanation, day: dt.date | None = None) -> list[str]:
-    """The explanation's plain sentences in the current language where the bot can word them
-    from the rule's own inputs (the pain guard first: the safety message must be understood;
-    the week's rest day and weights, a class plan), the planner's English elsewhere."""
+    """The explanation's plain sentences: the planner's own in English, else each worded
+    again from its rule's inputs (`bot.rule_words`)."""
     if i18n.current() == i18n.DEFAULT:
         return list(explanation.sentences)
-    worded = {}
-    for rule in explanation.rules:
-        wording = _WORDINGS.get(rule.code)
-        said = wording(rule.inputs, day) if wording is not None and rule.sentence else None
-        if said is not None:
-            worded[rule.sentence] = said
-    return [worded.get(sentence, sentence) for sentence in explanation.sentences]
-
-
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the planner's %a, in C
-
-
-def _rest_sentence(inputs: Mapping[str, Any], day: dt.date | None) -> str | None:
-    names = [n.strip() for n in str(inputs.get("training_days", "")).split(",") if n.strip()]
-    if day is None or not names or not all(n in _WEEKDAYS for n in names):
-        return None
-    short = babel_day_names("abbreviated", locale=i18n.babel_locale())
-    full = babel_day_names("wide", locale=i18n.babel_locale())
-    return _("{weekday} is a planned rest day: this week you train on {days}.").format(
-        weekday=full[day.weekday()], days=", ".join(short[_WEEKDAYS.index(n)] for n in names))
-
-
-def _weights_sentence(inputs: Mapping[str, Any], day: dt.date | None) -> str | None:
-    try:
-        gain, fatigue, risk = (float(inputs[k]) for k in ("gain", "fatigue", "injury_risk"))
-    except (KeyError, TypeError, ValueError):
-        return None
-    return _("This week was planned to weigh performance gain {gain}, fatigue {fatigue} and "
-             "injury risk {risk}.").format(gain=_short(gain), fatigue=_short(fatigue),
-                                           risk=_short(risk))
-
-
-def _class_sentence(inputs: Mapping[str, Any], day: dt.date | None) -> str | None:
-    if not inputs.get("class"):
-        return None
-    return _("This is {name}'s class plan, adjusted to your own tests, load and week.").format(
-        name=inputs["class"])
-
-
-def _short(value: float) -> str:
-    """A weight as the planner's ``:g`` writes it, with the locale's decimal sign."""
-    return i18n.decimal(value, 2).rstrip("0").rstrip(".,") or "0"
-
-
-def _pain_sentence(inputs: Mapping[str, Any], day: dt.date | None = None) -> str:
-    sides = inputs.get("pain_sides") or {}
-    named = [site_label(s, sides) for s in inputs.get("pain_sites") or ()
-             if s != UNSPECIFIED_PAIN_SITE]
-    text = (_("You reported pain in your {where}, so nothing gets harder.").format(
-        where=", ".join(named)) if named else _("You reported pain, so nothing gets harder."))
-    if inputs.get("changed"):
-        text += " " + _("I changed: {changes}.").format(changes="; ".join(inputs["changed"]))
-    if inputs.get("raise_held_back"):
-        text += " " + _("Your last two weeks would have raised intensity 10%; that waits until "
-                        "the pain is gone.")
-    return text
-
-
-_WORDINGS = {"pain_guard": _pain_sentence, "scheduled_rest": _rest_sentence,
-             "week_weights": _weights_sentence, "class_plan": _class_sentence}
-
-
-def session_title(title: str) -> str:
-    """A session's title: the planner's rest days translated, a template's title as it is."""
-    return _(TITLES[title]) if title in TITLES else title
+    return rule_words.sentences(explanation, day)
 
 
 def describe(p: Prescription) -> str:
@@ -196,8 +84,8 @@ def describe(p: Prescription) -> str:
     else:
         dose = ngettext("{sets} set", "{sets} sets", p.sets).format(sets=p.sets)
     rest = ", " + _("rest {n} s").format(n=f"{p.rest_s:.0f}") if p.rest_s else ""
-    note = f" ({p.note})" if p.note else ""
-    return f"{p.name}: {dose}{rest}{note}"
+    said = f" ({note(p.note)})" if p.note else ""
+    return f"{word(p.name)}: {dose}{rest}{said}"
 # pain_guard says that someone is in pain, away may say why (illness): never in a group
 PRIVATE_RULES = frozenset({"pain_guard", "away"})
 
@@ -236,18 +124,23 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _inputs_text(inputs: Mapping[str, Any]) -> str:
+_ENGLISH_HIDDEN = rule_details.HIDDEN - {"pain_sides"}
+
+
+def _english_inputs(inputs: Mapping[str, Any]) -> str:
+    """A rule's inputs as the planner names them (English): "pain sites knee; ..."."""
     shown = []
     for key, value in inputs.items():
-        if value is None or value == [] or value == {} or key == "changed":
+        if value is None or value == [] or value == {} or key in _ENGLISH_HIDDEN:
             continue
         if key == "attributions" and isinstance(value, Mapping):  # SHAP on the policy
             value = ", ".join(f"{plain_state(f)} {i18n.signed(c, 3)}" for f, c in value.items())
             shown.append(_("because of {factors}").format(factors=value))
             continue
         if isinstance(value, float):
-            value = round(value, 2) if i18n.current() == i18n.DEFAULT else i18n.decimal(
-                value, 2).rstrip("0").rstrip(".,")
+            value = round(value, 2)
+        if isinstance(value, Mapping):  # {"knee": "left"} reads "knee left", not as a dict
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         shown.append(f"{key.replace('_', ' ')} {value}")
@@ -266,17 +159,22 @@ def explanation_text(day: dt.date, explanation: Explanation) -> str:
     if explanation.rules:
         lines.append("")
         lines.append(_("Rules that fired:"))
+        english = i18n.current() == i18n.DEFAULT
         for rule in explanation.rules:
+            effect = rule.effect if english else rule_details.effect(
+                rule.code, rule.inputs, rule.effect)
+            threshold = rule.threshold if english else rule_details.threshold(
+                rule.code, rule.threshold)
+            values = _english_inputs(rule.inputs) if english else rule_details.values(rule.inputs)
             lines.append("- " + _("{rule}: {effect} (rule: {threshold}; your values: {values})")
-                         .format(rule=rule_label(rule.code), effect=planner_words(rule.effect),
-                                 threshold=planner_words(rule.threshold),
-                                 values=_inputs_text(rule.inputs)))
+                         .format(rule=rule_label(rule.code), effect=effect, threshold=threshold,
+                                 values=values))
     if explanation.factors:
         lines.append("")
         lines.append(_("Fitness-test factors:"))
         for factor in explanation.factors[:3]:
             value = "" if factor.value is None else f" = {factor.value:g}"
-            lines.append(f"- {plain_feature(factor.feature)}{value}: "
+            lines.append(f"- {feature(factor.feature)}{value}: "
                          f"{i18n.signed(factor.contribution, 2)}")
     return "\n".join(lines)
 
@@ -345,10 +243,10 @@ def week_text(days: Sequence[PlannedDay], today: dt.date) -> str:
             what = _("away") if planned.inputs.get("away_until") else _("rest")
         elif planned.inputs.get("second_session_at") is not None:
             what = _("{title} ({minutes} min, 2 sessions)").format(
-                title=s.title, minutes=f"{s.estimated_minutes():.0f}")
+                title=session_title(s.title), minutes=f"{s.estimated_minutes():.0f}")
         else:
             what = _("{title} ({minutes} min)").format(
-                title=s.title, minutes=f"{s.estimated_minutes():.0f}")
+                title=session_title(s.title), minutes=f"{s.estimated_minutes():.0f}")
         lines.append(f"{mark} {i18n.weekday_label(s.day)}: {what}")
     return "\n".join(lines)
 

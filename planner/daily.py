@@ -54,6 +54,8 @@ ACWR_TARGET = 1.3  # the top of the 0.8-1.3 "sweet spot": where a cut day is bro
 ACWR_HISTORY_DAYS = 21  # a first check-in at least this far back before the ratio is read
 ACWR_VOLUME_FLOOR = 0.5  # a cut never more than halves the day
 ACWR_HORIZON_DAYS = 6  # the guard also reads the ratio at the end of the week being planned
+#: How the day compares with the last planned session (``direction``: "more" or "less").
+CHANGE_SENTENCE = "Overall that is {percent} {direction} work than your last planned session."
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +202,7 @@ def _change_sentence(ctx: DayContext, session: Session) -> str | None:
         return None
     change = now / before - 1
     direction = "more" if change > 0 else "less"
-    return f"Overall that is {abs(change):.0%} {direction} work than your last planned session."
+    return CHANGE_SENTENCE.format(percent=f"{abs(change):.0%}", direction=direction)
 
 
 def _because(attributions: Sequence[ShapFactor]) -> str:
@@ -302,7 +304,7 @@ def _away(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     d.rules.insert(0, FiredRule(  # first: it is what the day is about
         code="away",
         effect="no session",
-        inputs={"until": ctx.away_until.isoformat()},
+        inputs={"until": ctx.away_until.isoformat(), "reason": ctx.away_reason},
         threshold="a blackout the athlete set (/away): nothing is planned on those days",
         sentence=(f"You're away {until}{why}: no session; your week's sessions are on the "
                   "days you are here."),
@@ -324,15 +326,17 @@ def _scheduled_rest(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
 
 
 def _test_emphasis(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
-    d.session, added = apply_emphasis(d.session, ctx.emphases, catalogue)
-    if not added:
+    d.session, extra = apply_emphasis(d.session, ctx.emphases, catalogue)
+    if not extra:
         return
+    added = [f"{catalogue.exercise(i).name} {'+1 set' if kind == 'set' else 'added'}"
+             for i, kind in extra]
     top = ctx.emphases[0]
     d.rules.append(FiredRule(
         code="test_emphasis",
         effect="; ".join(added),
         inputs={"item": top.feature, "shap": round(top.contribution, 3),
-                "emphasis": top.emphasis},
+                "emphasis": top.emphasis, "extra": [list(change) for change in extra]},
         threshold="weakest fitness-test items by SHAP (top 2)",
         sentence=(f"Your fitness tests show {plain_feature(top.feature)} as your weakest "
                   f"point, so there is extra {top.emphasis} work ({'; '.join(added)})."),
@@ -418,7 +422,8 @@ def _too_hard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     d.rules.append(FiredRule(
         code="too_hard_regress",
         effect=names,
-        inputs={"too_hard": sorted(old for old, _ in eased)},
+        inputs={"too_hard": sorted(old for old, _ in eased),
+                "eased": [[old, new] for old, new in eased]},
         threshold=f"marked too hard, or RPE >= {TOO_HARD_RPE:g}, in the last "
                   f"{TOO_HARD_DAYS} days",
         sentence=f"You found some exercises too hard lately, so they are easier: {names}.",
@@ -464,6 +469,7 @@ def _pain_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
         code="pain_guard",
         effect="no increase; exercises loading the site regressed or removed",
         inputs={"pain_sites": list(d.sites), "pain_sides": dict(d.sides), "changed": swapped,
+                "swaps": [[old, new] for old, new in d.pain_changes],
                 **({"raise_held_back": True} if blocked else {})},
         threshold="pain reported in the last 3 days",
         sentence=f"You reported pain{where}, so nothing gets harder.{detail}",
@@ -581,7 +587,7 @@ def _coach_override(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
         code="coach_override",
         effect=f"intensity {o.intensity_factor:.0%}, volume {o.volume_factor:.0%}",
         inputs={"intensity_factor": o.intensity_factor,
-                "volume_factor": o.volume_factor, "coach": o.coach_name},
+                "volume_factor": o.volume_factor, "coach": o.coach_name, "note": o.note},
         threshold="a coach's override wins over the planner's factors",
         sentence=(
             f"{who} made today a rest day{note}."
@@ -633,7 +639,8 @@ def _second_session(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     d.rules.append(FiredRule(
         code="second_session",
         effect=f"second session: {names}",
-        inputs={"modality": modality, "minutes": round(minutes, 1), "from_item": len(first) + 1},
+        inputs={"modality": modality, "minutes": round(minutes, 1), "from_item": len(first) + 1,
+                "exercises": [items[i].exercise_id for i in chosen]},
         threshold="your availability allows two sessions that day (/availability)",
         sentence=(f"{ctx.today:%A} has two sessions: later in the day, about {minutes:.0f} "
                   f"minutes of {modality} work ({names}); start it with 5 easy minutes."),

@@ -39,6 +39,13 @@ STATE_LABELS = {
 }
 
 
+FACTOR_SENTENCE = ("Your fitness tests point most to your {feature}, so the plan puts some "
+                   "extra work there.")
+HOLD_SENTENCE = "Nothing in your recent reports asks for a change, so the plan holds."
+TELL_ME_SENTENCE = "Tell me how it went after training and I will adjust tomorrow."
+"""The sentences `render` adds of its own, as formats the interface can word again."""
+
+
 def plain_state(feature: str) -> str:
     """A simulator state feature in words."""
     return STATE_LABELS.get(feature, feature.replace("_", " "))
@@ -109,14 +116,11 @@ def render(
         from planner.prescription import plain_feature  # prescription imports this module
 
         top = max(factors, key=lambda f: abs(f.contribution))
-        sentences.append(
-            f"Your fitness tests point most to your {plain_feature(top.feature)}, "
-            "so the plan puts some extra work there."
-        )
+        sentences.append(FACTOR_SENTENCE.format(feature=plain_feature(top.feature)))
     if change:
         sentences.append(change)
     if not sentences:
-        sentences.append("Nothing in your recent reports asks for a change, so the plan holds.")
+        sentences.append(HOLD_SENTENCE)
     if len(sentences) == 1:
-        sentences.append("Tell me how it went after training and I will adjust tomorrow.")
+        sentences.append(TELL_ME_SENTENCE)
     return tuple(sentences[:limit])

@@ -67,15 +67,16 @@ def plain_feature(feature: str) -> str:
 
 def apply_emphasis(
     session: Session, emphases: Sequence[Emphasis], catalogue: Catalogue
-) -> tuple[Session, list[str]]:
-    """Add the work each emphasis asks for; returns the session and what changed (for why).
+) -> tuple[Session, list[tuple[str, str]]]:
+    """Add the work each emphasis asks for; returns the session and what changed (for why):
+    ``(exercise_id, "set")`` for one more set, ``(exercise_id, "added")`` for a new line.
 
     Rest days stay rest days: a deficiency is trained on training days only.
     """
     if session.is_rest or not emphases:
         return session, []
     items = list(session.prescriptions)
-    changes: list[str] = []
+    changes: list[tuple[str, str]] = []
     mapping = emphasis_map()
     for emphasis in list(emphases)[:MAX_EMPHASES]:
         candidates = [c for c in mapping.get(emphasis.emphasis, ()) if c in catalogue.exercises]
@@ -83,9 +84,9 @@ def apply_emphasis(
         if present:
             index = present[0]
             items[index] = replace(items[index], sets=items[index].sets + 1)
-            changes.append(f"{items[index].name} +1 set")
+            changes.append((items[index].exercise_id, "set"))
         elif candidates:
             added = prescribe(catalogue.exercise(candidates[0]))
             items.append(added)
-            changes.append(f"{added.name} added")
+            changes.append((added.exercise_id, "added"))
     return replace(session, prescriptions=tuple(items)), changes

@@ -197,7 +197,8 @@ def frbi_cut(
             code="frbi_cut",
             effect=f"-{cut:.0%} load",
             inputs={"frbi": round(trigger, 2), "frbi_peak": round(peak, 2),
-                    "trigger_day": day.isoformat(), "days_left": days_left},
+                    "trigger_day": day.isoformat(), "days_left": days_left,
+                    "cut": cut},
             threshold=f"FRBI > {FRBI_THRESHOLD}",
             sentence=(
                 f"Load is {cut:.0%} lower for {FRBI_CUT_DAYS} days because your fatigue "

@@ -19,6 +19,12 @@ from planner.catalogue import Catalogue, Exercise
 #: no exercise loads it, so it regresses nothing, but like any site it blocks every increase.
 UNSPECIFIED_PAIN_SITE = "unspecified"
 
+#: The notes `guard_pain` puts on a line, as formats: the interface words them again in the
+#: athlete's language from the same parts (the replaced exercise's name, the side kept).
+NOTE_INSTEAD_OF = "instead of {name}"
+NOTE_SIDE_ONLY = "{side} side only"
+NOTE_GENTLE = "gentle"
+
 
 @dataclass(frozen=True, slots=True)
 class Prescription:
@@ -284,7 +290,7 @@ def guard_pain(
             continue
         other = _other_side(exercise, catalogue, pain_sites, sides or {})
         if other is not None:
-            kept.append(replace(p, note=f"{other} side only"))
+            kept.append(replace(p, note=NOTE_SIDE_ONLY.format(side=other)))
             changes.append((exercise.id, exercise.id))
             continue
         candidate = exercise
@@ -295,10 +301,11 @@ def guard_pain(
             if not sites.intersection(candidate.loads):
                 break
         if candidate.id != exercise.id and not sites.intersection(candidate.loads):
-            kept.append(replace(prescribe(candidate), note=f"instead of {exercise.name}"))
+            note = NOTE_INSTEAD_OF.format(name=exercise.name)
+            kept.append(replace(prescribe(candidate), note=note))
             changes.append((exercise.id, candidate.id))
         else:
             changes.append((exercise.id, None))
     if not kept and session.prescriptions:
-        kept.append(replace(prescribe(catalogue.exercise("mobility_flow")), note="gentle"))
+        kept.append(replace(prescribe(catalogue.exercise("mobility_flow")), note=NOTE_GENTLE))
     return replace(session, prescriptions=tuple(kept)), changes

@@ -1,6 +1,8 @@
 """`coachloop i18n extract|update|check`: the message catalogs kept in step with the code.
 
-``extract`` reads every message id the bot marks (``_``, ``N_``, ``ngettext``) into
+``extract`` reads every message id the bot marks (``_``, ``N_``, ``ngettext``), and the
+planner's English names the bot translates (exercises, session titles, emphases, test items:
+`bot.catalogue_words.vocabulary`, read from ``planner/data``), into
 ``bot/locale/coachloop.pot``; ``update`` merges it into each language's .po (new ids come in
 with an empty translation, ids the code no longer has go); ``check`` lists what a catalog
 lacks: a missing or empty translation, a fuzzy one, a ``{placeholder}`` that differs from the
@@ -21,6 +23,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from bot import i18n
+from bot.catalogue_words import vocabulary
 
 BOT = Path(__file__).resolve().parents[1]
 TEMPLATE = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
@@ -31,13 +34,21 @@ i18n_app = typer.Typer(help="Message catalogs: extract, update, check.", no_args
 
 
 def extract() -> Catalog:
-    """Every message id marked in ``bot/``, with where it is used and translators' notes."""
+    """Every message id marked in ``bot/``, with where it is used and translators' notes, and
+    the planner's names the bot shows (so a new exercise needs its translations too)."""
     catalog = Catalog(project="coachloop", domain=i18n.DOMAIN, fuzzy=False)
     found = extract_from_dir(BOT, method_map=[("**.py", "python")], keywords=KEYWORDS,
                              comment_tags=("TRANSLATORS:",), strip_comment_tags=True)
     for filename, lineno, message, comments, context in found:
         catalog.add(message, locations=[(f"bot/{filename}", lineno)],
                     auto_comments=comments, context=context)
+    for message, source in vocabulary():
+        known = catalog.get(message)
+        if known is None:
+            catalog.add(message, locations=[(source, 0)],
+                        auto_comments=["TRANSLATORS: a name from the planner's catalogue"])
+        else:
+            known.locations.append((source, 0))
     return catalog
 
 

@@ -16,6 +16,7 @@ import secrets
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.catalogue_words import session_title, word
 from bot.dialogue.core import CommandHelp, Feature, State
 from bot.i18n import N_, _
 from bot.render import compliance_text, week_text
@@ -96,9 +97,10 @@ def done(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         stored = plan_repo.get_prescribed(turn.db, person.id, today)
     if stored is None or not stored.exercises:
         return [Reply(_("Today is a rest day: nothing to tick off. /checkin to report anyway."))]
-    out = [Reply(_("{title}: how did each exercise go?").format(title=stored.title))]
+    out = [Reply(_("{title}: how did each exercise go?").format(
+        title=session_title(stored.title)))]
     for ex in stored.exercises:
-        out.append(Reply(f"{ex.position + 1}. {ex.name}", buttons=keyboard(
+        out.append(Reply(f"{ex.position + 1}. {word(ex.name)}", buttons=keyboard(
             [(_(label), f"ex:{today.isoformat()}:{ex.position}:{code}")
              for label, code in FEEDBACK]
         )))
@@ -136,7 +138,7 @@ def exercise_feedback(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]
                                    distance_m=ex.distance_m, load_kg=ex.load_kg, status=status)
     label = dict((c, lbl) for lbl, c in FEEDBACK)[status]
     note = " " + _("I'll make it easier next time.") if status == "too_hard" else ""
-    return [Reply(f"{ex.name}: {_(label)}.{note}")]
+    return [Reply(f"{word(ex.name)}: {_(label)}.{note}")]
 
 
 # ---- fitness tests ---------------------------------------------------------------------------

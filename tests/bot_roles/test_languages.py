@@ -15,6 +15,7 @@ import io
 import pytest
 
 from bot import i18n
+from bot.catalogue_words import vocabulary
 from bot.dialogue import Dialogue
 from bot.dialogue.broadcasts import PLAN_FOR, render_copy
 from bot.dialogue.core import command_menu
@@ -238,3 +239,44 @@ def test_the_red_alert_reaches_a_german_coach_in_german(full_dialogue: Dialogue)
     [alert] = [r for r in replies if r.chat_id == 1101]
     assert alert.text.startswith("🔴 Ana ist heute auf Rot gesprungen: ")
     assert alert.text.endswith("/status @ana für Details.")
+
+
+PAINFUL_HOUR = {  # a check-in with a left-knee pain, as each athlete would write it
+    "es": ("Entrenamiento de una hora, esfuerzo 8, me duele la rodilla izquierda", "rodilla"),
+    "de": ("Eine Stunde Training, Anstrengung 8, mein linkes Knie tut weh", "Knie"),
+    "ru": ("Тренировка час, нагрузка 8, болит левое колено", "колено"),
+    "zh": ("训练了一个小时，强度8，左膝盖疼", "膝盖"),
+}
+PLANNER_ENGLISH = ("instead of", "I changed", "Your week plan", "Your week schedule",
+                   "left out", "scheduled modality", "slot minutes", "pain sites", "{'",
+                   "so nothing gets harder", "Overall that is", "The scheduling model",
+                   "Tell me how it went", "Nothing in your recent reports", " -> ")
+"""The planner's own English phrases, as it words a sore day's rules and their values."""
+
+
+@pytest.mark.parametrize("lang", sorted(PAINFUL_HOUR))
+def test_the_planners_words_reach_the_athlete_in_their_language(full_dialogue: Dialogue,
+                                                                 lang: str) -> None:
+    """The check-in reply, /today, /why and /week of a sore training day hold no English of
+    the planner: no template title, no exercise name, no rule sentence, description or raw
+    value."""
+    athlete = Speaker(full_dialogue, 1100 + sorted(PAINFUL_HOUR).index(lang), "Sol", lang)
+    athlete.onboard_as("football")
+    week = athlete.texts(athlete.send("/week"))
+    # the first training day of the week the scheduler planned (a rest day swaps nothing)
+    day = next(NOW + dt.timedelta(days=k) for k in range(7)
+               if "\n1. " in athlete.texts(athlete.send("/today",
+                                                          at=NOW + dt.timedelta(days=k))))
+    message, knee = PAINFUL_HOUR[lang]
+    saved = athlete.texts(athlete.send(message, at=day))
+    assert knee in saved  # the pain was understood, so the pain guard words its swaps
+    today = athlete.texts(athlete.send("/today", at=day))
+    why = athlete.texts(athlete.send("/why", at=day))
+    names = {name for name, _source in vocabulary()}
+    english = {w for w in (*names, *{n.lower() for n in names}, *PLANNER_ENGLISH) if len(w) > 3}
+    for text in (week, saved, today, why):
+        leaked = sorted(w for w in english if w in text)
+        assert not leaked, f"{lang}: {leaked}\n{text}"
+    with i18n.language(lang):
+        worded = i18n._("instead of {exercise}").split("{exercise}")[0]
+    assert worded in today  # a knee-loading exercise was swapped, said in words

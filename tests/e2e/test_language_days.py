@@ -96,7 +96,7 @@ async def test_a_whole_day_in_one_language(bot: Running, lang: str) -> None:
     await _say(api, athlete, "Ana", f"/join {_code(bot, teacher)}")
 
     saved = (await _say(api, athlete, "Ana", checkin))[0].text
-    assert saved.startswith(f"{saved_word} ✅ RPE 8 x 60 min")
+    assert saved.startswith(f"{saved_word} ✅ RPE 8 x 60 ")
     assert knee in saved  # the pain was understood, with its site, and said in the language
     today = (await _say(api, athlete, "Ana", "/today"))[0].text
     why = (await _say(api, athlete, "Ana", "/why"))[0].text

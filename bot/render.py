@@ -18,7 +18,7 @@ from bot.i18n import N_, _, ngettext
 from bot.services.compliance import DayOutcome
 from bot.services.roster import NOT_PLANNED
 from planner.compliance import compliance
-from planner.daily import PlannedDay
+from planner.daily import NIGHT_INTENSITY_CUT, PlannedDay
 from planner.explanation import Explanation, plain_state
 from planner.prescription import plain_feature
 from planner.rules import site_label as english_site_label
@@ -33,6 +33,7 @@ RULE_LABELS = {
     "pain_guard": N_("Pain guard"),
     "frbi_cut": N_("Fatigue-recovery balance (FRBI)"),
     "acwr_guard": N_("Load ratio guard (ACWR)"),
+    "night_guard": N_("Last night (wearable)"),
     "two_week_up": _TWO_WEEK,
     "two_week_down": _TWO_WEEK,
     "two_week_hold": _TWO_WEEK,
@@ -165,8 +166,36 @@ def _pain_sentence(inputs: Mapping[str, Any], day: dt.date | None = None) -> str
     return text
 
 
+NIGHT_CODES = ("sleep_short", "hrv_low", "resting_hr_high")
+"""The night's flags (`planner.night`), in the order they are said."""
+
+
+def night_words(values: Mapping[str, Any]) -> list[str]:
+    """The night's raised signals in words, from flag code -> the flag's value ("slept 4.5 h",
+    "HRV 12% below baseline", "resting HR 6 bpm above baseline"); /status and /why share it."""
+    words = []
+    hours, change, rise = (values.get(code) for code in NIGHT_CODES)
+    if isinstance(hours, int | float):
+        words.append(_("slept {hours} h").format(hours=i18n.decimal(float(hours), 1)))
+    if isinstance(change, int | float):
+        words.append(_("HRV {percent} below baseline").format(
+            percent=i18n.percent(abs(float(change)) / 100)))
+    if isinstance(rise, int | float):
+        words.append(_("resting HR {bpm} bpm above baseline").format(bpm=f"{float(rise):.0f}"))
+    return words
+
+
+def _night_sentence(inputs: Mapping[str, Any], day: dt.date | None = None) -> str | None:
+    words = night_words(inputs)
+    if not words:
+        return None
+    return _("Last night: {signals}. So today's session is {percent} easier.").format(
+        signals=", ".join(words), percent=i18n.percent(NIGHT_INTENSITY_CUT))
+
+
 _WORDINGS = {"pain_guard": _pain_sentence, "scheduled_rest": _rest_sentence,
-             "week_weights": _weights_sentence, "class_plan": _class_sentence}
+             "week_weights": _weights_sentence, "class_plan": _class_sentence,
+             "night_guard": _night_sentence}
 
 
 def session_title(title: str) -> str:

@@ -5,7 +5,8 @@ before anything may add work; the week's modality of the day (ACO) and the fitne
 emphasis shape the template; too-hard exercises
 and painful sites are regressed; the two-week rule sets intensity (pain holds back a raise);
 a high FRBI cuts volume, and only on a day it does not may the PPO proposal move volume and
-intensity (within +/-5 %); the coach's override comes last and wins.
+intensity (within +/-5 %); a wearable's night of low HRV, raised resting heart rate or under
+5 h of sleep makes the day easier; the coach's override comes last and wins.
 
 The daily decision is a pure function of plain history (`DayContext`), so the same stored
 history always yields the same session and the same reasons. Rules guard every proposal and
@@ -23,6 +24,7 @@ from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.explanation import Explanation, FiredRule, ShapFactor, plain_state, render
+from planner.loadtypes import Flag
 from planner.modality import apply_modality
 from planner.prescription import Emphasis, apply_emphasis, plain_feature
 from planner.rules import (
@@ -53,6 +55,11 @@ ACWR_CEILING = 1.5  # Gabbett 2016 (Br J Sports Med 50:273): the "danger zone" f
 ACWR_TARGET = 1.3  # the top of the 0.8-1.3 "sweet spot": where a cut day is brought back to
 ACWR_HISTORY_DAYS = 21  # a first check-in at least this far back before the ratio is read
 ACWR_VOLUME_FLOOR = 0.5  # a cut never more than halves the day
+NIGHT_INTENSITY_CUT = 0.10
+"""The night guard's intensity cut: HRV-guided training (Kiviniemi et al. 2007, Eur J Appl
+Physiol 101:743; Vesterinen et al. 2016) trains easy while the night's markers are down;
+coachloop eases the day by this share and keeps every raise out, rather than swapping the
+session (the athlete's plan stays recognisable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +149,9 @@ class DayContext:
     proposal: PolicyProposal | None = None
     override: CoachOverride | None = None
     plan_rules: tuple[FiredRule, ...] = ()
+    #: The night's flags that ease the day (`planner.night.plan_flags`), from the wearable's
+    #: night ending this morning.
+    night_flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,6 +536,37 @@ def _acwr_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     ))
 
 
+def _night_words(flags: Sequence[Flag]) -> list[str]:
+    words = []
+    for flag in flags:
+        if flag.code == "sleep_short":
+            words.append(f"you slept {flag.value:.1f} h")
+        elif flag.code == "hrv_low":
+            words.append(f"your HRV is {abs(flag.value):.0f} % below your usual")
+        elif flag.code == "resting_hr_high":
+            words.append(f"your resting heart rate is {flag.value:.0f} bpm above your usual")
+    return words
+
+
+def _night_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    """Ease the day after a night the wearable measured as poor (`planner.night.plan_flags`):
+    intensity down `NIGHT_INTENSITY_CUT` and no more volume than planned; rest days stay."""
+    if not ctx.night_flags or d.session.is_rest:
+        return
+    d.intensity = round(d.intensity * (1.0 - NIGHT_INTENSITY_CUT), 4)
+    d.volume = min(d.volume, 1.0)
+    words = _night_words(ctx.night_flags)
+    d.rules.append(FiredRule(
+        code="night_guard",
+        effect=f"intensity {-NIGHT_INTENSITY_CUT:+.0%}, no extra volume",
+        inputs={flag.code: flag.value for flag in ctx.night_flags},
+        threshold="the wearable's night: HRV 7-night mean below the smallest worthwhile "
+                  "change, resting HR >= 5 bpm above baseline, or sleep under 5 h",
+        sentence=(f"Last night {' and '.join(words)}, so today's session is "
+                  f"{NIGHT_INTENSITY_CUT:.0%} easier."),
+    ))
+
+
 def _coach_override(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
     if ctx.override is None:
         return
@@ -618,6 +659,8 @@ PLAN_STEPS: tuple[PlanStep, ...] = (
              "volume cut on high FRBI; else the PPO proposal inside the guards"),
     PlanStep("acwr_guard", _acwr_guard,
              "a day that would spike the 7/28-day load ratio above 1.5 is shortened"),
+    PlanStep("night_guard", _night_guard,
+             "a night of low HRV, raised resting heart rate or under 5 h of sleep eases the day"),
     PlanStep("coach_override", _coach_override, "a coach's override wins over every factor"),
     PlanStep("scale", _scale, "the factors applied to the session's dose"),
     PlanStep("second_session", _second_session,
@@ -659,6 +702,7 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         "policy_intensity_change": ctx.proposal.intensity_change if ctx.proposal else None,
         "policy_modality": ctx.proposal.modality if ctx.proposal else None,
         "override": ctx.override is not None,
+        "night_flags": [flag.code for flag in ctx.night_flags],
     }
     if draft.second_at is not None:
         inputs["second_session_at"] = draft.second_at

@@ -148,8 +148,8 @@ def test_readiness_counts_the_night_and_the_hooper_sleep_answer_softens_it() -> 
 
 def test_the_night_guard_eases_a_training_day_and_leaves_a_rest_day() -> None:
     order = [s.name for s in PLAN_STEPS]
-    assert order.index("acwr_guard") < order.index("night_guard") < order.index(
-        "coach_override")
+    assert order.index("pain_guard") < order.index("night_guard") < order.index(
+        "frbi_or_policy") < order.index("coach_override")
     nights = [*month(), Night(TODAY, sleep_h=4.0, hrv_ms=25.0, resting_hr=48.0)]
     flags = plan_flags(night_flags(signals(nights)))
     assert [f.code for f in flags] == ["sleep_short", "hrv_low"]

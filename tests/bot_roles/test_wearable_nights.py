@@ -10,13 +10,17 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot import jobs as job_functions
 from bot.dialogue import Dialogue
+from bot.jobs import JobContext
+from bot.outbox import decode
 from bot.services import roster
 from bot.services.digest import build_digest
 from bot.sync import SyncConfig
 from bot.sync.importer import sync_person
 from bot.uploads import import_upload
-from storage import connections, people
+from storage import connections, outbox, people
+from storage import jobs as job_rows
 from storage.db import Database
 from tests.bot_roles.conftest import NOW, User, code_of
 from tests.sync.fake_oura import FakeOura
@@ -146,3 +150,37 @@ def test_an_estimated_value_never_raises_a_night_flag(full_dialogue: Dialogue) -
     assert metrics.night is not None and metrics.night.sleep_h is None
     assert not {f.code for f in metrics.flags} & {"sleep_short", "hrv_low", "resting_hr_high"}
     assert "night:" not in _lines(ben)["Ana"]
+
+
+def test_a_night_synced_by_the_job_alerts_the_coach_as_a_check_in_would(
+        full_dialogue: Dialogue, fake_oura: FakeOura) -> None:
+    database = full_dialogue.database
+    now = dt.datetime.now(dt.UTC)  # the job imports up to the real today
+    ben = User(full_dialogue, 1, "Ben")
+    ben.onboard("M")
+    code = code_of(ben.send("/team create Rowing"))
+    ana = User(full_dialogue, 2, "Ana")
+    ana.onboard()
+    ana.send(f"/join {code}")
+    with database.session() as s:
+        connections.save(s, _person_id(database, 2), "oura", {"token": fake_oura.token})
+    for back, hours, hrv, lowest in [*MONTH[:20], SHORT_NIGHT]:
+        fake_oura.add_night(now.date() - dt.timedelta(days=back), hours=hours, hrv=hrv,
+                            lowest=lowest)
+    ctx = JobContext(planning=full_dialogue.planning,
+                     sync=SyncConfig(oura_url=fake_oura.base_url, timeout_s=5, max_wait_s=1.5))
+
+    def sync_in_chat() -> list[str]:
+        """/sync (a command: the chat's own alert hook does not run), the job, and what the
+        coach has been sent so far."""
+        ana.send("/sync", at=now)
+        due = database.run(lambda db: job_rows.due(db))
+        assert due
+        for job in due:
+            job_functions.run(database, job.key, ctx)
+        with database.session() as s:
+            return [decode(dict(r.body)).text for r in outbox.loose(s, chat_id=1)]
+
+    [alert] = [t for t in sync_in_chat() if "turned red today" in t]
+    assert alert.startswith("🔴 Ana turned red today: Slept 4.0 h last night, under 5 h.")
+    assert sum("turned red today" in t for t in sync_in_chat()) == 1  # still red: said once

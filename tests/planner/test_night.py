@@ -10,6 +10,7 @@ import statistics
 import pytest
 
 from planner.daily import NIGHT_INTENSITY_CUT, PLAN_STEPS, DayContext, plan_day
+from planner.digest import AthleteDay, DigestRow, digest_rows
 from planner.loadtypes import Night, NightSignals, SessionLoad, WellnessDay
 from planner.night import (
     MIN_BASELINE_NIGHTS,
@@ -174,3 +175,18 @@ def test_a_short_night_rated_good_or_of_six_hours_leaves_the_plan_alone() -> Non
 def test_a_night_outside_the_readers_bounds_is_refused() -> None:
     with pytest.raises(ValueError, match="hrv_ms"):
         Night(TODAY, hrv_ms=0.0)
+
+
+def test_the_digest_lists_the_nights_flags_a_watch_amber_an_alert_red() -> None:
+    def row(night: Night, rating: int | None = None) -> DigestRow:
+        athlete = AthleteDay(key=1, name="Ana", checkin_days=[TODAY],
+                             night_flags=night_flags(signals([night]), rating))
+        [found] = digest_rows([athlete], TODAY)
+        return found
+
+    very_short = row(Night(TODAY, sleep_h=4.0))
+    assert very_short.level == "red"
+    assert [(f.code, f.severity, f.message) for f in very_short.flags] == [
+        ("sleep_short", "red", "slept 4.0 h last night, under 5 h")]
+    assert row(Night(TODAY, sleep_h=4.0), rating=1).level == "amber"
+    assert row(Night(TODAY, sleep_h=8.0)).level == "green"

@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from bot import i18n
+from bot.dialogue.features import coach_alerts
 from bot.failures import describe
 from bot.i18n import N_, _
 from bot.outbox import encode
 from bot.render import session_text, session_title
 from bot.replies import Reply
 from bot.services.background import FIRST_WEEK, REPLAN, REVOKE, SYNC
-from bot.services.planning import PlanningConfig, plan_and_store, shown_session
+from bot.services.planning import PlanningConfig, local_today, plan_and_store, shown_session
 from bot.services.policy import warm_up as policy_warm_up
 from bot.sync import SyncConfig
 from bot.sync.importer import revoke, sync_person
@@ -165,9 +166,28 @@ def sync(database: Database, key: str, ctx: JobContext) -> str:
         jobs.finish(db, key)
         if chat_id is not None:
             outbox.add(db, None, [outbox.Outgoing(int(chat_id), encode(Reply(text)))])
+        if job.kind != REVOKE:
+            _sync_alerts(db, person_id)
 
     database.run(finish)
     return RAN
+
+
+def _sync_alerts(db: DbSession, person_id: int) -> None:
+    """The coaches' red alert after an import, as after a check-in or an upload in the chat:
+    a synced night of 4 h can turn an athlete red as the same night in a CSV does. In a
+    savepoint: an alert that fails is logged and dropped, the import stays done."""
+    person = db.get(Person, person_id)
+    if person is None or not people.has_consent(person):
+        return
+    try:
+        with db.begin_nested():
+            today = local_today(person, dt.datetime.now(dt.UTC))
+            alerts = coach_alerts(db, person, today)
+            outbox.add(db, None, [outbox.Outgoing(r.chat_id, encode(r)) for r in alerts
+                                  if r.chat_id is not None])
+    except Exception:
+        log.exception("readiness alert after a sync failed for person %s", person_id)
 
 
 def run(database: Database, key: str, ctx: JobContext) -> str:

@@ -31,6 +31,7 @@ RULE_LABELS = {
     "pain_guard": N_("Pain guard"),
     "frbi_cut": N_("Fatigue-recovery balance (FRBI)"),
     "acwr_guard": N_("Load ratio guard (ACWR)"),
+    "night_guard": N_("Last night (wearable)"),
     "two_week_up": _TWO_WEEK,
     "two_week_down": _TWO_WEEK,
     "two_week_hold": _TWO_WEEK,
@@ -60,6 +61,10 @@ def sentences(explanation: Explanation, day: dt.date | None = None) -> list[str]
     if i18n.current() == i18n.DEFAULT:
         return list(explanation.sentences)
     return rule_words.sentences(explanation, day)
+
+
+NIGHT_CODES = rule_words.NIGHT_CODES
+night_words = rule_words.night_words
 
 
 def describe(p: Prescription) -> str:

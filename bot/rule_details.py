@@ -30,6 +30,7 @@ from planner.daily import (
     ACWR_CEILING,
     ACWR_HORIZON_DAYS,
     ACWR_TARGET,
+    NIGHT_INTENSITY_CUT,
     TOO_HARD_DAYS,
     TOO_HARD_RPE,
 )
@@ -90,6 +91,8 @@ EFFECTS: dict[str, Callable[[Inputs], str | None]] = {
     "pain_guard": lambda i: _("no increase; exercises loading the site regressed or removed"),
     "frbi_cut": _frbi_effect,
     "acwr_guard": _acwr_effect,
+    "night_guard": lambda i: _("intensity {change}, no increase").format(
+        change=change(-NIGHT_INTENSITY_CUT)),
     "two_week_up": lambda i: _(_INTENSITY).format(change=change(0.10)),
     "two_week_down": lambda i: _(_INTENSITY).format(change=change(-0.10)),
     "two_week_hold": lambda i: _("no change"),
@@ -126,6 +129,9 @@ def _threshold_two_week(up: bool) -> str:
 
 
 THRESHOLDS: dict[str, Callable[[], str]] = {
+    "night_guard": lambda: _("the wearable's night: HRV 7-night mean below the smallest "
+                             "worthwhile change, resting HR at least 5 bpm above baseline, "
+                             "or sleep under 5 h"),
     "pain_guard": lambda: _("pain reported in the last 3 days"),
     "frbi_cut": lambda: _("fatigue-recovery balance (FRBI) above {limit}").format(
         limit=number(FRBI_THRESHOLD)),
@@ -194,7 +200,9 @@ VALUE_LABELS = {
     "acwr_if_full": N_("load ratio with the full session"),
     "acwr_today_if_full": N_("load ratio today with the full session"),
     "acwr_week_end_if_full": N_("load ratio at the week's end with the full plan"),
-    "horizon_days": N_("days looked ahead"), "acute_7d": N_("7-day load"),
+    "horizon_days": N_("days looked ahead"), "sleep_short": N_("hours slept"),
+    "hrv_low": N_("HRV change from baseline (%)"),
+    "resting_hr_high": N_("resting HR above baseline (bpm)"), "acute_7d": N_("7-day load"),
     "chronic_28d": N_("28-day load"), "usual_rpe": N_("usual RPE"),
     "volume_factor": N_("volume factor"), "intensity_factor": N_("intensity factor"),
     "coach": N_("coach"), "minutes": N_("minutes"), "from_item": N_("from exercise"),

@@ -34,7 +34,7 @@ from bot.catalogue_words import (
     work,
 )
 from bot.i18n import _, ngettext
-from planner.daily import CHANGE_SENTENCE
+from planner.daily import CHANGE_SENTENCE, NIGHT_INTENSITY_CUT
 from planner.explanation import FACTOR_SENTENCE, HOLD_SENTENCE, TELL_ME_SENTENCE, Explanation
 from planner.frbi import FRBI_THRESHOLD
 from planner.rules import FRBI_CUT_DAYS
@@ -323,8 +323,36 @@ def _improving(inputs: Inputs, day: dt.date | None) -> str | None:
         "part of the plan holds.").format(**values)
 
 
+NIGHT_CODES = ("sleep_short", "hrv_low", "resting_hr_high")
+"""The night's flags (`planner.night`), in the order they are said."""
+
+
+def night_words(values: Mapping[str, Any]) -> list[str]:
+    """The night's raised signals in words, from flag code -> the flag's value ("slept 4.5 h",
+    "HRV 12% below baseline", "resting HR 6 bpm above baseline"); /status and /why share it."""
+    words = []
+    hours, change, rise = (values.get(code) for code in NIGHT_CODES)
+    if isinstance(hours, int | float):
+        words.append(_("slept {hours} h").format(hours=i18n.decimal(float(hours), 1)))
+    if isinstance(change, int | float):
+        words.append(_("HRV {percent} below baseline").format(
+            percent=i18n.percent(abs(float(change)) / 100)))
+    if isinstance(rise, int | float):
+        words.append(_("resting HR {bpm} bpm above baseline").format(bpm=f"{float(rise):.0f}"))
+    return words
+
+
+def _night(inputs: Inputs, day: dt.date | None = None) -> str | None:
+    words = night_words(inputs)
+    if not words:
+        return None
+    return _("Last night: {signals}. So today's session is {percent} easier.").format(
+        signals=", ".join(words), percent=i18n.percent(NIGHT_INTENSITY_CUT))
+
+
 Wording = Callable[[Inputs, dt.date | None], str | None]
 SENTENCES: dict[str, Wording] = {
+    "night_guard": _night,
     "pain_guard": _pain, "scheduled_rest": _rest, "week_weights": _weights,
     "class_plan": _class, "away": _away, "scheduled_modality": _modality,
     "scheduled_minutes": _minutes, "too_hard_regress": _too_hard,

@@ -4,8 +4,10 @@ The steps run in a fixed order a test reads: the week's rest days are said; pain
 before anything may add work; the week's modality of the day (ACO) and the fitness-test
 emphasis shape the template; too-hard exercises
 and painful sites are regressed; the two-week rule sets intensity (pain holds back a raise);
-a high FRBI cuts volume, and only on a day it does not may the PPO proposal move volume and
-intensity (within +/-5 %); the coach's override comes last and wins.
+a wearable's night of low HRV, raised resting heart rate or under 5 h of sleep makes the day
+easier; a high FRBI cuts volume, and only on a day it does not may the PPO proposal move
+volume and intensity (within +/-5 %, no increase after pain or such a night); the coach's
+override comes last and wins.
 
 The daily decision is a pure function of plain history (`DayContext`), so the same stored
 history always yields the same session and the same reasons. Rules guard every proposal and
@@ -23,6 +25,7 @@ from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.explanation import Explanation, FiredRule, ShapFactor, plain_state, render
+from planner.loadtypes import Flag
 from planner.modality import apply_modality
 from planner.prescription import Emphasis, apply_emphasis, plain_feature
 from planner.rules import (
@@ -56,6 +59,12 @@ ACWR_VOLUME_FLOOR = 0.5  # a cut never more than halves the day
 ACWR_HORIZON_DAYS = 6  # the guard also reads the ratio at the end of the week being planned
 #: How the day compares with the last planned session (``direction``: "more" or "less").
 CHANGE_SENTENCE = "Overall that is {percent} {direction} work than your last planned session."
+
+NIGHT_INTENSITY_CUT = 0.10
+"""The night guard's intensity cut: HRV-guided training (Kiviniemi et al. 2007, Eur J Appl
+Physiol 101:743; Vesterinen et al. 2016) trains easy while the night's markers are down;
+coachloop eases the day by this share and keeps every raise out, rather than swapping the
+session (the athlete's plan stays recognisable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +154,9 @@ class DayContext:
     proposal: PolicyProposal | None = None
     override: CoachOverride | None = None
     plan_rules: tuple[FiredRule, ...] = ()
+    #: The night's flags that ease the day (`planner.night.plan_flags`), from the wearable's
+    #: night ending this morning.
+    night_flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,18 +237,19 @@ def _policy_rule(output: str, change: float, attributions: Sequence[ShapFactor],
 
 def _apply_policy(
     proposal: PolicyProposal, session: Session, intensity: float, volume: float,
-    in_pain: bool, intensity_decided: bool, catalogue: Catalogue, rules: list[FiredRule],
+    no_increase: bool, intensity_decided: bool, catalogue: Catalogue, rules: list[FiredRule],
 ) -> tuple[Session, float, float]:
     """The PPO proposal on a day no guard cut: volume, intensity (each within +/-5 %) and one
-    more set of the kind of work it leans towards. Pain forbids every increase; when the
-    two-week rule moved intensity this block, that rule decides intensity alone."""
-    vol_change = 0.0 if in_pain and proposal.volume_change > 0 else proposal.volume_change
+    more set of the kind of work it leans towards. Pain, or a night the night guard eased
+    the day for (``no_increase``), forbids every increase; when the two-week rule moved
+    intensity this block, that rule decides intensity alone."""
+    vol_change = 0.0 if no_increase and proposal.volume_change > 0 else proposal.volume_change
     if abs(vol_change) >= 0.005:
         volume = round(volume * (1.0 + vol_change), 4)
         rules.append(_policy_rule("volume", vol_change, proposal.attributions,
                                   f"The scheduling model suggests {abs(vol_change):.0%} "
                                   f"{'more' if vol_change > 0 else 'less'} work today"))
-    int_change = 0.0 if in_pain and proposal.intensity_change > 0 else proposal.intensity_change
+    int_change = 0.0 if no_increase and proposal.intensity_change > 0 else proposal.intensity_change
     if intensity_decided:
         int_change = 0.0
     if abs(int_change) >= 0.005:
@@ -247,7 +260,7 @@ def _apply_policy(
     target = next((i for i, p in enumerate(session.prescriptions)
                    if p.exercise_id not in FRAME_IDS
                    and catalogue.exercise(p.exercise_id).modality == proposal.modality), None)
-    if proposal.modality and not in_pain and target is not None:
+    if proposal.modality and not no_increase and target is not None:
         chosen = session.prescriptions[target]
         items = list(session.prescriptions)
         items[target] = replace(chosen, sets=chosen.sets + 1)
@@ -283,6 +296,7 @@ class Draft:
     intensity: float = 1.0
     volume: float = 1.0
     second_at: int | None = None  # index of the second session's first exercise
+    eased: bool = False  # the night guard eased the day: no proposal may add work
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,8 +498,8 @@ def _frbi_or_policy(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
         last = d.state.last_rule if d.state is not None else None
         decided = last is not None and last.code in ("two_week_up", "two_week_down")
         d.session, d.intensity, d.volume = _apply_policy(
-            ctx.proposal, d.session, d.intensity, d.volume, bool(d.sites), decided, catalogue,
-            d.rules)
+            ctx.proposal, d.session, d.intensity, d.volume, bool(d.sites) or d.eased, decided,
+            catalogue, d.rules)
 
 
 def _acwr_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
@@ -574,6 +588,39 @@ def _week_ahead(ctx: DayContext, d: Draft, k: int) -> float:
     if ctx.training_days and weekday in ctx.training_days:
         return d.session.estimated_minutes()
     return 0.0
+
+def _night_words(flags: Sequence[Flag]) -> list[str]:
+    words = []
+    for flag in flags:
+        if flag.code == "sleep_short":
+            words.append(f"you slept {flag.value:.1f} h")
+        elif flag.code == "hrv_low":
+            words.append(f"your HRV is {abs(flag.value):.0f}% below your usual")
+        elif flag.code == "resting_hr_high":
+            words.append(f"your resting heart rate is {flag.value:.0f} bpm above your usual")
+    return words
+
+
+def _night_guard(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
+    """Ease the day after a night the wearable measured as poor (`planner.night.plan_flags`):
+    intensity down `NIGHT_INTENSITY_CUT`, and the PPO proposal may then add nothing, as with
+    pain; rest days stay. Said right after the pain guard: it is about the athlete's state."""
+    if not ctx.night_flags or d.session.is_rest:
+        return
+    d.intensity = round(d.intensity * (1.0 - NIGHT_INTENSITY_CUT), 4)
+    d.eased = True
+    words = _night_words(ctx.night_flags)
+    first = next((i for i, r in enumerate(d.rules) if r.code not in ("away", "pain_guard")),
+                 len(d.rules))
+    d.rules.insert(first, FiredRule(
+        code="night_guard",
+        effect=f"intensity {-NIGHT_INTENSITY_CUT:+.0%}, no increase",
+        inputs={flag.code: flag.value for flag in ctx.night_flags},
+        threshold="the wearable's night: HRV 7-night mean below the smallest worthwhile "
+                  "change, resting HR >= 5 bpm above baseline, or sleep under 5 h",
+        sentence=(f"Last night {' and '.join(words)}, so today's session is "
+                  f"{NIGHT_INTENSITY_CUT:.0%} easier."),
+    ))
 
 
 def _coach_override(ctx: DayContext, d: Draft, catalogue: Catalogue) -> None:
@@ -665,6 +712,8 @@ PLAN_STEPS: tuple[PlanStep, ...] = (
     PlanStep("pain_swaps", _pain_swaps, "exercises loading a painful site regressed or removed"),
     PlanStep("two_week_rule", _two_week_rule, "intensity from the two-week blocks"),
     PlanStep("pain_guard", _pain_guard, "with pain, no raise of intensity: it waits"),
+    PlanStep("night_guard", _night_guard,
+             "a night of low HRV, raised resting heart rate or under 5 h of sleep eases the day"),
     PlanStep("frbi_or_policy", _frbi_or_policy,
              "volume cut on high FRBI; else the PPO proposal inside the guards"),
     PlanStep("acwr_guard", _acwr_guard,
@@ -710,6 +759,7 @@ def plan_day(ctx: DayContext, catalogue: Catalogue | None = None) -> PlannedDay:
         "policy_intensity_change": ctx.proposal.intensity_change if ctx.proposal else None,
         "policy_modality": ctx.proposal.modality if ctx.proposal else None,
         "override": ctx.override is not None,
+        "night_flags": [flag.code for flag in ctx.night_flags],
     }
     if draft.second_at is not None:
         inputs["second_session_at"] = draft.second_at

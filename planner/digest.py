@@ -10,10 +10,14 @@ name. Info flags (a short history) are left out of the message: they never chang
 Days the athlete said they are away (`/away`: exams, travel, illness) are not silence: they do
 not count towards the check-in gap (so no flag and no nudge for them), no wearable file is
 expected on them, and an athlete away today shows as "away until ..." without a flag.
+A wearable's night (`planner.night`: sleep under 7 h, HRV below the athlete's smallest
+worthwhile change, resting heart rate 5 bpm above their baseline) adds its flags, a watch as
+amber and an alert (under 5 h of sleep) as red.
 
 A digest comes in the morning, before the day's session: the load and wellness flags are
 read on the last complete day (yesterday, a day without a session counting as rest), the
-check-in gap up to today.
+check-in gap up to today, the night's flags on the night that ended this morning (complete
+by the time the digest comes).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planner.baseline import BASELINE_DAYS
+from planner.loadtypes import Flag
 from planner.readiness_signals import readiness_signals
 from planner.triage import NO_CHECKIN_DAYS, triage
 from planner.wellness_scales import ItemScale, WellnessItem
@@ -55,6 +60,8 @@ class AthleteDay:
     #: day of the one covering today, if any.
     away_days: frozenset[dt.date] = frozenset()
     away_until: dt.date | None = None
+    #: The flags of the wearable's night that ended this morning (`planner.night`).
+    night_flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +157,10 @@ def digest_rows(athletes: Sequence[AthleteDay], today: dt.date) -> list[DigestRo
         found = [DigestFlag(f.code, f.severity, f.message.replace("(today ", "(yesterday "))
                  for f in (day.flags if day else ()) if f.severity != "info"]
         extra, gap = _chat_flags(a, today)
-        flags = tuple(found + extra)
+        night = [DigestFlag(f.code, "red" if f.level == "alert" else "amber",
+                            f.message[0].lower() + f.message[1:].rstrip("."))
+                 for f in a.night_flags]
+        flags = tuple(found + night + extra)
         level = "red" if any(f.severity == "red" for f in flags) else (
             "amber" if any(f.severity != "info" for f in flags) else "green")
         sig = signals.get(str(a.key))

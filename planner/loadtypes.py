@@ -66,6 +66,57 @@ class WellnessDay:
 
 
 @dataclass(frozen=True, slots=True)
+class Night:
+    """One night as a wearable measured it (a day summary: a synced night or a CSV row).
+
+    ``day`` is the morning the night ends on (Oura's ``day``, intervals.icu's wellness date, a
+    day CSV's date). ``sleep_h`` is hours asleep, ``hrv_ms`` the night's rMSSD and
+    ``resting_hr`` its resting (lowest) heart rate; ``None`` = not measured. Estimates a reader
+    made for missing values are not measurements and are never put here.
+    """
+
+    day: dt.date
+    sleep_h: float | None = None
+    hrv_ms: float | None = None
+    resting_hr: float | None = None
+
+    def __post_init__(self) -> None:
+        bounds = {"sleep_h": (0.0, 24.0), "hrv_ms": (1.0, 500.0), "resting_hr": (25.0, 150.0)}
+        for name, (low, high) in bounds.items():
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and low <= value <= high):
+                raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class NightSignals:
+    """What one day's nights say against the athlete's own baseline (`planner.night`).
+
+    ``sleep_h`` and ``resting_hr`` are the night ending on ``day`` (``None`` without one);
+    ``hrv_7d_ln`` is the mean ln rMSSD of the nights of the last 7 days, ``hrv_baseline_ln``
+    and ``hrv_baseline_sd`` the mean and sample SD of ln rMSSD over the 30 nights before
+    ``day``, ``hrv_change`` the 7-day mean against that baseline as a fraction of rMSSD
+    (-0.12 = 12 % below); ``resting_hr_rise`` is the night's resting heart rate minus the
+    baseline nights' mean (bpm). ``hrv_low`` and ``resting_hr_high`` say whether the
+    threshold was crossed; every number is ``None`` when undefined (too few nights).
+    """
+
+    day: dt.date
+    sleep_h: float | None = None
+    hrv_nights: int = 0
+    hrv_7d_ln: float | None = None
+    hrv_baseline_ln: float | None = None
+    hrv_baseline_sd: float | None = None
+    hrv_baseline_nights: int = 0
+    hrv_change: float | None = None
+    hrv_low: bool = False
+    resting_hr: float | None = None
+    resting_hr_baseline: float | None = None
+    resting_hr_rise: float | None = None
+    resting_hr_high: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Flag:
     """One threshold crossed: what, how serious, the value against the threshold, and why.
 
@@ -110,8 +161,9 @@ class LoadMetrics:
     ``None`` means "undefined by the metric's own definition" (see each function's
     docstring), never "zero". ``wellness_z`` holds only the items whose z-score is defined.
     ``frbi_wellness`` is the wellness factor used in the FRBI (``None`` when it was not
-    available and the FRBI is the load ratio alone). ACWR describes load; it is not an injury
-    predictor (Impellizzeri et al. 2020).
+    available and the FRBI is the load ratio alone). ``night`` is what the wearable's nights
+    say that day (`planner.night`; ``None`` without any night in its windows). ACWR describes
+    load; it is not an injury predictor (Impellizzeri et al. 2020).
     """
 
     day: dt.date
@@ -131,3 +183,4 @@ class LoadMetrics:
     frbi_wellness: float | None = None
     trimp_unmapped: float | None = None
     days_of_history: int = 0
+    night: NightSignals | None = None

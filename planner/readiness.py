@@ -3,7 +3,9 @@
 `load_metrics` gives one day; `metrics_history` gives a range in one pass. Both use only data
 on or before the day they describe (sessions and wellness after it are ignored), so the numbers
 for a day do not change when later data arrive, except through the TRIMP calibration, which is
-fitted on everything up to the last requested day unless one is passed in.
+fitted on everything up to the last requested day unless one is passed in. A wearable's
+nights (sleep hours, HRV, resting heart rate) add their flags (`planner.night`) to the same
+readiness, whichever way the nights arrived.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from planner.load import (
     first_load_day,
     load_series,
 )
-from planner.loadtypes import Flag, LoadMetrics, SessionLoad, WellnessDay
+from planner.loadtypes import Flag, LoadMetrics, Night, SessionLoad, WellnessDay
 from planner.monotony import WEEK_DAYS, monotony, strain
+from planner.night import merge_nights, night_flags, night_signals
 from planner.pmc import pmc
 from planner.wellness import hooper_baseline, hooper_index, merge_wellness, wellness_z
 
@@ -33,9 +36,10 @@ def load_metrics(
     wellness: Sequence[WellnessDay],
     today: dt.date,
     calibration: TrimpCalibration | None = None,
+    nights: Sequence[Night] = (),
 ) -> LoadMetrics:
     """Every metric, the flags and the readiness colour for ``today``."""
-    return metrics_history(sessions, wellness, today, today, calibration)[0]
+    return metrics_history(sessions, wellness, today, today, calibration, nights)[0]
 
 
 def metrics_history(
@@ -44,8 +48,12 @@ def metrics_history(
     start: dt.date,
     end: dt.date,
     calibration: TrimpCalibration | None = None,
+    nights: Sequence[Night] = (),
 ) -> list[LoadMetrics]:
     """`LoadMetrics` for every calendar day from ``start`` to ``end`` inclusive.
+
+    ``nights`` are the wearable's (`planner.night`): each day's night signals and their flags
+    (the day's Hooper sleep answer softening the sleep flag) join the load and wellness flags.
 
     The load history starts on the athlete's first day with a load (`planner.load`); days
     before it have load 0, CTL = ATL = TSB = 0 and every ratio undefined. ``calibration``
@@ -69,6 +77,7 @@ def metrics_history(
         seen = seen or load > 0
         positive_so_far.append(seen)
     by_day = merge_wellness(w for w in wellness if w.day <= end)
+    night_by_day = merge_nights(n for n in nights if n.day <= end)
 
     out: list[LoadMetrics] = []
     day = start
@@ -106,7 +115,10 @@ def metrics_history(
                 frbi_wellness=None if balance is None else balance.wellness_factor,
                 trimp_unmapped=unmapped, days_of_history=history,
             )
-        out.append(_with_flags(metrics, flags))
+        night = night_signals(night_by_day, day) if night_by_day else None
+        rating = by_day[day].sleep if day in by_day else None
+        metrics = replace(metrics, night=night)
+        out.append(_with_flags(metrics, flags + night_flags(night, rating)))
         day += dt.timedelta(days=1)
     return out
 

@@ -160,7 +160,13 @@ def run_report(
     of the last 28 days (planned RPE is not stored); every other day keeps the last 28-day
     mean daily load.
     """
-    from bot.services.history import Outlook, first_day, performance_outlook, stored_inputs
+    from bot.services.history import (
+        Outlook,
+        first_day,
+        performance_outlook,
+        stored_inputs,
+        stored_nights,
+    )
     from bot.wiring import open_migrated
     from planner.charts import report_chart
     from planner.performance import PLAN_BASELINE_DAYS
@@ -178,6 +184,7 @@ def run_report(
         sessions, wellness = stored_inputs(session, person.id, dt.date.max)
         first = first_day(sessions, wellness)
         end = max([s.day for s in sessions] + [w.day for w in wellness]) if first else None
+        nights = stored_nights(session, person.id, end) if end is not None else []
         if end is not None:
             try:
                 outlook = performance_outlook(session, person.id, sessions, end, item)
@@ -191,7 +198,7 @@ def run_report(
         typer.echo("prescribed sessions are encrypted with a key that is not set "
                    "(ENCRYPTION_KEY): planned load = last 28-day mean", err=True)
     start = max(first, end - dt.timedelta(days=days - 1))
-    history = metrics_history(sessions, wellness, start, end)
+    history = metrics_history(sessions, wellness, start, end, nights=nights)
     forecast, planned_loads, rpe = outlook.forecast, outlook.planned_loads, outlook.assumed_rpe
     out.write_bytes(report_chart(history, title=f"{name}: {start} to {end}",
                                  performance=forecast))

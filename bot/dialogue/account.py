@@ -23,7 +23,7 @@ from bot.render import compliance_text, week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
 from bot.services.compliance import outcomes
-from bot.services.history import first_day, performance_outlook, stored_inputs
+from bot.services.history import first_day, performance_outlook, stored_inputs, stored_nights
 from bot.services.planning import local_today, plan_and_store
 from bot.sync import SyncConfig
 from bot.sync.revocation import before_erasure
@@ -72,7 +72,8 @@ def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     if first is None:
         return [Reply(_("No history yet: send /checkin after training and I'll chart it."))]
     start = max(first, today - dt.timedelta(days=83))
-    metrics = metrics_history(sessions, wellness, start, today)
+    metrics = metrics_history(sessions, wellness, start, today,
+                              nights=stored_nights(turn.db, person.id, today))
     # the fitness-fatigue model is fitted to the load: never to Strava's (its agreement)
     modelled, _wellness = stored_inputs(turn.db, person.id, today)
     outlook = performance_outlook(turn.db, person.id, modelled, today)

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 from bot import i18n
 from bot.dialogue.core import CommandHelp, Feature
 from bot.i18n import N_, _
-from bot.render import PRIVATE_RULES, rule_label, sentences, session_title, site_label
+from bot.render import (
+    NIGHT_CODES,
+    PRIVATE_RULES,
+    night_words,
+    rule_label,
+    sentences,
+    session_title,
+    site_label,
+)
 from bot.replies import Reply
 from bot.services import access, roster
 from bot.services.approval_decisions import release
@@ -62,6 +70,9 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
                      + _arrow(status.sentiment_7d, status.sentiment_prev_7d))
     if "flags" in shown and m.flags:
         parts.append(_("flags: {codes}").format(codes=", ".join(f.code for f in m.flags)))
+    night = night_words({f.code: f.value for f in m.flags if f.code in NIGHT_CODES})
+    if "flags" in shown and night:  # the wearable's night behind its flags, in words
+        parts.append(_("night: {signals}").format(signals=", ".join(night)))
     if "plan" in shown:
         if "pain" in shown and status.plan_sentence:  # the coach, in private: the reason
             said = sentences(status.plan_explanation) if status.plan_explanation else []

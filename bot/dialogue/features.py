@@ -3,12 +3,14 @@ personas of `coachloop chat --as athlete|coach|teacher`.
 
 Wiring: ``Dialogue(..., features=default_features())`` and adapters call
 ``handle_with_alerts(dialogue)`` instead of ``dialogue.handle`` so that a check-in that turns
-an athlete red alerts their coach in private, in Telegram and in the terminal alike.
+an athlete red alerts their coach in private, in Telegram and in the terminal alike; the sync
+job (`bot.jobs.sync`) calls `coach_alerts` after an import.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -75,7 +77,13 @@ def _alerts(db: DbSession, dialogue: Dialogue, inc: Incoming) -> list[Reply]:
     person = people.get_by_telegram_id(db, inc.user_id)
     if person is None or person.consent_at is None:
         return []
-    today = local_today(person, inc.received_at, dialogue.timezone)
+    return coach_alerts(db, person, local_today(person, inc.received_at, dialogue.timezone))
+
+
+def coach_alerts(db: DbSession, person: Person, today: dt.date) -> list[Reply]:
+    """A private alert to each of the athlete's coaches when their readiness has just turned
+    red (`roster.readiness_flip` stores it, so each turn to red is said once): after their
+    own turn in the chat, and after a wearable sync, whose night can turn it as a CSV does."""
     flipped = roster.readiness_flip(db, person, today)
     if flipped is None:
         return []

@@ -19,6 +19,7 @@ from bot.i18n import ngettext
 from bot.replies import Button, Reply, to_body
 from bot.services import access
 from bot.services.compliance import outcomes
+from bot.services.history import day_night_flags, stored_nights
 from bot.services.planning import local_today
 from planner.availability import Availability
 from planner.baseline import BASELINE_DAYS
@@ -86,7 +87,9 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
                       file_days=files, yesterday=yesterday,
                       compliance=compliance([d.outcome for d in days]),
                       away_days=frozenset(d for d in window if availability.away(d)),
-                      away_until=away_now.end if away_now is not None else None)
+                      away_until=away_now.end if away_now is not None else None,
+                      night_flags=day_night_flags(stored_nights(db, person.id, today), rows,
+                                                  today))
 
 
 def build_digest(db: DbSession, coach: Person, now: dt.datetime,

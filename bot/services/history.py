@@ -5,6 +5,10 @@ same athlete, so they read the same inputs: every check-in (session RPE x minute
 wellness) and every wearable session (Banister TRIMP, mapped to the sRPE scale by the
 athlete's own calibration in `planner.load`). The whole history is read, because CTL (a 42-day
 time constant) and the TRIMP calibration depend on more than the days a chart shows.
+
+A wearable's nights are read here too (`nights_of`), from the day summaries whatever brought
+them: a provider's sync (Oura, intervals.icu) and a day CSV upload store the same rows
+(`bot.uploads.day_rows`), so one reading serves both.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
-from planner.loadtypes import LoadMetrics, SessionLoad, WellnessDay
+from planner.loadtypes import Flag, LoadMetrics, Night, SessionLoad, WellnessDay
+from planner.night import merge_nights, night_flags, night_signals
 from planner.performance import (
     PerformanceForecast,
     PerformanceTest,
@@ -25,7 +30,7 @@ from planner.performance import (
     forecast_performance,
 )
 from planner.readiness import metrics_history
-from storage.activities import list_activities
+from storage.activities import DAY_SUMMARY, list_activities
 from storage.checkins import list_checkins
 from storage.crypto import DecryptionError
 from storage.fitness_tests import results_by_day
@@ -52,6 +57,50 @@ def load_inputs(
     return sessions, wellness
 
 
+def _measured(row: Activity, name: str, low: float, high: float) -> float | None:
+    """A day summary's measured ``name`` inside the reader's bounds; an estimate is None."""
+    extra = row.extra or {}
+    if name in (extra.get("imputed") or {}):
+        return None
+    value = row.rmssd_ms if name == "hrv_ms" and row.rmssd_ms is not None else extra.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def nights_of(activities: Iterable[Activity]) -> list[Night]:
+    """The wearable's nights: each day summary's measured sleep hours, HRV (rMSSD) and resting
+    heart rate. Values the import estimated (``extra.imputed``, KNN across a file's days) are
+    left out: a readiness flag stands on measurements only. Other rows are ignored."""
+    nights = []
+    for row in activities:
+        if row.sport != DAY_SUMMARY or row.day is None:
+            continue
+        night = Night(row.day, sleep_h=_measured(row, "sleep_h", 0.0, 24.0),
+                      hrv_ms=_measured(row, "hrv_ms", 1.0, 500.0),
+                      resting_hr=_measured(row, "resting_hr", 25.0, 150.0))
+        if (night.sleep_h, night.hrv_ms, night.resting_hr) != (None, None, None):
+            nights.append(night)
+    return nights
+
+
+def stored_nights(db: DbSession, person_id: int, until: dt.date) -> list[Night]:
+    """`nights_of` every stored day summary of the person up to ``until``."""
+    return nights_of(a for a in list_activities(db, person_id, include_days=True)
+                     if a.sport == DAY_SUMMARY and a.day is not None and a.day <= until)
+
+
+def day_night_flags(nights: Iterable[Night], checkins: Iterable[CheckIn], day: dt.date
+                    ) -> tuple[Flag, ...]:
+    """The flags of the night ending on ``day``, exactly as `planner.readiness` raises them
+    (the day's last Hooper sleep answer softening the sleep flag): what the digest and the
+    plan read, so they agree with /status about the same night."""
+    ratings = [c.sleep_quality for c in checkins if c.day == day and c.sleep_quality]
+    signals = night_signals(merge_nights(n for n in nights if n.day <= day), day)
+    return night_flags(signals, ratings[-1] if ratings else None)
+
+
 def stored_inputs(
     db: DbSession, person_id: int, until: dt.date, *, include_strava: bool = False
 ) -> tuple[list[SessionLoad], list[WellnessDay]]:
@@ -73,9 +122,10 @@ def first_day(sessions: list[SessionLoad], wellness: list[WellnessDay]) -> dt.da
 
 def stored_metrics(db: DbSession, person_id: int, start: dt.date, end: dt.date
                    ) -> list[LoadMetrics]:
-    """Load metrics, flags and readiness for every day from ``start`` to ``end``."""
+    """Load metrics, flags and readiness (the nights' included) from ``start`` to ``end``."""
     sessions, wellness = stored_inputs(db, person_id, end)
-    return metrics_history(sessions, wellness, start, end)
+    return metrics_history(sessions, wellness, start, end,
+                           nights=stored_nights(db, person_id, end))
 
 
 @dataclass(frozen=True, slots=True)

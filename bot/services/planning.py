@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session as DbSession
 
 from bot.services.approval import payload_of, settle_plan
-from bot.services.history import load_inputs
+from bot.services.history import day_night_flags, load_inputs, nights_of
 from bot.services.policy import propose_for
 from bot.services.prescription import DEFAULT_WEIGHTS, ensure_plan, plan_inputs
 from bot.services.schedule import aco_schedule
@@ -33,6 +33,7 @@ from planner.daily import (
     plan_day,
 )
 from planner.explanation import Explanation, FiredRule, ShapFactor
+from planner.night import plan_flags
 from planner.readiness import metrics_history
 from storage import checkins as checkin_repo
 from storage import plans as plan_repo
@@ -108,7 +109,8 @@ def build_context(
     # session already done (no FRBI cut or two-week step after the fact). Pain reported that
     # day still protects it: safety does not wait for tomorrow.
     rows, same_day_pain, same_day_sides = [], [], {}
-    for r in checkin_repo.list_checkins(db, person.id, since=since, until=day):
+    every = checkin_repo.list_checkins(db, person.id, since=since, until=day)
+    for r in every:
         if r.day == day and (r.rpe is not None or r.minutes is not None):
             same_day_pain += list(r.pain_sites or ())
             same_day_sides.update(r.pain_sides or {})
@@ -121,13 +123,13 @@ def build_context(
     prior = plan_repo.list_prescribed(db, person.id, since, day - dt.timedelta(days=1))
     # Two-week blocks count from the first check-in ever, not from the window read here.
     start_day = checkin_repo.first_checkin_day(db, person.id)
+    # a wearable's nights: sleep, resting heart rate and HRV measured at rest
+    nights = [a for a in list_activities(db, person.id, include_days=True)
+              if a.sport == DAY_SUMMARY and a.day is not None and a.day <= day]
     proposal = None
     if config.use_policy:
         injured = any(r.pain_sites for r in rows if (day - r.day).days < 3)
         try:
-            # a wearable's nights: resting heart rate and HRV measured at rest
-            nights = [a for a in list_activities(db, person.id, include_days=True)
-                      if a.sport == DAY_SUMMARY]
             proposal = propose_for(person, day, rows, activities, policy_dir(config.model_dir),
                                    injured=injured, day_summaries=nights)
         except ValueError as exc:
@@ -173,6 +175,7 @@ def build_context(
             for p in prior
         },
         frbi_by_day=frbi_series(rows, activities, day - dt.timedelta(days=35), day),
+        night_flags=plan_flags(day_night_flags(nights_of(nights), every, day)),
     )
 
 

@@ -33,6 +33,7 @@ from planner.daily import (
     plan_day,
 )
 from planner.explanation import ShapFactor
+from planner.loadtypes import Flag
 from planner.prescription import Emphasis
 from planner.session import NOTE_GENTLE, NOTE_INSTEAD_OF, NOTE_SIDE_ONLY
 from storage.schema import Plan
@@ -109,6 +110,10 @@ def _coach_and_away() -> list[PlannedDay]:
                             start_day=MONDAY - dt.timedelta(days=28),
                             checkins=_good_fortnights(MONDAY))),
         _long_break(),
+        plan_day(DayContext(today=MONDAY, template="general", night_flags=(
+            Flag("sleep_short", "alert", 4.0, 5.0, "sleep", "Slept 4.0 h last night."),
+            Flag("hrv_low", "watch", -12.0, -2.5, "hrv", "HRV 12% below baseline."),
+            Flag("resting_hr_high", "watch", 6.0, 5.0, "hr", "Resting HR 6 bpm up.")))),
     ]
 
 

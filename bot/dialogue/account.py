@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.catalogue_words import session_title, word
-from bot.dialogue.core import CommandHelp, Feature, State
+from bot.dialogue.core import CommandHelp, Feature
+from bot.dialogue.states import State
 from bot.i18n import N_, _
 from bot.render import compliance_text, week_text
 from bot.replies import Reply, keyboard

@@ -24,7 +24,8 @@ from bot.dialogue.checkin_report import (
     rejected,
     states_numbers_or_pain,
 )
-from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
+from bot.dialogue.core import CommandHelp, Feature, Turn, help_text
+from bot.dialogue.states import State
 from bot.dialogue.texts import skipped
 from bot.i18n import N_, _
 from bot.render import (

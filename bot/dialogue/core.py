@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session as DbSession
@@ -30,20 +29,6 @@ from storage.db import Database
 from storage.schema import Person
 
 log = logging.getLogger(__name__)
-
-
-class State(StrEnum):
-    """Where a conversation is: stored in ``conversation_state.state`` (values are stable)."""
-
-    CONSENT = "consent"
-    PROFILE_SEX = "profile_sex"
-    PROFILE_BIRTH_YEAR = "profile_birth_year"
-    PROFILE_SPORT = "profile_sport"
-    CHECKIN_RPE = "checkin_rpe"
-    CHECKIN_MINUTES = "checkin_minutes"
-    CHECKIN_HOOPER = "checkin_hooper"
-    CHECKIN_FEEL = "checkin_feel"
-    FORGET_CONFIRM = "forget_confirm"
 
 
 class Understander(Protocol):

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from bot import i18n
 from bot.dialogue import checkin, texts
 from bot.dialogue.checkin_report import states_numbers_or_pain
-from bot.dialogue.core import CommandHelp, Feature, State, Turn, help_text
+from bot.dialogue.core import CommandHelp, Feature, Turn, help_text
+from bot.dialogue.states import State
 from bot.dialogue.texts import skipped
 from bot.i18n import N_, _
 from bot.replies import Reply, keyboard

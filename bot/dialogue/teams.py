@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.dialogue.core import CommandHelp, Feature, State
+from bot.dialogue.core import CommandHelp, Feature
+from bot.dialogue.states import State
 from bot.i18n import N_, _, ngettext
 from bot.replies import Incoming, Reply, keyboard
 from planner.catalogue import load_catalogue

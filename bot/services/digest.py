@@ -1,10 +1,12 @@
 """A coach's daily digest from storage: one message, a PNG table, a button per athlete, and
 the gentle nudges for athletes who did not check in.
 
-A read (no plan is made); `planner.digest` ranks and words it. Only the coach's own athletes
-(`access.require_group_staff`), and only to the coach in private: nothing of it goes to a
-group chat. `send_digest` writes the messages to the outbox in the transaction that claimed
-the day, so several bot processes send it once and a crash sends it after the restart.
+A read (no plan is made); `planner.digest` ranks it and `bot.digest_text` words it, in the
+coach's language (the table in English when that language's font is missing). Only the
+coach's own athletes (`access.require_group_staff`), and only to the coach in private: nothing
+of it goes to a group chat. `send_digest` writes the messages to the outbox in the transaction
+that claimed the day, so several bot processes send it once and a crash sends it after the
+restart.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session as DbSession
 
 from bot import i18n
+from bot.chart_text import chart_language, chart_text
+from bot.digest_text import digest_text, table_header, table_rows
 from bot.i18n import ngettext
 from bot.replies import Button, Reply, to_body
 from bot.services import access
@@ -24,8 +28,8 @@ from planner.availability import Availability
 from planner.baseline import BASELINE_DAYS
 from planner.charts import table_png
 from planner.compliance import compliance
-from planner.digest import AthleteDay, DigestRow, digest_rows, digest_text, table_rows
-from planner.rules import active_pain_sides, site_label
+from planner.digest import AthleteDay, DigestRow, digest_rows
+from planner.rules import active_pain_sides
 from storage import approvals, groups, outbox
 from storage import checkins as checkin_repo
 from storage.activities import list_activities
@@ -33,7 +37,6 @@ from storage.schema import Person
 
 HISTORY_DAYS = 60
 PAIN_DAYS = 3
-TABLE_HEADER = ("athlete", "level", "ACWR", "load 7d (AU)", "compliance 7d", "flags")
 
 
 def nudge(name: str, days: int) -> str:
@@ -69,10 +72,10 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
     wellness = [(r.day, {"sleep_quality": r.sleep_quality, "stress": r.stress,
                          "fatigue": r.fatigue, "soreness": r.soreness}) for r in rows]
     recent = [r for r in rows if (today - r.day).days < PAIN_DAYS]
+    # the side as the athlete said it (a site said with both sides or none: no side)
     sides = active_pain_sides([(r.day, tuple(r.pain_sites or ()), dict(r.pain_sides or {}))
                                for r in recent], today)
-    # "left knee", as the athlete said it (a site said with both sides or none: no side)
-    pain = tuple(sorted({site_label(s, sides) for r in recent for s in (r.pain_sites or ())}))
+    pain = tuple(sorted({s for r in recent for s in (r.pain_sites or ())}))
     files = [a.day for a in list_activities(db, person.id) if a.day is not None
              and a.day >= since]
     days = outcomes(db, person.id, today)
@@ -83,6 +86,7 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
     away_now = availability.away(today)
     return AthleteDay(key=person.id, name=person.display_name, sessions=sessions,
                       wellness=wellness, checkin_days=[r.day for r in rows], pain_sites=pain,
+                      pain_sides={s: side for s, side in sides.items() if s in pain},
                       file_days=files, yesterday=yesterday,
                       compliance=compliance([d.outcome for d in days]),
                       away_days=frozenset(d for d in window if availability.away(d)),
@@ -91,7 +95,8 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
 
 def build_digest(db: DbSession, coach: Person, now: dt.datetime,
                  default_tz: str) -> Digest | None:
-    """The digest of every team the coach leads (None without athletes)."""
+    """The digest of every team the coach leads (None without athletes), in the coach's
+    language."""
     led = [g for g in groups.groups_of(db, coach.id, role="coach") if g.kind == "team"]
     athletes: dict[int, Person] = {}
     for group in led:
@@ -105,9 +110,12 @@ def build_digest(db: DbSession, coach: Person, now: dt.datetime,
     days = [athlete_day(db, p, local_today(p, now, default_tz)) for p in athletes.values()]
     rows = digest_rows(days, today)
     title = ", ".join(g.title for g in led)
-    text = digest_text(rows, today, title)
-    png = table_png(TABLE_HEADER, table_rows(rows), title=f"{title}: {today:%a %d %b}",
-                    levels=[r.level for r in rows])
+    with i18n.language(coach.language or i18n.current()):
+        text = digest_text(rows, today, title)
+        with i18n.language(chart_language()):
+            png = table_png(table_header(), table_rows(rows),
+                            title=f"{title}: {i18n.day_label(today)}",
+                            levels=[r.level for r in rows], text=chart_text())
     return Digest(text, png, [(athletes[r.key], r) for r in rows])
 
 

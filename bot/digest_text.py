@@ -1,7 +1,10 @@
-"""The coach's morning digest worded in the current language: the message and the PNG table's
-cells (`planner.digest` ranks the athletes and gives each flag's inputs).
+"""The coach's morning digest worded in the coach's language: the message, the PNG table and
+its cells (`planner.digest` ranks the athletes and gives each flag's inputs,
+`bot.services.digest` reads them from storage).
 
-English reads as it always did: the flags' own sentences, "Thu 03 Dec", "1.02", "70%".
+English reads as it always did: the flags' own sentences, "Thu 03 Dec", "1.02", "70%". The
+table is drawn in English when the coach's language needs a font that is not installed
+(`bot.chart_text.chart_language`).
 """
 
 from __future__ import annotations
@@ -9,10 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session as DbSession
+
 from bot import i18n
+from bot.chart_text import chart_language, chart_text
 from bot.flag_text import flag_label, triage_text
 from bot.i18n import N_, _
+from bot.services.digest import Digest, TeamDay, team_day
+from planner.charts import table_png
 from planner.digest import DigestRow
+from storage.schema import Person
 
 DOTS = {"red": "🔴", "amber": "🟡", "green": "🟢"}
 LEVELS = {"red": N_("red"), "amber": N_("amber"), "green": N_("green")}
@@ -60,3 +69,22 @@ def table_rows(rows: Sequence[DigestRow]) -> list[list[str]]:
              i18n.decimal(r.load_7d),
              i18n.percent(r.compliance) if r.compliance is not None else "-",
              ", ".join(flag_label(f.code) for f in r.flags) or "-"] for r in rows]
+
+
+def digest_of(team: TeamDay) -> Digest:
+    """The digest's message and table, in the coach's language."""
+    rows = [row for _person, row in team.rows]
+    with i18n.language(team.language or i18n.current()):
+        text = digest_text(rows, team.today, team.title)
+        with i18n.language(chart_language()):
+            png = table_png(table_header(), table_rows(rows),
+                            title=f"{team.title}: {i18n.day_label(team.today)}",
+                            levels=[r.level for r in rows], text=chart_text())
+    return Digest(text, png, team.rows)
+
+
+def build_digest(db: DbSession, coach: Person, now: dt.datetime,
+                 default_tz: str) -> Digest | None:
+    """The digest of every team the coach leads (None without athletes), worded."""
+    team = team_day(db, coach, now, default_tz)
+    return None if team is None else digest_of(team)

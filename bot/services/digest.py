@@ -1,24 +1,23 @@
 """A coach's daily digest from storage: one message, a PNG table, a button per athlete, and
 the gentle nudges for athletes who did not check in.
 
-A read (no plan is made); `planner.digest` ranks it and `bot.digest_text` words it, in the
-coach's language (the table in English when that language's font is missing). Only the
-coach's own athletes (`access.require_group_staff`), and only to the coach in private: nothing
-of it goes to a group chat. `send_digest` writes the messages to the outbox in the transaction
-that claimed the day, so several bot processes send it once and a crash sends it after the
-restart.
+A read (no plan is made); `planner.digest` ranks it (`team_day`) and `bot.digest_text`
+words it in the coach's language: the wording reads the interface's renderers, which sit above
+this layer, so `send_digest` is handed it. Only the coach's own athletes
+(`access.require_group_staff`), and only to the coach in private: nothing of it goes to a
+group chat. `send_digest` writes the messages to the outbox in the transaction that claimed
+the day, so several bot processes send it once and a crash sends it after the restart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
 from bot import i18n
-from bot.chart_text import chart_language, chart_text
-from bot.digest_text import digest_text, table_header, table_rows
 from bot.i18n import ngettext
 from bot.replies import Button, Reply, to_body
 from bot.services import access
@@ -26,7 +25,6 @@ from bot.services.compliance import outcomes
 from bot.services.planning import local_today
 from planner.availability import Availability
 from planner.baseline import BASELINE_DAYS
-from planner.charts import table_png
 from planner.compliance import compliance
 from planner.digest import AthleteDay, DigestRow, digest_rows
 from planner.rules import active_pain_sides
@@ -46,6 +44,16 @@ def nudge(name: str, days: int) -> str:
                     "Hi {name}, I haven't had a check-in from you for {days} days. How is "
                     "training going? /checkin takes a minute, or just tell me how you feel.",
                     days).format(name=name, days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamDay:
+    """The digest's data: the coach's teams, their local day and each athlete's row, ranked."""
+
+    title: str
+    today: dt.date
+    language: str | None
+    rows: list[tuple[Person, DigestRow]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +101,9 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
                       away_until=away_now.end if away_now is not None else None)
 
 
-def build_digest(db: DbSession, coach: Person, now: dt.datetime,
-                 default_tz: str) -> Digest | None:
-    """The digest of every team the coach leads (None without athletes), in the coach's
-    language."""
+def team_day(db: DbSession, coach: Person, now: dt.datetime,
+             default_tz: str) -> TeamDay | None:
+    """The digest's rows of every team the coach leads (None without athletes)."""
     led = [g for g in groups.groups_of(db, coach.id, role="coach") if g.kind == "team"]
     athletes: dict[int, Person] = {}
     for group in led:
@@ -109,25 +116,22 @@ def build_digest(db: DbSession, coach: Person, now: dt.datetime,
     today = local_today(coach, now, default_tz)
     days = [athlete_day(db, p, local_today(p, now, default_tz)) for p in athletes.values()]
     rows = digest_rows(days, today)
-    title = ", ".join(g.title for g in led)
-    with i18n.language(coach.language or i18n.current()):
-        text = digest_text(rows, today, title)
-        with i18n.language(chart_language()):
-            png = table_png(table_header(), table_rows(rows),
-                            title=f"{title}: {i18n.day_label(today)}",
-                            levels=[r.level for r in rows], text=chart_text())
-    return Digest(text, png, [(athletes[r.key], r) for r in rows])
+    return TeamDay(", ".join(g.title for g in led), today, coach.language,
+                   [(athletes[r.key], r) for r in rows])
 
 
-def send_digest(db: DbSession, coach: Person, now: dt.datetime, default_tz: str) -> int:
-    """Claim today's digest of ``coach`` and put it (and the nudges) in the outbox; returns
-    how many messages, 0 when another process claimed it or there is nothing to say."""
+def send_digest(db: DbSession, coach: Person, now: dt.datetime, default_tz: str,
+                compose: Callable[[TeamDay], Digest]) -> int:
+    """Claim today's digest of ``coach`` and put it, worded by ``compose``
+    (`bot.digest_text.digest_of`), and the nudges in the outbox; returns how many messages, 0
+    when another process claimed it or there is nothing to say."""
     today = local_today(coach, now, default_tz)
     if not approvals.claim(db, "digest", coach.telegram_user_id, today):
         return 0
-    digest = build_digest(db, coach, now, default_tz)
-    if digest is None:
+    team = team_day(db, coach, now, default_tz)
+    if team is None:
         return 0
+    digest = compose(team)
     rows = [outbox.Outgoing(coach.telegram_user_id,
                             to_body(digest.reply(coach.telegram_user_id)))]
     for person, row in digest.rows:

@@ -61,6 +61,7 @@ def cjk_families() -> tuple[str, ...] | None:
         log.warning("no CJK font found (the mplfonts package's %s): Chinese charts are drawn "
                     "in English", CJK_FONT)
         return None
+    # matplotlib: heavy, and only needed once a chart needs the CJK font
     from matplotlib import font_manager
 
     font_manager.fontManager.addfont(str(path))

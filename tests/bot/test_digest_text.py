@@ -61,7 +61,7 @@ def test_a_german_coachs_digest_and_table_have_no_english_flag() -> None:
     assert "Müdigkeit 2,7 SD schlechter als in den letzten 28 Tagen dieser Person (gestern 6, " \
            "üblich 3,3 auf 1-7, höher ist schlechter)" in text
     assert text.endswith("sagen keine Verletzungen voraus.")
-    assert header == ["Athlet/in", "Stufe", "ACWR", "Belastung 7 T. (AU)", "Umsetzung 7 T.",
+    assert header == ["Athlet/in", "Ampel", "ACWR", "Belastung 7 T. (AU)", "Umsetzung 7 T.",
                       "Hinweise"]
     dev = next(row for row in cells if row[0] == "Dev")
     assert dev == ["Dev", "rot", "1,75", "2100", "-", "ACWR-Spitze, Belastungsspitze"]

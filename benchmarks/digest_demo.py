@@ -3,7 +3,7 @@
 Run from the repo root: ``python -m benchmarks.digest_demo [--athletes 20] [--png FILE]``.
 It seeds a fresh SQLite file (a coach, one team, N athletes with five weeks of check-ins, the
 last week planned by coachloop's own daily plan and reported against it, a few wearable
-users), then prints the digest exactly as `bot.services.digest.build_digest` words it for the
+users), then prints the digest exactly as `bot.digest_text.build_digest` words it for the
 coach, and how long building it took. The athletes are simulated (seeded random numbers):
 most train as planned; some get a load spike, worse wellness than their own baseline, pain, a
 silence, a skipped or overdone session, or stop syncing their watch. It shows the digest, it
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session
 
-from bot.services.digest import build_digest
+from bot.digest_text import build_digest
 from bot.services.planning import PlanningConfig, plan_and_store
 from planner.availability import Availability, Blackout
 from storage import checkins, groups, people

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as DbSession
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.dialogue import Dialogue
+from bot.digest_text import digest_of
 from bot.reminders import DIALOGUE_KEY, parse
 from bot.services.digest import send_digest
 from storage import groups, people
@@ -49,7 +50,7 @@ def write(dialogue: Dialogue, user_id: int, now: dt.datetime) -> int:
         coach = people.get_by_telegram_id(db, user_id)
         if coach is None or not people.has_consent(coach):
             return 0
-        return send_digest(db, coach, now, dialogue.timezone)
+        return send_digest(db, coach, now, dialogue.timezone, digest_of)
 
     return dialogue.database.run(work)
 

@@ -18,6 +18,9 @@ A digest comes in the morning, before the day's session: the load and wellness f
 read on the last complete day (yesterday, a day without a session counting as rest), the
 check-in gap up to today, the night's flags on the night that ended this morning (complete
 by the time the digest comes).
+
+Each flag keeps its English sentence (English replies and logs) and the inputs it says, so the
+bot words the digest in the coach's language (`bot.digest_text`).
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from planner.baseline import BASELINE_DAYS
 from planner.loadtypes import Flag
 from planner.readiness_signals import readiness_signals
+from planner.rules import site_label
 from planner.triage import NO_CHECKIN_DAYS, triage
 from planner.wellness_scales import ItemScale, WellnessItem
 
@@ -40,7 +45,6 @@ HOOPER = tuple(WellnessItem(name, name, ItemScale(1.0, 7.0, False))
 USUAL_SYNC_DAYS = 8
 NO_SYNC_DAYS = 2
 RANK = {"red": 0, "amber": 1, "green": 2}
-DOTS = {"red": "🔴", "amber": "🟡", "green": "🟢"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,10 @@ class AthleteDay:
     sessions: Sequence[tuple[dt.date, float]] = ()
     wellness: Sequence[tuple[dt.date, Mapping[str, float | None]]] = ()
     checkin_days: Sequence[dt.date] = ()
+    #: Sites (``knee``, ``lower_back``) reported in the last 3 days, and the side said of each
+    #: (none when both sides or no side were said).
     pain_sites: tuple[str, ...] = ()
+    pain_sides: Mapping[str, str] = field(default_factory=dict, hash=False)
     file_days: Sequence[dt.date] = ()
     yesterday: str | None = None
     compliance: float | None = None
@@ -66,11 +73,13 @@ class AthleteDay:
 
 @dataclass(frozen=True, slots=True)
 class DigestFlag:
-    """One reason to look: the rule's code, its severity and the coach's sentence."""
+    """One reason to look: the rule's code, its severity, the English sentence and its inputs
+    (what the bot words in the coach's language)."""
 
     code: str
     severity: str
     message: str
+    inputs: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +126,10 @@ def _last_checkin(a: AthleteDay, today: dt.date) -> dt.date | None:
 def _chat_flags(a: AthleteDay, today: dt.date) -> tuple[list[DigestFlag], int | None]:
     flags: list[DigestFlag] = []
     if a.pain_sites:
-        sites = ", ".join(s.replace("_", " ") for s in a.pain_sites)
-        flags.append(DigestFlag("pain", "amber", f"pain: {sites} (reported in the last 3 days)"))
+        ordered = sorted(a.pain_sites, key=lambda s: site_label(s, a.pain_sides))
+        sites = ", ".join(site_label(s, a.pain_sides) for s in ordered)
+        flags.append(DigestFlag("pain", "amber", f"pain: {sites} (reported in the last 3 days)",
+                                {"sites": ordered, "sides": dict(a.pain_sides)}))
     if a.yesterday in ("skipped", "overdone"):
         flags.append(DigestFlag(f"session_{a.yesterday}", "amber",
                                 f"yesterday's session {a.yesterday} (planned vs done)"))
@@ -128,10 +139,12 @@ def _chat_flags(a: AthleteDay, today: dt.date) -> tuple[list[DigestFlag], int | 
         1 for n in range(1, (today - last).days + 1)
         if today - dt.timedelta(days=n - 1) not in a.away_days)
     if a.away_until is not None:
-        flags.append(DigestFlag("away", "info", f"away until {a.away_until:%a %d %b}"))
+        flags.append(DigestFlag("away", "info", f"away until {a.away_until:%a %d %b}",
+                                {"until": a.away_until}))
     elif gap is None or gap >= NO_CHECKIN_DAYS:
         flags.append(DigestFlag("no_checkin", "amber", "no check-in yet" if last is None else
-                                f"no check-in for {gap} days (last {last:%a %d %b})"))
+                                f"no check-in for {gap} days (last {last:%a %d %b})",
+                                {"days": gap, "last": last}))
     window = [d for d in a.file_days if today - dt.timedelta(days=BASELINE_DAYS) <= d < today]
     recent = [d for d in window if (today - d).days <= NO_SYNC_DAYS]
     here = [n for n in range(1, NO_SYNC_DAYS + 1)
@@ -139,7 +152,9 @@ def _chat_flags(a: AthleteDay, today: dt.date) -> tuple[list[DigestFlag], int | 
     if len(set(window)) >= USUAL_SYNC_DAYS and not recent and here and a.away_until is None:
         flags.append(DigestFlag("no_wearable", "amber",
                                 f"no wearable file for {NO_SYNC_DAYS}+ days (usually syncs: "
-                                f"{len(set(window))} of the last {BASELINE_DAYS} days)"))
+                                f"{len(set(window))} of the last {BASELINE_DAYS} days)",
+                                {"days": NO_SYNC_DAYS, "synced": len(set(window)),
+                                 "window": BASELINE_DAYS}))
     return flags, gap
 
 
@@ -154,11 +169,13 @@ def digest_rows(athletes: Sequence[AthleteDay], today: dt.date) -> list[DigestRo
     for a in athletes:
         day = days.get(str(a.key))
         # read on yesterday's row: its "today" (an item's answer) is yesterday's report
-        found = [DigestFlag(f.code, f.severity, f.message.replace("(today ", "(yesterday "))
+        found = [DigestFlag(f.code, f.severity, f.message.replace("(today ", "(yesterday "),
+                            {**f.inputs, "yesterday": True})
                  for f in (day.flags if day else ()) if f.severity != "info"]
         extra, gap = _chat_flags(a, today)
         night = [DigestFlag(f.code, "red" if f.level == "alert" else "amber",
-                            f.message[0].lower() + f.message[1:].rstrip("."))
+                            f.message[0].lower() + f.message[1:].rstrip("."),
+                            {f.code: f.value})
                  for f in a.night_flags]
         flags = tuple(found + night + extra)
         level = "red" if any(f.severity == "red" for f in flags) else (
@@ -171,35 +188,3 @@ def digest_rows(athletes: Sequence[AthleteDay], today: dt.date) -> list[DigestRo
                               _last_checkin(a, today)))
     rows.sort(key=lambda r: (RANK[r.level], -len(r.flags), r.name))
     return rows
-
-
-def digest_text(rows: Sequence[DigestRow], today: dt.date, title: str) -> str:
-    """The digest message: who needs attention (each flag with its rule), then the others."""
-    need = [r for r in rows if r.level != "green"]
-    fine = [r for r in rows if r.level == "green"]
-    lines = [f"☀️ {title}, {today:%a %d %b}: {len(need)} of {len(rows)} need attention."]
-    if need:
-        lines.append("Who needs attention:")
-    for r in need:
-        lines.append(f"{DOTS[r.level]} {r.name}{_numbers(r)}")
-        lines += [f"   - {f.message}" for f in r.flags]
-    if fine:
-        lines.append("No flag: " + ", ".join(
-            f"{r.name}{_numbers(r)}" + "".join(f" - {f.message}" for f in r.flags)
-            for r in fine))
-    lines.append("Flags compare each athlete with their own last 28 days; they describe "
-                 "load and self-report, not a prediction of injury.")
-    return "\n".join(lines)
-
-
-def _numbers(r: DigestRow) -> str:
-    acwr = f"ACWR {r.acwr:.2f}" if r.acwr is not None else "ACWR n/a"
-    comp = f", compliance {r.compliance:.0%}/7d" if r.compliance is not None else ""
-    return f" ({acwr}, load {r.load_7d:.0f} AU/7d{comp})"
-
-
-def table_rows(rows: Sequence[DigestRow]) -> list[list[str]]:
-    """The PNG table's cells: name, level, ACWR, 7-day load, compliance, flags."""
-    return [[r.name, r.level, f"{r.acwr:.2f}" if r.acwr is not None else "n/a",
-             f"{r.load_7d:.0f}", f"{r.compliance:.0%}" if r.compliance is not None else "-",
-             ", ".join(f.code for f in r.flags) or "-"] for r in rows]

@@ -46,19 +46,19 @@ def _acwr_flags(acwr: float | None) -> list[Flag]:
         return [
             Flag("acwr_spike", "alert", acwr, ACWR_ALERT, ACWR_SOURCE,
                  f"This week's load is {acwr:.2f}x the 4-week average (>= {ACWR_ALERT}): "
-                 f"a sharp rise; {ACWR_NOTE}."),
+                 f"a sharp rise; {ACWR_NOTE}.", {"acwr": acwr, "threshold": ACWR_ALERT}),
         ]
     if acwr > ACWR_HIGH:
         return [
             Flag("acwr_high", "watch", acwr, ACWR_HIGH, ACWR_SOURCE,
                  f"This week's load is {acwr:.2f}x the 4-week average (above {ACWR_HIGH}); "
-                 f"{ACWR_NOTE}."),
+                 f"{ACWR_NOTE}.", {"acwr": acwr, "threshold": ACWR_HIGH}),
         ]
     if acwr < ACWR_LOW:
         return [
             Flag("acwr_low", "watch", acwr, ACWR_LOW, ACWR_SOURCE,
                  f"This week's load is {acwr:.2f}x the 4-week average (below {ACWR_LOW}): "
-                 f"a drop in load; {ACWR_NOTE}."),
+                 f"a drop in load; {ACWR_NOTE}.", {"acwr": acwr, "threshold": ACWR_LOW}),
         ]
     return []
 
@@ -76,7 +76,7 @@ def _wellness_flags(z: Mapping[str, float]) -> list[Flag]:
         flags.append(
             Flag(f"wellness_z_{name}", level, value, threshold, WELLNESS_Z_SOURCE,
                  f"{label.capitalize()} is {value:.1f} SD worse than this athlete's usual "
-                 f"(last 28 days).")
+                 f"(last 28 days).", {"item": name, "z": value, "days": 28})
         )
     return flags
 
@@ -99,18 +99,20 @@ def load_flags(
         flags.append(
             Flag("monotony_high", "watch", monotony, MONOTONY_HIGH, MONOTONY_SOURCE,
                  f"Training monotony is {monotony:.2f} (above {MONOTONY_HIGH}): the week lacks "
-                 "easy days.")
+                 "easy days.", {"monotony": monotony, "threshold": MONOTONY_HIGH})
         )
     if strain is not None and strain > STRAIN_HIGH:
         flags.append(
             Flag("strain_high", "watch", strain, STRAIN_HIGH, STRAIN_SOURCE,
-                 f"Weekly strain is {strain:.0f} AU (above {STRAIN_HIGH:.0f}).")
+                 f"Weekly strain is {strain:.0f} AU (above {STRAIN_HIGH:.0f}).",
+                 {"strain": strain, "threshold": STRAIN_HIGH})
         )
     flags.extend(_wellness_flags(wellness_z))
     if hooper is not None and hooper > HOOPER_HIGH:
         flags.append(
             Flag("hooper_high", "watch", hooper, HOOPER_HIGH, HOOPER_SOURCE,
-                 f"Hooper index is {hooper:.0f} (above {HOOPER_HIGH:.0f} of 28).")
+                 f"Hooper index is {hooper:.0f} (above {HOOPER_HIGH:.0f} of 28).",
+                 {"hooper": hooper, "threshold": HOOPER_HIGH})
         )
     if frbi is not None and frbi.value > FRBI_THRESHOLD:
         basis = (
@@ -120,7 +122,8 @@ def load_flags(
         flags.append(
             Flag("frbi_high", "alert", frbi.value, FRBI_THRESHOLD, FRBI_SOURCE,
                  f"Fatigue outweighs recovery (FRBI {frbi.value:.2f} > {FRBI_THRESHOLD}, "
-                 f"{basis}).")
+                 f"{basis}).", {"frbi": frbi.value, "threshold": FRBI_THRESHOLD,
+                                "wellness": frbi.wellness_factor is not None})
         )
     return tuple(flags)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 WELLNESS_ITEMS = ("sleep", "stress", "fatigue", "soreness")
 """The four Hooper items (Hooper & Mackinnon 1995), each 1 (very good) .. 7 (very bad)."""
@@ -121,7 +123,9 @@ class Flag:
     """One threshold crossed: what, how serious, the value against the threshold, and why.
 
     ``level`` is ``"watch"`` or ``"alert"``; ``source`` names the paper or convention the
-    threshold comes from; ``message`` is a coach-facing sentence.
+    threshold comes from; ``message`` is the English coach-facing sentence (English replies and
+    logs); ``inputs`` hold what the sentence says (the rule's numbers and names), so the bot can
+    word it in the reader's language without parsing English.
     """
 
     code: str
@@ -130,6 +134,7 @@ class Flag:
     threshold: float
     source: str
     message: str
+    inputs: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:

@@ -148,7 +148,8 @@ def _sleep_flag(hours: float, rating: int | None) -> Flag | None:
         return None
     rated = " (rated good by the athlete)" if rated_good else ""
     return Flag("sleep_short", level, hours, threshold, SLEEP_SOURCE,
-                f"Slept {hours:.1f} h last night{rated}, under {threshold:g} h.")
+                f"Slept {hours:.1f} h last night{rated}, under {threshold:g} h.",
+                {"sleep_short": hours})
 
 
 def night_flags(signals: NightSignals | None, sleep_rating: int | None = None
@@ -168,13 +169,15 @@ def night_flags(signals: NightSignals | None, sleep_rating: int | None = None
             "hrv_low", "watch", round(100 * signals.hrv_change, 1), round(100 * band, 1),
             HRV_SOURCE,
             f"HRV (7-night mean) is {-signals.hrv_change:.0%} below this athlete's 30-night "
-            f"baseline, beyond the smallest worthwhile change ({-band:.0%})."))
+            f"baseline, beyond the smallest worthwhile change ({-band:.0%}).",
+            {"hrv_low": round(100 * signals.hrv_change, 1)}))
     if signals.resting_hr_high and signals.resting_hr_rise is not None:
         flags.append(Flag(
             "resting_hr_high", "watch", round(signals.resting_hr_rise, 1), RESTING_HR_RISE_BPM,
             RESTING_HR_SOURCE,
             f"Resting heart rate is {signals.resting_hr_rise:.0f} bpm above this athlete's "
-            f"30-night baseline (>= {RESTING_HR_RISE_BPM:g})."))
+            f"30-night baseline (>= {RESTING_HR_RISE_BPM:g}).",
+            {"resting_hr_high": round(signals.resting_hr_rise, 1)}))
     return tuple(flags)
 
 

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -63,13 +63,19 @@ LOAD_RISE = frozenset({"acwr_high", "acwr_spike", "monotony_high", "strain_spike
 
 @dataclass(frozen=True, slots=True)
 class TriageFlag:
-    """One flag: a code naming what it measures, severity, value, threshold, coach text."""
+    """One flag: a code naming what it measures, severity, value, threshold, coach text.
+
+    ``message`` is the English sentence (English replies, the CLI and logs); ``inputs`` are the
+    numbers and names it says, so the bot words the flag in the reader's language from them
+    (`bot.flag_text`) instead of translating a sentence with numbers baked in.
+    """
 
     code: str
     severity: str
     value: float | None
     threshold: float | None
     message: str
+    inputs: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -161,34 +167,37 @@ def _load_rules(get: _Columns, flags: list[list[TriageFlag]]) -> None:
         flags[i].append(TriageFlag(
             "acwr_not_enough_history", "info", float(days), float(CHRONIC_DAYS),
             f"ACWR: not enough history ({days} of {CHRONIC_DAYS} days of load)" if days
-            else "ACWR: not enough history (no session logged yet)"))
+            else "ACWR: not enough history (no session logged yet)",
+            {"days": days, "needed": CHRONIC_DAYS}))
     for i in _rows(undefined & (history >= CHRONIC_DAYS)):
         flags[i].append(TriageFlag("acwr_no_load", "info", None, None,
-                                   f"ACWR undefined: no load in the last {CHRONIC_DAYS} days"))
+                                   f"ACWR undefined: no load in the last {CHRONIC_DAYS} days",
+                                   {"days": CHRONIC_DAYS}))
     for i in _rows(spike):
         v = float(acwr[i])
         flags[i].append(TriageFlag(
             "acwr_spike", "red", v, ACWR_ALERT,
             f"ACWR {v:.2f} >= {ACWR_ALERT} (high side, Gabbett's danger zone): this week's "
-            f"load is {v:.2f}x the 4-week average; {ACWR_NOTE}"))
+            f"load is {v:.2f}x the 4-week average; {ACWR_NOTE}",
+            {"acwr": v, "threshold": ACWR_ALERT}))
     for i in _rows(high):
         v = float(acwr[i])
         flags[i].append(TriageFlag(
             "acwr_high", "amber", v, ACWR_HIGH,
             f"ACWR {v:.2f} above the {ACWR_LOW}-{ACWR_HIGH} band (high side): load rose; "
-            f"{ACWR_NOTE}"))
+            f"{ACWR_NOTE}", {"acwr": v, "low": ACWR_LOW, "high": ACWR_HIGH}))
     for i in _rows(low):
         v = float(acwr[i])
         flags[i].append(TriageFlag(
             "acwr_low", "amber", v, ACWR_LOW,
             f"ACWR {v:.2f} below the {ACWR_LOW}-{ACWR_HIGH} band (low side): load dropped; "
-            f"{ACWR_NOTE}"))
+            f"{ACWR_NOTE}", {"acwr": v, "low": ACWR_LOW, "high": ACWR_HIGH}))
     for i in _rows(mono):
         v = float(monotony[i])
         flags[i].append(TriageFlag(
             "monotony_high", "amber", v, MONOTONY_HIGH,
             f"monotony {v:.2f} > {MONOTONY_HIGH:g} (Foster 1998): the last 7 days lack easy "
-            "days"))
+            "days", {"monotony": v, "threshold": MONOTONY_HIGH}))
     for code, what, label, unit in (("strain_spike", "strain", "weekly strain", "AU/week"),
                                     ("load_spike", "load", "the day's load", "AU")):
         z, value, mean = get(f"{what}_z"), get(what), get(f"{what}_mean")
@@ -198,7 +207,9 @@ def _load_rules(get: _Columns, flags: list[list[TriageFlag]]) -> None:
             flags[i].append(TriageFlag(
                 code, "amber", float(z[i]), SPIKE_Z,
                 f"{label} {value[i]:.0f} {unit} is {z[i]:.1f} SD above this athlete's last "
-                f"{BASELINE_DAYS} days (mean {mean[i]:.0f} {unit})"))
+                f"{BASELINE_DAYS} days (mean {mean[i]:.0f} {unit})",
+                {"value": float(value[i]), "z": float(z[i]), "mean": float(mean[i]),
+                 "days": BASELINE_DAYS}))
 
 
 def _wellness_rules(get: _Columns, items: Sequence[WellnessItem],
@@ -209,7 +220,7 @@ def _wellness_rules(get: _Columns, items: Sequence[WellnessItem],
         flags[i].append(TriageFlag(
             "wellness_missing", "info", float(days), float(NO_CHECKIN_DAYS),
             f"no wellness report today ({days} day{'s' if days > 1 else ''} without one): "
-            "unknown, not fine"))
+            "unknown, not fine", {"days": days}))
     total_z = get("total_z")
     with np.errstate(invalid="ignore"):
         total_raised = total_z >= WELLNESS_Z_AMBER
@@ -223,7 +234,9 @@ def _wellness_rules(get: _Columns, items: Sequence[WellnessItem],
             "wellness_z_total", "red" if red else "amber", z,
             WELLNESS_Z_RED if red else WELLNESS_Z_AMBER,
             f"wellness ({names}) {z:.1f} SD worse than this athlete's last {BASELINE_DAYS} "
-            f"days" + (f" (items 1 SD or more worse: {named})" if named else "")))
+            f"days" + (f" (items 1 SD or more worse: {named})" if named else ""),
+            {"z": z, "items": [item.name for item in items], "days": BASELINE_DAYS,
+             "worse": [(name, float(iz)) for iz, name in worst if iz >= WELLNESS_Z_AMBER]}))
     for item in items:
         _item_rules(get, item, single=len(items) == 1, flags=flags)
     short = np.zeros(len(gap), dtype=bool)
@@ -241,7 +254,9 @@ def _wellness_rules(get: _Columns, items: Sequence[WellnessItem],
             "wellness_not_enough_history", "info", float(have),
             float(MIN_BASELINE_OBSERVATIONS),
             f"wellness baseline too short for {', '.join(which)}: {have} of "
-            f"{MIN_BASELINE_OBSERVATIONS} reports needed in the last {BASELINE_DAYS} days"))
+            f"{MIN_BASELINE_OBSERVATIONS} reports needed in the last {BASELINE_DAYS} days",
+            {"items": which, "have": have, "needed": MIN_BASELINE_OBSERVATIONS,
+             "days": BASELINE_DAYS}))
 
 
 def _item_rules(get: _Columns, item: WellnessItem, single: bool,
@@ -258,12 +273,21 @@ def _item_rules(get: _Columns, item: WellnessItem, single: bool,
             f"wellness_z_{item.name}", "amber", float(z[i]), ITEM_Z_AMBER,
             f"{item.name} {z[i]:.1f} SD worse than this athlete's last {BASELINE_DAYS} days "
             f"(today {answer[i]:g}, usual {scale.from_ours(float(mean[i])):.1f} on "
-            f"{scale.describe()})"))
+            f"{scale.describe()})",
+            {"item": item.name, "z": float(z[i]), "answer": float(answer[i]),
+             "usual": scale.from_ours(float(mean[i])), "days": BASELINE_DAYS, **_scale(item)}))
     for i in _rows(poor):
         flags[i].append(TriageFlag(
             f"wellness_poor_{item.name}", "amber", float(answer[i]),
             scale.from_ours(POOR_ANSWER),
-            f"{item.name} {answer[i]:g} on {scale.describe()}: the worst end of the form"))
+            f"{item.name} {answer[i]:g} on {scale.describe()}: the worst end of the form",
+            {"item": item.name, "answer": float(answer[i]), **_scale(item)}))
+
+
+def _scale(item: WellnessItem) -> dict[str, Any]:
+    """The item's scale as flag inputs (what "on 1-5, higher is better" says)."""
+    return {"low": item.scale.low, "high": item.scale.high,
+            "higher_is_better": item.scale.higher_is_better}
 
 
 def _converging_rule(flags: list[list[TriageFlag]]) -> None:
@@ -275,7 +299,7 @@ def _converging_rule(flags: list[list[TriageFlag]]) -> None:
             own.append(TriageFlag(
                 "load_and_wellness", "red", None, None,
                 f"load rising ({', '.join(rising)}) on a day wellness is worse than usual "
-                f"({', '.join(worse)}): both at once"))
+                f"({', '.join(worse)}): both at once", {"rising": rising, "worse": worse}))
 
 
 def level_counts(days: Sequence[DayReadiness]) -> dict[str, int]:

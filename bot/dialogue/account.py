@@ -16,10 +16,12 @@ import secrets
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import i18n
 from bot.catalogue_words import session_title, word
+from bot.chart_text import chart_language, chart_text
 from bot.dialogue.core import CommandHelp, Feature
 from bot.dialogue.states import State
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.render import compliance_text, week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
@@ -78,8 +80,11 @@ def history(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     # the fitness-fatigue model is fitted to the load: never to Strava's (its agreement)
     modelled, _wellness = stored_inputs(turn.db, person.id, today)
     outlook = performance_outlook(turn.db, person.id, modelled, today)
-    png = report_chart(metrics, title=f"{person.display_name}: last {len(metrics)} days",
-                       performance=outlook.forecast)
+    with i18n.language(chart_language()):  # English when the language's font is missing
+        title = ngettext("{name}: last {days} day", "{name}: last {days} days",
+                         len(metrics)).format(name=person.display_name, days=len(metrics))
+        png = report_chart(metrics, title=title, performance=outlook.forecast,
+                           text=chart_text())
     caption = _("Your load (CTL/ATL/TSB), ACWR, weekly load and wellness trend.")
     forecast = outlook.forecast
     if forecast.fit is not None and forecast.predicted is not None:

@@ -11,7 +11,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from bot import i18n
+from bot.chart_text import chart_language, chart_text
 from bot.dialogue.core import CommandHelp, Feature
+from bot.flag_text import flag_label
 from bot.i18n import N_, _
 from bot.render import (
     NIGHT_CODES,
@@ -69,7 +71,8 @@ def status_line(status: roster.AthleteStatus, shown: set[str]) -> str:
         parts.append(_("mood {score}").format(score=i18n.signed(status.sentiment_7d, 2))
                      + _arrow(status.sentiment_7d, status.sentiment_prev_7d))
     if "flags" in shown and m.flags:
-        parts.append(_("flags: {codes}").format(codes=", ".join(f.code for f in m.flags)))
+        parts.append(_("flags: {codes}").format(codes=", ".join(flag_label(f.code)
+                                                                for f in m.flags)))
     night = night_words({f.code: f.value for f in m.flags if f.code in NIGHT_CODES})
     if "flags" in shown and night:  # the wearable's night behind its flags, in words
         parts.append(_("night: {signals}").format(signals=", ".join(night)))
@@ -154,7 +157,8 @@ def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     if not rows:
         return [Reply(_("Your teams have no athletes yet: share your invite code (/team) "
                         "to get a chart."))]
-    png = draw([(s.name, s.metrics) for _, s in rows])
+    with i18n.language(chart_language()):  # English when the language's font is missing
+        png = draw([(s.name, s.metrics) for _, s in rows], chart_text())
     to = coach.telegram_user_id if in_group_chat(turn.inc) else None
     return [Reply(_("Team readiness: ACWR bar, colour = readiness."), image=png, chat_id=to)]
 

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.dialogue import coaching
 from bot.dialogue.core import CommandHelp, Feature
 from bot.dialogue.teams import need, staff_groups
+from bot.digest_text import build_digest
 from bot.i18n import N_, _
 from bot.replies import Reply
-from bot.services.digest import build_digest
 from storage import people
 
 if TYPE_CHECKING:

@@ -28,6 +28,7 @@ from bot.dialogue import (
 )
 from bot.dialogue import sync as wearable_sync
 from bot.dialogue.core import Dialogue, Feature
+from bot.flag_text import load_text
 from bot.i18n import _
 from bot.replies import Incoming, Reply
 from bot.services import roster
@@ -93,7 +94,7 @@ def coach_alerts(db: DbSession, person: Person, today: dt.date) -> list[Reply]:
         if staff is None:
             continue
         with i18n.language(staff.language):  # each coach reads it in their own language
-            flags = "; ".join(f.message for f in flipped.flags) or _("several warning signs")
+            flags = "; ".join(load_text(f) for f in flipped.flags) or _("several warning signs")
             out.append(Reply("🔴 " + _("{name} turned red today: {flags}. /status @{handle} for "
                                       "details.").format(
                 name=person.display_name, flags=flags,

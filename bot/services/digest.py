@@ -1,7 +1,9 @@
 """A coach's daily digest from storage: one message, a PNG table, a button per athlete, and
 the gentle nudges for athletes who did not check in.
 
-A read (no plan is made); `planner.digest` ranks and words it. Only the coach's own athletes
+A read (no plan is made); `planner.digest` ranks it (`team_day`) and `bot.digest_text`
+words it in the coach's language: the wording reads the interface's renderers, which sit above
+this layer, so `send_digest` is handed it. Only the coach's own athletes
 (`access.require_group_staff`), and only to the coach in private: nothing of it goes to a
 group chat. `send_digest` writes the messages to the outbox in the transaction that claimed
 the day, so several bot processes send it once and a crash sends it after the restart.
@@ -10,6 +12,7 @@ the day, so several bot processes send it once and a crash sends it after the re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
@@ -23,10 +26,9 @@ from bot.services.history import day_night_flags, stored_nights
 from bot.services.planning import local_today
 from planner.availability import Availability
 from planner.baseline import BASELINE_DAYS
-from planner.charts import table_png
 from planner.compliance import compliance
-from planner.digest import AthleteDay, DigestRow, digest_rows, digest_text, table_rows
-from planner.rules import active_pain_sides, site_label
+from planner.digest import AthleteDay, DigestRow, digest_rows
+from planner.rules import active_pain_sides
 from storage import approvals, groups, outbox
 from storage import checkins as checkin_repo
 from storage.activities import list_activities
@@ -34,7 +36,6 @@ from storage.schema import Person
 
 HISTORY_DAYS = 60
 PAIN_DAYS = 3
-TABLE_HEADER = ("athlete", "level", "ACWR", "load 7d (AU)", "compliance 7d", "flags")
 
 
 def nudge(name: str, days: int) -> str:
@@ -44,6 +45,16 @@ def nudge(name: str, days: int) -> str:
                     "Hi {name}, I haven't had a check-in from you for {days} days. How is "
                     "training going? /checkin takes a minute, or just tell me how you feel.",
                     days).format(name=name, days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamDay:
+    """The digest's data: the coach's teams, their local day and each athlete's row, ranked."""
+
+    title: str
+    today: dt.date
+    language: str | None
+    rows: list[tuple[Person, DigestRow]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +81,10 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
     wellness = [(r.day, {"sleep_quality": r.sleep_quality, "stress": r.stress,
                          "fatigue": r.fatigue, "soreness": r.soreness}) for r in rows]
     recent = [r for r in rows if (today - r.day).days < PAIN_DAYS]
+    # the side as the athlete said it (a site said with both sides or none: no side)
     sides = active_pain_sides([(r.day, tuple(r.pain_sites or ()), dict(r.pain_sides or {}))
                                for r in recent], today)
-    # "left knee", as the athlete said it (a site said with both sides or none: no side)
-    pain = tuple(sorted({site_label(s, sides) for r in recent for s in (r.pain_sites or ())}))
+    pain = tuple(sorted({s for r in recent for s in (r.pain_sites or ())}))
     files = [a.day for a in list_activities(db, person.id) if a.day is not None
              and a.day >= since]
     days = outcomes(db, person.id, today)
@@ -84,6 +95,7 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
     away_now = availability.away(today)
     return AthleteDay(key=person.id, name=person.display_name, sessions=sessions,
                       wellness=wellness, checkin_days=[r.day for r in rows], pain_sites=pain,
+                      pain_sides={s: side for s, side in sides.items() if s in pain},
                       file_days=files, yesterday=yesterday,
                       compliance=compliance([d.outcome for d in days]),
                       away_days=frozenset(d for d in window if availability.away(d)),
@@ -92,9 +104,9 @@ def athlete_day(db: DbSession, person: Person, today: dt.date) -> AthleteDay:
                                                   today))
 
 
-def build_digest(db: DbSession, coach: Person, now: dt.datetime,
-                 default_tz: str) -> Digest | None:
-    """The digest of every team the coach leads (None without athletes)."""
+def team_day(db: DbSession, coach: Person, now: dt.datetime,
+             default_tz: str) -> TeamDay | None:
+    """The digest's rows of every team the coach leads (None without athletes)."""
     led = [g for g in groups.groups_of(db, coach.id, role="coach") if g.kind == "team"]
     athletes: dict[int, Person] = {}
     for group in led:
@@ -107,22 +119,22 @@ def build_digest(db: DbSession, coach: Person, now: dt.datetime,
     today = local_today(coach, now, default_tz)
     days = [athlete_day(db, p, local_today(p, now, default_tz)) for p in athletes.values()]
     rows = digest_rows(days, today)
-    title = ", ".join(g.title for g in led)
-    text = digest_text(rows, today, title)
-    png = table_png(TABLE_HEADER, table_rows(rows), title=f"{title}: {today:%a %d %b}",
-                    levels=[r.level for r in rows])
-    return Digest(text, png, [(athletes[r.key], r) for r in rows])
+    return TeamDay(", ".join(g.title for g in led), today, coach.language,
+                   [(athletes[r.key], r) for r in rows])
 
 
-def send_digest(db: DbSession, coach: Person, now: dt.datetime, default_tz: str) -> int:
-    """Claim today's digest of ``coach`` and put it (and the nudges) in the outbox; returns
-    how many messages, 0 when another process claimed it or there is nothing to say."""
+def send_digest(db: DbSession, coach: Person, now: dt.datetime, default_tz: str,
+                compose: Callable[[TeamDay], Digest]) -> int:
+    """Claim today's digest of ``coach`` and put it, worded by ``compose``
+    (`bot.digest_text.digest_of`), and the nudges in the outbox; returns how many messages, 0
+    when another process claimed it or there is nothing to say."""
     today = local_today(coach, now, default_tz)
     if not approvals.claim(db, "digest", coach.telegram_user_id, today):
         return 0
-    digest = build_digest(db, coach, now, default_tz)
-    if digest is None:
+    team = team_day(db, coach, now, default_tz)
+    if team is None:
         return 0
+    digest = compose(team)
     rows = [outbox.Outgoing(coach.telegram_user_id,
                             to_body(digest.reply(coach.telegram_user_id)))]
     for person, row in digest.rows:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.dialogue import Dialogue
 from bot.dialogue.core import private_only
+from bot.digest_text import digest_of
 from bot.outbox import decode
 from bot.services.digest import send_digest
 from storage import outbox, people
@@ -79,7 +80,7 @@ def test_the_digest_is_claimed_once_a_day_and_a_silent_athlete_nudged_once(
         def work(s: object) -> int:
             coach = people.get_by_telegram_id(s, 1)  # type: ignore[arg-type]
             assert coach is not None
-            return send_digest(s, coach, at, "UTC")  # type: ignore[arg-type]
+            return send_digest(s, coach, at, "UTC", digest_of)  # type: ignore[arg-type]
         return database.run(work)
 
     assert send(NOW) == 2  # the digest and Ana's nudge

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.digest import AthleteDay, digest_rows, digest_text, table_rows
+from bot.digest_text import digest_text, table_rows
+from planner.digest import AthleteDay, digest_rows
 
 TODAY = dt.date(2026, 12, 3)
 

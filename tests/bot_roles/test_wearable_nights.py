@@ -12,10 +12,10 @@ import pytest
 
 from bot import jobs as job_functions
 from bot.dialogue import Dialogue
+from bot.digest_text import build_digest
 from bot.jobs import JobContext
 from bot.outbox import decode
 from bot.services import roster
-from bot.services.digest import build_digest
 from bot.sync import SyncConfig
 from bot.sync.importer import sync_person
 from bot.uploads import import_upload

@@ -59,8 +59,14 @@ def _value(name: str, value: object) -> str:
     if name == "day" and isinstance(value, int):
         return week_words.day_name(value)
     if isinstance(value, float | int):
-        return week_words.minutes(float(value))
+        return week_words.amount(float(value))
     return str(value)
+
+
+def sentence(reason: str) -> str:
+    """A refusal as a sentence of its own: capitalised, with the language's full stop."""
+    # TRANSLATORS: a sentence's end (Chinese: "。")
+    return _("{sentence}.").format(sentence=reason[:1].upper() + reason[1:])
 
 
 def refusal(exc: ValueError, form: str = "") -> str:

@@ -4,7 +4,7 @@
 The parsers (`planner.availability`, `planner.week_prefs`) read localised weekdays, kinds of
 work and "off" words, so every example shown here is input they accept in the reader's own
 words (``tests/bot/test_no_english_left.py`` parses each language's forms). English keeps the
-planner's own wording; its describe methods stay what logs and English replies show.
+planner's own wording: its describe methods are what English replies show.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from planner.availability import LOCAL_KINDS, LOCAL_OFF, Availability, DayLimit
 from planner.sim.athletes import MODALITIES
 from planner.week_prefs import DAY_NAMES, WeekPreferences
 
-# TRANSLATORS: an example the /availability parser must accept: weekday names as the "ru"
-# abbreviations (пн, вт...), kinds of work and "off" words as in planner/availability.py.
+# TRANSLATORS: an example the /availability parser must accept: weekdays as the language
+# abbreviates them (lun, Mo, пн, 周一), kinds of work and the day-off word as listed in
+# planner/availability.py (LOCAL_KINDS, LOCAL_OFF).
 DAY_FORM = N_("e.g. /availability mon 45; tue off; thu 60 strength flexibility; sat 2x40")
 # TRANSLATORS: keep the dates; "exams" and "travel" are the athlete's own words (any text).
 AWAY_FORM = N_("e.g. /away 2026-12-10..2026-12-14 exams (or /away 2026-12-10 travel)")
@@ -71,8 +72,8 @@ def schedule_usage() -> str:
     return _(SCHEDULE_USAGE).format(example=_(SCHEDULE_EXAMPLE))
 
 
-def minutes(value: float) -> str:
-    """Minutes as a number, "45" or "22,5"."""
+def amount(value: float) -> str:
+    """A count of minutes, sessions or days as the language writes it ("45", "22,5")."""
     return f"{value:g}" if i18n.current() == i18n.DEFAULT else i18n.decimal(
         value, 0 if value == int(value) else 1)
 
@@ -84,7 +85,7 @@ def limit_text(limit: DayLimit) -> str:
     if limit.minutes == 0:
         return off_word()
     dose = (_("2 x {minutes} min") if limit.sessions == 2
-            else _("up to {minutes} min")).format(minutes=minutes(limit.minutes))
+            else _("up to {minutes} min")).format(minutes=amount(limit.minutes))
     if not limit.kinds:
         return dose
     # TRANSLATORS: between kinds of work a day allows, "strength or flexibility"
@@ -94,6 +95,8 @@ def limit_text(limit: DayLimit) -> str:
 
 def availability_lines(availability: Availability) -> list[str]:
     """One line per limited weekday, Monday first ("Mon: up to 45 min")."""
+    if i18n.current() == i18n.DEFAULT:
+        return availability.describe_days()
     # TRANSLATORS: a weekday and what it allows, "Mon: up to 45 min" (Chinese: "周一：")
     return [_("{day}: {limit}").format(day=_title(day_name(d)), limit=limit_text(v))
             for d, v in sorted(availability.days.items())]
@@ -107,7 +110,9 @@ def week_text(prefs: WeekPreferences | None) -> str:
     """The athlete's week: "4 sessions of 45 min on Mon, Wed, Fri, Sat", or the default."""
     if prefs is None:
         return _(DEFAULT_WEEK)
-    days = listing(_title(day_name(d)) for d in sorted(prefs.days))
+    if i18n.current() == i18n.DEFAULT:
+        return prefs.describe()
+    days = listing(day_name(d) for d in sorted(prefs.days))  # mid-sentence: "lun, mié"
     return ngettext("{sessions} session of {minutes} min on {days}",
                     "{sessions} sessions of {minutes} min on {days}", prefs.sessions).format(
-        sessions=prefs.sessions, minutes=minutes(prefs.minutes), days=days)
+        sessions=prefs.sessions, minutes=amount(prefs.minutes), days=days)

@@ -20,7 +20,7 @@ from bot.catalogue_words import feature as test_item
 from bot.catalogue_words import listing, session_title, template_title, word
 from bot.dialogue.core import CommandHelp, Feature, State
 from bot.i18n import N_, _
-from bot.refusals import refusal
+from bot.refusals import refusal, sentence
 from bot.render import compliance_text, week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
@@ -339,8 +339,7 @@ def schedule(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     try:
         prefs = parse_week_prefs(args)
     except ValueError as exc:
-        message = refusal(exc)[:200]
-        return [Reply(f"{message[:1].upper()}{message[1:]}.\n{usage}")]
+        return [Reply(sentence(refusal(exc)[:200]) + f"\n{usage}")]
     people.update_profile(person, week_prefs=prefs.as_dict())
     return [Reply(_("Your week: {week}. I re-plan your training days now; /week shows "
                     "them.").format(week=week_words(prefs)))]

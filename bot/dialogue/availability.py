@@ -15,9 +15,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from bot.calendar_file import MAX_WEEKS, person_calendar
+from bot.catalogue_words import then
 from bot.dialogue.core import CommandHelp, Feature
 from bot.i18n import N_, _, ngettext
-from bot.refusals import refusal
+from bot.refusals import refusal, sentence
 from bot.replies import Reply
 from bot.services.planning import local_today
 from bot.week_words import availability_lines, away_form, day_form
@@ -41,7 +42,7 @@ def _today(dialogue: Dialogue, turn: Turn, person: Person) -> dt.date:
 def _error(exc: ValueError, form: str) -> list[Reply]:
     message = refusal(exc, form)[:240]
     tail = "" if form in message else "\n" + _("The form: {form}").format(form=form)
-    return [Reply(f"{message[:1].upper()}{message[1:]}. " + _("Nothing changed.") + tail)]
+    return [Reply(then(sentence(message), _("Nothing changed.")) + tail)]
 
 
 def _fewer_days_note(person: Person, availability: Availability) -> str:

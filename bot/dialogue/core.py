@@ -161,8 +161,7 @@ class Dialogue:
         self.database = database
         self.nlu = nlu
         self.timezone = timezone
-        # the features given first (they may refine /start), then what every dialogue has
-        # they import this module's types
+        # given features first (they may refine /start), then the basics (importing this module)
         from bot.dialogue import checkin, edits, language, onboarding
 
         self.features = (*features, onboarding.feature(), checkin.feature(), edits.feature(),
@@ -214,8 +213,7 @@ class Dialogue:
             log.info("update %s refused: %s", inc.update_id, type(exc).__name__)
             replies = [Reply(_("Sorry, {reason}.").format(reason=exc))]
         except ValueError as exc:
-            replies = [Reply(_("Sorry, I can't use that: {reason}.").format(
-                reason=refusal(exc)))]
+            replies = [Reply(_("Sorry, I can't use that: {reason}.").format(reason=refusal(exc)))]
         except Exception:
             if settle is not None:
                 raise
@@ -402,8 +400,7 @@ def private_only(features: Sequence[Feature]) -> str:
 
 
 def _help(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
-    group = turn.inc.chat_type != "private"
-    return [Reply(help_text(dialogue.features, group=group))]
+    return [Reply(help_text(dialogue.features, group=turn.inc.chat_type != "private"))]
 
 
 def _cancel(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:

@@ -76,7 +76,9 @@ def _commands(lang: str) -> list[str | tuple[str]]:
         away_example = week_words.away_form().split("/away ", 1)[1].split(" (")[0]
         schedule_example = _(week_words.SCHEDULE_EXAMPLE)
     return [
-        "/help", "/today", "/why", "/week", "/done", "/history", "/export",
+        "/help", "/start", "/today", "/schedule 7 45", "/today", "/why", "/week", "/done",
+        ("ex:2026-11-23:0:too_hard",), ("ex:2026-11-23:9:done",), ("ex:bad",), "/history",
+        "/export", "/join",
         "/test", "/test pull_ups 12", "/test pull_ups x", "/test pull_ups 500", "/test foo 3",
         "/privacy", ("privacy:load",),
         "/reminders", "/reminders 19:30", "/reminders 25:00", "/reminders 19:30 Mars/Base",

@@ -248,6 +248,9 @@ def _refusals() -> list[InputError]:
 
 
 def test_every_refusal_reads_in_english_as_the_planner_wrote_it() -> None:
+    # the bot's message ids of the examples are the planner's own English
+    assert (week_words.DAY_FORM, week_words.AWAY_FORM, week_words.SCHEDULE_EXAMPLE) == (
+        DAY_FORM, AWAY_FORM, EXAMPLE)
     refused = _refusals()
     assert {e.code for e in refused} == set(MESSAGES) - {"distinct_days", "no_dose"}
     with i18n.language("en"):

@@ -16,6 +16,7 @@ from functools import cache
 from bot import i18n
 from bot.i18n import N_, _
 from bot.services.roster import NOT_PLANNED
+from models.items import TEST_RANGES
 from planner.catalogue import load_catalogue
 from planner.explanation import STATE_LABELS, plain_state
 from planner.prescription import PLAIN_NAMES, emphasis_map, plain_feature
@@ -56,6 +57,7 @@ def vocabulary() -> list[tuple[str, str]]:
     found += [(name, f"{_DATA}/emphasis.yml") for name in emphasis_map()]
     found += [(name, "planner/prescription.py") for name in PLAIN_NAMES.values()]
     found += [(name, "planner/explanation.py") for name in STATE_LABELS.values()]
+    found += [(what, "models/items.py") for _lo, _hi, _unit, what in TEST_RANGES.values()]
     return list(dict.fromkeys(found))
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot import i18n
 from bot.commands import fitness as fitness_commands
 from bot.commands import i18n as i18n_commands
 from bot.commands import inbox as inbox_commands
@@ -308,7 +309,7 @@ def calendar(
 
     Events keep their UIDs across exports, so importing a newer file after a re-plan
     updates them (and removes the days that became rest days)."""
-    from bot.services.calendar import MAX_WEEKS, person_calendar
+    from bot.calendar_file import MAX_WEEKS, person_calendar
     from bot.wiring import open_migrated, planning_config
 
     if not 1 <= weeks <= MAX_WEEKS:
@@ -325,7 +326,8 @@ def calendar(
         person = session.get(Person, person_id)
         if person is None:
             raise typer.Exit(2)
-        data, sessions = person_calendar(session, person, first, weeks, config)
+        with i18n.language(person.language):  # the athlete's own, as /calendar sends it
+            data, sessions = person_calendar(session, person, first, weeks, config)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"wrote {out}: {7 * weeks} days from {first.isoformat()}, {sessions} sessions")

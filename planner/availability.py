@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from planner.input_error import InputError
 from planner.sim.athletes import MODALITIES
 from planner.week import WeekConstraints
-from planner.week_prefs import DAY_NAMES, MINUTES_RANGE
+from planner.week_prefs import DAY_NAMES, MINUTES_RANGE, weekday
 
 #: Two sessions on one day: each at most this long (their sum stays within a day the
 #: simulator models, 120 min).
@@ -39,6 +40,33 @@ _KIND_ALIASES = {
     "gym": "strength", "weights": "strength", "sprint": "speed", "sprints": "speed",
     "mobility": "flexibility", "stretching": "flexibility", "easy": "recovery",
 }
+#: The kinds of work in the other languages the bot speaks: the word each language's replies
+#: show (its form and its refusals), then other words its athletes use. Accepted from anyone,
+#: in any case.
+LOCAL_KINDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "es": {"aerobic": ("aeróbico", "aerobico", "resistencia", "cardio"),
+           "strength": ("fuerza", "gimnasio", "pesas"),
+           "speed": ("velocidad", "sprint"),
+           "flexibility": ("flexibilidad", "movilidad", "estiramientos"),
+           "recovery": ("recuperación", "recuperacion", "suave")},
+    "de": {"aerobic": ("Ausdauer", "aerob", "laufen"),
+           "strength": ("Kraft", "Krafttraining"),
+           "speed": ("Schnelligkeit", "Sprints"),
+           "flexibility": ("Beweglichkeit", "Mobilität", "Dehnen"),
+           "recovery": ("Erholung", "Regeneration", "locker")},
+    "ru": {"aerobic": ("аэробная", "выносливость", "кардио", "бег"),
+           "strength": ("сила", "силовая", "зал"),
+           "speed": ("скорость", "спринт"),
+           "flexibility": ("гибкость", "растяжка", "мобильность"),
+           "recovery": ("восстановление", "лёгкая", "легкая")},
+    "zh": {"aerobic": ("有氧", "耐力", "跑步"),
+           "strength": ("力量", "健身房"),
+           "speed": ("速度", "冲刺"),
+           "flexibility": ("柔韧", "柔韧性", "拉伸"),
+           "recovery": ("恢复", "放松")},
+}
+_LOCAL_KIND_ALIASES = {alias.lower(): kind for words in LOCAL_KINDS.values()
+                       for kind, aliases in words.items() for alias in aliases}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +83,17 @@ class DayLimit:
             return
         low, high = MINUTES_RANGE
         if not low <= self.minutes <= high:
-            raise ValueError(f"minutes on a training day must be between {low} and {high}")
+            raise InputError("day_minutes_range",
+                             f"minutes on a training day must be between {low} and {high}",
+                             low=low, high=high)
         if self.sessions not in (1, 2):
-            raise ValueError("a day holds one or two sessions")
+            raise InputError("sessions_per_day", "a day holds one or two sessions")
         if self.sessions == 2 and self.minutes > DOUBLE_SESSION_MAX:
-            raise ValueError(f"two sessions a day: at most {DOUBLE_SESSION_MAX:g} minutes each")
+            raise InputError("double_too_long", "two sessions a day: at most "
+                             f"{DOUBLE_SESSION_MAX:g} minutes each", most=DOUBLE_SESSION_MAX)
         unknown = [k for k in self.kinds if k not in MODALITIES]
         if unknown:
-            raise ValueError(f"unknown kind of work '{unknown[0]}': use "
-                             f"{', '.join(MODALITIES)}")
+            raise _unknown_kind(unknown[0])
 
     def describe(self) -> str:
         """E.g. "2 x 40 min, strength or flexibility" or "off"."""
@@ -84,10 +114,13 @@ class Blackout:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"the range runs backwards ({self.start} after {self.end}): put "
-                             "the first day first")
+            raise InputError("range_backwards", f"the range runs backwards ({self.start} after "
+                             f"{self.end}): put the first day first",
+                             start=self.start, end=self.end)
         if (self.end - self.start).days + 1 > MAX_BLACKOUT_DAYS:
-            raise ValueError(f"a blackout may last at most {MAX_BLACKOUT_DAYS} days")
+            raise InputError("blackout_too_long",
+                             f"a blackout may last at most {MAX_BLACKOUT_DAYS} days",
+                             most=MAX_BLACKOUT_DAYS)
 
     def covers(self, day: dt.date) -> bool:
         """Whether ``day`` is inside the range."""
@@ -154,17 +187,19 @@ class Availability:
         """Add a blackout; past ones are dropped, overlapping ones must not be added twice."""
         kept = tuple(b for b in self.blackouts if b.end >= today)
         if any(b.start <= blackout.end and blackout.start <= b.end for b in kept):
-            raise ValueError("that overlaps a blackout you already have: /away lists them, "
-                             "/away clear START removes one")
+            raise InputError("blackout_overlap", "that overlaps a blackout you already have: "
+                             "/away lists them, /away clear START removes one")
         if len(kept) >= MAX_BLACKOUTS:
-            raise ValueError(f"at most {MAX_BLACKOUTS} blackouts: /away clear START removes one")
+            raise InputError("too_many_blackouts", f"at most {MAX_BLACKOUTS} blackouts: /away "
+                             "clear START removes one", most=MAX_BLACKOUTS)
         return replace(self, blackouts=tuple(sorted((*kept, blackout), key=lambda b: b.start)))
 
     def without_blackout(self, start: dt.date) -> Availability:
         """The blackout starting on ``start`` removed (ValueError when there is none)."""
         kept = tuple(b for b in self.blackouts if b.start != start)
         if len(kept) == len(self.blackouts):
-            raise ValueError(f"no blackout starts on {start.isoformat()}: /away lists them")
+            raise InputError("no_blackout", f"no blackout starts on {start.isoformat()}: /away "
+                             "lists them", day=start)
         return replace(self, blackouts=kept)
 
     def fingerprint(self, start: dt.date, end: dt.date) -> str:
@@ -177,44 +212,31 @@ class Availability:
         return f"{days};{away}" if days or away else ""
 
 
-#: Weekday names and their usual abbreviations in the other languages the bot speaks (es, de,
-#: ru, zh), Monday first; English goes by `DAY_NAMES` prefixes.
-_LOCAL_DAYS: tuple[tuple[str, ...], ...] = (
-    ("lun", "lunes", "mo", "montag", "пн", "понедельник", "周一", "星期一", "礼拜一"),
-    ("mar", "martes", "di", "dienstag", "вт", "вторник", "周二", "星期二", "礼拜二"),
-    ("mié", "mie", "miércoles", "miercoles", "mi", "mittwoch", "ср", "среда", "周三", "星期三",
-     "礼拜三"),
-    ("jue", "jueves", "do", "donnerstag", "чт", "четверг", "周四", "星期四", "礼拜四"),
-    ("vie", "viernes", "fr", "freitag", "пт", "пятница", "周五", "星期五", "礼拜五"),
-    ("sáb", "sab", "sábado", "sabado", "sa", "samstag", "сб", "суббота", "周六", "星期六",
-     "礼拜六"),
-    ("dom", "domingo", "so", "sonntag", "вс", "воскресенье", "周日", "周天", "星期日", "星期天",
-     "礼拜天"),
-)
-
-
+#: "No training that day" in the other languages the bot speaks: the word its replies show.
+LOCAL_OFF = {"es": "libre", "de": "frei", "ru": "выходной", "zh": "休息"}
 #: "No training that day", in the bot's languages.
-_OFF = frozenset({"off", "rest", "none", "0", "libre", "descanso", "frei", "ruhetag",
-                  "выходной", "отдых", "休息"})
+_OFF = frozenset({"off", "rest", "none", "0", "descanso", "ruhetag", "отдых",
+                  *LOCAL_OFF.values()})
 
 
 def _weekday(word: str) -> int:
-    low = word.lower().rstrip(".")
-    for i, names in enumerate(_LOCAL_DAYS):
-        if low in names:
-            return i + 1
-    if len(low) >= 3 and low.isascii() and low.isalpha():
-        for i, name in enumerate(DAY_NAMES):
-            if low.startswith(name) or (name == "thu" and low.startswith("thur")):
-                return i + 1
-    raise ValueError(f"'{word[:20]}' is not a weekday: use mon, tue, wed, thu, fri, sat, sun")
+    day = weekday(word)
+    if day is None:
+        raise InputError("not_weekday", f"'{word[:20]}' is not a weekday: use mon, tue, wed, "
+                         "thu, fri, sat, sun", word=word[:20])
+    return day
+
+
+def _unknown_kind(word: str) -> InputError:
+    return InputError("unknown_kind", f"unknown kind of work '{word[:20]}': use "
+                      f"{', '.join(MODALITIES)}", word=word[:20])
 
 
 def _kind(word: str) -> str:
     low = word.lower().strip(",")
-    kind = _KIND_ALIASES.get(low, low)
+    kind = _KIND_ALIASES.get(low) or _LOCAL_KIND_ALIASES.get(low, low)
     if kind not in MODALITIES:
-        raise ValueError(f"unknown kind of work '{word[:20]}': use {', '.join(MODALITIES)}")
+        raise _unknown_kind(word)
     return kind
 
 
@@ -227,35 +249,37 @@ def parse_day_limits(text: str) -> dict[int, DayLimit]:
     out: dict[int, DayLimit] = {}
     parts = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
     if not parts:
-        raise ValueError(f"say which days, {DAY_FORM}")
+        raise InputError("no_days", f"say which days, {DAY_FORM}")
     for part in parts:
         words = [w for w in re.split(r"[\s,]+", part) if w]
         days: list[int] = []
         while words and not _DOSE.match(words[0].lower()) and words[0].lower() not in _OFF:
             days.append(_weekday(words.pop(0)))
         if not days:
-            raise ValueError(f"start each part with a weekday, {DAY_FORM}")
+            raise InputError("weekday_first", f"start each part with a weekday, {DAY_FORM}")
         if not words:
-            raise ValueError(f"say the minutes for {DAY_NAMES[days[0] - 1]} ('off' for none), "
-                             f"{DAY_FORM}")
+            raise InputError("no_minutes", f"say the minutes for {DAY_NAMES[days[0] - 1]} "
+                             f"('off' for none), {DAY_FORM}", day=days[0])
         dose = words.pop(0).lower()
         if dose in _OFF:
             if words:
-                raise ValueError(f"an off day takes no kinds of work ('{words[0][:20]}'), "
-                                 f"{DAY_FORM}")
+                raise InputError("off_with_kinds", "an off day takes no kinds of work "
+                                 f"('{words[0][:20]}'), {DAY_FORM}", word=words[0][:20])
             limit = DayLimit(0.0)
         else:
             match = _DOSE.match(dose)
             if match is None:  # cannot happen: the loop above stopped on a dose
-                raise ValueError(f"say the minutes, {DAY_FORM}")
+                raise InputError("no_dose", f"say the minutes, {DAY_FORM}")
             sessions = int(match.group(1) or 1)
             minutes = float(match.group(2))
             if minutes > 24 * 60:
-                raise ValueError(f"{minutes:g} minutes is more than a day has, {DAY_FORM}")
+                raise InputError("more_than_a_day", f"{minutes:g} minutes is more than a day "
+                                 f"has, {DAY_FORM}", minutes=minutes)
             limit = DayLimit(minutes, tuple(dict.fromkeys(_kind(w) for w in words)), sessions)
         for day in days:
             if day in out:
-                raise ValueError(f"{DAY_NAMES[day - 1]} is named twice: say each day once")
+                raise InputError("named_twice", f"{DAY_NAMES[day - 1]} is named twice: say each "
+                                 "day once", day=day)
             out[day] = limit
     return out
 
@@ -264,23 +288,26 @@ def _date(word: str, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(word)
     except ValueError:
-        raise ValueError(f"'{word[:20]}' is not a date: write YYYY-MM-DD, {AWAY_FORM}") from None
+        raise InputError("not_date", f"'{word[:20]}' is not a date: write YYYY-MM-DD, "
+                         f"{AWAY_FORM}", word=word[:20]) from None
     if (day - today).days > MAX_AHEAD_DAYS:
-        raise ValueError(f"{day.isoformat()} is more than a year ahead: check the year")
+        raise InputError("too_far_ahead", f"{day.isoformat()} is more than a year ahead: check "
+                         "the year", day=day)
     return day
 
 
 def parse_blackout(words: list[str], today: dt.date) -> Blackout:
     """``["2026-12-10..2026-12-14", "exams"]`` -> a blackout (its end not in the past)."""
     if not words:
-        raise ValueError(f"say which days, {AWAY_FORM}")
+        raise InputError("no_days", f"say which days, {AWAY_FORM}")
     span = words[0]
     first, sep, last = span.partition("..")
     start = _date(first, today)
     end = _date(last, today) if sep else start
     blackout = Blackout(start, end, " ".join(words[1:])[:REASON_CHARS].strip())
     if blackout.end < today:
-        raise ValueError(f"{end.isoformat()} is already past: blackouts are for coming days")
+        raise InputError("already_past", f"{end.isoformat()} is already past: blackouts are "
+                         "for coming days", day=end)
     return blackout
 
 

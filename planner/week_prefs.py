@@ -15,12 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from planner.input_error import InputError
+
 if TYPE_CHECKING:  # planner.week pulls in the simulator package; load it only when scheduling
     from planner.week import WeekConstraints
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SESSIONS_RANGE = (1, 7)
 MINUTES_RANGE = (15, 120)
+EXAMPLE = "4 45 mon wed fri sat"
+"""A valid ``/schedule``: what the refusals show."""
 _MINUTES = re.compile(r"^(\d{1,3})\s*(?:min|mins|minutes|m|')?$")
 
 
@@ -35,15 +39,20 @@ class WeekPreferences:
     def __post_init__(self) -> None:
         low, high = SESSIONS_RANGE
         if not low <= self.sessions <= high:
-            raise ValueError(f"sessions per week must be between {low} and {high}")
+            raise InputError("week_sessions_range",
+                             f"sessions per week must be between {low} and {high}",
+                             low=low, high=high)
         low, high = MINUTES_RANGE
         if not low <= self.minutes <= high:
-            raise ValueError(f"minutes per session must be between {low} and {high}")
+            raise InputError("week_minutes_range",
+                             f"minutes per session must be between {low} and {high}",
+                             low=low, high=high)
         if any(d not in range(1, 8) for d in self.days) or len(set(self.days)) != len(self.days):
-            raise ValueError("days must be distinct weekdays")
+            raise InputError("distinct_days", "days must be distinct weekdays")
         if len(self.days) < self.sessions:
-            raise ValueError(f"{self.sessions} sessions need at least {self.sessions} days; "
-                             f"you named {len(self.days)}")
+            raise InputError("too_few_days", f"{self.sessions} sessions need at least "
+                             f"{self.sessions} days; you named {len(self.days)}",
+                             sessions=self.sessions, named=len(self.days))
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (stored with the person)."""
@@ -63,6 +72,36 @@ class WeekPreferences:
         return f"{self.sessions} sessions of {self.minutes:g} min on {names}"
 
 
+#: Weekday names and their usual abbreviations in the other languages the bot speaks (es, de,
+#: ru, zh), Monday first; English goes by `DAY_NAMES` prefixes.
+LOCAL_DAYS: tuple[tuple[str, ...], ...] = (
+    ("lun", "lunes", "mo", "montag", "пн", "понедельник", "周一", "星期一", "礼拜一"),
+    ("mar", "martes", "di", "dienstag", "вт", "вторник", "周二", "星期二", "礼拜二"),
+    ("mié", "mie", "miércoles", "miercoles", "mi", "mittwoch", "ср", "среда", "周三", "星期三",
+     "礼拜三"),
+    ("jue", "jueves", "do", "donnerstag", "чт", "четверг", "周四", "星期四", "礼拜四"),
+    ("vie", "viernes", "fr", "freitag", "пт", "пятница", "周五", "星期五", "礼拜五"),
+    ("sáb", "sab", "sábado", "sabado", "sa", "samstag", "сб", "суббота", "周六", "星期六",
+     "礼拜六"),
+    ("dom", "domingo", "so", "sonntag", "вс", "воскресенье", "周日", "周天", "星期日", "星期天",
+     "礼拜天"),
+)
+
+
+def weekday(word: str) -> int | None:
+    """The ISO weekday a typed word names ("wed", "Wednesday", "mié", "Mi.", "ср", "周三"),
+    or None: one reading for /schedule and /availability, so a day one accepts the other does."""
+    low = word.lower().rstrip(".")
+    for i, names in enumerate(LOCAL_DAYS):
+        if low in names:
+            return i + 1
+    if len(low) >= 3 and low.isascii() and low.isalpha():
+        for i, name in enumerate(DAY_NAMES):
+            if low.startswith(name) or (name == "thu" and low.startswith("thur")):
+                return i + 1
+    return None
+
+
 def parse_week_prefs(words: list[str]) -> WeekPreferences:
     """``["4", "45", "mon", "wed", "fri", "sat"]`` -> preferences (days default to all)."""
     numbers: list[str] = []
@@ -71,16 +110,19 @@ def parse_week_prefs(words: list[str]) -> WeekPreferences:
         low = word.lower().strip(",;")
         if not low:
             continue
-        if low[:3] in DAY_NAMES and low.isalpha():
-            day = DAY_NAMES.index(low[:3]) + 1
+        day = weekday(low)
+        if day is not None:
             if day not in days:
                 days.append(day)
         elif _MINUTES.match(low):
             numbers.append(_MINUTES.match(low).group(1))  # type: ignore[union-attr]
         else:
-            raise ValueError(f"I don't understand '{word[:20]}': say e.g. 4 45 mon wed fri sat")
+            raise InputError("not_understood",
+                             f"I don't understand '{word[:20]}': say e.g. {EXAMPLE}",
+                             word=word[:20])
     if len(numbers) != 2:
-        raise ValueError("say how many sessions and how many minutes, e.g. 4 45 mon wed fri sat")
+        raise InputError("two_numbers",
+                         f"say how many sessions and how many minutes, e.g. {EXAMPLE}")
     return WeekPreferences(int(numbers[0]), float(numbers[1]),
                            tuple(sorted(days)) if days else (1, 2, 3, 4, 5, 6, 7))
 

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import i18n
-from bot.catalogue_words import session_title, word
+from bot.catalogue_words import feature as test_item
+from bot.catalogue_words import listing, session_title, template_title, word
 from bot.chart_text import chart_language, chart_text
 from bot.dialogue.core import CommandHelp, Feature
 from bot.dialogue.states import State
 from bot.i18n import N_, _, ngettext
+from bot.refusals import refusal, sentence
 from bot.render import compliance_text, week_text
 from bot.replies import Reply, keyboard
 from bot.services import access
@@ -30,9 +32,10 @@ from bot.services.history import first_day, performance_outlook, stored_inputs, 
 from bot.services.planning import local_today, plan_and_store
 from bot.sync import SyncConfig
 from bot.sync.revocation import before_erasure
+from bot.week_words import schedule_usage
+from bot.week_words import week_text as week_words
 from models.items import TEST_RANGES
 from planner.charts import report_chart
-from planner.prescription import plain_feature
 from planner.readiness import metrics_history
 from planner.week_prefs import WeekPreferences, parse_week_prefs
 from storage import fitness_tests, people, privacy
@@ -151,10 +154,19 @@ def exercise_feedback(dialogue: Dialogue, turn: Turn, value: str) -> list[Reply]
 # ---- fitness tests ---------------------------------------------------------------------------
 
 
+UNITS = {"reps": N_("reps")}
+"""The fitness tests' units that are words (cm, kg, s are the same in every language)."""
+
+
+def _unit(unit: str | None) -> str:
+    return _(UNITS[unit]) if unit in UNITS else unit or ""
+
+
 def _tests_help() -> str:
     lines = [_("Send /test ITEM VALUE (several pairs at once are fine), e.g. /test pull_ups 12 "
                "run_50m_s 7.4. Items:")]
-    lines += [f"- {k}: {w} ({lo:g}-{hi:g} {u})" for k, (lo, hi, u, w) in TEST_RANGES.items()]
+    lines += [f"- {k}: {word(w)} ({lo:g}-{hi:g} {_unit(u)})"
+              for k, (lo, hi, u, w) in TEST_RANGES.items()]
     return "\n".join(lines)
 
 
@@ -173,15 +185,15 @@ def test(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         try:
             number = float(raw.replace(",", "."))
         except ValueError:
-            return [Reply(_("{what}: '{value}' is not a number.").format(what=what,
+            return [Reply(_("{what}: '{value}' is not a number.").format(what=word(what),
                                                                          value=raw[:16]))]
         if not low <= number <= high:
             return [Reply(_("{what} must be between {low} and {high} {unit}.").format(
-                what=what, low=f"{low:g}", high=f"{high:g}", unit=unit))]
+                what=word(what), low=f"{low:g}", high=f"{high:g}", unit=_unit(unit)))]
         values[key] = (number, unit)
     today = _today(dialogue, turn, person)
     fitness_tests.add_results(turn.db, person.id, today, values)
-    saved = ", ".join(f"{k} {v:g} {u}" for k, (v, u) in values.items())
+    saved = ", ".join(f"{k} {v:g} {_unit(u)}" for k, (v, u) in values.items())
     return [Reply(_("Saved") + f" ✅ {saved}.\n" + _assessment(person, turn, dialogue))]
 
 
@@ -201,8 +213,9 @@ def _assessment(person: Person, turn: Turn, dialogue: Dialogue) -> str:
     except Exception as exc:  # a missing artefact must not lose the stored result
         log.warning("fitness assessment unavailable: %s", type(exc).__name__)
         return _("Stored; the fitness models could not assess it right now.")
-    weak = ", ".join(plain_feature(d.feature) for d in result.deficiencies[:2])
-    return (_("Your fitness group's template: {template}.").format(template=result.template)
+    weak = listing(test_item(d.feature) for d in result.deficiencies[:2])
+    return (_("Your fitness group's template: {template}.").format(
+                template=template_title(result.template))
             + (" " + _("To work on: {items}.").format(items=weak) if weak else "")
             + estimated_note(result.imputed))
 
@@ -211,11 +224,11 @@ def estimated_note(imputed: list[str]) -> str:
     """Which items the models estimated (typical values for the athlete's sex), in plain words."""
     if not imputed:
         return ""
-    shown = [plain_feature(item) for item in imputed if not item.startswith("lap_")]
+    shown = [test_item(item) for item in imputed if not item.startswith("lap_")]
     if any(item.startswith("lap_") for item in imputed):
         shown.append(_("3000 m lap splits"))
     return " " + _("Estimated, not measured (typical values for your sex): {items}. Add them "
-                   "with /test for a sharper assessment.").format(items=", ".join(shown))
+                   "with /test for a sharper assessment.").format(items=listing(shown))
 
 
 # ---- privacy, export, erasure, reminders ---------------------------------------------------
@@ -223,13 +236,15 @@ def estimated_note(imputed: list[str]) -> str:
 
 ITEMS = {"readiness": N_("readiness"), "load": N_("load"), "sentiment": N_("sentiment"),
          "flags": N_("flags"), "plan": N_("plan")}
+# TRANSLATORS: what the team's group chat may see of an item (/privacy)
+SHOWN, HIDDEN = N_("shown"), N_("hidden")
 
 
 def _privacy_reply(person: Person) -> Reply:
     shown = access.visibility(person)
     lines = [_("What your team's group chat may see (your coach or teacher sees all of it in "
                "private; free text and pain details never go to a group):")]
-    lines += [f"- {_(ITEMS[k])}: {_('shown') if v else _('hidden')}" for k, v in shown.items()]
+    lines += [f"- {_(ITEMS[k])}: {_(SHOWN if v else HIDDEN)}" for k, v in shown.items()]
     rows = [[((_("Hide {item}") if v else _("Show {item}")).format(item=_(ITEMS[k])),
               f"privacy:{k}")] for k, v in shown.items()]
     return Reply("\n".join(lines), buttons=keyboard(*rows))
@@ -319,24 +334,21 @@ def reminders(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
 def schedule(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     """/schedule 4 45 mon wed fri sat | /schedule default | /schedule: the athlete's week."""
     person = dialogue.require_person(turn)
-    usage = ("Send /schedule SESSIONS MINUTES DAYS, e.g. /schedule 4 45 mon wed fri sat, "
-             "or /schedule default.")
+    usage = schedule_usage()
     if not args:
         prefs = WeekPreferences.from_dict(person.week_prefs)
-        now = prefs.describe() if prefs else "the default week: 4-6 sessions of 35-60 min, any day"
-        return [Reply(f"Your week: {now}.\n{usage}")]
+        return [Reply(_("Your week: {week}.").format(week=week_words(prefs)) + f"\n{usage}")]
     if args[0].lower() in ("default", "off", "reset"):
         people.update_profile(person, week_prefs=None)
-        return [Reply("Back to the default week (4-6 sessions of 35-60 min, any day). "
-                      "/week shows it.")]
+        return [Reply(_("Back to the default week (4-6 sessions of 35-60 min, any day). "
+                        "/week shows it."))]
     try:
         prefs = parse_week_prefs(args)
     except ValueError as exc:
-        message = str(exc)[:200]
-        return [Reply(f"{message[:1].upper()}{message[1:]}.\n{usage}")]
+        return [Reply(sentence(refusal(exc)[:200]) + f"\n{usage}")]
     people.update_profile(person, week_prefs=prefs.as_dict())
-    return [Reply(f"Your week: {prefs.describe()}. I re-plan your training days now; "
-                  "/week shows them.")]
+    return [Reply(_("Your week: {week}. I re-plan your training days now; /week shows "
+                    "them.").format(week=week_words(prefs)))]
 
 
 def reminder_text(planned_title: str | None) -> str:
@@ -368,7 +380,7 @@ def feature(sync: SyncConfig | None = None) -> Feature:
             "reminders": CommandHelp("/reminders 19:30", N_("a daily check-in reminder "
                                      "(/reminders off)"), menu=N_("daily check-in reminder"),
                                      rank=25),
-            "schedule": CommandHelp("/schedule 4 45 mon wed fri sat", N_("your week: sessions, "
+            "schedule": CommandHelp(N_("/schedule 4 45 mon wed fri sat"), N_("your week: sessions, "
                                     "minutes, days"),
                                     menu=N_("your week: sessions, minutes, days"), rank=26),
             "privacy": CommandHelp("/privacy", N_("what your team chat may see"),

@@ -64,14 +64,19 @@ def parse_setting(words: list[str]) -> ApprovalPolicy:
     return ApprovalPolicy(mode, threshold)
 
 
+#: "today" and "tomorrow" in the bot's languages: each language's /undo form shows its own.
+TODAY = frozenset({"today", "hoy", "heute", "сегодня", "今天"})
+TOMORROW = frozenset({"tomorrow", "mañana", "manana", "morgen", "завтра", "明天"})
+
+
 def parse_day(words: list[str], today: dt.date, form: str) -> dt.date:
     """``[]`` / ``today`` / ``tomorrow`` / ``YYYY-MM-DD`` (yesterday to two weeks ahead)."""
     form = _(form)
     if len(words) > 1:
         raise ValueError(_("one day at most: {form}").format(form=form))
     word = words[0].lower() if words else "today"
-    if word in ("today", "tomorrow"):
-        return today + dt.timedelta(days=1 if word == "tomorrow" else 0)
+    if word in TODAY or word in TOMORROW:
+        return today + dt.timedelta(days=1 if word in TOMORROW else 0)
     try:
         day = dt.date.fromisoformat(word)
     except ValueError:
@@ -285,12 +290,12 @@ def feature() -> Feature:
         buttons={"appr": approve_button, "aprrej": reject_button, "apredit": edit_choice,
                  "aprall": approve_all_button},
         help={
-            "approval": CommandHelp("/approval @athlete auto|changes|all [10%]", N_("review new "
-                                    "plans before athletes get them (team: /approval team "
-                                    "...)"), staff=True, rank=65),
+            "approval": CommandHelp(N_("/approval @athlete auto|changes|all [10%]"),
+                                    N_("review new plans before athletes get them (team: "
+                                       "/approval team ...)"), staff=True, rank=65),
             "drafts": CommandHelp("/drafts", N_("plans waiting for your approval"), staff=True,
                                   menu=N_("coaches: drafts to approve"), rank=66),
-            "undo": CommandHelp("/undo [day], /undo @athlete [day]", N_("restore a day's "
+            "undo": CommandHelp(N_("/undo [day], /undo @athlete [day]"), N_("restore a day's "
                                 "previous plan"), rank=40),
         },
     )

@@ -14,19 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot.calendar_file import MAX_WEEKS, person_calendar
+from bot.catalogue_words import then
 from bot.dialogue.core import CommandHelp, Feature
 from bot.i18n import N_, _, ngettext
+from bot.refusals import refusal, sentence
 from bot.replies import Reply
-from bot.services.calendar import MAX_WEEKS, person_calendar
 from bot.services.planning import local_today
-from planner.availability import (
-    AWAY_FORM,
-    DAY_FORM,
-    Availability,
-    narrow,
-    parse_blackout,
-    parse_day_limits,
-)
+from bot.week_words import availability_lines, away_form, day_form
+from planner.availability import Availability, narrow, parse_blackout, parse_day_limits
+from planner.input_error import InputError
 from planner.week_prefs import WeekPreferences, constraints_for
 from storage import people
 from storage.schema import Person
@@ -43,9 +40,9 @@ def _today(dialogue: Dialogue, turn: Turn, person: Person) -> dt.date:
 
 
 def _error(exc: ValueError, form: str) -> list[Reply]:
-    message = str(exc)[:240]
+    message = refusal(exc, form)[:240]
     tail = "" if form in message else "\n" + _("The form: {form}").format(form=form)
-    return [Reply(f"{message[:1].upper()}{message[1:]}. " + _("Nothing changed.") + tail)]
+    return [Reply(then(sentence(message), _("Nothing changed.")) + tail)]
 
 
 def _fewer_days_note(person: Person, availability: Availability) -> str:
@@ -67,11 +64,11 @@ def availability_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Re
     person = dialogue.require_person(turn)
     current = Availability.from_dict(person.availability)
     if not args:
-        lines = current.describe_days() or [_("no limits: any day, 35-60 min, any kind of "
+        lines = availability_lines(current) or [_("no limits: any day, 35-60 min, any kind of "
                                               "work")]
         return [Reply(_("Your availability:") + "\n" + "\n".join(f"- {line}" for line in lines)
                       + "\n" + _("Change it: {form}, or /availability reset. Days away: "
-                                 "/away.").format(form=DAY_FORM))]
+                                 "/away.").format(form=day_form()))]
     if len(args) == 1 and args[0].lower() in _RESET:
         kept = Availability(blackouts=current.blackouts)
         people.update_profile(person, availability=None if kept.is_empty else kept.as_dict())
@@ -80,10 +77,10 @@ def availability_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Re
     try:
         limits = parse_day_limits(" ".join(args))
     except ValueError as exc:
-        return _error(exc, DAY_FORM)
+        return _error(exc, day_form())
     updated = current.with_days(limits)
     people.update_profile(person, availability=updated.as_dict())
-    shown = "\n".join(f"- {line}" for line in updated.describe_days())
+    shown = "\n".join(f"- {line}" for line in availability_lines(updated))
     return [Reply(_("Your availability:") + f"\n{shown}{_fewer_days_note(person, updated)}\n"
                   + _("I re-plan your week around it; /week shows it."))]
 
@@ -96,7 +93,7 @@ def away_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
     coming = [b for b in current.blackouts if b.end >= today]
     if not args:
         if not coming:
-            return [Reply(_("No days away planned. Add some: {form}.").format(form=AWAY_FORM))]
+            return [Reply(_("No days away planned. Add some: {form}.").format(form=away_form()))]
         lines = "\n".join(f"- {b.describe()}" for b in coming)
         return [Reply(_("Days away:") + f"\n{lines}\n"
                       + _("Remove one: /away clear START_DAY."))]
@@ -110,7 +107,7 @@ def away_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
             try:
                 updated = current.without_blackout(dt.date.fromisoformat(args[1]))
             except ValueError as exc:
-                message = (exc if "blackout" in str(exc)
+                message = (exc if isinstance(exc, InputError)
                            else ValueError(_("'{text}' is not a date like 2026-12-10").format(
                                text=args[1][:20])))
                 return _error(message, "/away clear 2026-12-10")
@@ -121,7 +118,7 @@ def away_cmd(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         blackout = parse_blackout(args, today)
         updated = current.with_blackout(blackout, today)
     except ValueError as exc:
-        return _error(exc, AWAY_FORM)
+        return _error(exc, away_form())
     people.update_profile(person, availability=updated.as_dict())
     return [Reply(_("Away {days}: no training on those days, and the week's sessions move to "
                     "the days you are here. /away lists your days away.").format(
@@ -154,9 +151,10 @@ def feature() -> Feature:
                   "calendar": calendar_cmd},
         help={
             "availability": CommandHelp(
-                "/availability mon 45; tue off; sat 2x40", N_("when you can train: minutes, "
+                # TRANSLATORS: input /availability must accept (see its "e.g." form)
+                N_("/availability mon 45; tue off; sat 2x40"), N_("when you can train: minutes, "
                 "kinds of work, two sessions a day"), menu=N_("when you can train"), rank=26),
-            "away": CommandHelp("/away 2026-12-10..2026-12-14 exams",
+            "away": CommandHelp(N_("/away 2026-12-10..2026-12-14 exams"),
                                 N_("days with no training (exams, travel, illness)"),
                                 menu=N_("days away (exams, travel)"), rank=26),
             "calendar": CommandHelp("/calendar", N_("your coming sessions as a calendar file"),

@@ -93,7 +93,7 @@ def feature() -> Feature:
     return Feature(
         commands={"broadcast": broadcast},
         group_commands=frozenset({"broadcast"}),
-        help={"broadcast": CommandHelp("/broadcast [CODE]", N_("today's plan to every student, "
+        help={"broadcast": CommandHelp(N_("/broadcast [CODE]"), N_("today's plan to every student, "
                                        "privately"), staff=True,
                                        menu=N_("teachers: send the class plan"), rank=65)},
     )

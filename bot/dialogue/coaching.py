@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot import i18n
 from bot.chart_text import chart_language, chart_text
+from bot.dialogue.approval import TODAY, TOMORROW
 from bot.dialogue.core import CommandHelp, Feature
 from bot.flag_text import flag_label
 from bot.i18n import N_, _
@@ -40,6 +41,9 @@ from planner.charts import team_chart as draw
 
 DOTS = {"green": "🟢", "watch": "🟡", "alert": "🔴"}
 READINESS = {"green": N_("green"), "watch": N_("watch"), "alert": N_("alert")}
+
+#: "rest" in the bot's languages, for /override's day off (each language's form shows its own)
+REST_WORDS = frozenset({"rest", "descanso", "ruhetag", "pause", "отдых", "休息"})
 
 
 def _arrow(now: float | None, before: float | None, eps: float = 0.05) -> str:
@@ -169,13 +173,13 @@ def _parse_override(args: list[str], today: dt.date) -> tuple[float, dt.date, st
     rest: list[str] = []
     for word in args:
         low = word.lower()
-        if factor is None and low == "rest":
+        if factor is None and low in REST_WORDS:
             factor = 0.0
         elif factor is None and low.endswith("%") and low[:-1].isdigit():
             factor = int(low[:-1]) / 100
-        elif low == "today":
+        elif low in TODAY:
             day = today
-        elif low == "tomorrow":
+        elif low in TOMORROW:
             day = today + dt.timedelta(days=1)
         elif len(low) == 10 and low[4] == "-" and low[7] == "-":
             day = dt.date.fromisoformat(low)
@@ -236,12 +240,12 @@ def feature() -> Feature:
         commands={"status": status, "teamchart": team_chart, "override": override},
         group_commands=frozenset({"status", "teamchart", "override"}),
         help={
-            "status": CommandHelp("/status, /status @athlete", N_("the roster (details go to "
+            "status": CommandHelp(N_("/status, /status @athlete"), N_("the roster (details go to "
                                   "the coach privately)"), staff=True,
                                   menu=N_("coaches: the roster"), rank=61),
             "teamchart": CommandHelp("/teamchart", N_("the team's chart, sent privately"),
                                      staff=True, rank=62),
-            "override": CommandHelp("/override @athlete 70% tomorrow note",
+            "override": CommandHelp(N_("/override @athlete 70% tomorrow note"),
                                     N_("a coach's decision for one day"), staff=True, rank=63),
         },
     )

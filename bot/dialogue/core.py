@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 from bot import i18n
 from bot.dialogue import texts
 from bot.i18n import N_, _
+from bot.refusals import refusal
 from bot.replies import Incoming, Reply
 from bot.services.access import AccessDenied
 from bot.services.planning import PlanningConfig
@@ -88,7 +89,7 @@ class CommandHelp:
     menu (None keeps it out); ``rank``: position in /help (lower first).
     """
 
-    usage: str
+    usage: str  # a message id where it has words to translate (a plain command is its own)
     text: str
     staff: bool = False
     menu: str | None = None
@@ -145,8 +146,7 @@ class Dialogue:
         self.database = database
         self.nlu = nlu
         self.timezone = timezone
-        # the features given first (they may refine /start), then what every dialogue has
-        # they import this module's types
+        # given features first (they may refine /start), then the basics (importing this module)
         from bot.dialogue import checkin, edits, language, onboarding
 
         self.features = (*features, onboarding.feature(), checkin.feature(), edits.feature(),
@@ -198,7 +198,7 @@ class Dialogue:
             log.info("update %s refused: %s", inc.update_id, type(exc).__name__)
             replies = [Reply(_("Sorry, {reason}.").format(reason=exc))]
         except ValueError as exc:
-            replies = [Reply(_("Sorry, I can't use that: {reason}.").format(reason=exc))]
+            replies = [Reply(_("Sorry, I can't use that: {reason}.").format(reason=refusal(exc)))]
         except Exception:
             if settle is not None:
                 raise
@@ -360,10 +360,10 @@ def help_text(features: Sequence[Feature], *, group: bool = False) -> str:
     entries = _declared(features)
     if group:
         allowed = set(group_commands(features))
-        lines = [f"{e.usage} - {_(e.text)}" for name, e in entries if name in allowed]
+        lines = [f"{_(e.usage)} - {_(e.text)}" for name, e in entries if name in allowed]
         return "\n".join([_(texts.GROUP_HELP_HEAD), *lines, _(texts.GROUP_HELP_TAIL)])
-    athlete = [f"{e.usage} - {_(e.text)}" for _n, e in entries if not e.staff]
-    staff = [f"{e.usage} - {_(e.text)}" for _n, e in entries if e.staff]
+    athlete = [f"{_(e.usage)} - {_(e.text)}" for _n, e in entries if not e.staff]
+    staff = [f"{_(e.usage)} - {_(e.text)}" for _n, e in entries if e.staff]
     out = [_(texts.HELP_HEAD), *athlete, _(texts.HELP_TAIL)]
     if staff:
         out += ["", _(texts.HELP_STAFF_HEAD), *staff]
@@ -385,8 +385,7 @@ def private_only(features: Sequence[Feature]) -> str:
 
 
 def _help(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
-    group = turn.inc.chat_type != "private"
-    return [Reply(help_text(dialogue.features, group=group))]
+    return [Reply(help_text(dialogue.features, group=turn.inc.chat_type != "private"))]
 
 
 def _cancel(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:

@@ -61,6 +61,6 @@ def feature() -> Feature:
     return Feature(
         commands={"language": language_cmd},
         buttons={"lang": choose},
-        help={"language": CommandHelp("/language [CODE]", N_("the language I write to you in"),
+        help={"language": CommandHelp(N_("/language [CODE]"), N_("the language I write to you in"),
                                       menu=N_("choose your language"), rank=90)},
     )

@@ -223,10 +223,10 @@ def feature() -> Feature:
         # Team business only: /start, /join and every athlete command stay private.
         group_commands=frozenset({"team", "class"}),
         help={
-            "join": CommandHelp("/join CODE", N_("join a team or class"), rank=20),
-            "team": CommandHelp("/team create NAME, /team link CODE", N_("a team; link its "
+            "join": CommandHelp(N_("/join CODE"), N_("join a team or class"), rank=20),
+            "team": CommandHelp(N_("/team create NAME, /team link CODE"), N_("a team; link its "
                                 "group chat (in the group, as admin)"), staff=True, rank=60),
-            "class": CommandHelp("/class create NAME, /class, /class plan TEMPLATE",
+            "class": CommandHelp(N_("/class create NAME, /class, /class plan TEMPLATE"),
                                  N_("a class, its codes and its plan"), staff=True, rank=64),
         },
     )

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from bot import i18n
+from bot.i18n import N_, _
 from bot.services import access
 from bot.services.approval import payload_of_row, planned_from, policy_for, store
 from planner.approval import ApprovalPolicy
@@ -19,6 +21,10 @@ from planner.daily import PlannedDay
 from storage import approvals, groups
 from storage import plans as plan_repo
 from storage.schema import Group, Person, PlanRevision
+
+STATUS_WORDS = {approvals.APPROVED: N_("approved"), approvals.REJECTED: N_("rejected"),
+                approvals.EDITED: N_("edited"), approvals.SUPERSEDED: N_("superseded")}
+"""How a draft was decided, as the coach reads it when deciding it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +40,12 @@ def _open_draft(db: DbSession, coach: Person, revision_id: int) -> tuple[PlanRev
     row = approvals.revision(db, revision_id)
     athlete = db.get(Person, row.person_id) if row is not None else None
     if row is None or athlete is None:
-        raise ValueError("that draft no longer exists")
+        raise ValueError(_("that draft no longer exists"))
     access.require_staff(db, coach, athlete)
     if row.status != approvals.PENDING:
-        raise ValueError(f"that draft was {row.status} already (/drafts lists the open ones)")
+        status = STATUS_WORDS.get(row.status)
+        raise ValueError(_("that draft was {status} already (/drafts lists the open "
+                           "ones)").format(status=_(status) if status else row.status))
     return row, athlete
 
 
@@ -102,16 +110,17 @@ def undo(db: DbSession, actor: Person, athlete: Person, day: dt.date) -> Decided
     """
     if actor.id == athlete.id:
         if policy_for(db, athlete) != ApprovalPolicy():
-            raise access.AccessDenied("your coach reviews your plans, so ask them to undo")
+            raise access.AccessDenied(_("your coach reviews your plans, so ask them to undo"))
     else:
         access.require_staff(db, actor, athlete)
     stored = plan_repo.get_prescribed(db, athlete.id, day)
     if stored is not None and "pain_guard" in (stored.reason_codes or ()):
-        raise ValueError("the pain guard holds that day (pain in the last 3 days): it cannot "
-                         "be undone; /override changes the dose")
+        raise ValueError(_("the pain guard holds that day (pain in the last 3 days): it "
+                           "cannot be undone; /override changes the dose"))
     older = approvals.newest(db, athlete.id, day, (approvals.REPLACED,))
     if older is None:
-        raise ValueError(f"{day:%a %d %b} has no earlier plan to go back to")
+        raise ValueError(_("{day} has no earlier plan to go back to").format(
+            day=i18n.day_label(day)))
     plan: dict[str, Any] = dict(older.session)
     release(db, athlete.id, day, actor.id)
     store(db, athlete.id, day, plan, stored)

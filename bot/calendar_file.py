@@ -5,6 +5,10 @@ newer file (after a re-plan) updates the same events instead of adding copies: S
 with the time of export, which RFC 5545 section 3.8.7.4 asks of a revised event. A day that
 became a rest day (or a day away) is sent with STATUS:CANCELLED, which removes an event the
 calendar had from an earlier export. Sessions have no clock time in coachloop, hence all-day.
+
+Titles and descriptions are in the current language, as /today words the same session
+(`bot.render`, hence a module above the services): /calendar builds the file inside the
+athlete's turn, `coachloop calendar` inside ``with i18n.language(person.language)``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from collections.abc import Sequence
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session as DbSession
 
+from bot.catalogue_words import session_title
+from bot.i18n import _
+from bot.render import describe, sentences
 from bot.services.planning import PlanningConfig, plan_and_store
 from planner.daily import PlannedDay
 from storage.schema import Person
@@ -40,12 +47,13 @@ def _description(planned: PlannedDay) -> str:
     second_at = planned.inputs.get("second_session_at")
     for i, p in enumerate(session.prescriptions, 1):
         if second_at is not None and i == second_at + 1:
-            lines.append("Second session, later in the day:")
-        lines.append(f"{i}. {p.describe()}")
+            lines.append(_("Second session, later in the day:"))
+        lines.append(f"{i}. {describe(p)}")
     target = planned.inputs.get("target_hr")
     if target:
-        lines.append(f"Heart rate in the aerobic parts: about {target:.0f} bpm.")
-    lines += [f"- {s}" for s in planned.explanation.sentences[:3]]
+        lines.append(_("Heart rate in the aerobic parts: about {bpm} bpm.").format(
+            bpm=f"{target:.0f}"))
+    lines += [f"- {s}" for s in sentences(planned.explanation, session.day)[:3]]
     return "\n".join(lines)
 
 
@@ -70,11 +78,13 @@ def plan_calendar(days: Sequence[PlannedDay], *, person_id: int, telegram_user_i
         event.add("sequence", sequence)
         event.add("transp", "TRANSPARENT")
         if session.is_rest:
-            event.add("summary", f"coachloop: {session.title}")
+            event.add("summary", f"coachloop: {session_title(session.title)}")
             event.add("status", "CANCELLED")
         else:
             minutes = session.estimated_minutes()
-            event.add("summary", f"coachloop: {session.title} (~{minutes:.0f} min)")
+            # TRANSLATORS: a calendar event's title, after "coachloop: "
+            event.add("summary", "coachloop: " + _("{title} (~{minutes} min)").format(
+                title=session_title(session.title), minutes=f"{minutes:.0f}"))
             event.add("description", _description(planned))
             event.add("status", "CONFIRMED")
         cal.add_component(event)

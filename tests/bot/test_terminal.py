@@ -98,3 +98,44 @@ def test_a_chat_whose_input_ends_at_start_exits_cleanly(tmp_path: Path) -> None:
                           capture_output=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert done.stdout.decode().rstrip().endswith("bye.")
+
+
+# per language: the typed yes, the sport, a check-in of an hour at effort 8 with a sore left
+# knee, and the knee as the language says it (the e2e language days use the same check-ins)
+DAYS = {
+    "es": ("sí", "fútbol", "Entrenamiento de una hora, esfuerzo 8, me duele la rodilla izquierda",
+           "rodilla"),
+    "de": ("ja", "Fußball", "Eine Stunde Training, Belastung 8, mein linkes Knie tut weh", "Knie"),
+    "ru": ("да", "футбол", "Тренировка час, нагрузка 8, болит левое колено", "колен"),
+    "zh": ("同意", "足球", "训练了一个小时，强度8，左膝盖疼", "膝"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", sorted(DAYS))
+def test_a_day_in_the_terminal_in_each_language(tmp_path: Path, lang: str) -> None:
+    """No Telegram to report a language: the typed "yes" sets it, and the day (profile, a
+    check-in with pain, /today, /why) is answered in it, with no English left in the replies
+    (`tests.e2e.test_language_days.leftovers`; the terminal's own "choose:" aside)."""
+    from bot import i18n
+    from tests.e2e.test_language_days import leftovers
+
+    yes, sport, checkin, knee = DAYS[lang]
+    env = dict(os.environ)
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'chat.sqlite3'}", DATA_DIR=str(tmp_path),
+               LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
+    env.pop("TELEGRAM_TOKEN", None)
+    script = "\n".join(["/start", yes, "1", "2004", sport, checkin, "/today", "/why", "/quit"])
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "start"], input=script + "\n",
+                            capture_output=True, text=True, env=env, timeout=300, check=False,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    turns = result.stdout.split("you> ")  # what the bot said after each line typed
+    with i18n.language(lang):
+        thanks, saved = i18n._("Thank you! Consent recorded."), i18n._("Saved")
+    assert thanks in turns[2]
+    day = "\n".join(turns[6:9])  # the check-in's reply, /today, /why
+    assert f"{saved} ✅ RPE 8 x 60 " in day and knee in day
+    said = "\n".join(line.replace("coachloop>", "").split("choose:")[0] for line in
+                     day.splitlines())
+    assert leftovers(said, lang) == [], said

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from bot.catalogue_words import session_title
 from bot.i18n import _
-from bot.render import describe, sentences
+from bot.render import exercise_lines, sentences
 from bot.services.planning import PlanningConfig, plan_and_store
 from planner.daily import PlannedDay
 from storage.schema import Person
@@ -42,18 +42,8 @@ def event_uid(person_id: int, telegram_user_id: int, day: dt.date) -> str:
 
 
 def _description(planned: PlannedDay) -> str:
-    session = planned.session
-    lines = []
-    second_at = planned.inputs.get("second_session_at")
-    for i, p in enumerate(session.prescriptions, 1):
-        if second_at is not None and i == second_at + 1:
-            lines.append(_("Second session, later in the day:"))
-        lines.append(f"{i}. {describe(p)}")
-    target = planned.inputs.get("target_hr")
-    if target:
-        lines.append(_("Heart rate in the aerobic parts: about {bpm} bpm.").format(
-            bpm=f"{target:.0f}"))
-    lines += [f"- {s}" for s in sentences(planned.explanation, session.day)[:3]]
+    lines = exercise_lines(planned, _("Second session, later in the day:"))
+    lines += [f"- {s}" for s in sentences(planned.explanation, planned.session.day)[:3]]
     return "\n".join(lines)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -78,13 +80,24 @@ def chart_language() -> str:
     return lang
 
 
-def chart_text() -> ChartText:
+def _has_cjk(texts: Iterable[str]) -> bool:
+    """Whether any text holds Chinese, Japanese or Korean characters (an athlete's name)."""
+    return any("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or
+               "\uf900" <= ch <= "\ufaff" for text in texts for ch in text)
+
+
+def chart_text(names: Iterable[str] = ()) -> ChartText:
     """The `ChartText` of the current language (call it inside
-    ``with i18n.language(chart_language()):`` so a missing font means English)."""
+    ``with i18n.language(chart_language()):`` so a missing font means English).
+
+    ``names`` are the people's names the chart shows: a name in Chinese characters on an
+    English or German coach's chart needs the CJK font too, or it is drawn as boxes.
+    """
     lang = i18n.current()
+    cjk = lang in CJK_LANGUAGES or _has_cjk(names)
+    families = (cjk_families() or ()) if cjk else ()
     if lang == i18n.DEFAULT:
-        return ENGLISH
-    families = (cjk_families() or ()) if lang in CJK_LANGUAGES else ()
+        return replace(ENGLISH, families=families) if families else ENGLISH
 
     def number(value: float, digits: int) -> str:
         with i18n.language(lang):  # the chart's language, wherever it is drawn

@@ -79,7 +79,8 @@ def digest_of(team: TeamDay) -> Digest:
         with i18n.language(chart_language()):
             png = table_png(table_header(), table_rows(rows),
                             title=f"{team.title}: {i18n.day_label(team.today)}",
-                            levels=[r.level for r in rows], text=chart_text())
+                            levels=[r.level for r in rows],
+                            text=chart_text(r.name for r in rows))
     return Digest(text, png, team.rows)
 
 

@@ -100,6 +100,22 @@ def rule_label(code: str) -> str:
     return _(RULE_LABELS[code]) if code in RULE_LABELS else code.replace("_", " ")
 
 
+def exercise_lines(planned: PlannedDay, second: str) -> list[str]:
+    """The session's exercises as a numbered list (``second`` heads a second session of the
+    day) and the heart rate its aerobic parts aim at: /today's and the calendar's body."""
+    lines = []
+    second_at = planned.inputs.get("second_session_at")
+    for i, p in enumerate(planned.session.prescriptions, 1):
+        if second_at is not None and i == second_at + 1:
+            lines.append(second)
+        lines.append(f"{i}. {describe(p)}")
+    target_hr = planned.inputs.get("target_hr")
+    if target_hr:
+        lines.append(_("Heart rate in the aerobic parts: about {bpm} bpm.")
+                     .format(bpm=f"{target_hr:.0f}"))
+    return lines
+
+
 def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     """The session as a numbered list, PE-paper Table 3 style."""
     session = planned.session
@@ -111,16 +127,8 @@ def session_text(planned: PlannedDay, *, heading: str | None = None) -> str:
     if session.is_rest:
         return "\n".join([head, _("Rest day. Easy walking or mobility is fine."),
                           _("Ask /why for the reasons.")])
-    lines = [head]
-    second_at = planned.inputs.get("second_session_at")
-    for i, p in enumerate(session.prescriptions, 1):
-        if second_at is not None and i == second_at + 1:
-            lines.append(_("Second session, later in the day (start with 5 easy minutes):"))
-        lines.append(f"{i}. {describe(p)}")
-    target_hr = planned.inputs.get("target_hr")
-    if target_hr:
-        lines.append(_("Heart rate in the aerobic parts: about {bpm} bpm.")
-                     .format(bpm=f"{target_hr:.0f}"))
+    lines = [head, *exercise_lines(
+        planned, _("Second session, later in the day (start with 5 easy minutes):"))]
     factor = session.intensity_factor * session.volume_factor
     if abs(factor - 1) >= 0.005:
         lines.append(_("Load: {percent} of your template.").format(percent=i18n.percent(factor)))

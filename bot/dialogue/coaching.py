@@ -162,7 +162,7 @@ def team_chart(dialogue: Dialogue, turn: Turn, args: list[str]) -> list[Reply]:
         return [Reply(_("Your teams have no athletes yet: share your invite code (/team) "
                         "to get a chart."))]
     with i18n.language(chart_language()):  # English when the language's font is missing
-        png = draw([(s.name, s.metrics) for _, s in rows], chart_text())
+        png = draw([(s.name, s.metrics) for _, s in rows], chart_text(s.name for _, s in rows))
     to = coach.telegram_user_id if in_group_chat(turn.inc) else None
     return [Reply(_("Team readiness: ACWR bar, colour = readiness."), image=png, chat_id=to)]
 

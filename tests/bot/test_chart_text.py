@@ -106,3 +106,15 @@ def test_without_a_cjk_font_chinese_charts_are_english_and_say_so_once(
     assert len(warned) == 1
     with i18n.language("de"):
         assert words.chart_language() == "de"  # only the languages that need the font
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_chinese_name_on_another_languages_chart_has_every_glyph(lang: str) -> None:
+    """An English or German coach with an athlete named in Chinese characters: the name needs
+    the CJK font too (the labels stay in the coach's language)."""
+    with i18n.language(lang):
+        text = words.chart_text(["李明", "Ana"])
+        plain = words.chart_text(["Ana", "Ben"])
+    assert text.families and not plain.families  # only a chart that needs it changes font
+    assert _missing_glyphs(lambda: _every_chart(text, name="李明")) == []
+    assert _missing_glyphs(lambda: _every_chart(plain, name="李明"))  # the check can fail

@@ -15,7 +15,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -34,6 +34,7 @@ from storage.schema import CheckIn, Person
 from tests.bot.fakes import RecordingRequest, Updates
 
 SLOW_SECONDS = 2.5  # long beside a handler on a busy 2-core machine
+UNTIL_SECONDS = 60.0  # a reading waiting for another update gives up after this
 
 
 @contextlib.asynccontextmanager
@@ -49,16 +50,24 @@ async def _bot(dialogue: Dialogue, concurrent: int = 8
 
 
 class SlowReading:
-    """The NLU engine, with texts containing "slow" taking SLOW_SECONDS to read."""
+    """The NLU engine, with texts containing "slow" taking SLOW_SECONDS to read, or, given
+    ``until``, as long as it takes ``until`` to hold (at most `UNTIL_SECONDS`): a test then
+    orders on what happened, never on how fast a busy machine got there."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
         self.started: list[float] = []  # when each slow reading began
+        self.until: Callable[[], bool] | None = None
 
     def parse(self, text: str) -> Any:
         if "slow" in text:
             self.started.append(time.monotonic())
-            time.sleep(SLOW_SECONDS)
+            if self.until is None:
+                time.sleep(SLOW_SECONDS)
+            else:
+                deadline = time.monotonic() + UNTIL_SECONDS
+                while not self.until() and time.monotonic() < deadline:
+                    time.sleep(0.01)
         return self.engine.parse(text)
 
 
@@ -124,6 +133,10 @@ async def test_a_slow_update_of_one_athlete_does_not_delay_another(
     a, b = Updates(user_id=1, start_id=10), Updates(user_id=2, start_id=20)
     _put(dialogue, a.message("slow rpe 6, 40 min"), b.message("rpe 5, 30 min, fine"))
     async with _bot(dialogue) as (request, pipeline):
+        # A's reading lasts until B's confirmation went out: were B waiting for A, A would
+        # give up after UNTIL_SECONDS and run first, and the orders below would fail
+        dialogue.nlu.until = lambda: any(  # type: ignore[attr-defined]
+            int(p["chat_id"]) == 2 for p in request.sent("sendMessage"))
         await pipeline.drain()
     order = [text for text, _ in slow]
     # B's handler ran while A's message was still being read: B never waited for A

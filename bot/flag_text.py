@@ -239,19 +239,17 @@ def _load_wellness(inputs: Mapping[str, Any]) -> str:
                                        z=i18n.decimal(inputs["z"], 1), days=inputs["days"]))
 
 
-def _night(code: str) -> Wording:
-    """A wearable night's flag (`planner.night`): its value in words (`rule_words.night_words`),
-    read from the flag's inputs (a digest flag) or its value (a day's flag)."""
-    def word(inputs: Mapping[str, Any]) -> str:
-        return ", ".join(night_words(inputs))
-    return word
+def _night(inputs: Mapping[str, Any]) -> str:
+    """A wearable night's flag (`planner.night`): its value in words, from the flag's inputs
+    (`rule_words.night_words`)."""
+    return ", ".join(night_words(inputs))
 
 
 def _triage_wording(code: str) -> Wording | None:
     if code in TRIAGE:
         return TRIAGE[code]
     if code in NIGHT_CODES:
-        return _night(code)
+        return _night
     if code.startswith("wellness_z_"):
         return _item_z
     if code.startswith("wellness_poor_"):
@@ -263,7 +261,7 @@ def _load_wording(code: str) -> Wording | None:
     if code in LOAD:
         return LOAD[code]
     if code in NIGHT_CODES:
-        return _night(code)
+        return _night
     return _load_wellness if code.startswith("wellness_z_") else None
 
 

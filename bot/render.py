@@ -63,10 +63,6 @@ def sentences(explanation: Explanation, day: dt.date | None = None) -> list[str]
     return rule_words.sentences(explanation, day)
 
 
-NIGHT_CODES = rule_words.NIGHT_CODES
-night_words = rule_words.night_words
-
-
 def describe(p: Prescription) -> str:
     """A Table-3 style line in the current language: 'Push-ups: 3 x 16 reps, rest 35 s'."""
     if i18n.current() == i18n.DEFAULT:

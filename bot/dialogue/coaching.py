@@ -16,16 +16,9 @@ from bot.dialogue.approval import TODAY, TOMORROW
 from bot.dialogue.core import CommandHelp, Feature
 from bot.flag_text import flag_label
 from bot.i18n import N_, _
-from bot.render import (
-    NIGHT_CODES,
-    PRIVATE_RULES,
-    night_words,
-    rule_label,
-    sentences,
-    session_title,
-    site_label,
-)
+from bot.render import PRIVATE_RULES, rule_label, sentences, session_title, site_label
 from bot.replies import Reply
+from bot.rule_words import NIGHT_CODES, night_words
 from bot.services import access, roster
 from bot.services.approval_decisions import release
 from bot.services.planning import local_today

@@ -275,11 +275,7 @@ class Dialogue:
             edit = next((f.edit for f in self.features if f.edit is not None), None)
             return edit(self, turn, text) if edit is not None and text is not None else []
         if inc.callback is not None:
-            kind, _sep, value = inc.callback.partition(":")
-            for feature in self.features:
-                if kind in feature.buttons:
-                    return feature.buttons[kind](self, turn, value)
-            return [Reply(_(texts.STALE_BUTTON))]
+            return self.press(turn, inc.callback)
         command = inc.command
         if command is not None:
             name, args = command
@@ -295,6 +291,15 @@ class Dialogue:
                 return feature.states[turn.state](self, turn, text)
         idle = next((f.idle for f in self.features if f.idle is not None), None)
         return idle(self, turn, text) if idle else [Reply(_(texts.NOT_UNDERSTOOD))]
+
+    def press(self, turn: Turn, data: str) -> list[Reply]:
+        """The button ``data`` (``kind:value``) pressed: its feature's handler answers (a typed
+        answer that means a button comes here too)."""
+        kind, _sep, value = data.partition(":")
+        for feature in self.features:
+            if kind in feature.buttons:
+                return feature.buttons[kind](self, turn, value)
+        return [Reply(_(texts.STALE_BUTTON))]
 
     def _in_group(self, turn: Turn) -> list[Reply]:
         """Group chats get team commands only: nothing personal is read or said there.

@@ -86,16 +86,15 @@ def consent_text(dialogue: Dialogue, turn: Turn, text: str) -> list[Reply]:
         return [Reply(_("Please answer the question above: type yes or no, or press a "
                         "button. Nothing is stored until you agree."),
                       buttons=_consent_keyboard(yes))]
-    if lang is not None and i18n.normalise(turn.inc.language_code) is None:
-        i18n.set_current(lang)  # the answers, and from now on everything, in their language
+    # the word's language counts only when Telegram reports none
+    said_in = lang if i18n.normalise(turn.inc.language_code) is None else None
+    if said_in is not None:
+        i18n.set_current(said_in)  # the answers, and from now on everything, in it
     if answer == "no":
         return consent(dialogue, turn, "no")
-    kind, _sep, value = yes.partition(":")
-    pressed = next(f.buttons[kind] for f in dialogue.features if kind in f.buttons)
-    replies = pressed(dialogue, turn, value)
-    if lang is not None and turn.person is not None and people.has_consent(turn.person) \
-            and i18n.normalise(turn.inc.language_code) is None:
-        people.update_profile(turn.person, language=lang)
+    replies = dialogue.press(turn, yes)
+    if said_in is not None and turn.person is not None and people.has_consent(turn.person):
+        people.update_profile(turn.person, language=said_in)
     return replies
 
 
